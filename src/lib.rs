@@ -1,0 +1,12 @@
+//! Actas core: templates → form data → PDF → store. No GUI code; the `actas`
+//! CLI and the desktop shell are thin front doors onto these modules.
+//! See `docs/architecture.md` for the pipeline.
+
+pub mod clock;
+pub mod store;
+pub mod template;
+pub mod form;
+pub mod render;
+pub mod error;
+pub mod files;
+pub mod service;

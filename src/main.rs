@@ -1,0 +1,255 @@
+//! The `actas` command: parses arguments, calls `actas::service`, prints
+//! Spanish output (or JSON with `--json`) and maps errors to exit codes
+//! (0 ok, 1 failure, 2 input to fix). No document logic lives here.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use actas::clock::Clock;
+use actas::error::ActasError;
+use actas::service::{read_data_file, Service};
+use actas::store::{NewPerson, Store};
+use actas::template::Catalogue;
+
+/// Actas: actas y formatos de TI — generar, firmar y archivar.
+#[derive(Parser)]
+#[command(name = "actas", version, about, disable_help_subcommand = true)]
+struct Cli {
+    /// Base de datos SQLite (por defecto, la del directorio de datos del usuario).
+    #[arg(long, global = true, env = "ACTAS_DB")]
+    db: Option<PathBuf>,
+    /// Carpeta de plantillas (por defecto ./templates o ACTAS_TEMPLATES).
+    #[arg(long, global = true)]
+    templates: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lista las plantillas disponibles.
+    Templates {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Genera el PDF de una plantilla con un archivo de datos, sin guardarlo.
+    Render {
+        template: String,
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Número a imprimir (AAAA-NNN); sin él, el PDF dice «sin numerar».
+        #[arg(long)]
+        numero: Option<String>,
+    },
+    /// Guarda un documento nuevo: le asigna su correlativo e imprime el número.
+    New {
+        template: String,
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Lista los documentos guardados.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Exporta la última revisión de un documento guardado.
+    Export {
+        /// Número del documento (p. ej. 2026-001).
+        doc: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Registro de auditoría.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Directorio de personas que llenan y firman.
+    People {
+        #[command(subcommand)]
+        command: PeopleCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verifica la cadena de hashes del registro de auditoría.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum PeopleCommand {
+    /// Registra una persona.
+    Add {
+        #[arg(long)]
+        nombres: String,
+        #[arg(long)]
+        apellido_paterno: String,
+        #[arg(long, default_value = "")]
+        apellido_materno: String,
+        #[arg(long, default_value = "")]
+        cargo: String,
+        #[arg(long, default_value = "")]
+        area: String,
+        #[arg(long, default_value = "")]
+        email: String,
+    },
+    /// Lista las personas registradas.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            let detail = e.to_string();
+            let first = detail.lines().next().unwrap_or_default().trim_start_matches("error: ");
+            eprintln!("actas: argumentos inválidos: {first} (vea «actas --help»)");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("actas: {error}");
+            ExitCode::from(error.exit_code() as u8)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, ActasError> {
+    let clock = Clock::from_env().map_err(ActasError::Other)?;
+    let templates_dir = cli.templates.clone().unwrap_or_else(Catalogue::default_dir);
+    let service = || Service::open(&templates_dir, clock);
+    let store = || open_store(cli.db.as_deref());
+    match cli.command {
+        Command::Templates { json } => {
+            let list = service()?.templates();
+            if json {
+                print_json(&list);
+            } else {
+                for t in list {
+                    println!("{:<30} {:<18} {} ({} firmantes)", t.id, t.form_code, t.title, t.signers.len());
+                }
+            }
+        }
+        Command::Render { template, data, output, numero } => {
+            let data = read_data_file(&data)?;
+            let rendered = service()?.render(&template, &data, numero.as_deref())?;
+            actas::files::write_atomic(&output, &rendered.pdf)?;
+            println!(
+                "PDF generado: {} ({} {}, {} campos de firma)",
+                output.display(),
+                rendered.pages,
+                if rendered.pages == 1 { "página" } else { "páginas" },
+                rendered.slots.len()
+            );
+        }
+        Command::New { template, data } => {
+            let data = read_data_file(&data)?;
+            let service = service()?;
+            let mut store = store()?;
+            let stored = service.create(&mut store, &template, data, &actor())?;
+            println!("{}", stored.number);
+        }
+        Command::List { json } => {
+            let service = service()?;
+            let list = service.list(&store()?)?;
+            if json {
+                print_json(&list);
+            } else if list.is_empty() {
+                println!("No hay documentos guardados.");
+            } else {
+                println!("{:<10} {:<30} {:<20} Título", "Número", "Plantilla", "Estado");
+                for d in list {
+                    println!("{:<10} {:<30} {:<20} {}", d.number, d.template, d.status, d.title);
+                }
+            }
+        }
+        Command::Export { doc, output } => {
+            let revision = service()?.export(&store()?, &doc, &output)?;
+            println!("Documento {doc} (revisión {revision}) exportado a {}", output.display());
+        }
+        Command::Audit { command: AuditCommand::Verify { json } } => {
+            let report = store()?.verify_audit()?;
+            if json {
+                print_json(&report);
+            }
+            if report.problems.is_empty() {
+                if !json {
+                    println!("Registro de auditoría íntegro: {} filas verificadas.", report.rows);
+                }
+            } else {
+                let first = &report.problems[0];
+                return Err(ActasError::Other(format!(
+                    "el registro de auditoría fue alterado: fila {}: {} ({} problemas en {} filas)",
+                    first.row_id,
+                    first.reason,
+                    report.problems.len(),
+                    report.rows
+                )));
+            }
+        }
+        Command::People { command: PeopleCommand::Add { nombres, apellido_paterno, apellido_materno, cargo, area, email } } => {
+            let person = NewPerson { given_names: nombres, paternal_surname: apellido_paterno, maternal_surname: apellido_materno, cargo, area, email };
+            let added = store()?.add_person(&person, clock.now())?;
+            println!("Persona registrada: {} {} {} (id {})", added.given_names, added.paternal_surname, added.maternal_surname, added.id);
+        }
+        Command::People { command: PeopleCommand::List { json } } => {
+            let people = store()?.people()?;
+            if json {
+                print_json(&people);
+            } else {
+                for p in people {
+                    println!("{} {} {} — {} — {}", p.given_names, p.paternal_surname, p.maternal_surname, p.cargo, p.area);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open_store(db: Option<&Path>) -> Result<Store, ActasError> {
+    let path = match db {
+        Some(p) => p.to_path_buf(),
+        None => default_db_path()?,
+    };
+    Ok(Store::open(&path)?)
+}
+
+fn default_db_path() -> Result<PathBuf, ActasError> {
+    let dirs = directories::ProjectDirs::from("pe", "Actas", "actas")
+        .ok_or_else(|| ActasError::Other("no se encontró el directorio de datos del usuario; use --db".into()))?;
+    Ok(dirs.data_dir().join("actas.db"))
+}
+
+/// Who acts, for the audit log: `ACTAS_USUARIO`, else the OS user.
+fn actor() -> String {
+    ["ACTAS_USUARIO", "USER", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "desconocido".into())
+}
+
+fn print_json<T: Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("actas: no se pudo serializar la salida JSON: {e}"),
+    }
+}

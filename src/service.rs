@@ -1,0 +1,189 @@
+//! The operations a user performs — list templates, render, create a stored
+//! document, list, export, verify the audit chain — composed from
+//! `template`, `form`, `render` and `store`. The CLI and the desktop shell
+//! call these and only format their results; no logic lives in the front doors.
+
+use std::path::Path;
+
+use chrono::Datelike;
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::clock::Clock;
+use crate::error::ActasError;
+use crate::files;
+use crate::form::{self, FormData, PersonName, ValidationContext};
+use crate::render::{render_pdf, RenderOptions, Rendered};
+use crate::store::{DocumentSummary, NewDocument, Store, StoredDocument};
+use crate::template::{Catalogue, Template};
+
+/// Status of a stored document no role has signed yet.
+pub const STATUS_PENDING: &str = "pendiente de firma";
+
+/// The catalogue and the clock every operation shares.
+pub struct Service {
+    pub catalogue: Catalogue,
+    pub clock: Clock,
+}
+
+/// A template as listed to users.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplateSummary {
+    pub id: String,
+    pub title: String,
+    pub entity: String,
+    pub form_code: String,
+    pub format_version: String,
+    pub seed: String,
+    pub signers: Vec<SignerSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SignerSummary {
+    pub role: String,
+    pub title: String,
+    pub after: Vec<String>,
+}
+
+/// A stored document as `actas list --json` prints it (contract).
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentListing {
+    pub number: String,
+    pub template: String,
+    pub title: String,
+    pub status: String,
+    pub created_at: String,
+    pub revisions: u32,
+    pub signatures: Vec<SignatureStatus>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureStatus {
+    pub role: String,
+    pub title: String,
+    pub signed: bool,
+}
+
+impl Service {
+    pub fn new(catalogue: Catalogue, clock: Clock) -> Service {
+        Service { catalogue, clock }
+    }
+
+    /// Loads the templates of `dir` (see `Catalogue::default_dir`).
+    pub fn open(dir: &Path, clock: Clock) -> Result<Service, ActasError> {
+        Ok(Service::new(crate::template::load_catalogue(dir)?, clock))
+    }
+
+    pub fn templates(&self) -> Vec<TemplateSummary> {
+        self.catalogue
+            .templates
+            .iter()
+            .map(|t| TemplateSummary {
+                id: t.id.clone(),
+                title: t.title.clone(),
+                entity: t.entity.clone(),
+                form_code: t.form_code.clone(),
+                format_version: t.format_version.clone(),
+                seed: format!("{}:{}", t.seed.file, t.seed.line),
+                signers: t
+                    .signers
+                    .iter()
+                    .map(|s| SignerSummary { role: s.role.clone(), title: s.title.clone(), after: s.after.clone() })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Validates `data` against the template, with the store's people when given.
+    pub fn validate(&self, template_id: &str, data: &Json, people: &[PersonName]) -> Result<(&Template, FormData), ActasError> {
+        let template = self.catalogue.require(template_id)?;
+        let context = ValidationContext { people: people.to_vec() };
+        let form = form::validate(template, data, &context)
+            .map_err(|problems| ActasError::Invalid { template: template.id.clone(), problems })?;
+        Ok((template, form))
+    }
+
+    /// Stateless render: validate and lay out, without storing or numbering.
+    pub fn render(&self, template_id: &str, data: &Json, number: Option<&str>) -> Result<Rendered, ActasError> {
+        let (template, form) = self.validate(template_id, data, &[])?;
+        Ok(render_pdf(template, &form, &RenderOptions { number: number.map(str::to_string), now: self.clock.now() })?)
+    }
+
+    /// Validates, numbers, renders and stores a new document in one
+    /// transaction: a document that fails validation or rendering consumes no number.
+    pub fn create(&self, store: &mut Store, template_id: &str, data: Json, actor: &str) -> Result<StoredDocument, ActasError> {
+        let people: Vec<PersonName> = store
+            .people()?
+            .into_iter()
+            .map(|p| PersonName { given_names: p.given_names, paternal_surname: p.paternal_surname, maternal_surname: p.maternal_surname })
+            .collect();
+        let (template, form) = self.validate(template_id, &data, &people)?;
+        let now = self.clock.now();
+        let new = NewDocument {
+            series: template.series.clone(),
+            year: now.year(),
+            template_id: template.id.clone(),
+            template_version: template.format_version.clone(),
+            title: template.title.clone(),
+            status: STATUS_PENDING.into(),
+            data,
+            actor: actor.to_string(),
+            at: now,
+        };
+        store.create_document(&new, |number: &str| -> Result<Vec<u8>, ActasError> {
+            let options = RenderOptions { number: Some(number.to_string()), now };
+            Ok(render_pdf(template, &form, &options)?.pdf)
+        })
+    }
+
+    pub fn list(&self, store: &Store) -> Result<Vec<DocumentListing>, ActasError> {
+        Ok(store.list_documents()?.into_iter().map(|d| self.listing(d)).collect())
+    }
+
+    fn listing(&self, doc: DocumentSummary) -> DocumentListing {
+        let signatures = self
+            .catalogue
+            .get(&doc.template_id)
+            .map(|t| t.signers.iter().map(|s| SignatureStatus { role: s.role.clone(), title: s.title.clone(), signed: false }).collect())
+            .unwrap_or_default();
+        DocumentListing {
+            number: doc.number,
+            template: doc.template_id,
+            title: doc.title,
+            status: doc.status,
+            created_at: doc.created_at,
+            revisions: doc.revisions,
+            signatures,
+        }
+    }
+
+    /// Writes the latest revision of a stored document to `out`, atomically.
+    pub fn export(&self, store: &Store, number: &str, out: &Path) -> Result<u32, ActasError> {
+        let revision = store.latest_revision(number)?;
+        files::write_atomic(out, &revision.pdf)?;
+        Ok(revision.revision)
+    }
+}
+
+/// Reads a JSON data file, reporting syntax errors with line and column.
+pub fn read_data_file(path: &Path) -> Result<Json, ActasError> {
+    let bytes = files::read(path)?;
+    serde_json::from_slice(&bytes).map_err(|e| ActasError::Json {
+        path: path.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        reason: describe_json_error(&e),
+    })
+}
+
+fn describe_json_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let text = e.to_string();
+    let detail = text.split(" at line").next().unwrap_or(&text);
+    match e.classify() {
+        Category::Eof => "el archivo termina antes de cerrar el JSON".into(),
+        Category::Syntax => format!("error de sintaxis: {detail}"),
+        Category::Io => format!("error de lectura: {detail}"),
+        Category::Data => format!("dato inválido: {detail}"),
+    }
+}

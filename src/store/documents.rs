@@ -1,0 +1,860 @@
+//! Documents, their correlative numbers and their revisions.
+//!
+//! A document is created with its first revision (the rendered PDF) in one
+//! `BEGIN IMMEDIATE` transaction that also takes the next correlative of its
+//! (series, year) and appends the audit row. Because the number is taken
+//! under the write lock and the transaction is rolled back when rendering
+//! fails, numbers are unique across processes, never reused and never
+//! skipped (Senace numbering: correlatives per year printed `AAAA-NNN`).
+//! The render callback runs while the write lock is held, so other writers
+//! wait for it (up to the busy timeout): keep it to rendering.
+//!
+//! Later revisions (each signature, for instance) are added, never
+//! overwritten; a document's data, template and number never change, only
+//! its status. This module does not render or sign anything.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+
+use super::audit::{self, Entry, ACTION_DOCUMENT_CREATE, ACTION_DOCUMENT_REVISE};
+use super::error::{on, StoreError};
+use super::{sha256_hex, Store};
+
+/// What the caller knows of a document before it has a number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewDocument {
+    /// Correlative series (by default the template id); no `/`.
+    pub series: String,
+    /// The year of the correlative, four digits.
+    pub year: i32,
+    pub template_id: String,
+    pub template_version: String,
+    /// Goes to the audit log: no secrets.
+    pub title: String,
+    pub status: String,
+    /// The form data. Kept with the document, never copied to the audit log.
+    pub data: serde_json::Value,
+    /// Who saves it, as recorded in the audit log.
+    pub actor: String,
+    pub at: DateTime<FixedOffset>,
+}
+
+/// What [`Store::create_document`] saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredDocument {
+    /// `AAAA-NNN`.
+    pub number: String,
+    pub revision: u32,
+    pub sha256: String,
+}
+
+/// A document as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentSummary {
+    /// `AAAA-NNN`, unique within its series.
+    pub number: String,
+    pub series: String,
+    pub template_id: String,
+    pub template_version: String,
+    pub title: String,
+    pub status: String,
+    /// RFC 3339, with the offset it was saved with.
+    pub created_at: String,
+    pub revisions: u32,
+}
+
+/// A document with its data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentRecord {
+    pub number: String,
+    pub series: String,
+    pub template_id: String,
+    pub template_version: String,
+    pub title: String,
+    pub status: String,
+    pub created_at: String,
+    pub revisions: u32,
+    pub data: serde_json::Value,
+}
+
+/// One stored PDF of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Revision {
+    pub revision: u32,
+    #[serde(skip)]
+    pub pdf: Vec<u8>,
+    pub sha256: String,
+    pub created_at: String,
+    pub note: String,
+}
+
+/// A revision without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RevisionInfo {
+    pub revision: u32,
+    pub sha256: String,
+    pub created_at: String,
+    pub note: String,
+}
+
+/// `AAAA-NNN`: the year and the correlative zero-padded to three digits
+/// (more digits past 999), as Senace prints them (`2020-036`).
+pub fn format_number(year: i32, seq: i64) -> String {
+    format!("{year:04}-{seq:03}")
+}
+
+impl NewDocument {
+    fn check(&self) -> Result<(), StoreError> {
+        let refuse = |reason: String| {
+            Err(StoreError::Invalid {
+                context: "no se puede guardar el documento",
+                reason,
+            })
+        };
+        check_series(&self.series).or_else(refuse)?;
+        if !(1000..=9999).contains(&self.year) {
+            return refuse(format!("el año {} no tiene cuatro cifras", self.year));
+        }
+        for (value, what) in [
+            (&self.template_id, "la plantilla"),
+            (&self.template_version, "la versión de la plantilla"),
+            (&self.status, "el estado"),
+            (&self.actor, "quién lo guarda"),
+        ] {
+            if value.trim().is_empty() {
+                return refuse(format!("falta {what}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_series(series: &str) -> Result<(), String> {
+    if series.trim().is_empty() {
+        Err("falta la serie del correlativo".into())
+    } else if series.contains('/') || series.chars().any(char::is_control) {
+        Err(format!(
+            "la serie «{series}» no puede contener «/» ni caracteres de control"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Hands out the next correlative of (series, year) inside the same
+    /// transaction (`BEGIN IMMEDIATE`) that saves the document; calls
+    /// `render(&number)` (number `AAAA-NNN`) to get the PDF bytes; inserts
+    /// the document, revision 1 (bytes and SHA-256) and an audit row;
+    /// commits. If `render` fails, everything is rolled back and the number
+    /// is not consumed: the next save gets it.
+    pub fn create_document<E: From<StoreError>>(
+        &mut self,
+        new: &NewDocument,
+        render: impl FnOnce(&str) -> Result<Vec<u8>, E>,
+    ) -> Result<StoredDocument, E> {
+        new.check()?;
+        let path = self.path.as_path();
+        let save = on(path, "guardar el documento");
+        let data = new.data.to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&save)?;
+        let seq: i64 = tx
+            .query_row(
+                "INSERT INTO correlatives (series, year, last_seq) VALUES (?1, ?2, 1)
+                 ON CONFLICT (series, year) DO UPDATE SET last_seq = last_seq + 1
+                 RETURNING last_seq",
+                params![new.series, new.year],
+                |row| row.get(0),
+            )
+            .map_err(on(path, "tomar el correlativo"))?;
+        let number = format_number(new.year, seq);
+
+        // Dropping `tx` on any early return rolls the correlative back.
+        let pdf = render(&number)?;
+        if pdf.is_empty() {
+            return Err(StoreError::Invalid {
+                context: "no se puede guardar el documento",
+                reason: format!("el PDF del documento {number} está vacío"),
+            }
+            .into());
+        }
+        let sha256 = sha256_hex(&pdf);
+        let created_at = new.at.to_rfc3339();
+        let created_ms = new.at.timestamp_millis();
+        tx.execute(
+            "INSERT INTO documents (series, year, seq, number, template_id, template_version,
+                                    title, status, data, created_at, created_ms, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                new.series,
+                new.year,
+                seq,
+                number,
+                new.template_id,
+                new.template_version,
+                new.title,
+                new.status,
+                data,
+                created_at,
+                created_ms,
+                new.actor
+            ],
+        )
+        .map_err(&save)?;
+        let document_id = tx.last_insert_rowid();
+        insert_revision(
+            &tx,
+            path,
+            document_id,
+            1,
+            &pdf,
+            &sha256,
+            &new.status,
+            "",
+            &new.actor,
+            &new.at,
+        )?;
+        audit::append(
+            &tx,
+            path,
+            Entry {
+                at: &new.at,
+                actor: &new.actor,
+                action: ACTION_DOCUMENT_CREATE,
+                subject: &number,
+                detail: serde_json::json!({
+                    "series": new.series,
+                    "year": new.year,
+                    "template_id": new.template_id,
+                    "template_version": new.template_version,
+                    "title": new.title,
+                    "status": new.status,
+                    "revision": 1,
+                    "sha256": sha256,
+                }),
+            },
+        )?;
+        tx.commit().map_err(&save)?;
+        Ok(StoredDocument {
+            number,
+            revision: 1,
+            sha256,
+        })
+    }
+
+    /// Every document, oldest first (by creation instant, then by id).
+    pub fn list_documents(&self) -> Result<Vec<DocumentSummary>, StoreError> {
+        let path = self.path.as_path();
+        let read = on(path, "leer los documentos");
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{SUMMARY_SELECT} ORDER BY d.created_ms, d.id"))
+            .map_err(&read)?;
+        let rows = stmt.query_map([], summary_row).map_err(&read)?;
+        let mut documents = Vec::new();
+        for row in rows {
+            let (summary, _) = row.map_err(&read)?;
+            documents.push(summary.finish(path)?);
+        }
+        Ok(documents)
+    }
+
+    /// The document with this number (`2026-001` or `serie/2026-001`).
+    pub fn document(&self, number: &str) -> Result<DocumentRecord, StoreError> {
+        let path = self.path.as_path();
+        let id = find_document(&self.conn, path, number)?;
+        let (raw, data) = self
+            .conn
+            .query_row(
+                &format!("{SUMMARY_SELECT} WHERE d.id = ?1"),
+                [id],
+                summary_row,
+            )
+            .map_err(on(path, "leer el documento"))?;
+        let summary = raw.finish(path)?;
+        let data = serde_json::from_str(&data).map_err(|err| StoreError::Inconsistent {
+            path: path.to_path_buf(),
+            reason: format!("los datos del documento {number} no son JSON válido: {err}"),
+        })?;
+        Ok(DocumentRecord {
+            number: summary.number,
+            series: summary.series,
+            template_id: summary.template_id,
+            template_version: summary.template_version,
+            title: summary.title,
+            status: summary.status,
+            created_at: summary.created_at,
+            revisions: summary.revisions,
+            data,
+        })
+    }
+
+    /// The newest revision of the document, with its PDF.
+    pub fn latest_revision(&self, number: &str) -> Result<Revision, StoreError> {
+        let path = self.path.as_path();
+        let id = find_document(&self.conn, path, number)?;
+        let row = self
+            .conn
+            .query_row(
+                "SELECT revision, pdf, sha256, created_at, note FROM revisions
+                 WHERE document_id = ?1 ORDER BY revision DESC LIMIT 1",
+                [id],
+                |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, Vec<u8>>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, String>(3)?,
+                        row.get::<_, String>(4)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(on(path, "leer la revisión"))?;
+        let Some((revision, pdf, sha256, created_at, note)) = row else {
+            return Err(StoreError::Inconsistent {
+                path: path.to_path_buf(),
+                reason: format!("el documento {number} no tiene revisiones"),
+            });
+        };
+        Ok(Revision {
+            revision: to_u32(path, revision, "número de revisión")?,
+            pdf,
+            sha256,
+            created_at,
+            note,
+        })
+    }
+
+    /// Every revision of the document, first to last, without the PDFs.
+    pub fn revisions(&self, number: &str) -> Result<Vec<RevisionInfo>, StoreError> {
+        let path = self.path.as_path();
+        let read = on(path, "leer las revisiones");
+        let id = find_document(&self.conn, path, number)?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT revision, sha256, created_at, note FROM revisions
+                 WHERE document_id = ?1 ORDER BY revision",
+            )
+            .map_err(&read)?;
+        let rows = stmt
+            .query_map([id], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                ))
+            })
+            .map_err(&read)?;
+        let mut revisions = Vec::new();
+        for row in rows {
+            let (revision, sha256, created_at, note) = row.map_err(&read)?;
+            revisions.push(RevisionInfo {
+                revision: to_u32(path, revision, "número de revisión")?,
+                sha256,
+                created_at,
+                note,
+            });
+        }
+        Ok(revisions)
+    }
+
+    /// Adds the next revision of the document (never overwriting one), sets
+    /// its status and appends the audit row, in one transaction. `note`,
+    /// `status` and `actor` go to the audit log: no secrets.
+    pub fn add_revision(
+        &mut self,
+        number: &str,
+        pdf: &[u8],
+        status: &str,
+        note: &str,
+        actor: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<RevisionInfo, StoreError> {
+        let refuse = |reason: String| StoreError::Invalid {
+            context: "no se puede añadir la revisión",
+            reason,
+        };
+        if pdf.is_empty() {
+            return Err(refuse(format!("el PDF del documento {number} está vacío")));
+        }
+        if status.trim().is_empty() {
+            return Err(refuse("falta el estado".into()));
+        }
+        if actor.trim().is_empty() {
+            return Err(refuse("falta quién la añade".into()));
+        }
+        let path = self.path.as_path();
+        let save = on(path, "añadir la revisión");
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&save)?;
+        let id = find_document(&tx, path, number)?;
+        let (series, plain_number): (String, String) = tx
+            .query_row(
+                "SELECT series, number FROM documents WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .map_err(&save)?;
+        let revision: i64 = tx
+            .query_row(
+                "SELECT ifnull(max(revision), 0) + 1 FROM revisions WHERE document_id = ?1",
+                [id],
+                |row| row.get(0),
+            )
+            .map_err(&save)?;
+        let sha256 = sha256_hex(pdf);
+        insert_revision(
+            &tx, path, id, revision, pdf, &sha256, status, note, actor, &at,
+        )?;
+        tx.execute(
+            "UPDATE documents SET status = ?1 WHERE id = ?2",
+            params![status, id],
+        )
+        .map_err(&save)?;
+        audit::append(
+            &tx,
+            path,
+            Entry {
+                at: &at,
+                actor,
+                action: ACTION_DOCUMENT_REVISE,
+                subject: &plain_number,
+                detail: serde_json::json!({
+                    "series": series,
+                    "revision": revision,
+                    "sha256": sha256,
+                    "status": status,
+                    "note": note,
+                }),
+            },
+        )?;
+        tx.commit().map_err(&save)?;
+        Ok(RevisionInfo {
+            revision: to_u32(path, revision, "número de revisión")?,
+            sha256,
+            created_at: at.to_rfc3339(),
+            note: note.to_string(),
+        })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_revision(
+    conn: &Connection,
+    path: &Path,
+    document_id: i64,
+    revision: i64,
+    pdf: &[u8],
+    sha256: &str,
+    status: &str,
+    note: &str,
+    actor: &str,
+    at: &DateTime<FixedOffset>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO revisions (document_id, revision, pdf, sha256, status, note, actor,
+                                created_at, created_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            document_id,
+            revision,
+            pdf,
+            sha256,
+            status,
+            note,
+            actor,
+            at.to_rfc3339(),
+            at.timestamp_millis()
+        ],
+    )
+    .map_err(on(path, "guardar la revisión"))?;
+    Ok(())
+}
+
+/// Finds a document by `AAAA-NNN` (must be unambiguous across series) or
+/// `serie/AAAA-NNN`; returns its row id.
+fn find_document(conn: &Connection, path: &Path, key: &str) -> Result<i64, StoreError> {
+    let read = on(path, "buscar el documento");
+    let not_found = || StoreError::DocumentNotFound {
+        number: key.to_string(),
+    };
+    if let Some((series, number)) = key.rsplit_once('/') {
+        return conn
+            .query_row(
+                "SELECT id FROM documents WHERE series = ?1 AND number = ?2",
+                [series, number],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(&read)?
+            .ok_or_else(not_found);
+    }
+    let mut stmt = conn
+        .prepare("SELECT id, series FROM documents WHERE number = ?1 ORDER BY series")
+        .map_err(&read)?;
+    let matches = stmt
+        .query_map([key], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))
+        .map_err(&read)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(&read)?;
+    match matches.as_slice() {
+        [] => Err(not_found()),
+        [(id, _)] => Ok(*id),
+        [(_, first), ..] => Err(StoreError::AmbiguousNumber {
+            number: key.to_string(),
+            example: format!("{first}/{key}"),
+            series: matches
+                .iter()
+                .map(|(_, series)| series.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
+const SUMMARY_SELECT: &str = "SELECT d.number, d.series, d.template_id, d.template_version,
+        d.title, d.status, d.created_at,
+        (SELECT count(*) FROM revisions r WHERE r.document_id = d.id), d.data
+    FROM documents d";
+
+/// A summary as read, before its count is checked.
+struct RawSummary {
+    summary: DocumentSummary,
+    revisions: i64,
+}
+
+impl RawSummary {
+    fn finish(mut self, path: &Path) -> Result<DocumentSummary, StoreError> {
+        self.summary.revisions = to_u32(path, self.revisions, "número de revisiones")?;
+        Ok(self.summary)
+    }
+}
+
+fn summary_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(RawSummary, String)> {
+    Ok((
+        RawSummary {
+            summary: DocumentSummary {
+                number: row.get(0)?,
+                series: row.get(1)?,
+                template_id: row.get(2)?,
+                template_version: row.get(3)?,
+                title: row.get(4)?,
+                status: row.get(5)?,
+                created_at: row.get(6)?,
+                revisions: 0,
+            },
+            revisions: row.get(7)?,
+        },
+        row.get(8)?,
+    ))
+}
+
+fn to_u32(path: &Path, value: i64, what: &str) -> Result<u32, StoreError> {
+    u32::try_from(value).map_err(|_| StoreError::Inconsistent {
+        path: path.to_path_buf(),
+        reason: format!("{what} fuera de rango: {value}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn numbers_are_sequential_per_series_and_year() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open_in(&dir);
+        assert_eq!(create(&mut store, "instalacion", 2026), "2026-001");
+        assert_eq!(create(&mut store, "instalacion", 2026), "2026-002");
+        assert_eq!(create(&mut store, "instalacion", 2026), "2026-003");
+        // A new year restarts at 001.
+        assert_eq!(create(&mut store, "instalacion", 2027), "2027-001");
+        assert_eq!(create(&mut store, "instalacion", 2026), "2026-004");
+        // Another series has its own correlatives.
+        assert_eq!(create(&mut store, "aceptacion", 2026), "2026-001");
+        assert_eq!(create(&mut store, "aceptacion", 2026), "2026-002");
+        assert_eq!(create(&mut store, "instalacion", 2027), "2027-002");
+        assert_eq!(store.list_documents().unwrap().len(), 8);
+    }
+
+    #[test]
+    fn number_format_pads_to_three_and_grows_past_999() {
+        assert_eq!(format_number(2020, 36), "2020-036");
+        assert_eq!(format_number(2026, 999), "2026-999");
+        assert_eq!(format_number(2026, 1000), "2026-1000");
+    }
+
+    #[test]
+    fn render_receives_the_number_and_its_bytes_are_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open_in(&dir);
+        let mut seen = String::new();
+        let stored = store
+            .create_document(&new_doc("s", 2026), |number| {
+                seen = number.to_string();
+                Ok::<_, StoreError>(b"%PDF-1.7 uno".to_vec())
+            })
+            .unwrap();
+        assert_eq!(seen, "2026-001");
+        assert_eq!(stored.number, "2026-001");
+        assert_eq!(stored.revision, 1);
+        assert_eq!(stored.sha256, sha256_hex(b"%PDF-1.7 uno"));
+        let latest = store.latest_revision("2026-001").unwrap();
+        assert_eq!(latest.pdf, b"%PDF-1.7 uno");
+        assert_eq!(latest.revision, 1);
+        assert_eq!(latest.sha256, stored.sha256);
+        assert_eq!(latest.created_at, "2026-03-15T10:00:00-05:00");
+
+        let record = store.document("2026-001").unwrap();
+        assert_eq!(record.data, new_doc("s", 2026).data);
+        assert_eq!(record.status, "borrador");
+        assert_eq!(record.revisions, 1);
+        assert_eq!(record.template_id, "senace-acta-instalacion");
+    }
+
+    /// What a caller's own error type looks like.
+    #[derive(Debug)]
+    enum RenderError {
+        Layout,
+        Store(StoreError),
+    }
+
+    impl From<StoreError> for RenderError {
+        fn from(err: StoreError) -> Self {
+            RenderError::Store(err)
+        }
+    }
+
+    fn count(store: &Store, table: &str) -> i64 {
+        store
+            .conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn failed_render_consumes_no_number_and_leaves_no_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open_in(&dir);
+        assert_eq!(create(&mut store, "s", 2026), "2026-001");
+        let before: Vec<i64> = ["documents", "revisions", "audit_log", "correlatives"]
+            .iter()
+            .map(|t| count(&store, t))
+            .collect();
+        let err = store
+            .create_document(&new_doc("s", 2026), |number| {
+                assert_eq!(number, "2026-002");
+                Err(RenderError::Layout)
+            })
+            .unwrap_err();
+        assert!(matches!(err, RenderError::Layout));
+        // A brand-new (series, year) must not leave its correlative row behind either.
+        let err = store
+            .create_document(&new_doc("otra", 2030), |_| Err(RenderError::Layout))
+            .unwrap_err();
+        assert!(matches!(err, RenderError::Layout));
+        let after: Vec<i64> = ["documents", "revisions", "audit_log", "correlatives"]
+            .iter()
+            .map(|t| count(&store, t))
+            .collect();
+        assert_eq!(before, after);
+        assert_eq!(create(&mut store, "s", 2026), "2026-002");
+        assert_eq!(create(&mut store, "otra", 2030), "2030-001");
+        assert!(store.verify_audit().unwrap().is_intact());
+    }
+
+    #[test]
+    fn empty_pdf_is_refused_and_consumes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open_in(&dir);
+        let err = store
+            .create_document(&new_doc("s", 2026), |_| Ok::<_, StoreError>(Vec::new()))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no se puede guardar el documento: el PDF del documento 2026-001 está vacío"
+        );
+        assert_eq!(create(&mut store, "s", 2026), "2026-001");
+    }
+
+    #[test]
+    fn invalid_new_document_is_refused_in_spanish() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open_in(&dir);
+        let mut doc = new_doc("s", 26);
+        let err = store
+            .create_document(&doc, |_| Ok::<_, StoreError>(vec![1]))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no se puede guardar el documento: el año 26 no tiene cuatro cifras"
+        );
+        doc.year = 2026;
+        doc.series = "a/b".into();
+        let err = store
+            .create_document(&doc, |_| Ok::<_, StoreError>(vec![1]))
+            .unwrap_err();
+        assert!(err.to_string().contains("no puede contener «/»"), "{err}");
+    }
+
+    #[test]
+    fn revisions_are_added_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open_in(&dir);
+        let number = create(&mut store, "s", 2026);
+        let later = at() + chrono::Duration::hours(2);
+        let info = store
+            .add_revision(&number, b"%PDF-1.7 firmado", "firmado", "firma de calidad", "luis", later)
+            .unwrap();
+        assert_eq!(info.revision, 2);
+        assert_eq!(info.created_at, "2026-03-15T12:00:00-05:00");
+        let all = store.revisions(&number).unwrap();
+        assert_eq!(
+            all.iter().map(|r| r.revision).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        assert_eq!(all[0].sha256, sha256_hex(b"%PDF-1.7 2026-001"));
+        assert_eq!(all[1].note, "firma de calidad");
+        assert_eq!(store.latest_revision(&number).unwrap().pdf, b"%PDF-1.7 firmado");
+        assert_eq!(store.document(&number).unwrap().status, "firmado");
+        assert_eq!(store.list_documents().unwrap()[0].revisions, 2);
+
+        let update = store
+            .conn
+            .execute("UPDATE revisions SET pdf = X'00' WHERE revision = 1", [])
+            .unwrap_err();
+        assert!(update.to_string().contains("no se modifican"), "{update}");
+        let delete = store
+            .conn
+            .execute("DELETE FROM revisions", [])
+            .unwrap_err();
+        assert!(delete.to_string().contains("no se borran"), "{delete}");
+        let rewrite = store
+            .conn
+            .execute("UPDATE documents SET data = '{}'", [])
+            .unwrap_err();
+        assert!(rewrite.to_string().contains("solo cambia el estado"), "{rewrite}");
+        let skip = store
+            .conn
+            .execute("UPDATE correlatives SET last_seq = last_seq + 5", [])
+            .unwrap_err();
+        assert!(skip.to_string().contains("de uno en uno"), "{skip}");
+        assert!(store.verify_audit().unwrap().is_intact());
+    }
+
+    #[test]
+    fn unknown_number_is_not_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open_in(&dir);
+        create(&mut store, "s", 2026);
+        let err = store.document("2026-009").unwrap_err();
+        assert_eq!(err.to_string(), "documento 2026-009 no encontrado");
+        assert!(matches!(
+            store.latest_revision("2026-009"),
+            Err(StoreError::DocumentNotFound { .. })
+        ));
+        assert!(matches!(
+            store.add_revision("x/2026-001", b"%", "firmado", "", "ana", at()),
+            Err(StoreError::DocumentNotFound { .. })
+        ));
+    }
+
+    #[test]
+    fn same_number_in_two_series_needs_the_series() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open_in(&dir);
+        create(&mut store, "instalacion", 2026);
+        create(&mut store, "aceptacion", 2026);
+        let err = store.document("2026-001").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "el número 2026-001 corresponde a varios documentos (series aceptacion, \
+             instalacion); indique la serie, p. ej. «aceptacion/2026-001»"
+        );
+        assert_eq!(
+            store.document("instalacion/2026-001").unwrap().series,
+            "instalacion"
+        );
+        store
+            .add_revision("aceptacion/2026-001", b"%PDF-x", "firmado", "", "ana", at())
+            .unwrap();
+        assert_eq!(store.revisions("aceptacion/2026-001").unwrap().len(), 2);
+        assert_eq!(store.revisions("instalacion/2026-001").unwrap().len(), 1);
+        assert!(store.verify_audit().unwrap().is_intact());
+    }
+
+    #[test]
+    fn list_is_ordered_by_creation_instant_then_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open_in(&dir);
+        let mut late = new_doc("s", 2026);
+        // 16:00 in Lima is 21:00 UTC; 20:00 at UTC+0 is earlier in time.
+        late.at = DateTime::parse_from_rfc3339("2026-03-15T16:00:00-05:00").unwrap();
+        let mut early = new_doc("s", 2026);
+        early.at = DateTime::parse_from_rfc3339("2026-03-15T20:00:00+00:00").unwrap();
+        let render = |n: &str| Ok::<_, StoreError>(n.as_bytes().to_vec());
+        store.create_document(&late, render).unwrap();
+        store.create_document(&early, render).unwrap();
+        store.create_document(&early, render).unwrap();
+        let numbers: Vec<String> = store
+            .list_documents()
+            .unwrap()
+            .into_iter()
+            .map(|d| d.number)
+            .collect();
+        assert_eq!(numbers, ["2026-002", "2026-003", "2026-001"]);
+    }
+
+    #[test]
+    fn two_stores_on_one_file_get_distinct_gap_free_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("actas.db");
+        let workers: Vec<_> = (0..2)
+            .map(|worker| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let mut store = Store::open(&path).unwrap();
+                    (0..50)
+                        .map(|i| {
+                            let mut doc = new_doc("s", 2026);
+                            doc.actor = format!("hilo-{worker}");
+                            store
+                                .create_document(&doc, |number| {
+                                    if i % 7 == 0 {
+                                        std::thread::yield_now();
+                                    }
+                                    Ok::<_, StoreError>(number.as_bytes().to_vec())
+                                })
+                                .unwrap()
+                                .number
+                        })
+                        .collect::<Vec<String>>()
+                })
+            })
+            .collect();
+        let mut numbers: Vec<String> = workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap())
+            .collect();
+        numbers.sort();
+        let expected: Vec<String> = (1..=100).map(|seq| format_number(2026, seq)).collect();
+        assert_eq!(numbers, expected);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.list_documents().unwrap().len(), 100);
+        let report = store.verify_audit().unwrap();
+        assert_eq!(report.rows, 100);
+        assert!(report.is_intact(), "{:?}", report.problems);
+    }
+}

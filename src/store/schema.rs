@@ -1,0 +1,333 @@
+//! The database schema as an ordered list of migrations, and the code that
+//! brings a database up to date.
+//!
+//! `PRAGMA user_version` is the number of migrations applied; each step runs
+//! in its own `BEGIN IMMEDIATE` transaction together with the version bump,
+//! so a crash or a concurrent open never leaves a half-applied step.
+//! `PRAGMA application_id` marks the file as Actas's, so the store refuses to
+//! write into somebody else's SQLite database. A database newer than
+//! [`SCHEMA_VERSION`] is refused (never downgraded).
+//!
+//! Migrations are append-only: a released step is never edited, a change is a
+//! new step at the end. This module does not open connections or set
+//! connection pragmas; that is [`super::Store::open`].
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::error::{on, sqlite_error, StoreError};
+
+/// `PRAGMA application_id` of an Actas database: "ACTA" in ASCII.
+pub const APPLICATION_ID: i32 = 0x4143_5441;
+
+/// The schema version this build creates and understands.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Migration `i` takes the database from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[V1];
+
+/// Version 1: numbering, documents, revisions, people, audit log.
+///
+/// Documents are never deleted, and once saved only their `status` changes.
+/// Revisions and audit rows are append-only; triggers refuse UPDATE and
+/// DELETE, so even a hand-written SQL statement cannot rewrite history
+/// without first dropping a trigger (which `verify_audit` then exposes).
+/// A correlative only moves forward one by one, so no number is skipped or
+/// reused (a failed save rolls its increment back).
+const V1: &str = r#"
+PRAGMA application_id = 1094931521;
+
+CREATE TABLE correlatives (
+    series   TEXT    NOT NULL CHECK (series <> ''),
+    year     INTEGER NOT NULL CHECK (year BETWEEN 1000 AND 9999),
+    last_seq INTEGER NOT NULL CHECK (last_seq >= 1),
+    PRIMARY KEY (series, year)
+) STRICT;
+
+CREATE TRIGGER correlatives_one_by_one BEFORE UPDATE ON correlatives
+WHEN NEW.series IS NOT OLD.series OR NEW.year IS NOT OLD.year
+  OR NEW.last_seq IS NOT OLD.last_seq + 1
+BEGIN
+    SELECT RAISE(ABORT, 'un correlativo solo avanza de uno en uno');
+END;
+
+CREATE TRIGGER correlatives_no_delete BEFORE DELETE ON correlatives
+BEGIN
+    SELECT RAISE(ABORT, 'los correlativos no se borran');
+END;
+
+CREATE TABLE documents (
+    id               INTEGER PRIMARY KEY,
+    series           TEXT    NOT NULL,
+    year             INTEGER NOT NULL,
+    seq              INTEGER NOT NULL CHECK (seq >= 1),
+    number           TEXT    NOT NULL,
+    template_id      TEXT    NOT NULL,
+    template_version TEXT    NOT NULL,
+    title            TEXT    NOT NULL,
+    status           TEXT    NOT NULL CHECK (status <> ''),
+    data             TEXT    NOT NULL CHECK (json_valid(data)),
+    created_at       TEXT    NOT NULL,
+    created_ms       INTEGER NOT NULL,
+    created_by       TEXT    NOT NULL,
+    UNIQUE (series, year, seq),
+    UNIQUE (series, number),
+    FOREIGN KEY (series, year) REFERENCES correlatives (series, year)
+) STRICT;
+
+CREATE INDEX documents_by_number ON documents (number);
+CREATE INDEX documents_by_created ON documents (created_ms, id);
+
+CREATE TRIGGER documents_only_status_changes
+BEFORE UPDATE OF id, series, year, seq, number, template_id, template_version, title,
+                 data, created_at, created_ms, created_by ON documents
+BEGIN
+    SELECT RAISE(ABORT, 'de un documento guardado solo cambia el estado');
+END;
+
+CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents
+BEGIN
+    SELECT RAISE(ABORT, 'los documentos no se borran');
+END;
+
+CREATE TABLE revisions (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents (id),
+    revision    INTEGER NOT NULL CHECK (revision >= 1),
+    pdf         BLOB    NOT NULL,
+    sha256      TEXT    NOT NULL CHECK (length(sha256) = 64),
+    status      TEXT    NOT NULL,
+    note        TEXT    NOT NULL,
+    actor       TEXT    NOT NULL,
+    created_at  TEXT    NOT NULL,
+    created_ms  INTEGER NOT NULL,
+    UNIQUE (document_id, revision)
+) STRICT;
+
+CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
+BEGIN
+    SELECT RAISE(ABORT, 'las revisiones no se modifican: se añade una nueva');
+END;
+
+CREATE TRIGGER revisions_no_delete BEFORE DELETE ON revisions
+BEGIN
+    SELECT RAISE(ABORT, 'las revisiones no se borran');
+END;
+
+CREATE TABLE people (
+    id               INTEGER PRIMARY KEY,
+    given_names      TEXT NOT NULL CHECK (given_names <> ''),
+    paternal_surname TEXT NOT NULL CHECK (paternal_surname <> ''),
+    maternal_surname TEXT NOT NULL,
+    cargo            TEXT NOT NULL,
+    area             TEXT NOT NULL,
+    email            TEXT NOT NULL,
+    created_at       TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE audit_log (
+    id        INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    subject   TEXT NOT NULL,
+    detail    TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'el registro de auditoría no se modifica');
+END;
+
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'el registro de auditoría no se borra');
+END;
+
+-- Rows are appended at the end of the chain only: the next id, linked to the
+-- hash of the last row (64 zeros for the first).
+CREATE TRIGGER audit_log_append_at_end BEFORE INSERT ON audit_log
+WHEN NEW.id IS NOT (SELECT ifnull(max(id), 0) + 1 FROM audit_log)
+  OR NEW.prev_hash IS NOT ifnull((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1),
+                                 '0000000000000000000000000000000000000000000000000000000000000000')
+BEGIN
+    SELECT RAISE(ABORT, 'el registro de auditoría solo crece al final de la cadena');
+END;
+"#;
+
+/// Refuses files that are not (and cannot become) an Actas database:
+/// another application's SQLite file, or one from a newer Actas.
+/// Reads only; a new, empty file passes.
+pub(crate) fn check_identity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let read = on(path, "leer la cabecera de la base de datos");
+    let application_id: i32 = conn
+        .pragma_query_value(None, "application_id", |row| row.get(0))
+        .map_err(&read)?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(&read)?;
+    if application_id != 0 && application_id != APPLICATION_ID {
+        return Err(StoreError::NotActas {
+            path: path.to_path_buf(),
+            reason: format!("pertenece a otra aplicación (application_id {application_id:#010x})"),
+        });
+    }
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    if application_id == 0 {
+        let objects: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+            .map_err(&read)?;
+        if version != 0 || objects != 0 {
+            return Err(StoreError::NotActas {
+                path: path.to_path_buf(),
+                reason: "es una base de datos SQLite de otra aplicación".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Applies the migrations this database lacks, each in its own immediate
+/// transaction. Safe against a concurrent `migrate` on the same file: the
+/// version is re-read under the write lock and a step already applied by the
+/// other process is skipped.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    if user_version(conn, path)? == SCHEMA_VERSION {
+        // Up to date: do not take the write lock on every open.
+        return Ok(());
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
+        let target = index as i64 + 1;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(on(path, "migrar la base de datos"))?;
+        let current = user_version(&tx, path)?;
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: current,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if current >= target {
+            continue;
+        }
+        // Busy, damaged file …: their own message; anything else names the step.
+        let failed = |err: rusqlite::Error| match sqlite_error(path, "migrar", err) {
+            StoreError::Sqlite { reason, .. } => StoreError::Migration {
+                path: path.to_path_buf(),
+                version: target,
+                reason,
+            },
+            other => other,
+        };
+        tx.execute_batch(sql).map_err(failed)?;
+        tx.pragma_update(None, "user_version", target)
+            .map_err(failed)?;
+        tx.commit().map_err(failed)?;
+    }
+    Ok(())
+}
+
+/// The number of migrations applied to the database.
+pub(crate) fn user_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(on(path, "leer la versión del esquema"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn new_database_gets_every_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open_in(&dir);
+        assert_eq!(user_version(&store.conn, store.path()).unwrap(), SCHEMA_VERSION);
+        let id: i32 = store
+            .conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, APPLICATION_ID);
+    }
+
+    #[test]
+    fn reopening_migrates_idempotently() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("actas.db");
+        {
+            let mut store = super::super::Store::open(&path).unwrap();
+            create(&mut store, "s", 2026);
+        }
+        for _ in 0..3 {
+            let store = super::super::Store::open(&path).unwrap();
+            assert_eq!(user_version(&store.conn, &path).unwrap(), SCHEMA_VERSION);
+            assert_eq!(store.list_documents().unwrap().len(), 1);
+        }
+    }
+
+    #[test]
+    fn newer_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("actas.db");
+        {
+            let store = super::super::Store::open(&path).unwrap();
+            store
+                .conn
+                .pragma_update(None, "user_version", SCHEMA_VERSION + 5)
+                .unwrap();
+        }
+        let err = super::super::Store::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::TooNew { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(text.contains("más nueva") && text.contains("actualice Actas"), "{text}");
+        assert!(text.contains(&path.display().to_string()), "{text}");
+    }
+
+    #[test]
+    fn other_sqlite_database_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE t (x); PRAGMA user_version = 1;")
+                .unwrap();
+        }
+        let err = super::super::Store::open(&path).unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "no es una base de datos de Actas válida: es una base de datos SQLite de otra aplicación"
+            ),
+            "{err}"
+        );
+        let conn = Connection::open(&path).unwrap();
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 1);
+    }
+
+    #[test]
+    fn garbage_file_is_not_an_actas_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.db");
+        std::fs::write(&path, vec![b'x'; 4096]).unwrap();
+        let err = super::super::Store::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::NotActas { .. }), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains("no es una base de datos de Actas válida"),
+            "{err}"
+        );
+    }
+}

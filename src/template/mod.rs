@@ -1,0 +1,194 @@
+//! Declarative form definitions: the model of a template and the catalogue
+//! loaded from `templates/*.toml`.
+//!
+//! This module knows what a form looks like (sections, fields, signers, rules)
+//! and refuses a template with a mistake at load time, naming file, line and
+//! reason. It does not validate a document's data (`form`) nor lay anything
+//! out (`render`). The file format is documented in `docs/templates.md`.
+
+mod load;
+
+use std::path::{Path, PathBuf};
+
+pub use load::{load_catalogue, load_template_str, TemplateError};
+
+/// Environment variable naming the templates directory.
+pub const TEMPLATES_ENV: &str = "ACTAS_TEMPLATES";
+
+/// One form: identity, printed sections, signers and procedure rules.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub id: String,
+    pub title: String,
+    pub entity: String,
+    pub office: String,
+    pub form_code: String,
+    pub format_version: String,
+    /// Correlative series the store numbers this form in.
+    pub series: String,
+    pub seed: SeedRef,
+    pub design_note: Option<String>,
+    pub sections: Vec<Section>,
+    /// In signing order.
+    pub signers: Vec<Signer>,
+    pub rules: Vec<Rule>,
+    /// The file it was loaded from (empty for templates loaded from a string).
+    pub source: PathBuf,
+}
+
+/// Where in the official procedure the form comes from.
+#[derive(Debug, Clone)]
+pub struct SeedRef {
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// As printed: "I", "A", "4.1", or empty.
+    pub number: String,
+    pub title: String,
+    /// 1 for a section, 2 for a sub-section.
+    pub level: u8,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub id: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub required: bool,
+    pub hint: Option<String>,
+}
+
+/// What a field holds and how it prints.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldKind {
+    Text { max_length: Option<usize> },
+    Multiline { max_length: Option<usize> },
+    Date,
+    DateTime,
+    Number { min: Option<f64>, max: Option<f64>, decimals: u8 },
+    Money { min: Option<f64>, max: Option<f64> },
+    Choice { options: Vec<String> },
+    MultiChoice { options: Vec<String> },
+    YesNo,
+    Table { columns: Vec<Column>, min_rows: usize, max_rows: Option<usize> },
+    Static { text: String },
+    Signer { role: String },
+}
+
+impl FieldKind {
+    /// The kind's name as written in the template file.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FieldKind::Text { .. } => "text",
+            FieldKind::Multiline { .. } => "multiline",
+            FieldKind::Date => "date",
+            FieldKind::DateTime => "datetime",
+            FieldKind::Number { .. } => "number",
+            FieldKind::Money { .. } => "money",
+            FieldKind::Choice { .. } => "choice",
+            FieldKind::MultiChoice { .. } => "multichoice",
+            FieldKind::YesNo => "yesno",
+            FieldKind::Table { .. } => "table",
+            FieldKind::Static { .. } => "static",
+            FieldKind::Signer { .. } => "signer",
+        }
+    }
+
+    /// Whether a data file carries a value for this field.
+    pub fn holds_data(&self) -> bool {
+        !matches!(self, FieldKind::Static { .. })
+    }
+}
+
+/// A column of a table field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub id: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub width: f32,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Signer {
+    /// Role id; the PDF signature field is `firma.<role>`.
+    pub role: String,
+    pub title: String,
+    pub required: bool,
+    /// Roles that must have signed before this one.
+    pub after: Vec<String>,
+}
+
+impl Signer {
+    /// Name of the AcroForm signature field of this role (contract).
+    pub fn field_name(&self) -> String {
+        format!("firma.{}", self.role)
+    }
+}
+
+/// A procedure rule the form enforces, with the fields it reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// MEF 000 §6.4: request ≥ 7 days before execution (72 h if urgent), execution ≥ 20:00.
+    MefPaseDeadlines { request: String, execution: String, urgent: String },
+    /// Senace correlatives printed `AAAA-NNN`.
+    SenaceCorrelative { fields: Vec<String> },
+    /// Senace 002 l.1097–1107: `PRODUCCIÓN.<Sistema>.<AAAA/MM/DD>.INSTALACIÓN-<Año>-<Nro>.<USUARIO>`.
+    SenaceInstallSubject { field: String, system: String, date: String, number: String, requester: String },
+}
+
+impl Template {
+    /// Every field of every section, in print order.
+    pub fn fields(&self) -> impl Iterator<Item = &Field> {
+        self.sections.iter().flat_map(|s| s.fields.iter())
+    }
+
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.fields().find(|f| f.id == id)
+    }
+
+    pub fn signer(&self, role: &str) -> Option<&Signer> {
+        self.signers.iter().find(|s| s.role == role)
+    }
+}
+
+/// All templates of a directory, sorted by id.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    pub dir: PathBuf,
+    pub templates: Vec<Template>,
+}
+
+impl Catalogue {
+    pub fn get(&self, id: &str) -> Option<&Template> {
+        self.templates.iter().find(|t| t.id == id)
+    }
+
+    /// The template, or an error that lists the known ids.
+    pub fn require(&self, id: &str) -> Result<&Template, TemplateError> {
+        self.get(id).ok_or_else(|| TemplateError::Unknown {
+            id: id.to_string(),
+            known: self.templates.iter().map(|t| t.id.clone()).collect(),
+        })
+    }
+
+    /// The templates directory: `ACTAS_TEMPLATES`, else `templates/` in the
+    /// working directory, else the one shipped beside the executable's source tree.
+    pub fn default_dir() -> PathBuf {
+        if let Ok(dir) = std::env::var(TEMPLATES_ENV) {
+            if !dir.trim().is_empty() {
+                return PathBuf::from(dir);
+            }
+        }
+        let local = Path::new("templates");
+        if local.is_dir() {
+            return local.to_path_buf();
+        }
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")
+    }
+}
