@@ -14,7 +14,10 @@ pub enum ActasError {
     #[error(transparent)]
     Template(#[from] TemplateError),
     #[error("{template}: {problems}")]
-    Invalid { template: String, problems: Problems },
+    Invalid {
+        template: String,
+        problems: Problems,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -24,7 +27,12 @@ pub enum ActasError {
     #[error("no se puede escribir {}: {reason}", path.display())]
     Write { path: PathBuf, reason: String },
     #[error("{}:{line}:{column}: JSON inválido ({reason})", path.display())]
-    Json { path: PathBuf, line: usize, column: usize, reason: String },
+    Json {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        reason: String,
+    },
     #[error("{0}")]
     Other(String),
 }

@@ -11,7 +11,10 @@ use crate::error::ActasError;
 /// Writes `bytes` to `path` atomically: either the whole new content is
 /// there, or the old file (if any) is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ActasError> {
-    let fail = |reason: String| ActasError::Write { path: path.to_path_buf(), reason };
+    let fail = |reason: String| ActasError::Write {
+        path: path.to_path_buf(),
+        reason,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -25,14 +28,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ActasError> {
         .tempfile_in(dir)
         .map_err(|e| fail(describe_io(&e)))?;
     temp.write_all(bytes).map_err(|e| fail(describe_io(&e)))?;
-    temp.as_file().sync_all().map_err(|e| fail(describe_io(&e)))?;
-    temp.persist(path).map_err(|e| fail(describe_io(&e.error)))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| fail(describe_io(&e)))?;
+    temp.persist(path)
+        .map_err(|e| fail(describe_io(&e.error)))?;
     Ok(())
 }
 
 /// Reads a whole file, naming it in the error.
 pub fn read(path: &Path) -> Result<Vec<u8>, ActasError> {
-    std::fs::read(path).map_err(|e| ActasError::Read { path: path.to_path_buf(), reason: describe_io(&e) })
+    std::fs::read(path).map_err(|e| ActasError::Read {
+        path: path.to_path_buf(),
+        reason: describe_io(&e),
+    })
 }
 
 /// A Spanish description of an I/O error.
@@ -60,13 +69,21 @@ mod tests {
         write_atomic(&path, b"uno").unwrap();
         write_atomic(&path, b"dos").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"dos");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
         assert!(leftovers.is_empty());
     }
 
     #[test]
     fn missing_folder_is_a_spanish_error() {
         let err = write_atomic(Path::new("/nonexistent-dir/x.pdf"), b"x").unwrap_err();
-        assert!(err.to_string().starts_with("no se puede escribir /nonexistent-dir/x.pdf"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("no se puede escribir /nonexistent-dir/x.pdf"),
+            "{err}"
+        );
     }
 }

@@ -3,10 +3,10 @@
 //! See `docs/architecture.md` for the pipeline.
 
 pub mod clock;
-pub mod store;
-pub mod template;
-pub mod form;
-pub mod render;
 pub mod error;
 pub mod files;
+pub mod form;
+pub mod render;
 pub mod service;
+pub mod store;
+pub mod template;

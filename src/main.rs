@@ -114,12 +114,21 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
             let detail = e.to_string();
-            let first = detail.lines().next().unwrap_or_default().trim_start_matches("error: ");
+            let first = detail
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ");
             eprintln!("actas: argumentos inválidos: {first} (vea «actas --help»)");
             return ExitCode::from(2);
         }
@@ -145,20 +154,33 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 print_json(&list);
             } else {
                 for t in list {
-                    println!("{:<30} {:<18} {} ({} firmantes)", t.id, t.form_code, t.title, t.signers.len());
+                    let n = t.signers.len();
+                    println!(
+                        "{:<30} {} — {} ({n} {})",
+                        t.id,
+                        t.form_code,
+                        t.title,
+                        plural(n, "firmante", "firmantes")
+                    );
                 }
             }
         }
-        Command::Render { template, data, output, numero } => {
+        Command::Render {
+            template,
+            data,
+            output,
+            numero,
+        } => {
             let data = read_data_file(&data)?;
             let rendered = service()?.render(&template, &data, numero.as_deref())?;
             actas::files::write_atomic(&output, &rendered.pdf)?;
             println!(
-                "PDF generado: {} ({} {}, {} campos de firma)",
+                "PDF generado: {} ({} {}, {} {})",
                 output.display(),
                 rendered.pages,
-                if rendered.pages == 1 { "página" } else { "páginas" },
-                rendered.slots.len()
+                plural(rendered.pages, "página", "páginas"),
+                rendered.slots.len(),
+                plural(rendered.slots.len(), "campo de firma", "campos de firma")
             );
         }
         Command::New { template, data } => {
@@ -166,7 +188,11 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             let service = service()?;
             let mut store = store()?;
             let stored = service.create(&mut store, &template, data, &actor())?;
-            println!("{}", stored.number);
+            let series = &service.catalogue.require(&template)?.series;
+            println!(
+                "{}",
+                Service::document_reference(&store, series, &stored.number)
+            );
         }
         Command::List { json } => {
             let service = service()?;
@@ -176,24 +202,38 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             } else if list.is_empty() {
                 println!("No hay documentos guardados.");
             } else {
-                println!("{:<10} {:<30} {:<20} Título", "Número", "Plantilla", "Estado");
+                println!(
+                    "{:<10} {:<30} {:<20} Título",
+                    "Número", "Plantilla", "Estado"
+                );
                 for d in list {
-                    println!("{:<10} {:<30} {:<20} {}", d.number, d.template, d.status, d.title);
+                    println!(
+                        "{:<10} {:<30} {:<20} {}",
+                        d.number, d.template, d.status, d.title
+                    );
                 }
             }
         }
         Command::Export { doc, output } => {
             let revision = service()?.export(&store()?, &doc, &output)?;
-            println!("Documento {doc} (revisión {revision}) exportado a {}", output.display());
+            println!(
+                "Documento {doc} (revisión {revision}) exportado a {}",
+                output.display()
+            );
         }
-        Command::Audit { command: AuditCommand::Verify { json } } => {
+        Command::Audit {
+            command: AuditCommand::Verify { json },
+        } => {
             let report = store()?.verify_audit()?;
             if json {
                 print_json(&report);
             }
             if report.problems.is_empty() {
                 if !json {
-                    println!("Registro de auditoría íntegro: {} filas verificadas.", report.rows);
+                    println!(
+                        "Registro de auditoría íntegro: {} filas verificadas.",
+                        report.rows
+                    );
                 }
             } else {
                 let first = &report.problems[0];
@@ -206,18 +246,43 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 )));
             }
         }
-        Command::People { command: PeopleCommand::Add { nombres, apellido_paterno, apellido_materno, cargo, area, email } } => {
-            let person = NewPerson { given_names: nombres, paternal_surname: apellido_paterno, maternal_surname: apellido_materno, cargo, area, email };
+        Command::People {
+            command:
+                PeopleCommand::Add {
+                    nombres,
+                    apellido_paterno,
+                    apellido_materno,
+                    cargo,
+                    area,
+                    email,
+                },
+        } => {
+            let person = NewPerson {
+                given_names: nombres,
+                paternal_surname: apellido_paterno,
+                maternal_surname: apellido_materno,
+                cargo,
+                area,
+                email,
+            };
             let added = store()?.add_person(&person, clock.now())?;
-            println!("Persona registrada: {} {} {} (id {})", added.given_names, added.paternal_surname, added.maternal_surname, added.id);
+            println!(
+                "Persona registrada: {} {} {} (id {})",
+                added.given_names, added.paternal_surname, added.maternal_surname, added.id
+            );
         }
-        Command::People { command: PeopleCommand::List { json } } => {
+        Command::People {
+            command: PeopleCommand::List { json },
+        } => {
             let people = store()?.people()?;
             if json {
                 print_json(&people);
             } else {
                 for p in people {
-                    println!("{} {} {} — {} — {}", p.given_names, p.paternal_surname, p.maternal_surname, p.cargo, p.area);
+                    println!(
+                        "{} {} {} — {} — {}",
+                        p.given_names, p.paternal_surname, p.maternal_surname, p.cargo, p.area
+                    );
                 }
             }
         }
@@ -234,8 +299,9 @@ fn open_store(db: Option<&Path>) -> Result<Store, ActasError> {
 }
 
 fn default_db_path() -> Result<PathBuf, ActasError> {
-    let dirs = directories::ProjectDirs::from("pe", "Actas", "actas")
-        .ok_or_else(|| ActasError::Other("no se encontró el directorio de datos del usuario; use --db".into()))?;
+    let dirs = directories::ProjectDirs::from("pe", "Actas", "actas").ok_or_else(|| {
+        ActasError::Other("no se encontró el directorio de datos del usuario; use --db".into())
+    })?;
     Ok(dirs.data_dir().join("actas.db"))
 }
 
@@ -245,6 +311,14 @@ fn actor() -> String {
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
         .unwrap_or_else(|| "desconocido".into())
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
 }
 
 fn print_json<T: Serialize>(value: &T) {

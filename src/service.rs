@@ -88,34 +88,70 @@ impl Service {
                 signers: t
                     .signers
                     .iter()
-                    .map(|s| SignerSummary { role: s.role.clone(), title: s.title.clone(), after: s.after.clone() })
+                    .map(|s| SignerSummary {
+                        role: s.role.clone(),
+                        title: s.title.clone(),
+                        after: s.after.clone(),
+                    })
                     .collect(),
             })
             .collect()
     }
 
     /// Validates `data` against the template, with the store's people when given.
-    pub fn validate(&self, template_id: &str, data: &Json, people: &[PersonName]) -> Result<(&Template, FormData), ActasError> {
+    pub fn validate(
+        &self,
+        template_id: &str,
+        data: &Json,
+        people: &[PersonName],
+    ) -> Result<(&Template, FormData), ActasError> {
         let template = self.catalogue.require(template_id)?;
-        let context = ValidationContext { people: people.to_vec() };
-        let form = form::validate(template, data, &context)
-            .map_err(|problems| ActasError::Invalid { template: template.id.clone(), problems })?;
+        let context = ValidationContext {
+            people: people.to_vec(),
+        };
+        let form =
+            form::validate(template, data, &context).map_err(|problems| ActasError::Invalid {
+                template: template.id.clone(),
+                problems,
+            })?;
         Ok((template, form))
     }
 
     /// Stateless render: validate and lay out, without storing or numbering.
-    pub fn render(&self, template_id: &str, data: &Json, number: Option<&str>) -> Result<Rendered, ActasError> {
+    pub fn render(
+        &self,
+        template_id: &str,
+        data: &Json,
+        number: Option<&str>,
+    ) -> Result<Rendered, ActasError> {
         let (template, form) = self.validate(template_id, data, &[])?;
-        Ok(render_pdf(template, &form, &RenderOptions { number: number.map(str::to_string), now: self.clock.now() })?)
+        Ok(render_pdf(
+            template,
+            &form,
+            &RenderOptions {
+                number: number.map(str::to_string),
+                now: self.clock.now(),
+            },
+        )?)
     }
 
     /// Validates, numbers, renders and stores a new document in one
     /// transaction: a document that fails validation or rendering consumes no number.
-    pub fn create(&self, store: &mut Store, template_id: &str, data: Json, actor: &str) -> Result<StoredDocument, ActasError> {
+    pub fn create(
+        &self,
+        store: &mut Store,
+        template_id: &str,
+        data: Json,
+        actor: &str,
+    ) -> Result<StoredDocument, ActasError> {
         let people: Vec<PersonName> = store
             .people()?
             .into_iter()
-            .map(|p| PersonName { given_names: p.given_names, paternal_surname: p.paternal_surname, maternal_surname: p.maternal_surname })
+            .map(|p| PersonName {
+                given_names: p.given_names,
+                paternal_surname: p.paternal_surname,
+                maternal_surname: p.maternal_surname,
+            })
             .collect();
         let (template, form) = self.validate(template_id, &data, &people)?;
         let now = self.clock.now();
@@ -130,21 +166,48 @@ impl Service {
             actor: actor.to_string(),
             at: now,
         };
-        store.create_document(&new, |number: &str| -> Result<Vec<u8>, ActasError> {
-            let options = RenderOptions { number: Some(number.to_string()), now };
-            Ok(render_pdf(template, &form, &options)?.pdf)
-        })
+        let stored =
+            store.create_document(&new, |number: &str| -> Result<Vec<u8>, ActasError> {
+                let options = RenderOptions {
+                    number: Some(number.to_string()),
+                    now,
+                };
+                Ok(render_pdf(template, &form, &options)?.pdf)
+            })?;
+        Ok(stored)
+    }
+
+    /// How to name a stored document so that the store finds exactly it:
+    /// the plain number while no other series has it, else `series/number`.
+    pub fn document_reference(store: &Store, series: &str, number: &str) -> String {
+        match store.document(number) {
+            Ok(found) if found.series == series => number.to_string(),
+            _ => format!("{series}/{number}"),
+        }
     }
 
     pub fn list(&self, store: &Store) -> Result<Vec<DocumentListing>, ActasError> {
-        Ok(store.list_documents()?.into_iter().map(|d| self.listing(d)).collect())
+        Ok(store
+            .list_documents()?
+            .into_iter()
+            .map(|d| self.listing(d))
+            .collect())
     }
 
     fn listing(&self, doc: DocumentSummary) -> DocumentListing {
         let signatures = self
             .catalogue
             .get(&doc.template_id)
-            .map(|t| t.signers.iter().map(|s| SignatureStatus { role: s.role.clone(), title: s.title.clone(), signed: false }).collect())
+            .map(|t| {
+                t.signers
+                    .iter()
+                    .map(|s| SignatureStatus {
+                        role: s.role.clone(),
+                        title: s.title.clone(),
+                        signed: false,
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         DocumentListing {
             number: doc.number,

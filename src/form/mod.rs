@@ -41,7 +41,11 @@ pub struct Problems(pub Vec<Problem>);
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
-        write!(f, "los datos tienen {n} {}", if n == 1 { "problema" } else { "problemas" })?;
+        write!(
+            f,
+            "los datos tienen {n} {}",
+            if n == 1 { "problema" } else { "problemas" }
+        )?;
         for p in &self.0 {
             write!(f, "\n  - {p}")?;
         }
@@ -77,7 +81,11 @@ impl FormData {
 /// Parses `data` (a JSON object keyed by field id) against `template`,
 /// checking types, required fields, choices, table rows and the template's
 /// procedure rules. Returns every problem found, not only the first.
-pub fn validate(template: &Template, data: &Json, context: &ValidationContext) -> Result<FormData, Problems> {
+pub fn validate(
+    template: &Template,
+    data: &Json,
+    context: &ValidationContext,
+) -> Result<FormData, Problems> {
     let mut problems = Vec::new();
     let mut form = FormData::default();
     let Some(object) = data.as_object() else {
@@ -97,13 +105,26 @@ pub fn validate(template: &Template, data: &Json, context: &ValidationContext) -
     for field in template.fields().filter(|f| f.kind.holds_data()) {
         let json = object.get(&field.id).unwrap_or(&Json::Null);
         let value = match &field.kind {
-            FieldKind::Table { columns, min_rows, max_rows } => {
-                parse_table(&field.id, columns, *min_rows, *max_rows, field.required, json, &mut problems)
-            }
+            FieldKind::Table {
+                columns,
+                min_rows,
+                max_rows,
+            } => parse_table(
+                &field.id,
+                columns,
+                *min_rows,
+                *max_rows,
+                field.required,
+                json,
+                &mut problems,
+            ),
             kind => parse_value(&field.id, kind, json, &mut problems),
         };
         if field.required && value.is_empty() && !matches!(field.kind, FieldKind::Table { .. }) {
-            problems.push(Problem { path: field.id.clone(), message: format!("«{}» es obligatorio", field.label) });
+            problems.push(Problem {
+                path: field.id.clone(),
+                message: format!("«{}» es obligatorio", field.label),
+            });
         }
         form.set(&field.id, value);
     }
@@ -128,7 +149,10 @@ fn parse_table(
         Json::Null => &[][..],
         Json::Array(rows) => rows.as_slice(),
         _ => {
-            problems.push(Problem { path: id.into(), message: "se espera una lista de filas".into() });
+            problems.push(Problem {
+                path: id.into(),
+                message: "se espera una lista de filas".into(),
+            });
             return Value::Empty;
         }
     };
@@ -136,32 +160,56 @@ fn parse_table(
     if rows.len() < min {
         problems.push(Problem {
             path: id.into(),
-            message: format!("la tabla necesita al menos {min} {} (tiene {})", if min == 1 { "fila" } else { "filas" }, rows.len()),
+            message: format!(
+                "la tabla necesita al menos {min} {} (tiene {})",
+                if min == 1 { "fila" } else { "filas" },
+                rows.len()
+            ),
         });
     }
     if let Some(max) = max_rows {
         if rows.len() > max {
-            problems.push(Problem { path: id.into(), message: format!("la tabla admite como máximo {max} filas (tiene {})", rows.len()) });
+            problems.push(Problem {
+                path: id.into(),
+                message: format!(
+                    "la tabla admite como máximo {max} filas (tiene {})",
+                    rows.len()
+                ),
+            });
         }
     }
     let mut out = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
         let row_path = format!("{id}[{}]", i + 1);
         let Some(cells) = row.as_object() else {
-            problems.push(Problem { path: row_path, message: "cada fila debe ser un objeto con un valor por columna".into() });
+            problems.push(Problem {
+                path: row_path,
+                message: "cada fila debe ser un objeto con un valor por columna".into(),
+            });
             continue;
         };
         for key in cells.keys() {
             if !columns.iter().any(|c| &c.id == key) {
-                problems.push(Problem { path: format!("{row_path}.{key}"), message: "columna desconocida".into() });
+                problems.push(Problem {
+                    path: format!("{row_path}.{key}"),
+                    message: "columna desconocida".into(),
+                });
             }
         }
         let mut parsed = Row::new();
         for column in columns {
             let path = format!("{row_path}.{}", column.id);
-            let value = parse_value(&path, &column.kind, cells.get(&column.id).unwrap_or(&Json::Null), problems);
+            let value = parse_value(
+                &path,
+                &column.kind,
+                cells.get(&column.id).unwrap_or(&Json::Null),
+                problems,
+            );
             if column.required && value.is_empty() {
-                problems.push(Problem { path, message: format!("«{}» es obligatorio", column.label) });
+                problems.push(Problem {
+                    path,
+                    message: format!("«{}» es obligatorio", column.label),
+                });
             }
             parsed.insert(column.id.clone(), value);
         }
@@ -175,28 +223,46 @@ fn parse_value(path: &str, kind: &FieldKind, json: &Json, problems: &mut Vec<Pro
         return Value::Empty;
     }
     let mut problem = |message: String| {
-        problems.push(Problem { path: path.to_string(), message });
+        problems.push(Problem {
+            path: path.to_string(),
+            message,
+        });
         Value::Empty
     };
     match kind {
-        FieldKind::Text { max_length } | FieldKind::Multiline { max_length } => match json.as_str() {
+        FieldKind::Text { max_length } | FieldKind::Multiline { max_length } => match json.as_str()
+        {
             Some(s) => match max_length {
-                Some(max) if s.chars().count() > *max => problem(format!("admite como máximo {max} caracteres (tiene {})", s.chars().count())),
+                Some(max) if s.chars().count() > *max => problem(format!(
+                    "admite como máximo {max} caracteres (tiene {})",
+                    s.chars().count()
+                )),
                 _ => Value::Text(s.to_string()),
             },
             None => problem("se espera un texto".into()),
         },
-        FieldKind::Date => match json.as_str().map(str::trim).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()) {
+        FieldKind::Date => match json
+            .as_str()
+            .map(str::trim)
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        {
             Some(d) => Value::Date(d),
-            None => problem(format!("fecha inválida {json}: se espera AAAA-MM-DD en los datos (se imprime dd/mm/aaaa)")),
+            None => problem(format!(
+                "fecha inválida {json}: se espera AAAA-MM-DD en los datos (se imprime dd/mm/aaaa)"
+            )),
         },
         FieldKind::DateTime => match json.as_str().and_then(parse_datetime) {
             Some(dt) => Value::DateTime(dt),
-            None => problem(format!("fecha y hora inválida {json}: se espera AAAA-MM-DDTHH:MM")),
+            None => problem(format!(
+                "fecha y hora inválida {json}: se espera AAAA-MM-DDTHH:MM"
+            )),
         },
         FieldKind::Number { min, max, decimals } => match json.as_f64() {
             Some(n) => match check_range(n, *min, *max) {
-                Ok(()) => Value::Number { value: n, decimals: *decimals },
+                Ok(()) => Value::Number {
+                    value: n,
+                    decimals: *decimals,
+                },
                 Err(message) => problem(message),
             },
             None => problem(format!("se espera un número, no {json}")),
@@ -211,7 +277,10 @@ fn parse_value(path: &str, kind: &FieldKind, json: &Json, problems: &mut Vec<Pro
         FieldKind::Choice { options } => match json.as_str() {
             Some(s) if options.iter().any(|o| o == s) => Value::Choice(s.to_string()),
             Some("") => Value::Empty,
-            _ => problem(format!("opción inválida {json}; las opciones son: {}", options.join(" | "))),
+            _ => problem(format!(
+                "opción inválida {json}; las opciones son: {}",
+                options.join(" | ")
+            )),
         },
         FieldKind::MultiChoice { options } => match json.as_array() {
             Some(items) => {
@@ -219,7 +288,12 @@ fn parse_value(path: &str, kind: &FieldKind, json: &Json, problems: &mut Vec<Pro
                 for item in items {
                     match item.as_str() {
                         Some(s) if options.iter().any(|o| o == s) => chosen.push(s.to_string()),
-                        _ => return problem(format!("opción inválida {item}; las opciones son: {}", options.join(" | "))),
+                        _ => {
+                            return problem(format!(
+                                "opción inválida {item}; las opciones son: {}",
+                                options.join(" | ")
+                            ))
+                        }
                     }
                 }
                 Value::MultiChoice(chosen)
@@ -232,8 +306,16 @@ fn parse_value(path: &str, kind: &FieldKind, json: &Json, problems: &mut Vec<Pro
         },
         FieldKind::Signer { .. } => match json {
             Json::Object(map) => {
-                let text = |key: &str| map.get(key).and_then(Json::as_str).unwrap_or_default().to_string();
-                Value::Signer(SignerData { nombre: text("nombre"), cargo: text("cargo") })
+                let text = |key: &str| {
+                    map.get(key)
+                        .and_then(Json::as_str)
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                Value::Signer(SignerData {
+                    nombre: text("nombre"),
+                    cargo: text("cargo"),
+                })
             }
             _ => problem("se espera un objeto {\"nombre\": …, \"cargo\": …}".into()),
         },
@@ -244,9 +326,14 @@ fn parse_value(path: &str, kind: &FieldKind, json: &Json, problems: &mut Vec<Pro
 /// `2026-03-15T20:30` or with seconds; a space instead of `T` is accepted.
 pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
     let text = text.trim();
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
 }
 
 fn check_range(n: f64, min: Option<f64>, max: Option<f64>) -> Result<(), String> {
@@ -335,20 +422,39 @@ kind = "number"
     fn every_problem_is_reported_with_its_path() {
         let data = json!({"fecha": "15/03/2026", "tipo": "Movil", "monto": "mucho", "otro": 1,
             "items": [{"cantidad": "dos"}, {"nombre": "b"}, {"nombre": "c"}]});
-        let problems = validate(&template(), &data, &ValidationContext::default()).unwrap_err().0;
+        let problems = validate(&template(), &data, &ValidationContext::default())
+            .unwrap_err()
+            .0;
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
-        for expected in ["otro", "sistema", "fecha", "tipo", "monto", "items", "items[1].nombre", "items[1].cantidad"] {
+        for expected in [
+            "otro",
+            "sistema",
+            "fecha",
+            "tipo",
+            "monto",
+            "items",
+            "items[1].nombre",
+            "items[1].cantidad",
+        ] {
             assert!(paths.contains(&expected), "missing {expected} in {paths:?}");
         }
         let tipo = problems.iter().find(|p| p.path == "tipo").unwrap();
-        assert!(tipo.message.contains("Web | Cliente/Servidor"), "{}", tipo.message);
-        assert!(problems.iter().any(|p| p.message.contains("como máximo 2 filas")));
+        assert!(
+            tipo.message.contains("Web | Cliente/Servidor"),
+            "{}",
+            tipo.message
+        );
+        assert!(problems
+            .iter()
+            .any(|p| p.message.contains("como máximo 2 filas")));
     }
 
     #[test]
     fn required_table_needs_a_row() {
         let data = json!({"sistema": "EVA", "items": []});
-        let problems = validate(&template(), &data, &ValidationContext::default()).unwrap_err().0;
+        let problems = validate(&template(), &data, &ValidationContext::default())
+            .unwrap_err()
+            .0;
         assert_eq!(problems.len(), 1);
         assert!(problems[0].message.contains("al menos 1 fila"));
     }

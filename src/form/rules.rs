@@ -12,10 +12,19 @@ use super::usuario::{normalize, usuario, PersonName};
 use super::{FormData, Problem, ValidationContext, Value};
 use crate::template::{Rule, Template};
 
-pub(super) fn apply(template: &Template, form: &mut FormData, context: &ValidationContext, problems: &mut Vec<Problem>) {
+pub(super) fn apply(
+    template: &Template,
+    form: &mut FormData,
+    context: &ValidationContext,
+    problems: &mut Vec<Problem>,
+) {
     for rule in &template.rules {
         match rule {
-            Rule::MefPaseDeadlines { request, execution, urgent } => {
+            Rule::MefPaseDeadlines {
+                request,
+                execution,
+                urgent,
+            } => {
                 mef_deadlines(form, request, execution, urgent, problems);
             }
             Rule::SenaceCorrelative { fields } => {
@@ -33,8 +42,19 @@ pub(super) fn apply(template: &Template, form: &mut FormData, context: &Validati
                     }
                 }
             }
-            Rule::SenaceInstallSubject { field, system, date, number, requester } => {
-                install_subject(form, context, [field, system, date, number, requester], problems);
+            Rule::SenaceInstallSubject {
+                field,
+                system,
+                date,
+                number,
+                requester,
+            } => {
+                install_subject(
+                    form,
+                    context,
+                    [field, system, date, number, requester],
+                    problems,
+                );
             }
         }
     }
@@ -42,9 +62,16 @@ pub(super) fn apply(template: &Template, form: &mut FormData, context: &Validati
 
 /// `AAAA-NNN`: a plausible year, a dash, three or more digits, not zero.
 pub fn is_correlative(text: &str) -> bool {
-    let Some((year, seq)) = text.split_once('-') else { return false };
-    let year_ok = year.len() == 4 && year.parse::<u32>().is_ok_and(|y| (1990..=2100).contains(&y));
-    let seq_ok = seq.len() >= 3 && seq.chars().all(|c| c.is_ascii_digit()) && seq.parse::<u32>().is_ok_and(|n| n > 0);
+    let Some((year, seq)) = text.split_once('-') else {
+        return false;
+    };
+    let year_ok = year.len() == 4
+        && year
+            .parse::<u32>()
+            .is_ok_and(|y| (1990..=2100).contains(&y));
+    let seq_ok = seq.len() >= 3
+        && seq.chars().all(|c| c.is_ascii_digit())
+        && seq.parse::<u32>().is_ok_and(|n| n > 0);
     year_ok && seq_ok
 }
 
@@ -56,8 +83,17 @@ fn as_datetime(value: &Value) -> Option<NaiveDateTime> {
     }
 }
 
-fn mef_deadlines(form: &FormData, request: &str, execution: &str, urgent: &str, problems: &mut Vec<Problem>) {
-    let (Some(requested), Some(executed)) = (as_datetime(form.get(request)), as_datetime(form.get(execution))) else {
+fn mef_deadlines(
+    form: &FormData,
+    request: &str,
+    execution: &str,
+    urgent: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let (Some(requested), Some(executed)) = (
+        as_datetime(form.get(request)),
+        as_datetime(form.get(execution)),
+    ) else {
         return;
     };
     let is_urgent = matches!(form.get(urgent), Value::YesNo(true));
@@ -100,13 +136,23 @@ fn mef_deadlines(form: &FormData, request: &str, execution: &str, urgent: &str, 
 }
 
 /// Builds (or checks) `PRODUCCIÓN.<Sistema>.<AAAA/MM/DD>.INSTALACIÓN-<Año>-<Nro>.<USUARIO>`.
-fn install_subject(form: &mut FormData, context: &ValidationContext, ids: [&String; 5], problems: &mut Vec<Problem>) {
+fn install_subject(
+    form: &mut FormData,
+    context: &ValidationContext,
+    ids: [&String; 5],
+    problems: &mut Vec<Problem>,
+) {
     let [field, system, date, number, requester] = ids;
     let system_text = form.get(system).display();
     let number_text = form.get(number).display();
     let requester_text = form.get(requester).display();
-    let Some(requested) = as_datetime(form.get(date)) else { return };
-    if system_text.trim().is_empty() || requester_text.trim().is_empty() || !is_correlative(number_text.trim()) {
+    let Some(requested) = as_datetime(form.get(date)) else {
+        return;
+    };
+    if system_text.trim().is_empty()
+        || requester_text.trim().is_empty()
+        || !is_correlative(number_text.trim())
+    {
         return;
     }
     let wanted = normalize(&requester_text);
@@ -205,7 +251,12 @@ requester = "solicitante"
 
     fn check(data: serde_json::Value, people: &[&str]) -> Result<FormData, Vec<Problem>> {
         let template = load_template_str(TEMPLATE, Path::new("reglas.toml")).unwrap();
-        let context = ValidationContext { people: people.iter().map(|p| PersonName::from_full_name(p)).collect() };
+        let context = ValidationContext {
+            people: people
+                .iter()
+                .map(|p| PersonName::from_full_name(p))
+                .collect(),
+        };
         validate(&template, &data, &context).map_err(|p| p.0)
     }
 
@@ -219,20 +270,32 @@ requester = "solicitante"
         let problems = check(json!({"solicitud": "2026-03-02T09:00", "ejecucion": "2026-03-08T21:00", "urgente": false}), &[]).unwrap_err();
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].path, "ejecucion");
-        assert!(problems[0].message.contains("regla MEF 6.4") && problems[0].message.contains("7 días"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("regla MEF 6.4") && problems[0].message.contains("7 días"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
     fn urgent_needs_72_hours() {
         assert!(check(json!({"solicitud": "2026-03-05T20:00", "ejecucion": "2026-03-08T20:00", "urgente": true}), &[]).is_ok());
         let problems = check(json!({"solicitud": "2026-03-06T09:00", "ejecucion": "2026-03-08T20:00", "urgente": true}), &[]).unwrap_err();
-        assert!(problems[0].message.contains("72 horas"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("72 horas"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
     fn execution_before_eight_pm_fails() {
         let problems = check(json!({"solicitud": "2026-03-01T09:00", "ejecucion": "2026-03-10T19:59", "urgente": false}), &[]).unwrap_err();
-        assert!(problems[0].message.contains("a partir de las 20:00"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("a partir de las 20:00"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
@@ -240,7 +303,11 @@ requester = "solicitante"
         assert!(check(json!({"numero": "2020-036"}), &[]).is_ok());
         let problems = check(json!({"numero": "2020-36"}), &[]).unwrap_err();
         assert!(problems[0].message.contains("AAAA-NNN"));
-        assert!(!is_correlative("20-0036") && !is_correlative("2026-000") && is_correlative("2026-1234"));
+        assert!(
+            !is_correlative("20-0036")
+                && !is_correlative("2026-000")
+                && is_correlative("2026-1234")
+        );
     }
 
     fn subject_data(asunto: &str) -> serde_json::Value {
@@ -250,18 +317,30 @@ requester = "solicitante"
     #[test]
     fn subject_is_derived_when_empty() {
         let form = check(subject_data(""), &[]).unwrap();
-        assert_eq!(form.get("asunto").display(), "PRODUCCIÓN.EVA.2020/02/06.INSTALACIÓN-2020-036.ESALVATIERRA");
+        assert_eq!(
+            form.get("asunto").display(),
+            "PRODUCCIÓN.EVA.2020/02/06.INSTALACIÓN-2020-036.ESALVATIERRA"
+        );
     }
 
     #[test]
     fn wrong_subject_fails_with_the_expected_one() {
-        let problems = check(subject_data("PRODUCCION.EVA.2020/02/06.PASE-2020-036.ESALVATIERRA"), &[]).unwrap_err();
-        assert!(problems[0].message.contains("se espera «PRODUCCIÓN.EVA.2020/02/06.INSTALACIÓN-2020-036.ESALVATIERRA»"));
+        let problems = check(
+            subject_data("PRODUCCION.EVA.2020/02/06.PASE-2020-036.ESALVATIERRA"),
+            &[],
+        )
+        .unwrap_err();
+        assert!(problems[0]
+            .message
+            .contains("se espera «PRODUCCIÓN.EVA.2020/02/06.INSTALACIÓN-2020-036.ESALVATIERRA»"));
     }
 
     #[test]
     fn subject_disambiguates_among_registered_people() {
-        let people = ["Eduardo José Salvatierra Pérez", "Enrique Salvatierra Rojas"];
+        let people = [
+            "Eduardo José Salvatierra Pérez",
+            "Enrique Salvatierra Rojas",
+        ];
         let data = json!({"sistema": "EVA", "fecha": "2020-02-06", "numero": "2020-036", "solicitante": "eduardo josé salvatierra pérez", "asunto": ""});
         let form = check(data, &people).unwrap();
         assert!(form.get("asunto").display().ends_with(".EJSALVATIERRA"));

@@ -25,8 +25,15 @@ impl PersonName {
         let words = group_particles(full);
         match words.len() {
             0 => PersonName::default(),
-            1 => PersonName { given_names: words[0].clone(), ..Default::default() },
-            2 => PersonName { given_names: words[0].clone(), paternal_surname: words[1].clone(), ..Default::default() },
+            1 => PersonName {
+                given_names: words[0].clone(),
+                ..Default::default()
+            },
+            2 => PersonName {
+                given_names: words[0].clone(),
+                paternal_surname: words[1].clone(),
+                ..Default::default()
+            },
             n => PersonName {
                 given_names: words[..n - 2].join(" "),
                 paternal_surname: words[n - 2].clone(),
@@ -37,22 +44,43 @@ impl PersonName {
 
     /// "Eduardo Salvatierra Pérez", for matching against a typed name.
     pub fn full_name(&self) -> String {
-        [&self.given_names, &self.paternal_surname, &self.maternal_surname]
-            .iter()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| s.trim())
-            .collect::<Vec<_>>()
-            .join(" ")
+        [
+            &self.given_names,
+            &self.paternal_surname,
+            &self.maternal_surname,
+        ]
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim())
+        .collect::<Vec<_>>()
+        .join(" ")
     }
 
     /// The identifiers this person may get, from the plain one to the most
     /// qualified: I1+PATERNO, I1 I2+PATERNO, I1+PATERNO+M1, I1 I2+PATERNO+M1.
     fn candidates(&self) -> Vec<String> {
-        let given: Vec<String> = self.given_names.split_whitespace().map(plain_upper).collect();
-        let first = given.first().and_then(|g| g.chars().next()).map(String::from).unwrap_or_default();
-        let second = given.get(1).and_then(|g| g.chars().next()).map(String::from);
-        let paternal: String = plain_upper(&self.paternal_surname).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        let maternal = plain_upper(&self.maternal_surname).chars().find(|c| c.is_ascii_alphanumeric()).map(String::from);
+        let given: Vec<String> = self
+            .given_names
+            .split_whitespace()
+            .map(plain_upper)
+            .collect();
+        let first = given
+            .first()
+            .and_then(|g| g.chars().next())
+            .map(String::from)
+            .unwrap_or_default();
+        let second = given
+            .get(1)
+            .and_then(|g| g.chars().next())
+            .map(String::from);
+        let paternal: String = plain_upper(&self.paternal_surname)
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let maternal = plain_upper(&self.maternal_surname)
+            .chars()
+            .find(|c| c.is_ascii_alphanumeric())
+            .map(String::from);
         let mut out = vec![format!("{first}{paternal}")];
         if let Some(s) = &second {
             out.push(format!("{first}{s}{paternal}"));
@@ -93,12 +121,18 @@ pub fn usuario(person: &PersonName, registered: &[PersonName]) -> String {
 
 /// Upper case without accents: "Pérez Ñahui" → "PEREZ NAHUI".
 pub fn plain_upper(text: &str) -> String {
-    text.nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)).collect::<String>().to_uppercase()
+    text.nfd()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .collect::<String>()
+        .to_uppercase()
 }
 
 /// Case-, accent- and space-insensitive form for comparing names.
 pub fn normalize(text: &str) -> String {
-    plain_upper(text).split_whitespace().collect::<Vec<_>>().join(" ")
+    plain_upper(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn group_particles(full: &str) -> Vec<String> {
@@ -130,7 +164,10 @@ mod tests {
 
     #[test]
     fn seed_example() {
-        assert_eq!(usuario(&p("Eduardo Salvatierra Pérez"), &[]), "ESALVATIERRA");
+        assert_eq!(
+            usuario(&p("Eduardo Salvatierra Pérez"), &[]),
+            "ESALVATIERRA"
+        );
     }
 
     #[test]
@@ -140,14 +177,20 @@ mod tests {
 
     #[test]
     fn second_given_name_disambiguates() {
-        let registered = [p("Eduardo José Salvatierra Pérez"), p("Enrique Salvatierra Rojas")];
+        let registered = [
+            p("Eduardo José Salvatierra Pérez"),
+            p("Enrique Salvatierra Rojas"),
+        ];
         assert_eq!(usuario(&registered[0], &registered), "EJSALVATIERRA");
         assert_eq!(usuario(&registered[1], &registered), "ESALVATIERRAR");
     }
 
     #[test]
     fn maternal_initial_when_given_names_clash_too() {
-        let registered = [p("Eduardo José Salvatierra Pérez"), p("Eduardo Javier Salvatierra Rojas")];
+        let registered = [
+            p("Eduardo José Salvatierra Pérez"),
+            p("Eduardo Javier Salvatierra Rojas"),
+        ];
         assert_eq!(usuario(&registered[0], &registered), "ESALVATIERRAP");
         assert_eq!(usuario(&registered[1], &registered), "ESALVATIERRAR");
     }

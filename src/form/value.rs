@@ -98,7 +98,11 @@ pub fn format_number(value: f64, decimals: u8, grouping: bool) -> String {
     } else {
         int_part
     };
-    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "-"
+    } else {
+        ""
+    };
     match frac_part {
         Some(f) => format!("{sign}{int_part}.{f}"),
         None => format!("{sign}{int_part}"),
@@ -127,8 +131,22 @@ mod tests {
 
     #[test]
     fn numbers_keep_their_decimals() {
-        assert_eq!(Value::Number { value: 3.0, decimals: 0 }.display(), "3");
-        assert_eq!(Value::Number { value: 2.456, decimals: 2 }.display(), "2.46");
+        assert_eq!(
+            Value::Number {
+                value: 3.0,
+                decimals: 0
+            }
+            .display(),
+            "3"
+        );
+        assert_eq!(
+            Value::Number {
+                value: 2.456,
+                decimals: 2
+            }
+            .display(),
+            "2.46"
+        );
         assert_eq!(Value::YesNo(true).display(), "Sí");
     }
 }

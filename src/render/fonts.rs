@@ -32,7 +32,8 @@ impl Face {
     fn load(bytes: &[u8]) -> Face {
         let mut warnings: Vec<PdfFontParseWarning> = Vec::new();
         // The shipped font is part of the build: failing to parse it is a bug, not input.
-        let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings).expect("the shipped DejaVu font parses");
+        let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings)
+            .expect("the shipped DejaVu font parses");
         let units = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
         let advance = |c: char| {
             parsed
@@ -41,17 +42,27 @@ impl Face {
         };
         let fallback = advance('n').unwrap_or(556.0);
         let mut widths = HashMap::new();
-        for c in (' '..='~').chain('\u{a0}'..='\u{17f}').chain("–—‘’“”•…€°ºª¿¡".chars()) {
+        for c in (' '..='~')
+            .chain('\u{a0}'..='\u{17f}')
+            .chain("–—‘’“”•…€°ºª¿¡".chars())
+        {
             if let Some(w) = advance(c) {
                 widths.insert(c, w);
             }
         }
-        Face { parsed, widths, fallback }
+        Face {
+            parsed,
+            widths,
+            fallback,
+        }
     }
 
     /// Width of `text` at `size` points.
     pub fn width(&self, text: &str, size: f32) -> f32 {
-        let units: f32 = text.chars().map(|c| *self.widths.get(&c).unwrap_or(&self.fallback)).sum();
+        let units: f32 = text
+            .chars()
+            .map(|c| *self.widths.get(&c).unwrap_or(&self.fallback))
+            .sum();
         units * size / 1000.0
     }
 
@@ -79,7 +90,10 @@ impl Fonts {
 /// The fonts, parsed on first use.
 pub fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
-    FONTS.get_or_init(|| Fonts { regular: Face::load(REGULAR_TTF), bold: Face::load(BOLD_TTF) })
+    FONTS.get_or_init(|| Fonts {
+        regular: Face::load(REGULAR_TTF),
+        bold: Face::load(BOLD_TTF),
+    })
 }
 
 /// Breaks `text` into lines no wider than `max_width`: paragraphs at `\n`,
@@ -98,7 +112,13 @@ pub fn wrap(face: &Face, text: &str, size: f32, max_width: f32) -> Vec<String> {
 
 /// Like [`wrap`] for pre-cut units (e.g. `( X ) Web`) that must not break
 /// inside; units on one line are joined by `separator`.
-pub fn wrap_units(face: &Face, units: &[&str], separator: &str, size: f32, max_width: f32) -> Vec<String> {
+pub fn wrap_units(
+    face: &Face,
+    units: &[&str],
+    separator: &str,
+    size: f32,
+    max_width: f32,
+) -> Vec<String> {
     let mut lines = Vec::new();
     wrap_units_into(face, units, separator, size, max_width, &mut lines);
     if lines.is_empty() {
@@ -107,7 +127,17 @@ pub fn wrap_units(face: &Face, units: &[&str], separator: &str, size: f32, max_w
     lines
 }
 
-fn wrap_units_into(face: &Face, units: &[&str], separator: &str, size: f32, max_width: f32, lines: &mut Vec<String>) {
+/// Characters after which a too-long word may break.
+const BREAK_AFTER: [char; 5] = ['\\', '/', '_', '-', '.'];
+
+fn wrap_units_into(
+    face: &Face,
+    units: &[&str],
+    separator: &str,
+    size: f32,
+    max_width: f32,
+    lines: &mut Vec<String>,
+) {
     let sep_width = face.width(separator, size);
     let mut line = String::new();
     let mut line_width = 0.0;
@@ -130,13 +160,24 @@ fn wrap_units_into(face: &Face, units: &[&str], separator: &str, size: f32, max_
             line.push_str(unit);
             line_width = unit_width;
         } else {
-            // A unit wider than the line (a long path or URL): cut by characters.
+            // A unit wider than the line (a path, a URL, an identifier): cut after
+            // a separator when one fits, else between characters.
             let mut piece = String::new();
+            let mut piece_width = 0.0;
             for c in unit.chars() {
-                if !piece.is_empty() && face.width(&piece, size) + face.width(&c.to_string(), size) > max_width {
-                    lines.push(std::mem::take(&mut piece));
+                let w = face.width(c.encode_utf8(&mut [0; 4]), size);
+                if !piece.is_empty() && piece_width + w > max_width {
+                    let cut = piece
+                        .rfind(BREAK_AFTER)
+                        .map(|i| i + 1)
+                        .filter(|&i| i < piece.len())
+                        .unwrap_or(piece.len());
+                    let rest = piece.split_off(cut);
+                    lines.push(std::mem::replace(&mut piece, rest));
+                    piece_width = face.width(&piece, size);
                 }
                 piece.push(c);
+                piece_width += w;
             }
             line_width = face.width(&piece, size);
             line = piece;
@@ -177,5 +218,11 @@ mod tests {
         let lines = wrap(f, path, 8.0, 100.0);
         assert!(lines.len() > 1);
         assert_eq!(lines.concat(), path);
+        for line in &lines[..lines.len() - 1] {
+            assert!(
+                line.ends_with(BREAK_AFTER),
+                "{line} should end at a separator"
+            );
+        }
     }
 }

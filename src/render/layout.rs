@@ -35,9 +35,21 @@ const FILL_SIGNATURE_AREA: f32 = 0.975;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Draw {
     /// `y` is the baseline.
-    Text { x: f32, y: f32, size: f32, weight: Weight, text: String },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        weight: Weight,
+        text: String,
+    },
     /// Filled rectangle, lower-left corner at (x, y), grey level 0–1.
-    Fill { x: f32, y: f32, w: f32, h: f32, gray: f32 },
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        gray: f32,
+    },
     /// Outlined rectangle, lower-left corner at (x, y).
     Stroke { x: f32, y: f32, w: f32, h: f32 },
 }
@@ -85,7 +97,14 @@ struct Cell {
 impl Cell {
     fn text(x: f32, w: f32, text: &str, size: f32, weight: Weight) -> Cell {
         let lines = wrap(fonts().face(weight), text, size, w - 2.0 * PAD);
-        Cell { x, w, lines, size, weight, fill: None }
+        Cell {
+            x,
+            w,
+            lines,
+            size,
+            weight,
+            fill: None,
+        }
     }
 
     fn filled(mut self, gray: f32) -> Cell {
@@ -115,7 +134,10 @@ pub fn layout_document(template: &Template, form: &FormData, header: &HeaderInfo
     for (i, page) in layouter.pages.iter_mut().enumerate() {
         header_block.draw(page, i + 1, total);
     }
-    Layout { pages: layouter.pages, slots: layouter.slots }
+    Layout {
+        pages: layouter.pages,
+        slots: layouter.slots,
+    }
 }
 
 struct Layouter {
@@ -147,15 +169,29 @@ impl Layouter {
         }
     }
 
-    fn section(&mut self, template: &Template, section: &Section, form: &FormData, header: &HeaderInfo) {
-        let title = if section.number.is_empty() { section.title.clone() } else { format!("{}. {}", section.number, section.title) };
+    fn section(
+        &mut self,
+        template: &Template,
+        section: &Section,
+        form: &FormData,
+        header: &HeaderInfo,
+    ) {
+        let title = if section.number.is_empty() {
+            section.title.clone()
+        } else {
+            format!("{}. {}", section.number, section.title)
+        };
         let size = if section.level == 1 { 9.2 } else { 8.8 };
         let mut cell = Cell::text(MARGIN_X, CONTENT_WIDTH, &title, size, Weight::Bold);
         if section.level == 1 {
             cell = cell.filled(FILL_SECTION);
         }
         let height = cell_height(&cell);
-        let keep_with = section.fields.first().map(|f| self.first_height(f, section)).unwrap_or(0.0);
+        let keep_with = section
+            .fields
+            .first()
+            .map(|f| self.first_height(f, section))
+            .unwrap_or(0.0);
         self.y -= 4.0;
         self.ensure(height + keep_with);
         self.place_row(vec![cell], None);
@@ -163,7 +199,10 @@ impl Layouter {
         while i < section.fields.len() {
             let field = &section.fields[i];
             if matches!(field.kind, FieldKind::Signer { .. }) {
-                let group: Vec<&Field> = section.fields[i..].iter().take_while(|f| matches!(f.kind, FieldKind::Signer { .. })).collect();
+                let group: Vec<&Field> = section.fields[i..]
+                    .iter()
+                    .take_while(|f| matches!(f.kind, FieldKind::Signer { .. }))
+                    .collect();
                 i += group.len();
                 self.signature_blocks(template, &group, form);
             } else {
@@ -177,7 +216,11 @@ impl Layouter {
     fn first_height(&self, field: &Field, section: &Section) -> f32 {
         match &field.kind {
             FieldKind::Signer { .. } => {
-                let n = section.fields.iter().take_while(|f| matches!(f.kind, FieldKind::Signer { .. })).count();
+                let n = section
+                    .fields
+                    .iter()
+                    .take_while(|f| matches!(f.kind, FieldKind::Signer { .. }))
+                    .count();
                 block_height_estimate(n)
             }
             FieldKind::Table { .. } => 3.0 * (TABLE_SIZE * LINE + 2.0 * PAD),
@@ -189,16 +232,31 @@ impl Layouter {
         let value = form.get(&field.id);
         let value_x = MARGIN_X + LABEL_WIDTH;
         let value_w = CONTENT_WIDTH - LABEL_WIDTH;
-        let label = || Cell::text(MARGIN_X, LABEL_WIDTH, &field.label, BODY_SIZE, Weight::Bold).filled(FILL_LABEL);
+        let label = || {
+            Cell::text(MARGIN_X, LABEL_WIDTH, &field.label, BODY_SIZE, Weight::Bold)
+                .filled(FILL_LABEL)
+        };
         match &field.kind {
             FieldKind::Static { text } => {
                 let text = fill_placeholders(text, template, form, header);
                 let mut cells = Vec::new();
                 if !field.label.trim().is_empty() {
                     cells.push(label());
-                    cells.push(Cell::text(value_x, value_w, &text, BODY_SIZE, Weight::Regular));
+                    cells.push(Cell::text(
+                        value_x,
+                        value_w,
+                        &text,
+                        BODY_SIZE,
+                        Weight::Regular,
+                    ));
                 } else {
-                    cells.push(Cell::text(MARGIN_X, CONTENT_WIDTH, &text, BODY_SIZE, Weight::Regular));
+                    cells.push(Cell::text(
+                        MARGIN_X,
+                        CONTENT_WIDTH,
+                        &text,
+                        BODY_SIZE,
+                        Weight::Regular,
+                    ));
                 }
                 self.place_row(cells, None);
             }
@@ -209,16 +267,28 @@ impl Layouter {
                     Value::MultiChoice(list) => list.contains(o),
                     _ => false,
                 };
-                let units: Vec<String> = options.iter().map(|o| format!("{} {o}", mark(chosen(o)))).collect();
+                let units: Vec<String> = options
+                    .iter()
+                    .map(|o| format!("{} {o}", mark(chosen(o))))
+                    .collect();
                 self.place_row(vec![label(), choice_cell(value_x, value_w, &units)], None);
             }
             FieldKind::YesNo => {
-                let units = [format!("Sí {}", mark(value == &Value::YesNo(true))), format!("No {}", mark(value == &Value::YesNo(false)))];
+                let units = [
+                    format!("Sí {}", mark(value == &Value::YesNo(true))),
+                    format!("No {}", mark(value == &Value::YesNo(false))),
+                ];
                 self.place_row(vec![label(), choice_cell(value_x, value_w, &units)], None);
             }
             _ => {
                 let text = value.display();
-                self.place_row(vec![label(), Cell::text(value_x, value_w, &text, BODY_SIZE, Weight::Regular)], None);
+                self.place_row(
+                    vec![
+                        label(),
+                        Cell::text(value_x, value_w, &text, BODY_SIZE, Weight::Regular),
+                    ],
+                    None,
+                );
             }
         }
     }
@@ -235,24 +305,51 @@ impl Layouter {
                 g
             })
             .collect();
+        let size = table_font_size(columns, &geometry);
         let header: Vec<Cell> = columns
             .iter()
             .zip(&geometry)
-            .map(|(c, (x, w))| Cell::text(*x, *w, &c.label, TABLE_SIZE, Weight::Bold).filled(FILL_TABLE_HEADER))
+            .map(|(c, (x, w))| {
+                Cell::text(*x, *w, &c.label, size, Weight::Bold).filled(FILL_TABLE_HEADER)
+            })
             .collect();
-        let caption = Cell::text(MARGIN_X, CONTENT_WIDTH, &field.label, BODY_SIZE, Weight::Bold).filled(FILL_LABEL);
-        let continued = Cell::text(MARGIN_X, CONTENT_WIDTH, &format!("{} (continuación)", field.label), BODY_SIZE, Weight::Bold).filled(FILL_LABEL);
-        let first_row = cell_height(&header[0]).max(header.iter().map(cell_height).fold(0.0, f32::max));
-        self.ensure(cell_height(&caption) + first_row + TABLE_SIZE * LINE + 2.0 * PAD);
-        self.place_row(vec![caption], None);
-        self.place_row(header.clone(), None);
-        let repeat = [vec![continued], header];
+        let header_height = header.iter().map(cell_height).fold(0.0, f32::max);
+        let mut repeat = vec![header.clone()];
+        let mut needed = header_height + size * LINE + 2.0 * PAD;
+        if !field.label.trim().is_empty() {
+            let caption = Cell::text(
+                MARGIN_X,
+                CONTENT_WIDTH,
+                &field.label,
+                BODY_SIZE,
+                Weight::Bold,
+            )
+            .filled(FILL_LABEL);
+            let continued = Cell::text(
+                MARGIN_X,
+                CONTENT_WIDTH,
+                &format!("{} (continuación)", field.label),
+                BODY_SIZE,
+                Weight::Bold,
+            )
+            .filled(FILL_LABEL);
+            needed += cell_height(&caption);
+            self.ensure(needed);
+            self.place_row(vec![caption], None);
+            repeat.insert(0, vec![continued]);
+        } else {
+            self.ensure(needed);
+        }
+        self.place_row(header, None);
         let rows: &[crate::form::Row] = match value {
             Value::Table(rows) => rows,
             _ => &[],
         };
         if rows.is_empty() {
-            let cells = geometry.iter().map(|(x, w)| Cell::text(*x, *w, "", TABLE_SIZE, Weight::Regular)).collect();
+            let cells = geometry
+                .iter()
+                .map(|(x, w)| Cell::text(*x, *w, "", size, Weight::Regular))
+                .collect();
             self.place_row(cells, Some(&repeat));
         }
         for row in rows {
@@ -262,10 +359,12 @@ impl Layouter {
                 .map(|(c, (x, w))| {
                     let v = row.get(&c.id).unwrap_or(&Value::Empty);
                     let text = match (&c.kind, v) {
-                        (FieldKind::YesNo, Value::YesNo(b)) => if *b { "Sí" } else { "No" }.to_string(),
+                        (FieldKind::YesNo, Value::YesNo(b)) => {
+                            if *b { "Sí" } else { "No" }.to_string()
+                        }
                         _ => v.display(),
                     };
-                    Cell::text(*x, *w, &text, TABLE_SIZE, Weight::Regular)
+                    Cell::text(*x, *w, &text, size, Weight::Regular)
                 })
                 .collect();
             self.place_row(cells, Some(&repeat));
@@ -275,7 +374,7 @@ impl Layouter {
     /// Places one row of cells at the cursor. A row taller than the space left
     /// is split between lines; when a page break happens, `repeat` rows (a
     /// table's caption and header) are placed first on the new page.
-    fn place_row(&mut self, mut cells: Vec<Cell>, repeat: Option<&[Vec<Cell>; 2]>) {
+    fn place_row(&mut self, mut cells: Vec<Cell>, repeat: Option<&[Vec<Cell>]>) {
         loop {
             let height = cells.iter().map(cell_height).fold(0.0, f32::max);
             if height <= self.available() {
@@ -283,14 +382,24 @@ impl Layouter {
                 return;
             }
             let line_height = cells.iter().map(Cell::line_height).fold(0.0, f32::max);
-            let fit = ((self.available() - 2.0 * PAD) / line_height).floor().max(0.0) as usize;
+            let fit = ((self.available() - 2.0 * PAD) / line_height)
+                .floor()
+                .max(0.0) as usize;
             let longest = cells.iter().map(|c| c.lines.len()).max().unwrap_or(0);
-            if fit >= 2 && longest > fit {
+            // Only a row taller than a quarter page is split; shorter rows move whole.
+            if fit >= 2 && longest > fit && height > (self.top - MARGIN_BOTTOM) / 4.0 {
                 let rest: Vec<Cell> = cells
                     .iter_mut()
                     .map(|c| {
-                        let tail = if c.lines.len() > fit { c.lines.split_off(fit) } else { Vec::new() };
-                        Cell { lines: tail, ..c.clone() }
+                        let tail = if c.lines.len() > fit {
+                            c.lines.split_off(fit)
+                        } else {
+                            Vec::new()
+                        };
+                        Cell {
+                            lines: tail,
+                            ..c.clone()
+                        }
                     })
                     .collect();
                 let height = cells.iter().map(cell_height).fold(0.0, f32::max);
@@ -303,9 +412,8 @@ impl Layouter {
                 return;
             }
             self.new_page();
-            if let Some([caption, header]) = repeat {
-                self.place_row(caption.clone(), None);
-                self.place_row(header.clone(), None);
+            for row in repeat.unwrap_or_default() {
+                self.place_row(row.clone(), None);
             }
         }
     }
@@ -315,15 +423,32 @@ impl Layouter {
         let page = self.page();
         for cell in cells {
             if let Some(gray) = cell.fill {
-                page.draws.push(Draw::Fill { x: cell.x, y: top - height, w: cell.w, h: height, gray });
+                page.draws.push(Draw::Fill {
+                    x: cell.x,
+                    y: top - height,
+                    w: cell.w,
+                    h: height,
+                    gray,
+                });
             }
-            page.draws.push(Draw::Stroke { x: cell.x, y: top - height, w: cell.w, h: height });
+            page.draws.push(Draw::Stroke {
+                x: cell.x,
+                y: top - height,
+                w: cell.w,
+                h: height,
+            });
             for (i, line) in cell.lines.iter().enumerate() {
                 if line.is_empty() {
                     continue;
                 }
                 let baseline = top - PAD - cell.size * 0.93 - i as f32 * cell.line_height();
-                page.draws.push(Draw::Text { x: cell.x + PAD, y: baseline, size: cell.size, weight: cell.weight, text: line.clone() });
+                page.draws.push(Draw::Text {
+                    x: cell.x + PAD,
+                    y: baseline,
+                    size: cell.size,
+                    weight: cell.weight,
+                    text: line.clone(),
+                });
             }
         }
         self.y -= height;
@@ -345,13 +470,22 @@ impl Layouter {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, field)| {
-                    let FieldKind::Signer { role } = &field.kind else { return None };
+                    let FieldKind::Signer { role } = &field.kind else {
+                        return None;
+                    };
                     let signer = template.signer(role)?;
                     let data = match form.get(&field.id) {
                         Value::Signer(data) => data.clone(),
                         _ => SignerData::default(),
                     };
-                    Some(SignatureBlock::new(role, &signer.title, &data, offset + block_w * i as f32, block_w))
+                    Some(SignatureBlock::new(
+                        role,
+                        &field.label,
+                        &signer.title,
+                        &data,
+                        offset + block_w * i as f32,
+                        block_w,
+                    ))
                 })
                 .collect();
             let title_lines = blocks.iter().map(|b| b.title.len()).max().unwrap_or(1);
@@ -382,17 +516,52 @@ const BLOCK_TITLE_SIZE: f32 = 8.0;
 const BLOCK_DETAIL_SIZE: f32 = 7.3;
 
 impl SignatureBlock {
-    fn new(role: &str, title: &str, data: &SignerData, x: f32, w: f32) -> SignatureBlock {
+    /// `label` (the field's, e.g. «Autorizado por») prints above the role title.
+    fn new(
+        role: &str,
+        label: &str,
+        title: &str,
+        data: &SignerData,
+        x: f32,
+        w: f32,
+    ) -> SignatureBlock {
         let inner = w - 4.0 * PAD;
-        let title = wrap(&fonts().bold, title, BLOCK_TITLE_SIZE, inner);
+        let label = label.trim();
+        let heading = if label.is_empty() || label.eq_ignore_ascii_case(title.trim()) {
+            title.to_string()
+        } else {
+            format!("{label}: {title}")
+        };
+        let title = wrap(&fonts().bold, &heading, BLOCK_TITLE_SIZE, inner);
         let regular: &Face = &fonts().regular;
         let mut details = Vec::new();
-        details.extend(wrap(regular, &format!("Nombre: {}", data.nombre), BLOCK_DETAIL_SIZE, inner));
+        details.extend(wrap(
+            regular,
+            &format!("Nombre: {}", data.nombre),
+            BLOCK_DETAIL_SIZE,
+            inner,
+        ));
         if !data.cargo.trim().is_empty() {
-            details.extend(wrap(regular, &format!("Cargo: {}", data.cargo), BLOCK_DETAIL_SIZE, inner));
+            details.extend(wrap(
+                regular,
+                &format!("Cargo: {}", data.cargo),
+                BLOCK_DETAIL_SIZE,
+                inner,
+            ));
         }
-        details.extend(wrap(regular, "Fecha y hora: según la firma digital", BLOCK_DETAIL_SIZE, inner));
-        SignatureBlock { role: role.to_string(), x, w, title, details }
+        details.extend(wrap(
+            regular,
+            "Fecha y hora: según la firma digital",
+            BLOCK_DETAIL_SIZE,
+            inner,
+        ));
+        SignatureBlock {
+            role: role.to_string(),
+            x,
+            w,
+            title,
+            details,
+        }
     }
 
     fn height(title_lines: usize, detail_lines: usize) -> f32 {
@@ -405,34 +574,81 @@ impl SignatureBlock {
             + PAD
     }
 
-    fn draw(self, page: &mut Page, top: f32, height: f32, title_lines: usize, page_index: usize) -> SignatureSlot {
+    fn draw(
+        self,
+        page: &mut Page,
+        top: f32,
+        height: f32,
+        title_lines: usize,
+        page_index: usize,
+    ) -> SignatureSlot {
         let bold = &fonts().bold;
-        page.draws.push(Draw::Stroke { x: self.x, y: top - height, w: self.w, h: height });
+        page.draws.push(Draw::Stroke {
+            x: self.x,
+            y: top - height,
+            w: self.w,
+            h: height,
+        });
         let mut y = top - PAD;
         for line in &self.title {
             y -= BLOCK_TITLE_SIZE * LINE;
             let x = self.x + (self.w - bold.width(line, BLOCK_TITLE_SIZE)) / 2.0;
-            page.draws.push(Draw::Text { x, y: y + 2.0, size: BLOCK_TITLE_SIZE, weight: Weight::Bold, text: line.clone() });
+            page.draws.push(Draw::Text {
+                x,
+                y: y + 2.0,
+                size: BLOCK_TITLE_SIZE,
+                weight: Weight::Bold,
+                text: line.clone(),
+            });
         }
         y = top - PAD - title_lines as f32 * BLOCK_TITLE_SIZE * LINE - 4.0;
         let area_x = self.x + 2.0 * PAD;
         let area_w = self.w - 4.0 * PAD;
         let area_bottom = y - SIGNATURE_AREA_HEIGHT;
-        page.draws.push(Draw::Fill { x: area_x, y: area_bottom, w: area_w, h: SIGNATURE_AREA_HEIGHT, gray: FILL_SIGNATURE_AREA });
-        page.draws.push(Draw::Fill { x: area_x, y: area_bottom, w: area_w, h: 0.6, gray: 0.0 });
+        page.draws.push(Draw::Fill {
+            x: area_x,
+            y: area_bottom,
+            w: area_w,
+            h: SIGNATURE_AREA_HEIGHT,
+            gray: FILL_SIGNATURE_AREA,
+        });
+        page.draws.push(Draw::Fill {
+            x: area_x,
+            y: area_bottom,
+            w: area_w,
+            h: 0.6,
+            gray: 0.0,
+        });
         let caption = "Firma digital";
         let regular = &fonts().regular;
         let caption_x = self.x + (self.w - regular.width(caption, 6.5)) / 2.0;
-        page.draws.push(Draw::Text { x: caption_x, y: area_bottom - 7.5, size: 6.5, weight: Weight::Regular, text: caption.into() });
+        page.draws.push(Draw::Text {
+            x: caption_x,
+            y: area_bottom - 7.5,
+            size: 6.5,
+            weight: Weight::Regular,
+            text: caption.into(),
+        });
         let mut y = area_bottom - 10.0;
         for line in &self.details {
             y -= BLOCK_DETAIL_SIZE * LINE;
-            page.draws.push(Draw::Text { x: area_x, y: y + 1.5, size: BLOCK_DETAIL_SIZE, weight: Weight::Regular, text: line.clone() });
+            page.draws.push(Draw::Text {
+                x: area_x,
+                y: y + 1.5,
+                size: BLOCK_DETAIL_SIZE,
+                weight: Weight::Regular,
+                text: line.clone(),
+            });
         }
         SignatureSlot {
             role: self.role,
             page: page_index,
-            rect: [area_x, area_bottom, area_x + area_w, area_bottom + SIGNATURE_AREA_HEIGHT],
+            rect: [
+                area_x,
+                area_bottom,
+                area_x + area_w,
+                area_bottom + SIGNATURE_AREA_HEIGHT,
+            ],
             block: [self.x, top - height, self.x + self.w, top],
         }
     }
@@ -442,6 +658,30 @@ fn block_height_estimate(signers: usize) -> f32 {
     let _ = signers;
     SignatureBlock::height(2, 3)
 }
+
+/// The table font: 7.8 pt, smaller (down to 5.5 pt) when a narrow column
+/// could not hold the longest word of its heading.
+fn table_font_size(columns: &[Column], geometry: &[(f32, f32)]) -> f32 {
+    let bold = &fonts().bold;
+    columns
+        .iter()
+        .zip(geometry)
+        .fold(TABLE_SIZE, |size, (column, (_, w))| {
+            let widest = column
+                .label
+                .split_whitespace()
+                .map(|word| bold.width(word, 1.0))
+                .fold(0.0, f32::max);
+            if widest > 0.0 {
+                size.min((w - 2.0 * PAD) / widest)
+            } else {
+                size
+            }
+        })
+        .max(MIN_TABLE_SIZE)
+}
+
+const MIN_TABLE_SIZE: f32 = 5.5;
 
 fn cell_height(cell: &Cell) -> f32 {
     cell.lines.len().max(1) as f32 * cell.line_height() + 2.0 * PAD
@@ -458,11 +698,23 @@ fn mark(chosen: bool) -> &'static str {
 fn choice_cell(x: f32, w: f32, units: &[String]) -> Cell {
     let units: Vec<&str> = units.iter().map(String::as_str).collect();
     let lines = wrap_units(&fonts().regular, &units, "    ", BODY_SIZE, w - 2.0 * PAD);
-    Cell { x, w, lines, size: BODY_SIZE, weight: Weight::Regular, fill: None }
+    Cell {
+        x,
+        w,
+        lines,
+        size: BODY_SIZE,
+        weight: Weight::Regular,
+        fill: None,
+    }
 }
 
 /// Replaces `{field}`, `{numero}`, `{entidad}`, `{oficina}` in a static text.
-fn fill_placeholders(text: &str, template: &Template, form: &FormData, header: &HeaderInfo) -> String {
+fn fill_placeholders(
+    text: &str,
+    template: &Template,
+    form: &FormData,
+    header: &HeaderInfo,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find('{') {
@@ -507,21 +759,43 @@ impl HeaderBlock {
     fn new(template: &Template, info: &HeaderInfo) -> HeaderBlock {
         let f = fonts();
         let inner_left = HEADER_LEFT_WIDTH - 2.0 * PAD;
-        let mut left: Vec<(String, Weight)> = wrap(&f.bold, &template.entity, HEADER_SIZE, inner_left).into_iter().map(|l| (l, Weight::Bold)).collect();
-        left.extend(wrap(&f.regular, &template.office, HEADER_SIZE, inner_left).into_iter().map(|l| (l, Weight::Regular)));
+        let mut left: Vec<(String, Weight)> =
+            wrap(&f.bold, &template.entity, HEADER_SIZE, inner_left)
+                .into_iter()
+                .map(|l| (l, Weight::Bold))
+                .collect();
+        left.extend(
+            wrap(&f.regular, &template.office, HEADER_SIZE, inner_left)
+                .into_iter()
+                .map(|l| (l, Weight::Regular)),
+        );
         let title_w = CONTENT_WIDTH - HEADER_LEFT_WIDTH - HEADER_RIGHT_WIDTH - 2.0 * PAD;
-        let title = wrap(&f.bold, &template.title.to_uppercase(), HEADER_TITLE_SIZE, title_w);
-        let right = vec![
+        let title = wrap(
+            &f.bold,
+            &template.title.to_uppercase(),
+            HEADER_TITLE_SIZE,
+            title_w,
+        );
+        let inner_right = HEADER_RIGHT_WIDTH - 2.0 * PAD;
+        let mut right = Vec::new();
+        for text in [
             format!("Código: {}", template.form_code),
             format!("Versión formato: {}", template.format_version),
             format!("N°: {}", info.number.unwrap_or("(sin numerar)")),
-            String::new(), // «Página X de Y», filled per page
-        ];
+        ] {
+            right.extend(wrap(&f.regular, &text, HEADER_SIZE, inner_right));
+        }
+        right.push(String::new()); // «Página X de Y», filled per page
         let left_h = left.len() as f32 * HEADER_SIZE * LINE;
         let title_h = title.len() as f32 * HEADER_TITLE_SIZE * LINE;
         let right_h = right.len() as f32 * HEADER_SIZE * LINE;
         let height = left_h.max(title_h).max(right_h) + 2.0 * PAD + 4.0;
-        HeaderBlock { left, title, right, height }
+        HeaderBlock {
+            left,
+            title,
+            right,
+            height,
+        }
     }
 
     fn draw(&self, page: &mut Page, number: usize, total: usize) {
@@ -531,26 +805,64 @@ impl HeaderBlock {
         let title_w = CONTENT_WIDTH - HEADER_LEFT_WIDTH - HEADER_RIGHT_WIDTH;
         let right_x = title_x + title_w;
         let mut draws = vec![
-            Draw::Stroke { x: MARGIN_X, y: bottom, w: HEADER_LEFT_WIDTH, h: self.height },
-            Draw::Stroke { x: title_x, y: bottom, w: title_w, h: self.height },
-            Draw::Stroke { x: right_x, y: bottom, w: HEADER_RIGHT_WIDTH, h: self.height },
+            Draw::Stroke {
+                x: MARGIN_X,
+                y: bottom,
+                w: HEADER_LEFT_WIDTH,
+                h: self.height,
+            },
+            Draw::Stroke {
+                x: title_x,
+                y: bottom,
+                w: title_w,
+                h: self.height,
+            },
+            Draw::Stroke {
+                x: right_x,
+                y: bottom,
+                w: HEADER_RIGHT_WIDTH,
+                h: self.height,
+            },
         ];
         let line = HEADER_SIZE * LINE;
         let left_top = top - (self.height - self.left.len() as f32 * line) / 2.0;
         for (i, (text, weight)) in self.left.iter().enumerate() {
-            draws.push(Draw::Text { x: MARGIN_X + PAD, y: left_top - (i as f32 + 0.8) * line, size: HEADER_SIZE, weight: *weight, text: text.clone() });
+            draws.push(Draw::Text {
+                x: MARGIN_X + PAD,
+                y: left_top - (i as f32 + 0.8) * line,
+                size: HEADER_SIZE,
+                weight: *weight,
+                text: text.clone(),
+            });
         }
         let title_line = HEADER_TITLE_SIZE * LINE;
         let title_top = top - (self.height - self.title.len() as f32 * title_line) / 2.0;
         let bold = &fonts().bold;
         for (i, text) in self.title.iter().enumerate() {
             let x = title_x + (title_w - bold.width(text, HEADER_TITLE_SIZE)) / 2.0;
-            draws.push(Draw::Text { x, y: title_top - (i as f32 + 0.8) * title_line, size: HEADER_TITLE_SIZE, weight: Weight::Bold, text: text.clone() });
+            draws.push(Draw::Text {
+                x,
+                y: title_top - (i as f32 + 0.8) * title_line,
+                size: HEADER_TITLE_SIZE,
+                weight: Weight::Bold,
+                text: text.clone(),
+            });
         }
         let right_top = top - (self.height - self.right.len() as f32 * line) / 2.0;
+        let last = self.right.len() - 1;
         for (i, text) in self.right.iter().enumerate() {
-            let text = if text.is_empty() { format!("Página {number} de {total}") } else { text.clone() };
-            draws.push(Draw::Text { x: right_x + PAD, y: right_top - (i as f32 + 0.8) * line, size: HEADER_SIZE, weight: Weight::Regular, text });
+            let text = if i == last {
+                format!("Página {number} de {total}")
+            } else {
+                text.clone()
+            };
+            draws.push(Draw::Text {
+                x: right_x + PAD,
+                y: right_top - (i as f32 + 0.8) * line,
+                size: HEADER_SIZE,
+                weight: Weight::Regular,
+                text,
+            });
         }
         draws.append(&mut page.draws);
         page.draws = draws;

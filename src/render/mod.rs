@@ -41,21 +41,40 @@ pub enum RenderError {
 }
 
 /// Lays out and writes the PDF of one document.
-pub fn render_pdf(template: &Template, form: &FormData, options: &RenderOptions) -> Result<Rendered, RenderError> {
-    let header = layout::HeaderInfo { number: options.number.as_deref() };
+pub fn render_pdf(
+    template: &Template,
+    form: &FormData,
+    options: &RenderOptions,
+) -> Result<Rendered, RenderError> {
+    let header = layout::HeaderInfo {
+        number: options.number.as_deref(),
+    };
     let layout = layout::layout_document(template, form, &header);
     let number_text = options.number.as_deref().unwrap_or("sin numerar");
     let info = pdf::PdfInfo {
         title: format!("{} — N° {number_text}", template.title),
-        subject: format!("{} {} — N° {number_text}", template.form_code, template.title),
-        keywords: format!("actas; plantilla={}; número={number_text}; código={}", template.id, template.form_code),
+        subject: format!(
+            "{} {} — N° {number_text}",
+            template.form_code, template.title
+        ),
+        keywords: format!(
+            "actas; plantilla={}; número={number_text}; código={}",
+            template.id, template.form_code
+        ),
         template_id: template.id.clone(),
         template_version: template.format_version.clone(),
         number: options.number.clone(),
         date: pdf_date(options.now),
     };
-    let pdf = pdf::write_pdf(&layout, &info).map_err(|reason| RenderError::Pdf { template: template.id.clone(), reason })?;
-    Ok(Rendered { pdf, pages: layout.pages.len(), slots: layout.slots })
+    let pdf = pdf::write_pdf(&layout, &info).map_err(|reason| RenderError::Pdf {
+        template: template.id.clone(),
+        reason,
+    })?;
+    Ok(Rendered {
+        pdf,
+        pages: layout.pages.len(),
+        slots: layout.slots,
+    })
 }
 
 /// `D:20260315100000-05'00'`.
@@ -63,5 +82,10 @@ fn pdf_date(at: DateTime<FixedOffset>) -> String {
     let offset = at.offset().local_minus_utc();
     let sign = if offset < 0 { '-' } else { '+' };
     let offset = offset.abs();
-    format!("D:{}{sign}{:02}'{:02}'", at.format("%Y%m%d%H%M%S"), offset / 3600, (offset % 3600) / 60)
+    format!(
+        "D:{}{sign}{:02}'{:02}'",
+        at.format("%Y%m%d%H%M%S"),
+        offset / 3600,
+        (offset % 3600) / 60
+    )
 }

@@ -8,12 +8,13 @@
 
 use lopdf::{dictionary, Document, Object, ObjectId, StringFormat};
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+    Color, FontId, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect,
+    Rgb, TextItem, TextMatrix,
 };
 use sha2::{Digest, Sha256};
 
 use super::fonts::{fonts, Weight};
-use super::layout::{Draw, Layout, SignatureSlot, PAGE_HEIGHT, PAGE_WIDTH};
+use super::layout::{Draw, Layout, Page, SignatureSlot, PAGE_HEIGHT, PAGE_WIDTH};
 
 /// Fixed resource ids: their first six letters become the subset tag
 /// (`ACTREG+DejaVuSans`), so the same document gives the same bytes.
@@ -39,73 +40,129 @@ pub const SIGNATURE_PARENT_FIELD: &str = "firma";
 
 pub fn write_pdf(layout: &Layout, info: &PdfInfo) -> Result<Vec<u8>, String> {
     let printed = print_pages(layout, &info.title);
-    add_structure(&printed, layout, info)
+    add_structure(printed, layout, info)
 }
 
-fn print_pages(layout: &Layout, title: &str) -> Vec<u8> {
+/// The pages as a lopdf document (not yet serialised: printpdf hands its
+/// object graph over, so nothing is written and parsed twice).
+fn print_pages(layout: &Layout, title: &str) -> Document {
     let f = fonts();
     let mut doc = PdfDocument::new(title);
     let regular = FontId(REGULAR_ID.into());
     let bold = FontId(BOLD_ID.into());
-    doc.resources.fonts.map.insert(regular.clone(), printpdf::PdfFont::new(f.regular.parsed.clone()));
-    doc.resources.fonts.map.insert(bold.clone(), printpdf::PdfFont::new(f.bold.parsed.clone()));
+    doc.resources.fonts.map.insert(
+        regular.clone(),
+        printpdf::PdfFont::new(f.regular.parsed.clone()),
+    );
+    doc.resources
+        .fonts
+        .map
+        .insert(bold.clone(), printpdf::PdfFont::new(f.bold.parsed.clone()));
     let pages: Vec<PdfPage> = layout
         .pages
         .iter()
-        .map(|page| {
-            let mut ops = Vec::with_capacity(page.draws.len() * 5);
-            ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
-            let mut current_gray = None;
-            for draw in &page.draws {
-                match draw {
-                    Draw::Text { x, y, size, weight, text } => {
-                        if current_gray != Some(0.0) {
-                            ops.push(Op::SetFillColor { col: gray(0.0) });
-                            current_gray = Some(0.0);
-                        }
-                        let font = match weight {
-                            Weight::Regular => regular.clone(),
-                            Weight::Bold => bold.clone(),
-                        };
-                        ops.push(Op::StartTextSection);
-                        ops.push(Op::SetFont { font: PdfFontHandle::External(font), size: Pt(*size) });
-                        ops.push(Op::SetTextCursor { pos: Point { x: Pt(*x), y: Pt(*y) } });
-                        ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
-                        ops.push(Op::EndTextSection);
-                    }
-                    Draw::Fill { x, y, w, h, gray: level } => {
-                        if current_gray != Some(*level) {
-                            ops.push(Op::SetFillColor { col: gray(*level) });
-                            current_gray = Some(*level);
-                        }
-                        ops.push(Op::DrawRectangle {
-                            rectangle: Rect { x: Pt(*x), y: Pt(*y), width: Pt(*w), height: Pt(*h), mode: Some(PaintMode::Fill), winding_order: None },
-                        });
-                    }
-                    Draw::Stroke { x, y, w, h } => {
-                        let p = |x: f32, y: f32| LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false };
-                        ops.push(Op::DrawLine {
-                            line: Line { points: vec![p(*x, *y), p(x + w, *y), p(x + w, y + h), p(*x, y + h)], is_closed: true },
-                        });
-                    }
-                }
-            }
-            PdfPage::new(printpdf::Mm::from(Pt(PAGE_WIDTH)), printpdf::Mm::from(Pt(PAGE_HEIGHT)), ops)
-        })
+        .map(|page| page_ops(page, &regular, &bold))
         .collect();
     doc.with_pages(pages);
-    let options = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
+    // Compression happens once, in `add_structure`, at a faster level than printpdf's "best".
+    let options = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
     let mut warnings = Vec::new();
-    doc.save(&options, &mut warnings)
+    doc.to_lopdf_document(&options, &mut warnings)
+}
+
+/// One page's operations: all rules and fills first, then every text in one
+/// text object (fonts switched only when they change), which keeps the
+/// content stream — and the time to write it — small.
+fn page_ops(page: &Page, regular: &FontId, bold: &FontId) -> PdfPage {
+    let mut ops = Vec::with_capacity(page.draws.len() * 2 + 8);
+    ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+    let mut current_gray = None;
+    let rect = |x: f32, y: f32, w: f32, h: f32, mode: PaintMode| Rect {
+        x: Pt(x),
+        y: Pt(y),
+        width: Pt(w),
+        height: Pt(h),
+        mode: Some(mode),
+        winding_order: None,
+    };
+    for draw in &page.draws {
+        match draw {
+            Draw::Fill {
+                x,
+                y,
+                w,
+                h,
+                gray: level,
+            } => {
+                if current_gray != Some(*level) {
+                    ops.push(Op::SetFillColor { col: gray(*level) });
+                    current_gray = Some(*level);
+                }
+                ops.push(Op::DrawRectangle {
+                    rectangle: rect(*x, *y, *w, *h, PaintMode::Fill),
+                });
+            }
+            Draw::Stroke { x, y, w, h } => ops.push(Op::DrawRectangle {
+                rectangle: rect(*x, *y, *w, *h, PaintMode::Stroke),
+            }),
+            Draw::Text { .. } => {}
+        }
+    }
+    ops.push(Op::SetFillColor { col: gray(0.0) });
+    ops.push(Op::StartTextSection);
+    let mut current_font: Option<(Weight, f32)> = None;
+    for draw in &page.draws {
+        if let Draw::Text {
+            x,
+            y,
+            size,
+            weight,
+            text,
+        } = draw
+        {
+            if current_font != Some((*weight, *size)) {
+                let font = match weight {
+                    Weight::Regular => regular.clone(),
+                    Weight::Bold => bold.clone(),
+                };
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(font),
+                    size: Pt(*size),
+                });
+                current_font = Some((*weight, *size));
+            }
+            ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(*x), Pt(*y)),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(text.clone())],
+            });
+        }
+    }
+    ops.push(Op::EndTextSection);
+    PdfPage::new(
+        printpdf::Mm::from(Pt(PAGE_WIDTH)),
+        printpdf::Mm::from(Pt(PAGE_HEIGHT)),
+        ops,
+    )
 }
 
 fn gray(level: f32) -> Color {
-    Color::Rgb(Rgb { r: level, g: level, b: level, icc_profile: None })
+    Color::Rgb(Rgb {
+        r: level,
+        g: level,
+        b: level,
+        icc_profile: None,
+    })
 }
 
 /// Adds Info, ID and the signature fields in one load/save with lopdf.
-fn add_structure(printed: &[u8], layout: &Layout, info: &PdfInfo) -> Result<Vec<u8>, String> {
-    let mut doc = Document::load_mem(printed).map_err(|e| format!("PDF generado ilegible: {e}"))?;
+fn add_structure(mut doc: Document, layout: &Layout, info: &PdfInfo) -> Result<Vec<u8>, String> {
     doc.version = "1.7".into();
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
 
@@ -129,16 +186,25 @@ fn add_structure(printed: &[u8], layout: &Layout, info: &PdfInfo) -> Result<Vec<
     add_signature_fields(&mut doc, &pages, &layout.slots)?;
 
     let id = content_hash(&doc, &pages, info);
+    compress_streams(&mut doc);
     doc.trailer.set(
         "ID",
-        Object::Array(vec![Object::String(id.clone(), StringFormat::Hexadecimal), Object::String(id, StringFormat::Hexadecimal)]),
+        Object::Array(vec![
+            Object::String(id.clone(), StringFormat::Hexadecimal),
+            Object::String(id, StringFormat::Hexadecimal),
+        ]),
     );
-    let mut out = Vec::with_capacity(printed.len() + 4096);
-    doc.save_to(&mut out).map_err(|e| format!("no se pudo escribir el PDF: {e}"))?;
+    let mut out = Vec::with_capacity(64 * 1024);
+    doc.save_to(&mut out)
+        .map_err(|e| format!("no se pudo escribir el PDF: {e}"))?;
     Ok(out)
 }
 
-fn add_signature_fields(doc: &mut Document, pages: &[ObjectId], slots: &[SignatureSlot]) -> Result<(), String> {
+fn add_signature_fields(
+    doc: &mut Document,
+    pages: &[ObjectId],
+    slots: &[SignatureSlot],
+) -> Result<(), String> {
     let parent_id = doc.new_object_id();
     let mut kids = Vec::with_capacity(slots.len());
     for slot in slots {
@@ -162,17 +228,54 @@ fn add_signature_fields(doc: &mut Document, pages: &[ObjectId], slots: &[Signatu
             "AP" => dictionary! { "N" => Object::Reference(appearance) },
         });
         kids.push(Object::Reference(widget));
-        let page = doc.get_object_mut(page_id).and_then(Object::as_dict_mut).map_err(|e| e.to_string())?;
+        let page = doc
+            .get_object_mut(page_id)
+            .and_then(Object::as_dict_mut)
+            .map_err(|e| e.to_string())?;
         match page.get_mut(b"Annots") {
             Ok(Object::Array(annots)) => annots.push(Object::Reference(widget)),
             _ => page.set("Annots", vec![Object::Reference(widget)]),
         }
     }
-    doc.objects.insert(parent_id, Object::Dictionary(dictionary! { "T" => text(SIGNATURE_PARENT_FIELD), "Kids" => kids }));
+    doc.objects.insert(
+        parent_id,
+        Object::Dictionary(dictionary! { "T" => text(SIGNATURE_PARENT_FIELD), "Kids" => kids }),
+    );
     let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
-    catalog.set("AcroForm", dictionary! { "Fields" => vec![Object::Reference(parent_id)] });
+    catalog.set(
+        "AcroForm",
+        dictionary! { "Fields" => vec![Object::Reference(parent_id)] },
+    );
     Ok(())
 }
+
+/// Deflates every stream that has no filter yet. Level 6 compresses the font
+/// subsets nearly as well as level 9 in a fraction of the time.
+fn compress_streams(doc: &mut Document) {
+    use std::io::Write;
+    for object in doc.objects.values_mut() {
+        if let Object::Stream(stream) = object {
+            if stream.dict.has(b"Filter") || stream.content.len() < 64 {
+                continue;
+            }
+            let mut encoder = flate2::write::ZlibEncoder::new(
+                Vec::with_capacity(stream.content.len() / 2),
+                flate2::Compression::new(COMPRESSION_LEVEL),
+            );
+            if encoder.write_all(&stream.content).is_err() {
+                continue;
+            }
+            if let Ok(compressed) = encoder.finish() {
+                if compressed.len() < stream.content.len() {
+                    stream.dict.set("Filter", "FlateDecode");
+                    stream.set_content(compressed);
+                }
+            }
+        }
+    }
+}
+
+const COMPRESSION_LEVEL: u32 = 1;
 
 /// 16 bytes that identify the content: same document, same ID.
 fn content_hash(doc: &Document, pages: &[ObjectId], info: &PdfInfo) -> Vec<u8> {

@@ -408,7 +408,10 @@ mod tests {
                 [],
             )
             .unwrap_err();
-        assert!(forged.to_string().contains("al final de la cadena"), "{forged}");
+        assert!(
+            forged.to_string().contains("al final de la cadena"),
+            "{forged}"
+        );
     }
 
     #[test]
@@ -478,7 +481,9 @@ mod tests {
         let report = store.verify_audit().unwrap();
         let reasons: Vec<&str> = report.problems.iter().map(|p| p.reason.as_str()).collect();
         assert!(
-            reasons.iter().any(|r| r.contains("revisión 2 del documento s/2026-003")),
+            reasons
+                .iter()
+                .any(|r| r.contains("revisión 2 del documento s/2026-003")),
             "{reasons:?}"
         );
         assert!(

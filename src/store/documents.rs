@@ -504,7 +504,9 @@ fn find_document(conn: &Connection, path: &Path, key: &str) -> Result<i64, Store
         .prepare("SELECT id, series FROM documents WHERE number = ?1 ORDER BY series")
         .map_err(&read)?;
     let matches = stmt
-        .query_map([key], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))
+        .query_map([key], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+        })
         .map_err(&read)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(&read)?;
@@ -670,6 +672,14 @@ mod tests {
             .map(|t| count(&store, t))
             .collect();
         assert_eq!(before, after);
+        // The store's own refusals reach the caller through its error type.
+        let err = store
+            .create_document(&new_doc("", 2026), |_| Ok::<_, RenderError>(vec![1]))
+            .unwrap_err();
+        assert!(
+            matches!(&err, RenderError::Store(StoreError::Invalid { .. })),
+            "{err:?}"
+        );
         assert_eq!(create(&mut store, "s", 2026), "2026-002");
         assert_eq!(create(&mut store, "otra", 2030), "2030-001");
         assert!(store.verify_audit().unwrap().is_intact());
@@ -716,7 +726,14 @@ mod tests {
         let number = create(&mut store, "s", 2026);
         let later = at() + chrono::Duration::hours(2);
         let info = store
-            .add_revision(&number, b"%PDF-1.7 firmado", "firmado", "firma de calidad", "luis", later)
+            .add_revision(
+                &number,
+                b"%PDF-1.7 firmado",
+                "firmado",
+                "firma de calidad",
+                "luis",
+                later,
+            )
             .unwrap();
         assert_eq!(info.revision, 2);
         assert_eq!(info.created_at, "2026-03-15T12:00:00-05:00");
@@ -727,7 +744,10 @@ mod tests {
         );
         assert_eq!(all[0].sha256, sha256_hex(b"%PDF-1.7 2026-001"));
         assert_eq!(all[1].note, "firma de calidad");
-        assert_eq!(store.latest_revision(&number).unwrap().pdf, b"%PDF-1.7 firmado");
+        assert_eq!(
+            store.latest_revision(&number).unwrap().pdf,
+            b"%PDF-1.7 firmado"
+        );
         assert_eq!(store.document(&number).unwrap().status, "firmado");
         assert_eq!(store.list_documents().unwrap()[0].revisions, 2);
 
@@ -736,16 +756,16 @@ mod tests {
             .execute("UPDATE revisions SET pdf = X'00' WHERE revision = 1", [])
             .unwrap_err();
         assert!(update.to_string().contains("no se modifican"), "{update}");
-        let delete = store
-            .conn
-            .execute("DELETE FROM revisions", [])
-            .unwrap_err();
+        let delete = store.conn.execute("DELETE FROM revisions", []).unwrap_err();
         assert!(delete.to_string().contains("no se borran"), "{delete}");
         let rewrite = store
             .conn
             .execute("UPDATE documents SET data = '{}'", [])
             .unwrap_err();
-        assert!(rewrite.to_string().contains("solo cambia el estado"), "{rewrite}");
+        assert!(
+            rewrite.to_string().contains("solo cambia el estado"),
+            "{rewrite}"
+        );
         let skip = store
             .conn
             .execute("UPDATE correlatives SET last_seq = last_seq + 5", [])

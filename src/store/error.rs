@@ -34,11 +34,19 @@ pub enum StoreError {
          conoce hasta el {known}): actualice Actas",
         path.display()
     )]
-    TooNew { path: PathBuf, found: i64, known: i64 },
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
 
     /// A migration step failed; the step was rolled back.
     #[error("no se pudo migrar la base de datos {} al esquema {version}: {reason}", path.display())]
-    Migration { path: PathBuf, version: i64, reason: String },
+    Migration {
+        path: PathBuf,
+        version: i64,
+        reason: String,
+    },
 
     /// No document has this number.
     #[error("documento {number} no encontrado")]
@@ -59,7 +67,10 @@ pub enum StoreError {
 
     /// The caller passed data the store refuses (empty series, a year that is not AAAA …).
     #[error("{context}: {reason}")]
-    Invalid { context: &'static str, reason: String },
+    Invalid {
+        context: &'static str,
+        reason: String,
+    },
 
     /// What is stored breaks an invariant the store relies on (found while reading).
     #[error("la base de datos {} tiene datos inconsistentes: {reason}", path.display())]
@@ -109,6 +120,15 @@ pub(crate) fn sqlite_error(path: &Path, action: &'static str, err: rusqlite::Err
         action,
         reason: one_line(&err.to_string()),
     }
+}
+
+/// SQLITE_BUSY or SQLITE_LOCKED: someone else holds the lock.
+pub(crate) fn is_busy(err: &rusqlite::Error) -> bool {
+    matches!(
+        err,
+        rusqlite::Error::SqliteFailure(failure, _)
+            if matches!(failure.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
 }
 
 /// `map_err` adapter: `.map_err(on(path, "leer los documentos"))`.

@@ -24,7 +24,7 @@ mod people;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
@@ -61,30 +61,20 @@ impl Store {
                 reason: error::one_line(&err.to_string()),
             })?;
         }
-        let mut conn = Connection::open(path).map_err(|err| match error::sqlite_error(
-            path,
-            "abrir",
-            err,
-        ) {
-            StoreError::Sqlite { reason, .. } => StoreError::Open {
-                path: path.to_path_buf(),
-                reason,
-            },
-            other => other,
+        let mut conn = Connection::open(path).map_err(|err| {
+            match error::sqlite_error(path, "abrir", err) {
+                StoreError::Sqlite { reason, .. } => StoreError::Open {
+                    path: path.to_path_buf(),
+                    reason,
+                },
+                other => other,
+            }
         })?;
         let setup = error::on(path, "configurar la conexión");
         conn.busy_timeout(BUSY_TIMEOUT).map_err(&setup)?;
         // Read-only checks before anything writes to the file.
         schema::check_identity(&conn, path)?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(&setup)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Open {
-                path: path.to_path_buf(),
-                reason: format!("no admite el modo WAL (modo {mode})"),
-            });
-        }
+        enable_wal(&conn, path)?;
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(&setup)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
@@ -104,6 +94,40 @@ impl Store {
     #[cfg(test)]
     fn set_busy_timeout(&self, timeout: Duration) {
         self.conn.busy_timeout(timeout).unwrap();
+    }
+}
+
+/// Switches the file to WAL (a persistent setting: a no-op once done).
+///
+/// The switch needs an exclusive lock and SQLite does not always wait for it
+/// through the busy handler (two processes opening a new file at once), so
+/// it is retried here for up to [`BUSY_TIMEOUT`].
+fn enable_wal(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let setup = error::on(path, "activar el modo WAL");
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        let mode = conn
+            .pragma_query_value(None, "journal_mode", |row| row.get::<_, String>(0))
+            .and_then(|mode| {
+                if mode.eq_ignore_ascii_case("wal") {
+                    Ok(mode)
+                } else {
+                    conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+                }
+            });
+        match mode {
+            Ok(mode) if mode.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(mode) => {
+                return Err(StoreError::Open {
+                    path: path.to_path_buf(),
+                    reason: format!("no admite el modo WAL (modo {mode})"),
+                })
+            }
+            Err(err) if error::is_busy(&err) && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(err) => return Err(setup(err)),
+        }
     }
 }
 

@@ -210,7 +210,10 @@ mod tests {
             .unwrap();
         assert_eq!(actor, SYSTEM_ACTOR);
         assert_eq!(subject, "1");
-        assert!(detail.contains("Edgar Martín Salvatierra Núñez"), "{detail}");
+        assert!(
+            detail.contains("Edgar Martín Salvatierra Núñez"),
+            "{detail}"
+        );
         assert!(!detail.contains('@'), "no e-mail in the log: {detail}");
         assert!(store.verify_audit().unwrap().is_intact());
     }

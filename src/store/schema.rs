@@ -163,6 +163,10 @@ END;
 /// Reads only; a new, empty file passes.
 pub(crate) fn check_identity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     let read = on(path, "leer la cabecera de la base de datos");
+    // One snapshot: another process may be creating the schema meanwhile,
+    // and a mix of before and after would look like a foreign database.
+    let snapshot = conn.unchecked_transaction().map_err(&read)?;
+    let conn: &Connection = &snapshot;
     let application_id: i32 = conn
         .pragma_query_value(None, "application_id", |row| row.get(0))
         .map_err(&read)?;
@@ -253,7 +257,10 @@ mod tests {
     fn new_database_gets_every_migration() {
         let dir = tempfile::tempdir().unwrap();
         let store = open_in(&dir);
-        assert_eq!(user_version(&store.conn, store.path()).unwrap(), SCHEMA_VERSION);
+        assert_eq!(
+            user_version(&store.conn, store.path()).unwrap(),
+            SCHEMA_VERSION
+        );
         let id: i32 = store
             .conn
             .pragma_query_value(None, "application_id", |r| r.get(0))
@@ -290,7 +297,10 @@ mod tests {
         let err = super::super::Store::open(&path).unwrap_err();
         assert!(matches!(err, StoreError::TooNew { .. }), "{err:?}");
         let text = err.to_string();
-        assert!(text.contains("más nueva") && text.contains("actualice Actas"), "{text}");
+        assert!(
+            text.contains("más nueva") && text.contains("actualice Actas"),
+            "{text}"
+        );
         assert!(text.contains(&path.display().to_string()), "{text}");
     }
 

@@ -20,7 +20,11 @@ pub enum TemplateError {
     #[error("no se puede leer {}: {reason}", path.display())]
     Io { path: PathBuf, reason: String },
     #[error("{}:{line}: {message}", path.display())]
-    Invalid { path: PathBuf, line: usize, message: String },
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("plantilla desconocida «{id}»; las conocidas son: {}", known.join(", "))]
     Unknown { id: String, known: Vec<String> },
     #[error("no hay plantillas en {}", dir.display())]
@@ -59,10 +63,15 @@ pub fn load_catalogue(dir: &Path) -> Result<Catalogue, TemplateError> {
         templates.push(template);
     }
     if templates.is_empty() {
-        return Err(TemplateError::Empty { dir: dir.to_path_buf() });
+        return Err(TemplateError::Empty {
+            dir: dir.to_path_buf(),
+        });
     }
     templates.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(Catalogue { dir: dir.to_path_buf(), templates })
+    Ok(Catalogue {
+        dir: dir.to_path_buf(),
+        templates,
+    })
 }
 
 /// Parses and checks one template. `path` names it in messages; when it has a
@@ -80,7 +89,11 @@ pub fn load_template_str(text: &str, path: &Path) -> Result<Template, TemplateEr
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// The toml crate speaks English; keep the user-facing part Spanish.
@@ -192,7 +205,16 @@ struct RawRule {
 }
 
 const KINDS: &str = "text, multiline, date, datetime, number, money, choice, multichoice, yesno, table, static, signer";
-const COLUMN_KINDS: [&str; 8] = ["text", "multiline", "date", "datetime", "number", "money", "choice", "yesno"];
+const COLUMN_KINDS: [&str; 8] = [
+    "text",
+    "multiline",
+    "date",
+    "datetime",
+    "number",
+    "money",
+    "choice",
+    "yesno",
+];
 const BUILTIN_PLACEHOLDERS: [&str; 3] = ["numero", "entidad", "oficina"];
 
 struct Converter<'a> {
@@ -213,11 +235,17 @@ impl Converter<'_> {
         let id_span = raw.id.span();
         let id = raw.id.into_inner();
         if !is_kebab(&id) {
-            return Err(self.err(id_span, format!("el id «{id}» debe estar en minúsculas con guiones (kebab-case)")));
+            return Err(self.err(
+                id_span,
+                format!("el id «{id}» debe estar en minúsculas con guiones (kebab-case)"),
+            ));
         }
         if let Some(stem) = self.path.file_stem().and_then(|s| s.to_str()) {
             if stem != id {
-                return Err(self.err(id_span, format!("el id «{id}» no coincide con el nombre del archivo «{stem}.toml»")));
+                return Err(self.err(
+                    id_span,
+                    format!("el id «{id}» no coincide con el nombre del archivo «{stem}.toml»"),
+                ));
             }
         }
         let signers = self.signers(raw.signers)?;
@@ -234,7 +262,10 @@ impl Converter<'_> {
             office: raw.office,
             form_code: raw.form_code,
             format_version: raw.format_version,
-            seed: SeedRef { file: raw.seed.file, line: raw.seed.line },
+            seed: SeedRef {
+                file: raw.seed.file,
+                line: raw.seed.line,
+            },
             design_note: raw.design_note,
             sections,
             signers,
@@ -255,7 +286,10 @@ impl Converter<'_> {
         for signer in &raw {
             let role = signer.role.get_ref();
             if !is_kebab(role) {
-                return Err(self.err(signer.role.span(), format!("el rol «{role}» debe estar en kebab-case")));
+                return Err(self.err(
+                    signer.role.span(),
+                    format!("el rol «{role}» debe estar en kebab-case"),
+                ));
             }
             if roles.iter().any(|(r, _)| r == role) {
                 return Err(self.err(signer.role.span(), format!("el rol «{role}» está repetido")));
@@ -265,7 +299,10 @@ impl Converter<'_> {
         for signer in &raw {
             for dep in &signer.after {
                 if !roles.iter().any(|(r, _)| r == dep.get_ref()) {
-                    return Err(self.err(dep.span(), format!("«after» nombra el rol desconocido «{}»", dep.get_ref())));
+                    return Err(self.err(
+                        dep.span(),
+                        format!("«after» nombra el rol desconocido «{}»", dep.get_ref()),
+                    ));
                 }
             }
         }
@@ -279,8 +316,15 @@ impl Converter<'_> {
             })
             .collect();
         if let Some(role) = find_order_cycle(&signers) {
-            let span = roles.iter().find(|(r, _)| *r == role).map(|(_, s)| s.clone()).unwrap_or(0..0);
-            return Err(self.err(span, format!("el orden de firma tiene un ciclo que pasa por el rol «{role}»")));
+            let span = roles
+                .iter()
+                .find(|(r, _)| *r == role)
+                .map(|(_, s)| s.clone())
+                .unwrap_or(0..0);
+            return Err(self.err(
+                span,
+                format!("el orden de firma tiene un ciclo que pasa por el rol «{role}»"),
+            ));
         }
         Ok(signers)
     }
@@ -301,27 +345,47 @@ impl Converter<'_> {
             let span = field.id.span();
             let id = field.id.get_ref().clone();
             if !is_snake(&id) {
-                return Err(self.err(span, format!("el id de campo «{id}» debe estar en snake_case")));
+                return Err(self.err(
+                    span,
+                    format!("el id de campo «{id}» debe estar en snake_case"),
+                ));
             }
             if let Some(first) = seen.get(&id) {
                 let first_line = line_of(self.text, first.start);
-                return Err(self.err(span, format!("el id de campo «{id}» está repetido (ya usado en la línea {first_line})")));
+                return Err(self.err(
+                    span,
+                    format!(
+                        "el id de campo «{id}» está repetido (ya usado en la línea {first_line})"
+                    ),
+                ));
             }
             seen.insert(id, span);
             let field = self.field(field, false)?;
             if let FieldKind::Signer { role } = &field.kind {
                 if !signers.iter().any(|s| &s.role == role) {
-                    return Err(self.err(0..0, format!("el campo «{}» nombra el rol desconocido «{role}»", field.id)).at_line(self.field_line(&field.id, seen)));
+                    return Err(self
+                        .err(
+                            0..0,
+                            format!("el campo «{}» nombra el rol desconocido «{role}»", field.id),
+                        )
+                        .at_line(self.field_line(&field.id, seen)));
                 }
             }
             fields.push(field);
         }
         let title = raw.title.into_inner();
-        Ok(Section { number: raw.number, title, level, fields })
+        Ok(Section {
+            number: raw.number,
+            title,
+            level,
+            fields,
+        })
     }
 
     fn field_line(&self, id: &str, seen: &HashMap<String, Range<usize>>) -> usize {
-        seen.get(id).map(|s| line_of(self.text, s.start)).unwrap_or(1)
+        seen.get(id)
+            .map(|s| line_of(self.text, s.start))
+            .unwrap_or(1)
     }
 
     /// Converts a field (or, with `in_table`, a table column) checking that
@@ -330,7 +394,13 @@ impl Converter<'_> {
         let kind_span = raw.kind.span();
         let kind_name = raw.kind.get_ref().as_str();
         if in_table && !COLUMN_KINDS.contains(&kind_name) {
-            return Err(self.err(kind_span, format!("tipo de columna no admitido «{kind_name}» (admitidos: {})", COLUMN_KINDS.join(", "))));
+            return Err(self.err(
+                kind_span,
+                format!(
+                    "tipo de columna no admitido «{kind_name}» (admitidos: {})",
+                    COLUMN_KINDS.join(", ")
+                ),
+            ));
         }
         let allowed: &[&str] = match kind_name {
             "text" | "multiline" => &["max_length"],
@@ -342,7 +412,10 @@ impl Converter<'_> {
             "static" => &["text"],
             "signer" => &["role"],
             other => {
-                return Err(self.err(kind_span, format!("tipo de campo desconocido «{other}» (conocidos: {KINDS})")));
+                return Err(self.err(
+                    kind_span,
+                    format!("tipo de campo desconocido «{other}» (conocidos: {KINDS})"),
+                ));
             }
         };
         let present = [
@@ -358,29 +431,52 @@ impl Converter<'_> {
             ("role", raw.role.is_some()),
             ("width", raw.width.is_some() && !in_table),
         ];
-        if let Some((key, _)) = present.iter().find(|(key, on)| *on && !allowed.contains(key)) {
-            return Err(self.err(kind_span, format!("la clave «{key}» no corresponde al tipo «{kind_name}»")));
+        if let Some((key, _)) = present
+            .iter()
+            .find(|(key, on)| *on && !allowed.contains(key))
+        {
+            return Err(self.err(
+                kind_span,
+                format!("la clave «{key}» no corresponde al tipo «{kind_name}»"),
+            ));
         }
         let id = raw.id.get_ref().clone();
-        if raw.label.trim().is_empty() && !matches!(kind_name, "static" | "signer") {
+        if raw.label.trim().is_empty() && !matches!(kind_name, "static" | "signer" | "table") {
             return Err(self.err(raw.id.span(), format!("el campo «{id}» no tiene «label»")));
         }
         let kind = match kind_name {
-            "text" => FieldKind::Text { max_length: raw.max_length },
-            "multiline" => FieldKind::Multiline { max_length: raw.max_length },
+            "text" => FieldKind::Text {
+                max_length: raw.max_length,
+            },
+            "multiline" => FieldKind::Multiline {
+                max_length: raw.max_length,
+            },
             "date" => FieldKind::Date,
             "datetime" => FieldKind::DateTime,
             "yesno" => FieldKind::YesNo,
-            "number" => FieldKind::Number { min: raw.min, max: raw.max, decimals: raw.decimals.unwrap_or(0) },
-            "money" => FieldKind::Money { min: raw.min.or(Some(0.0)), max: raw.max },
+            "number" => FieldKind::Number {
+                min: raw.min,
+                max: raw.max,
+                decimals: raw.decimals.unwrap_or(0),
+            },
+            "money" => FieldKind::Money {
+                min: raw.min.or(Some(0.0)),
+                max: raw.max,
+            },
             "choice" | "multichoice" => {
                 let options = raw.options.unwrap_or_default();
                 if options.is_empty() {
-                    return Err(self.err(kind_span, format!("el campo «{id}» de tipo «{kind_name}» necesita «options»")));
+                    return Err(self.err(
+                        kind_span,
+                        format!("el campo «{id}» de tipo «{kind_name}» necesita «options»"),
+                    ));
                 }
                 let mut unique = HashSet::new();
                 if let Some(dup) = options.iter().find(|o| !unique.insert(o.as_str())) {
-                    return Err(self.err(kind_span, format!("la opción «{dup}» está repetida en «{id}»")));
+                    return Err(self.err(
+                        kind_span,
+                        format!("la opción «{dup}» está repetida en «{id}»"),
+                    ));
                 }
                 if kind_name == "choice" {
                     FieldKind::Choice { options }
@@ -391,14 +487,32 @@ impl Converter<'_> {
             "table" => self.table(&id, kind_span, raw.columns, raw.min_rows, raw.max_rows)?,
             "static" => match raw.text {
                 Some(text) if !text.trim().is_empty() => FieldKind::Static { text },
-                _ => return Err(self.err(kind_span, format!("el campo «{id}» de tipo «static» necesita «text»"))),
+                _ => {
+                    return Err(self.err(
+                        kind_span,
+                        format!("el campo «{id}» de tipo «static» necesita «text»"),
+                    ))
+                }
             },
             _ => match raw.role {
-                Some(role) => FieldKind::Signer { role: role.into_inner() },
-                None => return Err(self.err(kind_span, format!("el campo «{id}» de tipo «signer» necesita «role»"))),
+                Some(role) => FieldKind::Signer {
+                    role: role.into_inner(),
+                },
+                None => {
+                    return Err(self.err(
+                        kind_span,
+                        format!("el campo «{id}» de tipo «signer» necesita «role»"),
+                    ))
+                }
             },
         };
-        Ok(Field { id, label: raw.label, kind, required: raw.required, hint: raw.hint })
+        Ok(Field {
+            id,
+            label: raw.label,
+            kind,
+            required: raw.required,
+            hint: raw.hint,
+        })
     }
 
     fn table(
@@ -411,11 +525,17 @@ impl Converter<'_> {
     ) -> Result<FieldKind, TemplateError> {
         let raw_columns = columns.unwrap_or_default();
         if raw_columns.is_empty() {
-            return Err(self.err(span, format!("la tabla «{id}» necesita al menos una columna")));
+            return Err(self.err(
+                span,
+                format!("la tabla «{id}» necesita al menos una columna"),
+            ));
         }
         if let (Some(min), Some(max)) = (min_rows, max_rows) {
             if min > max {
-                return Err(self.err(span, format!("en la tabla «{id}», min_rows ({min}) es mayor que max_rows ({max})")));
+                return Err(self.err(
+                    span,
+                    format!("en la tabla «{id}», min_rows ({min}) es mayor que max_rows ({max})"),
+                ));
             }
         }
         let mut columns = Vec::with_capacity(raw_columns.len());
@@ -423,22 +543,45 @@ impl Converter<'_> {
             let col_span = raw.id.span();
             let col_id = raw.id.get_ref().clone();
             if !is_snake(&col_id) {
-                return Err(self.err(col_span, format!("el id de columna «{col_id}» debe estar en snake_case")));
+                return Err(self.err(
+                    col_span,
+                    format!("el id de columna «{col_id}» debe estar en snake_case"),
+                ));
             }
             if columns.iter().any(|c: &Column| c.id == col_id) {
-                return Err(self.err(col_span, format!("la columna «{col_id}» está repetida en la tabla «{id}»")));
+                return Err(self.err(
+                    col_span,
+                    format!("la columna «{col_id}» está repetida en la tabla «{id}»"),
+                ));
             }
             let width = raw.width.unwrap_or(1.0);
             if !(width > 0.0 && width.is_finite()) {
-                return Err(self.err(col_span, format!("el ancho de la columna «{col_id}» debe ser positivo")));
+                return Err(self.err(
+                    col_span,
+                    format!("el ancho de la columna «{col_id}» debe ser positivo"),
+                ));
             }
             let field = self.field(raw, true)?;
-            columns.push(Column { id: field.id, label: field.label, kind: field.kind, width, required: field.required });
+            columns.push(Column {
+                id: field.id,
+                label: field.label,
+                kind: field.kind,
+                width,
+                required: field.required,
+            });
         }
-        Ok(FieldKind::Table { columns, min_rows: min_rows.unwrap_or(0), max_rows })
+        Ok(FieldKind::Table {
+            columns,
+            min_rows: min_rows.unwrap_or(0),
+            max_rows,
+        })
     }
 
-    fn check_signer_blocks(&self, template: &Template, span: Range<usize>) -> Result<(), TemplateError> {
+    fn check_signer_blocks(
+        &self,
+        template: &Template,
+        span: Range<usize>,
+    ) -> Result<(), TemplateError> {
         for signer in &template.signers {
             let blocks = template
                 .fields()
@@ -447,20 +590,36 @@ impl Converter<'_> {
             if blocks != 1 {
                 return Err(self.err(
                     span.clone(),
-                    format!("el rol «{}» debe tener exactamente un campo «signer» (tiene {blocks})", signer.role),
+                    format!(
+                        "el rol «{}» debe tener exactamente un campo «signer» (tiene {blocks})",
+                        signer.role
+                    ),
                 ));
             }
         }
         Ok(())
     }
 
-    fn check_placeholders(&self, template: &Template, seen: &HashMap<String, Range<usize>>) -> Result<(), TemplateError> {
+    fn check_placeholders(
+        &self,
+        template: &Template,
+        seen: &HashMap<String, Range<usize>>,
+    ) -> Result<(), TemplateError> {
         for field in template.fields() {
             if let FieldKind::Static { text } = &field.kind {
                 for name in placeholders(text) {
-                    let known = BUILTIN_PLACEHOLDERS.contains(&name) || template.field(name).is_some_and(|f| f.kind.holds_data());
+                    let known = BUILTIN_PLACEHOLDERS.contains(&name)
+                        || template.field(name).is_some_and(|f| f.kind.holds_data());
                     if !known {
-                        return Err(self.err(0..0, format!("el texto de «{}» usa el marcador desconocido {{{name}}}", field.id)).at_line(self.field_line(&field.id, seen)));
+                        return Err(self
+                            .err(
+                                0..0,
+                                format!(
+                                    "el texto de «{}» usa el marcador desconocido {{{name}}}",
+                                    field.id
+                                ),
+                            )
+                            .at_line(self.field_line(&field.id, seen)));
                     }
                 }
             }
@@ -471,14 +630,34 @@ impl Converter<'_> {
     fn rule(&self, raw: Spanned<RawRule>, template: &Template) -> Result<Rule, TemplateError> {
         let span = raw.span();
         let raw = raw.into_inner();
-        let need = |key: &str, value: Option<String>, kinds: &[&str]| -> Result<String, TemplateError> {
-            let id = value.ok_or_else(|| self.err(span.clone(), format!("la regla «{}» necesita «{key}»", raw.kind)))?;
-            match template.field(&id) {
-                Some(f) if kinds.contains(&f.kind.name()) => Ok(id),
-                Some(f) => Err(self.err(span.clone(), format!("la regla «{}»: «{key}» = «{id}» es de tipo «{}», se espera {}", raw.kind, f.kind.name(), kinds.join(" o ")))),
-                None => Err(self.err(span.clone(), format!("la regla «{}»: «{key}» nombra el campo desconocido «{id}»", raw.kind))),
-            }
-        };
+        let need =
+            |key: &str, value: Option<String>, kinds: &[&str]| -> Result<String, TemplateError> {
+                let id = value.ok_or_else(|| {
+                    self.err(
+                        span.clone(),
+                        format!("la regla «{}» necesita «{key}»", raw.kind),
+                    )
+                })?;
+                match template.field(&id) {
+                    Some(f) if kinds.contains(&f.kind.name()) => Ok(id),
+                    Some(f) => Err(self.err(
+                        span.clone(),
+                        format!(
+                            "la regla «{}»: «{key}» = «{id}» es de tipo «{}», se espera {}",
+                            raw.kind,
+                            f.kind.name(),
+                            kinds.join(" o ")
+                        ),
+                    )),
+                    None => Err(self.err(
+                        span.clone(),
+                        format!(
+                            "la regla «{}»: «{key}» nombra el campo desconocido «{id}»",
+                            raw.kind
+                        ),
+                    )),
+                }
+            };
         let rule = match raw.kind.as_str() {
             "mef-plazos-pase" => Rule::MefPaseDeadlines {
                 request: need("request", raw.request.clone(), &["date", "datetime"])?,
@@ -514,7 +693,11 @@ impl Converter<'_> {
 impl TemplateError {
     fn at_line(self, new_line: usize) -> TemplateError {
         match self {
-            TemplateError::Invalid { path, message, .. } => TemplateError::Invalid { path, line: new_line, message },
+            TemplateError::Invalid { path, message, .. } => TemplateError::Invalid {
+                path,
+                line: new_line,
+                message,
+            },
             other => other,
         }
     }
@@ -522,19 +705,23 @@ impl TemplateError {
 
 /// The `{name}` placeholders of a static text.
 pub(crate) fn placeholders(text: &str) -> impl Iterator<Item = &str> {
-    text.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.trim()))
+    text.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.trim()))
 }
 
 fn is_kebab(s: &str) -> bool {
     !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
 
 fn is_snake(s: &str) -> bool {
     !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && s.starts_with(|c: char| c.is_ascii_lowercase())
 }
 
@@ -564,7 +751,9 @@ fn find_order_cycle(signers: &[Signer]) -> Option<String> {
         None
     }
     let mut marks = vec![Mark::New; signers.len()];
-    (0..signers.len()).find_map(|i| visit(i, signers, &mut marks)).map(|i| signers[i].role.clone())
+    (0..signers.len())
+        .find_map(|i| visit(i, signers, &mut marks))
+        .map(|i| signers[i].role.clone())
 }
 
 #[cfg(test)]
@@ -643,7 +832,10 @@ role = "coordinador"
         let text = GOOD.replace("kind = \"text\"", "kind = \"fecha_hora\"");
         let (line, message) = error_of(&text);
         assert_eq!(line, 26, "{message}");
-        assert!(message.contains("tipo de campo desconocido «fecha_hora»"), "{message}");
+        assert!(
+            message.contains("tipo de campo desconocido «fecha_hora»"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -651,12 +843,18 @@ role = "coordinador"
         let text = GOOD.replace("id = \"nota\"", "id = \"sistema\"");
         let (line, message) = error_of(&text);
         assert_eq!(line, 29);
-        assert!(message.contains("repetido (ya usado en la línea 24)"), "{message}");
+        assert!(
+            message.contains("repetido (ya usado en la línea 24)"),
+            "{message}"
+        );
     }
 
     #[test]
     fn signer_cycle_is_refused() {
-        let text = GOOD.replace("role = \"jefe\"\ntitle = \"Jefe\"", "role = \"jefe\"\ntitle = \"Jefe\"\nafter = [\"coordinador\"]");
+        let text = GOOD.replace(
+            "role = \"jefe\"\ntitle = \"Jefe\"",
+            "role = \"jefe\"\ntitle = \"Jefe\"\nafter = [\"coordinador\"]",
+        );
         let (_, message) = error_of(&text);
         assert!(message.contains("ciclo"), "{message}");
     }
@@ -666,14 +864,20 @@ role = "coordinador"
         let text = GOOD.replace("required = true", "requried = true");
         let (line, message) = error_of(&text);
         assert_eq!(line, 27);
-        assert!(message.contains("clave desconocida «requried»"), "{message}");
+        assert!(
+            message.contains("clave desconocida «requried»"),
+            "{message}"
+        );
     }
 
     #[test]
     fn key_of_another_kind_is_refused() {
         let text = GOOD.replace("required = true", "options = [\"a\"]");
         let (_, message) = error_of(&text);
-        assert!(message.contains("«options» no corresponde al tipo «text»"), "{message}");
+        assert!(
+            message.contains("«options» no corresponde al tipo «text»"),
+            "{message}"
+        );
     }
 
     #[test]

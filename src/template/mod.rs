@@ -65,18 +65,41 @@ pub struct Field {
 /// What a field holds and how it prints.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldKind {
-    Text { max_length: Option<usize> },
-    Multiline { max_length: Option<usize> },
+    Text {
+        max_length: Option<usize>,
+    },
+    Multiline {
+        max_length: Option<usize>,
+    },
     Date,
     DateTime,
-    Number { min: Option<f64>, max: Option<f64>, decimals: u8 },
-    Money { min: Option<f64>, max: Option<f64> },
-    Choice { options: Vec<String> },
-    MultiChoice { options: Vec<String> },
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
+        decimals: u8,
+    },
+    Money {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    Choice {
+        options: Vec<String>,
+    },
+    MultiChoice {
+        options: Vec<String>,
+    },
     YesNo,
-    Table { columns: Vec<Column>, min_rows: usize, max_rows: Option<usize> },
-    Static { text: String },
-    Signer { role: String },
+    Table {
+        columns: Vec<Column>,
+        min_rows: usize,
+        max_rows: Option<usize>,
+    },
+    Static {
+        text: String,
+    },
+    Signer {
+        role: String,
+    },
 }
 
 impl FieldKind {
@@ -135,11 +158,21 @@ impl Signer {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
     /// MEF 000 §6.4: request ≥ 7 days before execution (72 h if urgent), execution ≥ 20:00.
-    MefPaseDeadlines { request: String, execution: String, urgent: String },
+    MefPaseDeadlines {
+        request: String,
+        execution: String,
+        urgent: String,
+    },
     /// Senace correlatives printed `AAAA-NNN`.
     SenaceCorrelative { fields: Vec<String> },
     /// Senace 002 l.1097–1107: `PRODUCCIÓN.<Sistema>.<AAAA/MM/DD>.INSTALACIÓN-<Año>-<Nro>.<USUARIO>`.
-    SenaceInstallSubject { field: String, system: String, date: String, number: String, requester: String },
+    SenaceInstallSubject {
+        field: String,
+        system: String,
+        date: String,
+        number: String,
+        requester: String,
+    },
 }
 
 impl Template {

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs every check: formatting, clippy with
+# warnings as errors, and all tests (unit, integration against the real
+# binary, real PDF tools). Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh test
+export PATH="$HOME/.cargo/bin:$PATH"
+# A persistent build directory outside the clone keeps re-runs fast; a clean one works too.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/actas/target}"
+export CARGO_TERM_COLOR=never
+
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy -D warnings"
+cargo clippy --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --all-targets --locked
