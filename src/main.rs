@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use actas::clock::Clock;
 use actas::error::ActasError;
-use actas::service::{read_data_file, Service};
+use actas::service::{document_reference, read_data_file, Service};
 use actas::store::{NewPerson, Store};
 use actas::template::Catalogue;
 
@@ -186,13 +186,11 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
         Command::New { template, data } => {
             let data = read_data_file(&data)?;
             let service = service()?;
+            // Check the template before the store is opened (and possibly created).
+            let series = service.catalogue.require(&template)?.series.clone();
             let mut store = store()?;
             let stored = service.create(&mut store, &template, data, &actor())?;
-            let series = &service.catalogue.require(&template)?.series;
-            println!(
-                "{}",
-                Service::document_reference(&store, series, &stored.number)
-            );
+            println!("{}", document_reference(&series, &stored.number));
         }
         Command::List { json } => {
             let service = service()?;
@@ -209,7 +207,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 for d in list {
                     println!(
                         "{:<10} {:<30} {:<20} {}",
-                        d.number, d.template, d.status, d.title
+                        d.reference, d.template, d.status, d.title
                     );
                 }
             }

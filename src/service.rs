@@ -15,7 +15,7 @@ use crate::files;
 use crate::form::{self, FormData, PersonName, ValidationContext};
 use crate::render::{render_pdf, RenderOptions, Rendered};
 use crate::store::{DocumentSummary, NewDocument, Store, StoredDocument};
-use crate::template::{Catalogue, Template};
+use crate::template::{Catalogue, Template, DEFAULT_SERIES};
 
 /// Status of a stored document no role has signed yet.
 pub const STATUS_PENDING: &str = "pendiente de firma";
@@ -48,7 +48,10 @@ pub struct SignerSummary {
 /// A stored document as `actas list --json` prints it (contract).
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentListing {
+    /// What `export` and `sign` take: the number, or `series/number` outside the register.
+    pub reference: String,
     pub number: String,
+    pub series: String,
     pub template: String,
     pub title: String,
     pub status: String,
@@ -176,16 +179,20 @@ impl Service {
             })?;
         Ok(stored)
     }
+}
 
-    /// How to name a stored document so that the store finds exactly it:
-    /// the plain number while no other series has it, else `series/number`.
-    pub fn document_reference(store: &Store, series: &str, number: &str) -> String {
-        match store.document(number) {
-            Ok(found) if found.series == series => number.to_string(),
-            _ => format!("{series}/{number}"),
-        }
+/// How commands name a stored document: the plain number in the office-wide
+/// register (unique in the store), `series/number` in a template's own series
+/// (whose numbers may repeat those of the register).
+pub fn document_reference(series: &str, number: &str) -> String {
+    if series == DEFAULT_SERIES {
+        number.to_string()
+    } else {
+        format!("{series}/{number}")
     }
+}
 
+impl Service {
     pub fn list(&self, store: &Store) -> Result<Vec<DocumentListing>, ActasError> {
         Ok(store
             .list_documents()?
@@ -210,7 +217,9 @@ impl Service {
             })
             .unwrap_or_default();
         DocumentListing {
+            reference: document_reference(&doc.series, &doc.number),
             number: doc.number,
+            series: doc.series,
             template: doc.template_id,
             title: doc.title,
             status: doc.status,
@@ -245,8 +254,34 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     let detail = text.split(" at line").next().unwrap_or(&text);
     match e.classify() {
         Category::Eof => "el archivo termina antes de cerrar el JSON".into(),
-        Category::Syntax => format!("error de sintaxis: {detail}"),
         Category::Io => format!("error de lectura: {detail}"),
-        Category::Data => format!("dato inválido: {detail}"),
+        Category::Syntax | Category::Data => translate_json_detail(detail),
     }
+}
+
+/// serde_json speaks English; the common syntax errors in Spanish.
+fn translate_json_detail(detail: &str) -> String {
+    const KNOWN: [(&str, &str); 10] = [
+        ("expected `,` or `}`", "falta «,» o «}»"),
+        ("expected `,` or `]`", "falta «,» o «]»"),
+        ("expected `:`", "falta «:» después de la clave"),
+        ("expected value", "se esperaba un valor"),
+        ("expected ident", "palabra no válida (¿true, false o null?)"),
+        ("trailing comma", "coma sobrante"),
+        ("key must be a string", "la clave debe ir entre comillas"),
+        (
+            "control character",
+            "carácter de control dentro de un texto",
+        ),
+        ("invalid escape", "secuencia de escape inválida"),
+        (
+            "trailing characters",
+            "hay texto después del final del JSON",
+        ),
+    ];
+    KNOWN
+        .iter()
+        .find(|(english, _)| detail.starts_with(english))
+        .map(|(_, spanish)| format!("error de sintaxis: {spanish}"))
+        .unwrap_or_else(|| format!("error de sintaxis ({detail})"))
 }

@@ -482,8 +482,9 @@ fn insert_revision(
     Ok(())
 }
 
-/// Finds a document by `AAAA-NNN` (must be unambiguous across series) or
-/// `serie/AAAA-NNN`; returns its row id.
+/// Finds a document by `serie/AAAA-NNN`, or by plain `AAAA-NNN`: in the
+/// office-wide register ([`super::REGISTER_SERIES`]) first, else in the one
+/// other series that has it; returns its row id.
 fn find_document(conn: &Connection, path: &Path, key: &str) -> Result<i64, StoreError> {
     let read = on(path, "buscar el documento");
     let not_found = || StoreError::DocumentNotFound {
@@ -499,6 +500,17 @@ fn find_document(conn: &Connection, path: &Path, key: &str) -> Result<i64, Store
             .optional()
             .map_err(&read)?
             .ok_or_else(not_found);
+    }
+    let in_register: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM documents WHERE series = ?1 AND number = ?2",
+            [super::REGISTER_SERIES, key],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(&read)?;
+    if let Some(id) = in_register {
+        return Ok(id);
     }
     let mut stmt = conn
         .prepare("SELECT id, series FROM documents WHERE number = ?1 ORDER BY series")

@@ -44,6 +44,10 @@ pub use people::{NewPerson, Person, SYSTEM_ACTOR};
 /// [`StoreError::Busy`].
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The office-wide correlative register: the series every template numbers
+/// in unless it declares its own. A plain `AAAA-NNN` names a document here.
+pub const REGISTER_SERIES: &str = "general";
+
 /// An open Actas database.
 #[derive(Debug)]
 pub struct Store {

@@ -255,7 +255,9 @@ impl Converter<'_> {
             sections.push(self.section(section, &mut seen, &signers)?);
         }
         let template = Template {
-            series: raw.series.unwrap_or_else(|| id.clone()),
+            series: raw
+                .series
+                .unwrap_or_else(|| super::DEFAULT_SERIES.to_string()),
             id,
             title: raw.title,
             entity: raw.entity,
@@ -823,7 +825,7 @@ role = "coordinador"
     fn good_template_loads() {
         let t = load(GOOD).unwrap();
         assert_eq!(t.signers.len(), 2);
-        assert_eq!(t.series, "demo");
+        assert_eq!(t.series, super::super::DEFAULT_SERIES);
         assert_eq!(t.fields().count(), 4);
     }
 
@@ -842,7 +844,7 @@ role = "coordinador"
     fn duplicate_field_id_names_both_lines() {
         let text = GOOD.replace("id = \"nota\"", "id = \"sistema\"");
         let (line, message) = error_of(&text);
-        assert_eq!(line, 29);
+        assert_eq!(line, 30);
         assert!(
             message.contains("repetido (ya usado en la línea 24)"),
             "{message}"

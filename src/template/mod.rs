@@ -12,6 +12,11 @@ use std::path::{Path, PathBuf};
 
 pub use load::{load_catalogue, load_template_str, TemplateError};
 
+/// The office-wide correlative register every template numbers in unless it
+/// declares its own `series`: one `AAAA-NNN` sequence per year, so a number
+/// identifies a document in the store on its own.
+pub const DEFAULT_SERIES: &str = crate::store::REGISTER_SERIES;
+
 /// Environment variable naming the templates directory.
 pub const TEMPLATES_ENV: &str = "ACTAS_TEMPLATES";
 
@@ -24,7 +29,7 @@ pub struct Template {
     pub office: String,
     pub form_code: String,
     pub format_version: String,
-    /// Correlative series the store numbers this form in.
+    /// Correlative series the store numbers this form in ([`DEFAULT_SERIES`] unless declared).
     pub series: String,
     pub seed: SeedRef,
     pub design_note: Option<String>,
