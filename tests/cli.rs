@@ -67,6 +67,16 @@ fn mef_data_with(changes: &[(&str, Json)]) -> Json {
 }
 
 /// The newest stored PDF of document `number` of `template`, read straight from SQLite.
+/// The `role` of every entry of `entry[key]`, in order.
+fn roles_of<'a>(entry: &'a Json, key: &str) -> Vec<&'a str> {
+    entry[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {key} in {entry}"))
+        .iter()
+        .map(|x| x["role"].as_str().unwrap())
+        .collect()
+}
+
 fn stored_pdf(db: &Path, template: &str, number: &str) -> Vec<u8> {
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.query_row(
@@ -126,12 +136,7 @@ fn templates_lists_the_whole_catalogue_in_text_and_json() {
         assert!(t["title"].as_str().is_some_and(|x| !x.is_empty()));
     }
     let mef = list.iter().find(|t| t["id"] == MEF).unwrap();
-    let roles: Vec<&str> = mef["signers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["role"].as_str().unwrap())
-        .collect();
+    let roles = roles_of(mef, "signers");
     assert_eq!(
         roles,
         ["coord-arquitectura", "coord-calidad", "coord-computo"],
@@ -584,12 +589,7 @@ fn new_list_and_export_round_trip() {
     .collect();
     assert_eq!(seen, expected);
     let mef = docs.iter().find(|d| d["template"] == MEF).unwrap();
-    let roles: Vec<&str> = mef["signatures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["role"].as_str().unwrap())
-        .collect();
+    let roles = roles_of(mef, "signatures");
     assert_eq!(
         roles,
         ["coord-arquitectura", "coord-calidad", "coord-computo"]
