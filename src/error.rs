@@ -22,6 +22,8 @@ pub enum ActasError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Render(#[from] RenderError),
+    #[error(transparent)]
+    Sign(#[from] crate::sign::SignError),
     #[error("no se puede leer {}: {reason}", path.display())]
     Read { path: PathBuf, reason: String },
     #[error("no se puede escribir {}: {reason}", path.display())]

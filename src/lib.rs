@@ -2,11 +2,14 @@
 //! CLI and the desktop shell are thin front doors onto these modules.
 //! See `docs/architecture.md` for the pipeline.
 
+pub mod asn1;
 pub mod clock;
 pub mod error;
 pub mod files;
 pub mod form;
 pub mod render;
 pub mod service;
+pub mod sign;
 pub mod store;
 pub mod template;
+pub mod verify;

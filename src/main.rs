@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use actas::clock::Clock;
 use actas::error::ActasError;
-use actas::service::{document_reference, read_data_file, Service};
+use actas::service::{document_reference, read_data_file, Service, SignRequest};
 use actas::store::{NewPerson, Store};
 use actas::template::Catalogue;
 
@@ -63,6 +63,41 @@ enum Command {
         doc: String,
         #[arg(short, long)]
         output: PathBuf,
+    },
+    /// Firma el campo de un rol: un PDF (con -o) o un documento guardado (nueva revisión).
+    Sign {
+        /// PDF de entrada, o número del documento guardado (p. ej. 2026-001).
+        target: String,
+        /// PDF firmado de salida (solo al firmar un archivo; el original no se modifica).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Rol que firma (el campo es firma.<rol>).
+        #[arg(long)]
+        role: String,
+        /// Certificado PKCS#12 (.p12 / .pfx).
+        #[arg(long)]
+        p12: PathBuf,
+        /// Variable de entorno con la contraseña (sin ella se pregunta en la terminal).
+        #[arg(long)]
+        password_env: Option<String>,
+        /// Motivo de la firma (por defecto «Firma como <cargo del rol>»).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Lugar de la firma.
+        #[arg(long, env = "ACTAS_UBICACION")]
+        location: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verifica las firmas de un PDF o de un documento guardado.
+    Verify {
+        /// PDF, o número del documento guardado.
+        target: String,
+        /// Certificados raíz de confianza (PEM o DER).
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
     },
     /// Registro de auditoría.
     Audit {
@@ -219,6 +254,69 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 output.display()
             );
         }
+        Command::Sign {
+            target,
+            output,
+            role,
+            p12,
+            password_env,
+            reason,
+            location,
+            json,
+        } => {
+            let service = service()?;
+            let password = read_password(password_env.as_deref())?;
+            let request = SignRequest {
+                role,
+                p12,
+                password,
+                reason,
+                location,
+            };
+            let outcome = match output {
+                Some(output) => service.sign_file(Path::new(&target), &output, &request)?,
+                None => service.sign_stored(&mut store()?, &target, &request, &actor())?,
+            };
+            if json {
+                print_json(&outcome);
+            } else {
+                let next = if outcome.complete {
+                    "todas las firmas requeridas están completas".to_string()
+                } else if outcome.next.is_empty() {
+                    "sin firmas pendientes habilitadas".to_string()
+                } else {
+                    format!("siguiente: {}", outcome.next.join(", "))
+                };
+                println!(
+                    "Firmado como {} por {} ({next}).",
+                    outcome.role, outcome.signer
+                );
+            }
+        }
+        Command::Verify {
+            target,
+            trust,
+            json,
+        } => {
+            let service = service()?;
+            let path = Path::new(&target);
+            let bytes = if path.is_file() {
+                actas::files::read(path)?
+            } else {
+                store()?.latest_revision(&target)?.pdf
+            };
+            let report = service.verify_bytes(&bytes, trust.as_deref())?;
+            if json {
+                print_json(&report);
+            } else {
+                print!("{}", report.to_table());
+            }
+            if !report.ok {
+                return Err(ActasError::Other(format!(
+                    "la verificación de {target} no es conforme (ver el detalle)"
+                )));
+            }
+        }
         Command::Audit {
             command: AuditCommand::Verify { json },
         } => {
@@ -301,6 +399,26 @@ fn default_db_path() -> Result<PathBuf, ActasError> {
         ActasError::Other("no se encontró el directorio de datos del usuario; use --db".into())
     })?;
     Ok(dirs.data_dir().join("actas.db"))
+}
+
+/// The certificate password: from the named environment variable, else
+/// typed at the terminal without echo. Never an argument, never logged.
+fn read_password(env: Option<&str>) -> Result<String, ActasError> {
+    if let Some(var) = env {
+        return std::env::var(var).map_err(|_| {
+            ActasError::Other(format!(
+                "la variable de entorno {var} (contraseña del certificado) no está definida"
+            ))
+        });
+    }
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return Err(ActasError::Other(
+            "indique la contraseña del certificado con --password-env VARIABLE".into(),
+        ));
+    }
+    rpassword::prompt_password("Contraseña del certificado: ")
+        .map_err(|e| ActasError::Other(format!("no se pudo leer la contraseña: {e}")))
 }
 
 /// Who acts, for the audit log: `ACTAS_USUARIO`, else the OS user.

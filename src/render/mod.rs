@@ -7,7 +7,7 @@
 
 pub mod fonts;
 pub mod layout;
-mod pdf;
+pub(crate) mod pdf;
 
 use chrono::{DateTime, FixedOffset};
 
@@ -78,7 +78,7 @@ pub fn render_pdf(
 }
 
 /// `D:20260315100000-05'00'`.
-fn pdf_date(at: DateTime<FixedOffset>) -> String {
+pub(crate) fn pdf_date(at: DateTime<FixedOffset>) -> String {
     let offset = at.offset().local_minus_utc();
     let sign = if offset < 0 { '-' } else { '+' };
     let offset = offset.abs();

@@ -129,6 +129,8 @@ struct RawTemplate {
     seed: RawSeed,
     design_note: Option<String>,
     #[serde(default)]
+    certify: bool,
+    #[serde(default)]
     signers: Vec<RawSigner>,
     #[serde(default)]
     sections: Vec<RawSection>,
@@ -269,6 +271,7 @@ impl Converter<'_> {
                 line: raw.seed.line,
             },
             design_note: raw.design_note,
+            certify: raw.certify,
             sections,
             signers,
             rules: Vec::new(),

@@ -33,6 +33,9 @@ pub struct Template {
     pub series: String,
     pub seed: SeedRef,
     pub design_note: Option<String>,
+    /// The first signature certifies the document (DocMDP P=2: later
+    /// approval signatures and form filling stay allowed, nothing else).
+    pub certify: bool,
     pub sections: Vec<Section>,
     /// In signing order.
     pub signers: Vec<Signer>,

@@ -3,6 +3,8 @@
 //! `template`, `form`, `render` and `store`. The CLI and the desktop shell
 //! call these and only format their results; no logic lives in the front doors.
 
+mod signing;
+
 use std::path::Path;
 
 use chrono::Datelike;
@@ -16,6 +18,8 @@ use crate::form::{self, FormData, PersonName, ValidationContext};
 use crate::render::{render_pdf, RenderOptions, Rendered};
 use crate::store::{DocumentSummary, NewDocument, Store, StoredDocument};
 use crate::template::{Catalogue, Template, DEFAULT_SERIES};
+
+pub use signing::{SignOutcome, SignRequest, SIGNATURE_NOTE_PREFIX};
 
 /// Status of a stored document no role has signed yet.
 pub const STATUS_PENDING: &str = "pendiente de firma";
@@ -65,6 +69,8 @@ pub struct SignatureStatus {
     pub role: String,
     pub title: String,
     pub signed: bool,
+    /// The signer's name, once signed.
+    pub signer: Option<String>,
 }
 
 impl Service {
@@ -194,30 +200,48 @@ pub fn document_reference(series: &str, number: &str) -> String {
 
 impl Service {
     pub fn list(&self, store: &Store) -> Result<Vec<DocumentListing>, ActasError> {
-        Ok(store
+        store
             .list_documents()?
             .into_iter()
-            .map(|d| self.listing(d))
-            .collect())
+            .map(|d| self.listing(store, d))
+            .collect()
     }
 
-    fn listing(&self, doc: DocumentSummary) -> DocumentListing {
+    fn listing(&self, store: &Store, doc: DocumentSummary) -> Result<DocumentListing, ActasError> {
+        let reference = document_reference(&doc.series, &doc.number);
+        // Each signature is recorded in its revision's note: `firma:<role>:<signer>`.
+        let signed: Vec<(String, String)> = store
+            .revisions(&reference)?
+            .into_iter()
+            .filter_map(|r| {
+                let rest = r.note.strip_prefix(SIGNATURE_NOTE_PREFIX)?;
+                let (role, signer) = rest.split_once(':')?;
+                Some((role.to_string(), signer.to_string()))
+            })
+            .collect();
         let signatures = self
             .catalogue
             .get(&doc.template_id)
             .map(|t| {
                 t.signers
                     .iter()
-                    .map(|s| SignatureStatus {
-                        role: s.role.clone(),
-                        title: s.title.clone(),
-                        signed: false,
+                    .map(|s| {
+                        let by = signed
+                            .iter()
+                            .find(|(role, _)| *role == s.role)
+                            .map(|(_, who)| who.clone());
+                        SignatureStatus {
+                            role: s.role.clone(),
+                            title: s.title.clone(),
+                            signed: by.is_some(),
+                            signer: by,
+                        }
                     })
                     .collect()
             })
             .unwrap_or_default();
-        DocumentListing {
-            reference: document_reference(&doc.series, &doc.number),
+        Ok(DocumentListing {
+            reference,
             number: doc.number,
             series: doc.series,
             template: doc.template_id,
@@ -226,7 +250,7 @@ impl Service {
             created_at: doc.created_at,
             revisions: doc.revisions,
             signatures,
-        }
+        })
     }
 
     /// Writes the latest revision of a stored document to `out`, atomically.

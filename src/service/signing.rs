@@ -1,0 +1,207 @@
+//! Signing and verifying as the user does it: a PDF file (written to a new
+//! file, atomically, the input untouched) or a stored document (saved as a
+//! new revision). The certificate is loaded and checked before anything is
+//! written; the password is only passed through, never stored or logged.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::Service;
+use crate::error::ActasError;
+use crate::files;
+use crate::sign::certificate::load_pkcs12;
+use crate::sign::cms::CmsSigner;
+use crate::sign::{sign_pdf, PreparedPdf, SignOptions};
+use crate::store::Store;
+use crate::template::Template;
+use crate::verify::cms::load_trust_roots;
+use crate::verify::{verify_pdf, VerifyOptions, VerifyReport};
+
+/// Prefix of a revision note that records a signature: `firma:<role>:<signer>`.
+pub const SIGNATURE_NOTE_PREFIX: &str = "firma:";
+
+/// Who signs, with what, and how it is labelled.
+#[derive(Clone)]
+pub struct SignRequest {
+    pub role: String,
+    pub p12: PathBuf,
+    /// Only held in memory for the call.
+    pub password: String,
+    pub reason: Option<String>,
+    pub location: Option<String>,
+}
+
+impl std::fmt::Debug for SignRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignRequest")
+            .field("role", &self.role)
+            .field("p12", &self.p12)
+            .field("password", &"***")
+            .finish()
+    }
+}
+
+/// What happened, for the user.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignOutcome {
+    pub role: String,
+    pub signer: String,
+    /// Roles that may sign next (their predecessors have all signed).
+    pub next: Vec<String>,
+    pub complete: bool,
+    /// The stored revision, when a stored document was signed.
+    pub revision: Option<u32>,
+    pub status: String,
+}
+
+impl Service {
+    /// Signs `pdf` for `request.role`; returns the signed bytes and the outcome.
+    pub fn sign_bytes(
+        &self,
+        pdf: Vec<u8>,
+        request: &SignRequest,
+    ) -> Result<(Vec<u8>, SignOutcome), ActasError> {
+        let now = self.clock.now();
+        let prepared = PreparedPdf::parse(pdf)?;
+        let template = prepared
+            .template
+            .as_deref()
+            .and_then(|id| self.catalogue.get(id));
+        if let Some(t) = template {
+            crate::sign::check_signing_order(t, &request.role, &prepared.signed_roles())?;
+        }
+        let identity = load_pkcs12(&request.p12, &request.password, now)
+            .map_err(crate::sign::SignError::from)?;
+        let signer = CmsSigner::new(&identity).map_err(crate::sign::SignError::from)?;
+        let options = SignOptions {
+            role: request.role.clone(),
+            reason: request.reason.clone(),
+            location: request.location.clone(),
+            at: now,
+        };
+        let signed = sign_pdf(&prepared, template, &identity, &signer, &options)?;
+        let mut roles = prepared.signed_roles();
+        roles.push(request.role.clone());
+        let (next, complete) = progress(template, &roles);
+        let status = status_text(template, &roles, complete);
+        Ok((
+            signed,
+            SignOutcome {
+                role: request.role.clone(),
+                signer: identity.common_name(),
+                next,
+                complete,
+                revision: None,
+                status,
+            },
+        ))
+    }
+
+    /// Signs the file `input` into `output` (a different path, written atomically).
+    pub fn sign_file(
+        &self,
+        input: &Path,
+        output: &Path,
+        request: &SignRequest,
+    ) -> Result<SignOutcome, ActasError> {
+        if same_file(input, output) {
+            return Err(ActasError::Other(format!(
+                "la salida {} es el mismo archivo que la entrada: el original no se modifica, indique otro nombre",
+                output.display()
+            )));
+        }
+        let bytes = files::read(input)?;
+        let (signed, outcome) = self
+            .sign_bytes(bytes, request)
+            .map_err(|e| in_file(e, input))?;
+        files::write_atomic(output, &signed)?;
+        Ok(outcome)
+    }
+
+    /// Signs the latest revision of a stored document and saves a new revision.
+    pub fn sign_stored(
+        &self,
+        store: &mut Store,
+        reference: &str,
+        request: &SignRequest,
+        actor: &str,
+    ) -> Result<SignOutcome, ActasError> {
+        let latest = store.latest_revision(reference)?;
+        let (signed, mut outcome) = self.sign_bytes(latest.pdf, request)?;
+        let note = format!("{SIGNATURE_NOTE_PREFIX}{}:{}", outcome.role, outcome.signer);
+        let info = store.add_revision(
+            reference,
+            &signed,
+            &outcome.status,
+            &note,
+            actor,
+            self.clock.now(),
+        )?;
+        outcome.revision = Some(info.revision);
+        Ok(outcome)
+    }
+
+    /// Verifies a PDF's signatures, trusting the roots in `trust` (PEM/DER) when given.
+    pub fn verify_bytes(
+        &self,
+        pdf: &[u8],
+        trust: Option<&Path>,
+    ) -> Result<VerifyReport, ActasError> {
+        let trust_roots = match trust {
+            Some(path) => load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?,
+            None => Vec::new(),
+        };
+        verify_pdf(pdf, &VerifyOptions { trust_roots })
+            .map_err(|e| ActasError::Other(e.to_string()))
+    }
+}
+
+/// Roles that may sign now, and whether every required role has signed.
+fn progress(template: Option<&Template>, signed: &[String]) -> (Vec<String>, bool) {
+    let Some(t) = template else {
+        return (Vec::new(), false);
+    };
+    let next = t
+        .signers
+        .iter()
+        .filter(|s| !signed.contains(&s.role) && s.after.iter().all(|dep| signed.contains(dep)))
+        .map(|s| s.role.clone())
+        .collect();
+    let complete = t
+        .signers
+        .iter()
+        .filter(|s| s.required)
+        .all(|s| signed.contains(&s.role));
+    (next, complete)
+}
+
+fn status_text(template: Option<&Template>, signed: &[String], complete: bool) -> String {
+    match template {
+        Some(_) if complete => "firmado".into(),
+        Some(t) => format!("en firma ({} de {})", signed.len(), t.signers.len()),
+        None => format!(
+            "{} {}",
+            signed.len(),
+            if signed.len() == 1 { "firma" } else { "firmas" }
+        ),
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Names the input file in PDF errors (which otherwise don't know it).
+fn in_file(error: ActasError, input: &Path) -> ActasError {
+    match error {
+        ActasError::Sign(crate::sign::SignError::NotPdf { reason }) => ActasError::Other(format!(
+            "{}: el archivo no es un PDF legible ({reason})",
+            input.display()
+        )),
+        other => other,
+    }
+}

@@ -1,0 +1,188 @@
+//! Reading what signing needs from an existing PDF, once: its signature
+//! fields by fully qualified name (`firma.<role>`), which are filled, the
+//! Actas template and number it carries, and where its last
+//! cross-reference section is. Any PDF may come in (not only ours);
+//! encrypted ones are refused.
+//!
+//! It changes nothing; `sign` builds the update from a [`PreparedPdf`].
+
+use lopdf::{decode_text_string, Dictionary, Document, Object, ObjectId};
+
+use super::SignError;
+
+/// A terminal signature field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignatureField {
+    /// Fully qualified name, e.g. `firma.coord-calidad`.
+    pub name: String,
+    /// The field dictionary (holds /V).
+    pub field: ObjectId,
+    /// The widget annotation (holds /Rect and /AP); the same object when merged.
+    pub widget: ObjectId,
+    pub signed: bool,
+}
+
+/// A parsed PDF ready to receive signatures (parse once, sign many).
+pub struct PreparedPdf {
+    pub bytes: Vec<u8>,
+    pub doc: Document,
+    pub fields: Vec<SignatureField>,
+    /// `/ActasTemplate` and `/ActasNumber` from the Info dictionary, when ours.
+    pub template: Option<String>,
+    pub number: Option<String>,
+    pub prev_xref: usize,
+    pub xref_stream: bool,
+}
+
+impl PreparedPdf {
+    pub fn parse(bytes: Vec<u8>) -> Result<PreparedPdf, SignError> {
+        if !bytes.starts_with(b"%PDF-") {
+            return Err(SignError::NotPdf {
+                reason: "no empieza con %PDF-".into(),
+            });
+        }
+        let doc = Document::load_mem(&bytes).map_err(|e| SignError::NotPdf {
+            reason: e.to_string(),
+        })?;
+        if doc.trailer.get(b"Encrypt").is_ok() || doc.is_encrypted() {
+            return Err(SignError::Encrypted);
+        }
+        let prev_xref = last_startxref(&bytes).ok_or_else(|| SignError::NotPdf {
+            reason: "falta startxref".into(),
+        })?;
+        let xref_stream = !bytes
+            .get(prev_xref..)
+            .is_some_and(|rest| rest.starts_with(b"xref"));
+        let fields = signature_fields(&doc);
+        let info = doc.trailer.get(b"Info").ok().and_then(|i| match i {
+            Object::Reference(id) => doc.get_dictionary(*id).ok(),
+            Object::Dictionary(d) => Some(d),
+            _ => None,
+        });
+        let info_text = |key: &[u8]| {
+            info.and_then(|d| d.get(key).ok())
+                .and_then(|o| decode_text_string(o).ok())
+        };
+        let template = info_text(b"ActasTemplate");
+        let number = info_text(b"ActasNumber");
+        Ok(PreparedPdf {
+            bytes,
+            doc,
+            fields,
+            template,
+            number,
+            prev_xref,
+            xref_stream,
+        })
+    }
+
+    pub fn field(&self, name: &str) -> Option<&SignatureField> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Roles (`firma.<role>`) whose fields are already signed.
+    pub fn signed_roles(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|f| f.signed)
+            .filter_map(|f| f.name.strip_prefix("firma.").map(str::to_string))
+            .collect()
+    }
+}
+
+/// Offset after the last `startxref` keyword.
+fn last_startxref(bytes: &[u8]) -> Option<usize> {
+    let tail_start = bytes.len().saturating_sub(2048);
+    let tail = &bytes[tail_start..];
+    let at = tail.windows(9).rposition(|w| w == b"startxref")?;
+    let digits: String = tail[at + 9..]
+        .iter()
+        .map(|&b| b as char)
+        .skip_while(|c| c.is_whitespace())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// The AcroForm dictionary (direct or referenced from the catalog).
+pub fn acroform(doc: &Document) -> Option<&Dictionary> {
+    let catalog = doc.catalog().ok()?;
+    match catalog.get(b"AcroForm").ok()? {
+        Object::Reference(id) => doc.get_dictionary(*id).ok(),
+        Object::Dictionary(d) => Some(d),
+        _ => None,
+    }
+}
+
+fn signature_fields(doc: &Document) -> Vec<SignatureField> {
+    let mut out = Vec::new();
+    let Some(form) = acroform(doc) else {
+        return out;
+    };
+    let Ok(fields) = form.get(b"Fields").and_then(Object::as_array) else {
+        return out;
+    };
+    for field in fields {
+        if let Ok(id) = field.as_reference() {
+            walk(doc, id, "", None, &mut out, 0);
+        }
+    }
+    out
+}
+
+fn walk(
+    doc: &Document,
+    id: ObjectId,
+    parent_name: &str,
+    inherited_ft: Option<&[u8]>,
+    out: &mut Vec<SignatureField>,
+    depth: usize,
+) {
+    let Ok(dict) = doc.get_dictionary(id) else {
+        return;
+    };
+    if depth > 32 {
+        return;
+    }
+    let partial = dict.get(b"T").ok().and_then(|t| decode_text_string(t).ok());
+    let name = match (&partial, parent_name.is_empty()) {
+        (Some(p), true) => p.clone(),
+        (Some(p), false) => format!("{parent_name}.{p}"),
+        (None, _) => parent_name.to_string(),
+    };
+    let ft = dict
+        .get(b"FT")
+        .ok()
+        .and_then(|o| o.as_name().ok())
+        .or(inherited_ft);
+    let kids: Vec<ObjectId> = dict
+        .get(b"Kids")
+        .and_then(Object::as_array)
+        .map(|k| k.iter().filter_map(|o| o.as_reference().ok()).collect())
+        .unwrap_or_default();
+    // Kids that have names are fields; nameless kids are this field's widgets.
+    let field_kids: Vec<ObjectId> = kids
+        .iter()
+        .copied()
+        .filter(|k| doc.get_dictionary(*k).is_ok_and(|d| d.has(b"T")))
+        .collect();
+    if field_kids.is_empty() {
+        if ft == Some(&b"Sig"[..]) {
+            let widget = if dict.has(b"Rect") {
+                id
+            } else {
+                kids.first().copied().unwrap_or(id)
+            };
+            out.push(SignatureField {
+                name,
+                field: id,
+                widget,
+                signed: dict.has(b"V"),
+            });
+        }
+        return;
+    }
+    for kid in field_kids {
+        walk(doc, kid, &name, ft, out, depth + 1);
+    }
+}
