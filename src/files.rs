@@ -28,6 +28,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ActasError> {
         .tempfile_in(dir)
         .map_err(|e| fail(describe_io(&e)))?;
     temp.write_all(bytes).map_err(|e| fail(describe_io(&e)))?;
+    // A temporary file is private (0600); the result gets the permissions of
+    // the file it replaces, or the usual 0644 for a new one.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o644);
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| fail(describe_io(&e)))?;
+    }
     temp.as_file()
         .sync_all()
         .map_err(|e| fail(describe_io(&e)))?;

@@ -240,8 +240,13 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                     "Número", "Plantilla", "Estado"
                 );
                 for d in list {
+                    let next = if d.next.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — siguiente: {}", d.next.join(", "))
+                    };
                     println!(
-                        "{:<10} {:<30} {:<20} {}",
+                        "{:<10} {:<30} {:<20} {}{next}",
                         d.reference, d.template, d.status, d.title
                     );
                 }

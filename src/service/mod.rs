@@ -62,6 +62,8 @@ pub struct DocumentListing {
     pub created_at: String,
     pub revisions: u32,
     pub signatures: Vec<SignatureStatus>,
+    /// Roles that may sign now (every role they follow has signed).
+    pub next: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -240,7 +242,14 @@ impl Service {
                     .collect()
             })
             .unwrap_or_default();
+        let signed_roles: Vec<String> = signed.iter().map(|(role, _)| role.clone()).collect();
+        let next = self
+            .catalogue
+            .get(&doc.template_id)
+            .map(|t| signing::next_roles(t, &signed_roles))
+            .unwrap_or_default();
         Ok(DocumentListing {
+            next,
             reference,
             number: doc.number,
             series: doc.series,

@@ -162,18 +162,22 @@ fn progress(template: Option<&Template>, signed: &[String]) -> (Vec<String>, boo
     let Some(t) = template else {
         return (Vec::new(), false);
     };
-    let next = t
-        .signers
-        .iter()
-        .filter(|s| !signed.contains(&s.role) && s.after.iter().all(|dep| signed.contains(dep)))
-        .map(|s| s.role.clone())
-        .collect();
     let complete = t
         .signers
         .iter()
         .filter(|s| s.required)
         .all(|s| signed.contains(&s.role));
-    (next, complete)
+    (next_roles(t, signed), complete)
+}
+
+/// Roles not yet signed whose predecessors have all signed.
+pub(super) fn next_roles(template: &Template, signed: &[String]) -> Vec<String> {
+    template
+        .signers
+        .iter()
+        .filter(|s| !signed.contains(&s.role) && s.after.iter().all(|dep| signed.contains(dep)))
+        .map(|s| s.role.clone())
+        .collect()
 }
 
 fn status_text(template: Option<&Template>, signed: &[String], complete: bool) -> String {

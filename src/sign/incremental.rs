@@ -141,7 +141,7 @@ fn write_signature_dictionary(
 }
 
 fn write_indirect(out: &mut Vec<u8>, id: ObjectId, object: &Object) {
-    let _ = write!(out, "{} {} obj\n", id.0, id.1);
+    let _ = writeln!(out, "{} {} obj", id.0, id.1);
     write_object(out, object);
     out.extend_from_slice(b"\nendobj\n");
 }

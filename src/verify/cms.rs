@@ -445,8 +445,8 @@ fn read_ess(value: &Tlv, v2: bool) -> Result<EssCertId, Asn1Error> {
     };
     if v2 {
         if let Some(alg) = r.optional(SEQUENCE)? {
-            let arcs = first_oid(&alg)?;
-            digest = digest_by_oid(&arcs)
+            let id = first_oid(&alg)?;
+            digest = digest_by_oid(&id)
                 .map(|(_, md)| md)
                 .ok_or(Asn1Error::Invalid {
                     what: "hashAlgorithm de ESSCertIDv2",
@@ -542,8 +542,8 @@ fn check_signature(
     data: &[u8],
     signature: &[u8],
 ) -> Result<(String, bool), (String, String)> {
-    let arcs = first_oid(algorithm).map_err(|e| ("?".to_string(), e.to_string()))?;
-    let oid_name = oid_text(&arcs);
+    let id = first_oid(algorithm).map_err(|e| ("?".to_string(), e.to_string()))?;
+    let oid_name = oid_text(&id);
     let unsupported = || {
         (
             oid_name.clone(),
@@ -563,7 +563,7 @@ fn check_signature(
         Ecdsa(MessageDigest),
         Ed25519,
     }
-    let is = |o: &[u64]| arcs == asn1::oid_content(o);
+    let is = |o: &[u64]| id == asn1::oid_content(o);
     let (name, scheme) = if is(oid::RSA_ENCRYPTION) {
         let md = needs_digest("RSA PKCS#1 v1.5")?;
         ("RSA PKCS#1 v1.5", Scheme::Pkcs1(md))
@@ -648,17 +648,15 @@ fn pss_parameters(algorithm: &Tlv) -> Result<(MessageDigest, MessageDigest, i32)
         let inner = field.children().read()?;
         match field.tag {
             t if t == asn1::context(0) => {
-                let arcs = first_oid(&inner)?;
-                md = digest_by_oid(&arcs)
-                    .map(|(_, m)| m)
-                    .ok_or(unknown(&inner))?;
+                let id = first_oid(&inner)?;
+                md = digest_by_oid(&id).map(|(_, m)| m).ok_or(unknown(&inner))?;
             }
             t if t == asn1::context(1) => {
                 let mut m = inner.children();
                 m.expect(OBJECT_IDENTIFIER, "MGF")?;
                 let mgf_hash = m.expect(SEQUENCE, "MGF1 hash")?;
-                let arcs = first_oid(&mgf_hash)?;
-                mgf = digest_by_oid(&arcs)
+                let id = first_oid(&mgf_hash)?;
+                mgf = digest_by_oid(&id)
                     .map(|(_, m)| m)
                     .ok_or(unknown(&mgf_hash))?;
             }

@@ -341,14 +341,17 @@ fn apply_cms(
 ) {
     report.valid = cms.signature_valid;
     report.intact = cms.digest_matches;
-    if !cms.digest_matches {
-        problems.push(
-            "el resumen firmado (messageDigest) no coincide con los bytes firmados: el documento fue alterado"
-                .into(),
-        );
-    }
-    if !cms.signature_valid {
-        problems.push("el valor de la firma no verifica con la clave pública del firmante".into());
+    // `cms` explains its own findings; these lines only stand in when it said nothing.
+    if cms.problems.is_empty() {
+        if !cms.digest_matches {
+            problems.push(
+                "el resumen firmado (message-digest) no coincide con los bytes firmados".into(),
+            );
+        }
+        if !cms.signature_valid {
+            problems
+                .push("el valor de la firma no verifica con la clave pública del firmante".into());
+        }
     }
     problems.extend(cms.problems.iter().cloned());
 
@@ -401,7 +404,7 @@ fn apply_cms(
             }
         }
         None => {
-            problems.push("la firma no incluye el certificado del firmante".into());
+            // (`cms` already says the certificate is missing.)
             if !options.trust_roots.is_empty() {
                 report.trusted = Some(false);
             }
@@ -415,13 +418,12 @@ fn apply_cms(
         }
         if !cms.has_signing_certificate_v2 {
             pades.push("falta el atributo signing-certificate-v2");
-        } else if !cms.signing_certificate_matches {
-            pades.push("signing-certificate-v2 no corresponde al certificado del firmante");
         }
+        // (A signing-certificate-v2 that does not match is among `cms`'s problems.)
         if !cms.content_type_is_data {
             pades.push("content-type no es id-data");
         }
-        report.pades_ok = pades.is_empty();
+        report.pades_ok = pades.is_empty() && cms.signing_certificate_matches;
         problems.extend(pades.into_iter().map(|p| format!("PAdES: {p}")));
     }
 }

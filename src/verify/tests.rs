@@ -388,12 +388,52 @@ fn timing_five_signatures() {
 #[test]
 #[ignore]
 fn zz_show() {
-    let o = VerifyOptions { trust_roots: root("root.pem") };
+    let o = VerifyOptions {
+        trust_roots: root("root.pem"),
+    };
     println!("{}", verify_pdf(&five(), &o).unwrap().to_table());
-    println!("{}", verify_pdf(&with_new_page_content(&two()), &o).unwrap().to_table());
+    println!(
+        "{}",
+        verify_pdf(&with_new_page_content(&two()), &o)
+            .unwrap()
+            .to_table()
+    );
     let mut b = two();
     let at = content_offset(&b, 1) + 20;
     b[at] ^= 1;
     println!("{}", verify_pdf(&b, &o).unwrap().to_table());
-    println!("{}", serde_json::to_string_pretty(&verify_pdf(&two(), &o).unwrap().signatures[0]).unwrap());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&verify_pdf(&two(), &o).unwrap().signatures[0]).unwrap()
+    );
+}
+
+#[test]
+#[ignore]
+fn zz_profile() {
+    let bytes = five();
+    let t = std::time::Instant::now();
+    for _ in 0..100 { let _ = load(&bytes).unwrap(); }
+    println!("load final: {:?}", t.elapsed() / 100);
+    let ends = revision_ends(&bytes);
+    let t = std::time::Instant::now();
+    for _ in 0..100 { let _ = load(&bytes[..ends[0]]).unwrap(); }
+    println!("load rev1: {:?}", t.elapsed() / 100);
+    let doc = load(&bytes).unwrap();
+    let t = std::time::Instant::now();
+    for _ in 0..100 { let _ = changes::Structure::new(&doc); }
+    println!("structure: {:?}", t.elapsed() / 100);
+    let fields = signatures::signature_fields(&doc);
+    let v = fields[0].value.as_ref().unwrap();
+    let r = signatures::check_byte_range(&bytes, &v.dict).unwrap();
+    let c = match v.dict.get(b"Contents").unwrap() { Object::String(c, _) => c.clone(), _ => panic!() };
+    let t = std::time::Instant::now();
+    for _ in 0..100 { let _ = cms::verify_detached(&c, &r.signed_content(&bytes)).unwrap(); }
+    println!("cms: {:?}", t.elapsed() / 100);
+    let old = load(&bytes[..ends[1]]).unwrap();
+    let (so, sn) = (changes::Structure::new(&old), changes::Structure::new(&doc));
+    let t = std::time::Instant::now();
+    for _ in 0..100 { let _ = changes::disallowed_changes(&old, &so, &doc, &sn); }
+    println!("diff: {:?}", t.elapsed() / 100);
+    println!("objects: {}", doc.objects.len());
 }
