@@ -15,6 +15,8 @@ pub mod fields;
 mod incremental;
 pub mod stamp_font;
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, FixedOffset};
 use lopdf::{dictionary, Dictionary, Object, ObjectId};
 
@@ -141,53 +143,6 @@ pub fn sign_pdf(
         }
         None => options.role.clone(),
     };
-    let doc = &pdf.doc;
-    let mut next_id = doc.max_id.max(trailer_size(doc).saturating_sub(1)) + 1;
-    let mut new_id = || {
-        let id = (next_id, 0);
-        next_id += 1;
-        id
-    };
-    let mut objects: Vec<(ObjectId, Object)> = Vec::new();
-
-    // The stamp font: reused from /AcroForm /DR when an earlier signature added it.
-    let form = fields::acroform(doc).cloned().unwrap_or_default();
-    let existing_font = form
-        .get(b"DR")
-        .ok()
-        .and_then(|dr| resolve_dict(doc, dr))
-        .and_then(|dr| dr.get(b"Font").ok())
-        .and_then(|f| resolve_dict(doc, f))
-        .and_then(|fonts| fonts.get(STAMP_FONT_NAME.as_bytes()).ok())
-        .and_then(|r| r.as_reference().ok());
-    let font_ref = match existing_font {
-        Some(id) => id,
-        None => {
-            let font = stamp_font();
-            let remap: std::collections::HashMap<ObjectId, ObjectId> =
-                font.objects.iter().map(|(id, _)| (*id, new_id())).collect();
-            for (id, object) in &font.objects {
-                objects.push((remap[id], renumber(object, &remap)));
-            }
-            remap[&font.root]
-        }
-    };
-
-    // The appearance stream inside the widget's rectangle.
-    let widget = doc
-        .get_dictionary(field.widget)
-        .map_err(|e| SignError::NotPdf {
-            reason: e.to_string(),
-        })?;
-    let rect: Vec<f32> = widget
-        .get(b"Rect")
-        .and_then(Object::as_array)
-        .map(|r| r.iter().filter_map(|o| o.as_float().ok()).collect())
-        .unwrap_or_default();
-    let (width, height) = match rect.as_slice() {
-        [x1, y1, x2, y2] => ((x2 - x1).abs(), (y2 - y1).abs()),
-        _ => (0.0, 0.0),
-    };
     let stamp = StampText {
         signer: identity.common_name(),
         role_title: role_title.clone(),
@@ -195,89 +150,14 @@ pub fn sign_pdf(
         issuer: identity.issuer_common_name(),
         serial: identity.serial_hex(),
     };
-    let ap_id = new_id();
-    let ap_dict = dictionary! {
-        "Type" => "XObject",
-        "Subtype" => "Form",
-        "BBox" => vec![0.into(), 0.into(), width.into(), height.into()],
-        "Resources" => dictionary! { "Font" => dictionary! { STAMP_FONT_NAME => Object::Reference(font_ref) } },
-    };
-    let content = if width > 1.0 && height > 1.0 {
-        appearance_content(&stamp, width, height)
-    } else {
-        Vec::new()
-    };
-    objects.push((ap_id, Object::Stream(lopdf::Stream::new(ap_dict, content))));
+    let certify = template.is_some_and(|t| t.certify) && pdf.signed_roles().is_empty();
 
-    // The field gets its value, the widget its appearance (one object when merged).
-    let sig_id = new_id();
-    let mut widget_dict = widget.clone();
-    widget_dict.set("AP", dictionary! { "N" => Object::Reference(ap_id) });
-    if field.widget == field.field {
-        widget_dict.set("V", Object::Reference(sig_id));
-        objects.push((field.widget, Object::Dictionary(widget_dict)));
-    } else {
-        let mut field_dict = doc
-            .get_dictionary(field.field)
-            .map_err(|e| SignError::NotPdf {
-                reason: e.to_string(),
-            })?
-            .clone();
-        field_dict.set("V", Object::Reference(sig_id));
-        objects.push((field.field, Object::Dictionary(field_dict)));
-        objects.push((field.widget, Object::Dictionary(widget_dict)));
-    }
-
-    // AcroForm: SignaturesExist | AppendOnly, and the stamp font in /DR.
-    let mut form = form;
-    form.set("SigFlags", 3);
-    if existing_font.is_none() {
-        let mut dr = form
-            .get(b"DR")
-            .ok()
-            .and_then(|dr| resolve_dict(doc, dr))
-            .cloned()
-            .unwrap_or_default();
-        let mut fonts = dr
-            .get(b"Font")
-            .ok()
-            .and_then(|f| resolve_dict(doc, f))
-            .cloned()
-            .unwrap_or_default();
-        fonts.set(STAMP_FONT_NAME, Object::Reference(font_ref));
-        dr.set("Font", fonts);
-        form.set("DR", dr);
-    }
-    let catalog_id = doc
-        .trailer
-        .get(b"Root")
-        .and_then(Object::as_reference)
-        .map_err(|e| SignError::NotPdf {
-            reason: e.to_string(),
-        })?;
-    let mut catalog = doc
-        .get_dictionary(catalog_id)
-        .map_err(|e| SignError::NotPdf {
-            reason: e.to_string(),
-        })?
-        .clone();
-    match catalog.get(b"AcroForm") {
-        Ok(Object::Reference(form_id)) => objects.push((*form_id, Object::Dictionary(form))),
-        _ => catalog.set("AcroForm", form),
-    }
-    // PAdES (ETSI EN 319 142-1 §5.1): a PDF below 2.0 declares the ESIC extension.
-    let mut extensions = catalog
-        .get(b"Extensions")
-        .ok()
-        .and_then(|e| resolve_dict(doc, e))
-        .cloned()
-        .unwrap_or_default();
-    extensions.set(
-        "ESIC",
-        dictionary! { "BaseVersion" => Object::Name(b"1.7".to_vec()), "ExtensionLevel" => 2 },
-    );
-    catalog.set("Extensions", extensions);
-    objects.push((catalog_id, Object::Dictionary(catalog)));
+    let mut update = UpdateBuilder::new(pdf);
+    let font = update.stamp_font();
+    let appearance = update.appearance(field, &stamp, font)?;
+    let sig_id = update.new_id();
+    update.fill_field(field, sig_id, appearance)?;
+    update.catalog(font, certify.then_some(sig_id))?;
 
     let reason = options
         .reason
@@ -294,9 +174,8 @@ pub fn sign_pdf(
     if let Some(location) = options.location.as_deref().filter(|l| !l.trim().is_empty()) {
         sig.set("Location", pdf_text(location));
     }
-    // A certifying first signature (template `certify`): DocMDP P=2 allows
-    // later approval signatures and form filling, nothing else (ISO 32000-1 §12.8.2.2).
-    if template.is_some_and(|t| t.certify) && pdf.signed_roles().is_empty() {
+    if certify {
+        // DocMDP P=2 allows later approval signatures and form filling, nothing else (ISO 32000-1 §12.8.2.2).
         sig.set(
             "Reference",
             vec![Object::Dictionary(dictionary! {
@@ -305,23 +184,15 @@ pub fn sign_pdf(
                 "TransformParams" => dictionary! { "Type" => "TransformParams", "P" => 2, "V" => Object::Name(b"1.2".to_vec()) },
             })],
         );
-        if let Some((_, Object::Dictionary(catalog))) =
-            objects.iter_mut().find(|(id, _)| *id == catalog_id)
-        {
-            catalog.set(
-                "Perms",
-                dictionary! { "DocMDP" => Object::Reference(sig_id) },
-            );
-        }
     }
     let update = incremental::Update {
-        objects,
         signature: (sig_id, sig),
         contents_capacity: signer.max_len() + 64,
-        trailer: doc.trailer.clone(),
+        trailer: pdf.doc.trailer.clone(),
         prev_xref: pdf.prev_xref,
         xref_stream: pdf.xref_stream,
-        size: next_id,
+        size: update.next_id,
+        objects: update.objects,
     };
     incremental::write_signed_update(
         &pdf.bytes,
@@ -329,6 +200,198 @@ pub fn sign_pdf(
         |digest| signer.sign_digest(digest).map_err(SignError::from),
         |needed, reserved| SignError::ContentsTooSmall { needed, reserved },
     )
+}
+
+/// The objects one signature adds or replaces, with fresh object numbers.
+struct UpdateBuilder<'a> {
+    doc: &'a lopdf::Document,
+    next_id: u32,
+    objects: Vec<(ObjectId, Object)>,
+    /// The stamp font when this update adds it (not yet in `/AcroForm /DR`).
+    added_font: bool,
+}
+
+impl<'a> UpdateBuilder<'a> {
+    fn new(pdf: &'a PreparedPdf) -> UpdateBuilder<'a> {
+        let doc = &pdf.doc;
+        let next_id = doc.max_id.max(trailer_size(doc).saturating_sub(1)) + 1;
+        UpdateBuilder {
+            doc,
+            next_id,
+            objects: Vec::new(),
+            added_font: false,
+        }
+    }
+
+    fn new_id(&mut self) -> ObjectId {
+        let id = (self.next_id, 0);
+        self.next_id += 1;
+        id
+    }
+
+    fn not_pdf(e: lopdf::Error) -> SignError {
+        SignError::NotPdf {
+            reason: e.to_string(),
+        }
+    }
+
+    /// The stamp font: reused from `/AcroForm /DR` when an earlier signature
+    /// added it, else copied in (once per document).
+    fn stamp_font(&mut self) -> ObjectId {
+        let doc = self.doc;
+        let existing = fields::acroform(doc)
+            .and_then(|form| form.get(b"DR").ok())
+            .and_then(|dr| resolve_dict(doc, dr))
+            .and_then(|dr| dr.get(b"Font").ok())
+            .and_then(|f| resolve_dict(doc, f))
+            .and_then(|fonts| fonts.get(STAMP_FONT_NAME.as_bytes()).ok())
+            .and_then(|r| r.as_reference().ok());
+        if let Some(id) = existing {
+            return id;
+        }
+        let font = stamp_font();
+        let remap: HashMap<ObjectId, ObjectId> = font
+            .objects
+            .iter()
+            .map(|(id, _)| (*id, self.new_id()))
+            .collect();
+        for (id, object) in &font.objects {
+            self.objects.push((remap[id], renumber(object, &remap)));
+        }
+        self.added_font = true;
+        remap[&font.root]
+    }
+
+    /// The appearance stream of the stamp, sized to the widget's rectangle.
+    fn appearance(
+        &mut self,
+        field: &SignatureField,
+        stamp: &StampText,
+        font: ObjectId,
+    ) -> Result<ObjectId, SignError> {
+        let widget = self
+            .doc
+            .get_dictionary(field.widget)
+            .map_err(Self::not_pdf)?;
+        let rect: Vec<f32> = widget
+            .get(b"Rect")
+            .and_then(Object::as_array)
+            .map(|r| r.iter().filter_map(|o| o.as_float().ok()).collect())
+            .unwrap_or_default();
+        let (width, height) = match rect.as_slice() {
+            [x1, y1, x2, y2] => ((x2 - x1).abs(), (y2 - y1).abs()),
+            _ => (0.0, 0.0),
+        };
+        let dict = dictionary! {
+            "Type" => "XObject",
+            "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), width.into(), height.into()],
+            "Resources" => dictionary! { "Font" => dictionary! { STAMP_FONT_NAME => Object::Reference(font) } },
+        };
+        // An invisible (zero-size) widget gets an empty appearance.
+        let content = if width > 1.0 && height > 1.0 {
+            appearance_content(stamp, width, height)
+        } else {
+            Vec::new()
+        };
+        let id = self.new_id();
+        self.objects
+            .push((id, Object::Stream(lopdf::Stream::new(dict, content))));
+        Ok(id)
+    }
+
+    /// The field gets its value, the widget its appearance (one object when merged).
+    fn fill_field(
+        &mut self,
+        field: &SignatureField,
+        sig_id: ObjectId,
+        appearance: ObjectId,
+    ) -> Result<(), SignError> {
+        let mut widget = self
+            .doc
+            .get_dictionary(field.widget)
+            .map_err(Self::not_pdf)?
+            .clone();
+        widget.set("AP", dictionary! { "N" => Object::Reference(appearance) });
+        if field.widget == field.field {
+            widget.set("V", Object::Reference(sig_id));
+        } else {
+            let mut value = self
+                .doc
+                .get_dictionary(field.field)
+                .map_err(Self::not_pdf)?
+                .clone();
+            value.set("V", Object::Reference(sig_id));
+            self.objects.push((field.field, Object::Dictionary(value)));
+        }
+        self.objects
+            .push((field.widget, Object::Dictionary(widget)));
+        Ok(())
+    }
+
+    /// Catalog and AcroForm: SigFlags (SignaturesExist | AppendOnly), the stamp
+    /// font in `/DR`, the `/ESIC` extension and, when certifying, `/Perms`.
+    fn catalog(
+        &mut self,
+        font: ObjectId,
+        certification: Option<ObjectId>,
+    ) -> Result<(), SignError> {
+        let doc = self.doc;
+        let mut form = fields::acroform(doc).cloned().unwrap_or_default();
+        form.set("SigFlags", 3);
+        if self.added_font {
+            let mut dr = form
+                .get(b"DR")
+                .ok()
+                .and_then(|dr| resolve_dict(doc, dr))
+                .cloned()
+                .unwrap_or_default();
+            let mut fonts = dr
+                .get(b"Font")
+                .ok()
+                .and_then(|f| resolve_dict(doc, f))
+                .cloned()
+                .unwrap_or_default();
+            fonts.set(STAMP_FONT_NAME, Object::Reference(font));
+            dr.set("Font", fonts);
+            form.set("DR", dr);
+        }
+        let catalog_id = doc
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .map_err(Self::not_pdf)?;
+        let mut catalog = doc
+            .get_dictionary(catalog_id)
+            .map_err(Self::not_pdf)?
+            .clone();
+        match catalog.get(b"AcroForm") {
+            Ok(Object::Reference(form_id)) => {
+                self.objects.push((*form_id, Object::Dictionary(form)))
+            }
+            _ => catalog.set("AcroForm", form),
+        }
+        // PAdES (ETSI EN 319 142-1 §5.1): a PDF below 2.0 declares the ESIC extension.
+        let mut extensions = catalog
+            .get(b"Extensions")
+            .ok()
+            .and_then(|e| resolve_dict(doc, e))
+            .cloned()
+            .unwrap_or_default();
+        extensions.set(
+            "ESIC",
+            dictionary! { "BaseVersion" => Object::Name(b"1.7".to_vec()), "ExtensionLevel" => 2 },
+        );
+        catalog.set("Extensions", extensions);
+        if let Some(sig_id) = certification {
+            catalog.set(
+                "Perms",
+                dictionary! { "DocMDP" => Object::Reference(sig_id) },
+            );
+        }
+        self.objects.push((catalog_id, Object::Dictionary(catalog)));
+        Ok(())
+    }
 }
 
 fn trailer_size(doc: &lopdf::Document) -> u32 {
@@ -348,7 +411,7 @@ fn resolve_dict<'a>(doc: &'a lopdf::Document, object: &'a Object) -> Option<&'a 
 }
 
 /// A copy of `object` with references renumbered through `map`.
-fn renumber(object: &Object, map: &std::collections::HashMap<ObjectId, ObjectId>) -> Object {
+fn renumber(object: &Object, map: &HashMap<ObjectId, ObjectId>) -> Object {
     match object {
         Object::Reference(id) => Object::Reference(*map.get(id).unwrap_or(id)),
         Object::Array(items) => Object::Array(items.iter().map(|i| renumber(i, map)).collect()),
