@@ -2,13 +2,17 @@
 # Installs the system packages Actas needs on Debian 12 / Ubuntu: idempotent,
 # uses sudo when not root. Usage: scripts/install-deps.sh [core|test]
 #   core  build the core and the CLI (compiler, pkg-config, OpenSSL headers)
-#   test  core + the real validators the tests call (qpdf, poppler-utils)
+#   test  core + the real validators the tests call (qpdf, poppler-utils, and
+#         pyHanko from PyPI, pinned, for tests/validators/pyhanko_validate.py)
 set -euo pipefail
 profile="${1:-core}"
 
 packages=(build-essential pkg-config libssl-dev ca-certificates curl)
 if [ "$profile" = "test" ]; then
-  packages+=(qpdf poppler-utils)
+  packages+=(qpdf poppler-utils unzip)
+  # pyHanko needs a Python 3 with pip; use the machine's if it has one.
+  command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1 \
+    || packages+=(python3 python3-pip)
 fi
 
 missing=()
@@ -30,4 +34,23 @@ if ! command -v cargo >/dev/null 2>&1; then
     echo "Instalando Rust (rustup) …"
     curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --component clippy,rustfmt
   fi
+fi
+
+# pyHanko (PAdES validator used by the signing tests and the baseline of
+# benches/sign.rs), pinned; installed only when it can't be imported.
+pyhanko_pins=('pyHanko==0.38.0' 'pyhanko-certvalidator==0.33.0')
+if [ "$profile" = "test" ] && ! python3 -c 'import pyhanko.sign, pyhanko_certvalidator' >/dev/null 2>&1; then
+  echo "Instalando pyHanko: ${pyhanko_pins[*]}"
+  # Debian's own python3 is "externally managed" (PEP 668): allow the install there.
+  python3 -m pip install --quiet --disable-pip-version-check "${pyhanko_pins[@]}" 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${pyhanko_pins[@]}"
+fi
+
+# openpyxl (the baseline of benches/licences.rs: benches/openpyxl_baseline.py
+# reads the same 50,000-row master), pinned; installed only when missing.
+openpyxl_pin='openpyxl==3.1.5'
+if [ "$profile" = "test" ] && ! python3 -c 'import openpyxl' >/dev/null 2>&1; then
+  echo "Instalando ${openpyxl_pin}"
+  python3 -m pip install --quiet --disable-pip-version-check "$openpyxl_pin" 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$openpyxl_pin"
 fi

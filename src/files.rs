@@ -22,9 +22,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ActasError> {
     if path.is_dir() {
         return Err(fail("es una carpeta".into()));
     }
+    remove_orphan_temporaries(dir);
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
     let mut temp = tempfile::Builder::new()
-        .prefix(".actas-")
-        .suffix(".tmp")
+        .prefix(&prefix)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(|e| fail(describe_io(&e)))?;
     temp.write_all(bytes).map_err(|e| fail(describe_io(&e)))?;
@@ -46,6 +48,45 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ActasError> {
     temp.persist(path)
         .map_err(|e| fail(describe_io(&e.error)))?;
     Ok(())
+}
+
+const TEMP_PREFIX: &str = ".actas-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Removes temporary files that a killed Actas process left in `dir`
+/// (`.actas-<pid>-….tmp` whose process no longer runs). A crash can leave
+/// such a file, never a half-written output; this keeps the folder clean.
+fn remove_orphan_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(rest) = name
+            .strip_prefix(TEMP_PREFIX)
+            .filter(|_| name.ends_with(TEMP_SUFFIX))
+        else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn process_alive(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Without /proc we cannot tell: keep the file.
+#[cfg(not(target_os = "linux"))]
+fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 /// Reads a whole file, naming it in the error.
@@ -87,6 +128,22 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn temporaries_of_dead_processes_are_removed_on_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        // PID 4194304 is above Linux's pid_max limit: never a live process.
+        let orphan = dir.path().join(".actas-4194304-abc.tmp");
+        let mine = dir
+            .path()
+            .join(format!(".actas-{}-def.tmp", std::process::id()));
+        std::fs::write(&orphan, b"x").unwrap();
+        std::fs::write(&mine, b"x").unwrap();
+        write_atomic(&dir.path().join("a.pdf"), b"uno").unwrap();
+        assert!(!orphan.exists(), "a dead process's temporary file stays");
+        assert!(mine.exists(), "a live process's temporary file was removed");
     }
 
     #[test]

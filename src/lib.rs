@@ -3,10 +3,12 @@
 //! See `docs/architecture.md` for the pipeline.
 
 pub mod asn1;
+pub mod bundle;
 pub mod clock;
 pub mod error;
 pub mod files;
 pub mod form;
+pub mod registers;
 pub mod render;
 pub mod service;
 pub mod sign;

@@ -10,9 +10,15 @@ use serde::Serialize;
 
 use actas::clock::Clock;
 use actas::error::ActasError;
-use actas::service::{document_reference, read_data_file, Service, SignRequest};
+use actas::service::{
+    document_reference, parse_day, read_data_file, BundleExportRequest, BundleSelection, Service,
+    SignRequest,
+};
 use actas::store::{NewPerson, Store};
 use actas::template::Catalogue;
+
+mod registers_cli;
+use registers_cli::{BackupsCommand, LicencesCommand, MaintenanceCommand, TapesCommand};
 
 /// Actas: actas y formatos de TI — generar, firmar y archivar.
 #[derive(Parser)]
@@ -99,6 +105,31 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Paquete de archivo ASiC-E sellado: exportar y verificar.
+    Bundle {
+        #[command(subcommand)]
+        command: BundleCommand,
+    },
+    /// Maestro de licencias: importar, resumen, por vencer, notificación.
+    Licences {
+        #[command(subcommand)]
+        command: LicencesCommand,
+    },
+    /// Cintas: custodia, retención de 4 años, inventario de cintas.
+    Tapes {
+        #[command(subcommand)]
+        command: TapesCommand,
+    },
+    /// Copias de respaldo: bitácora diaria, recuperaciones y restauraciones.
+    Backups {
+        #[command(subcommand)]
+        command: BackupsCommand,
+    },
+    /// Mantenimientos: registro, ficha de control y acta de servicio.
+    Maintenance {
+        #[command(subcommand)]
+        command: MaintenanceCommand,
+    },
     /// Registro de auditoría.
     Audit {
         #[command(subcommand)]
@@ -108,6 +139,50 @@ enum Command {
     People {
         #[command(subcommand)]
         command: PeopleCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BundleCommand {
+    /// Exporta documentos firmados (última revisión) a un paquete ASiC-E sellado por el archivo.
+    Export {
+        /// Números de los documentos (como los muestra «actas list»).
+        docs: Vec<String>,
+        /// Paquete de salida (.zip), escrito de forma atómica.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Certificado PKCS#12 del archivo, que sella el manifiesto.
+        #[arg(long)]
+        p12: PathBuf,
+        /// Variable de entorno con la contraseña (sin ella se pregunta en la terminal).
+        #[arg(long)]
+        password_env: Option<String>,
+        /// Solo documentos de esta plantilla (se puede repetir).
+        #[arg(long = "form")]
+        forms: Vec<String>,
+        /// Solo documentos en este estado, p. ej. «firmado» (se puede repetir).
+        #[arg(long = "status")]
+        statuses: Vec<String>,
+        /// Solo documentos creados desde este día (AAAA-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Solo documentos creados hasta este día (AAAA-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+        /// Raíces de confianza: la cadena de cada firma se comprueba y se registra.
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verifica un paquete: estructura, sello, huella de cada archivo y firmas de cada PDF.
+    Verify {
+        bundle: PathBuf,
+        /// Certificados raíz de confianza (PEM o DER), para el sello y las firmas.
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -321,6 +396,89 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                     "la verificación de {target} no es conforme (ver el detalle)"
                 )));
             }
+        }
+        Command::Bundle {
+            command:
+                BundleCommand::Export {
+                    docs,
+                    output,
+                    p12,
+                    password_env,
+                    forms,
+                    statuses,
+                    from,
+                    to,
+                    trust,
+                    json,
+                },
+        } => {
+            let service = service()?;
+            let selection = BundleSelection {
+                documents: docs,
+                forms,
+                statuses,
+                from: from
+                    .as_deref()
+                    .map(|d| parse_day(d, "--from"))
+                    .transpose()?,
+                to: to.as_deref().map(|d| parse_day(d, "--to")).transpose()?,
+            };
+            let password = read_password(password_env.as_deref())?;
+            let request = BundleExportRequest {
+                selection,
+                p12,
+                password,
+                trust,
+                output,
+            };
+            let outcome = service.export_bundle(&store()?, &request)?;
+            if json {
+                print_json(&outcome);
+            } else {
+                let n = outcome.documents.len();
+                println!(
+                    "Paquete {} exportado a {}: {n} {}, {} {}, sellado por {}.",
+                    outcome.bundle,
+                    outcome.output.display(),
+                    plural(n, "documento", "documentos"),
+                    outcome.signatures,
+                    plural(outcome.signatures, "firma", "firmas"),
+                    outcome.sealed_by
+                );
+            }
+        }
+        Command::Bundle {
+            command:
+                BundleCommand::Verify {
+                    bundle,
+                    trust,
+                    json,
+                },
+        } => {
+            let report = service()?.verify_bundle_file(&bundle, trust.as_deref())?;
+            if json {
+                print_json(&report);
+            } else {
+                print!("{}", report.to_text());
+            }
+            if let Some(first) = report.problems.first() {
+                let more = report.problems.len() - 1;
+                return Err(ActasError::Other(format!(
+                    "el paquete {} no es conforme: {first}{}",
+                    bundle.display(),
+                    if more > 0 {
+                        format!(" (y {more} {} más)", plural(more, "problema", "problemas"))
+                    } else {
+                        String::new()
+                    }
+                )));
+            }
+        }
+        Command::Licences { command } => registers_cli::run_licences(command, &service, &store)?,
+        Command::Tapes { command } => registers_cli::run_tapes(command, &service, &store)?,
+        Command::Backups { command } => registers_cli::run_backups(command, &service, &store)?,
+        Command::Maintenance { command } => {
+            registers_cli::run_maintenance(command, &service, &store)?
         }
         Command::Audit {
             command: AuditCommand::Verify { json },

@@ -114,8 +114,14 @@ fn templates_lists_the_whole_catalogue_in_text_and_json() {
         .iter()
         .map(|t| t["id"].as_str().expect("id is a string"))
         .collect();
-    assert_eq!(ids, CATALOGUE.iter().copied().collect::<BTreeSet<_>>());
-    assert_eq!(list.len(), CATALOGUE.len(), "an id is listed twice");
+    // The 13 forms of the catalogue are all there (other forms may follow them).
+    let catalogue: BTreeSet<&str> = CATALOGUE.iter().copied().collect();
+    assert!(
+        ids.is_superset(&catalogue),
+        "missing: {:?}",
+        catalogue.difference(&ids).collect::<Vec<_>>()
+    );
+    assert_eq!(list.len(), ids.len(), "an id is listed twice");
     for t in list {
         let signers = t["signers"]
             .as_array()

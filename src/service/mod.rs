@@ -3,6 +3,8 @@
 //! `template`, `form`, `render` and `store`. The CLI and the desktop shell
 //! call these and only format their results; no logic lives in the front doors.
 
+mod bundle;
+mod registers;
 mod signing;
 
 use std::path::Path;
@@ -19,6 +21,10 @@ use crate::render::{render_pdf, RenderOptions, Rendered};
 use crate::store::{DocumentSummary, NewDocument, Store, StoredDocument};
 use crate::template::{Catalogue, Template, DEFAULT_SERIES};
 
+pub use bundle::{parse_day, BundleExportOutcome, BundleExportRequest, BundleSelection};
+pub use registers::{
+    EmittedForm, FormRequest, GeneratedForm, ImportReport, LICENCE_NOTICE_TEMPLATE,
+};
 pub use signing::{SignOutcome, SignRequest, SIGNATURE_NOTE_PREFIX};
 
 /// Status of a stored document no role has signed yet.

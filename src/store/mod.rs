@@ -21,6 +21,7 @@ mod audit;
 mod documents;
 mod error;
 mod people;
+pub mod registers;
 pub mod schema;
 
 use std::path::{Path, PathBuf};

@@ -25,7 +25,7 @@ pub const APPLICATION_ID: i32 = 0x4143_5441;
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Migration `i` takes the database from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, REGISTERS];
 
 /// Version 1: numbering, documents, revisions, people, audit log.
 ///
@@ -156,6 +156,82 @@ WHEN NEW.id IS NOT (SELECT ifnull(max(id), 0) + 1 FROM audit_log)
 BEGIN
     SELECT RAISE(ABORT, 'el registro de auditoría solo crece al final de la cadena');
 END;
+"#;
+
+/// Registers (issue 5, `store::registers`): one row per imported file
+/// (name, SHA-256, counts; never rewritten once its counts are set), the
+/// licence master (unique by its key: REG SIAF + ORDEN + SOFTWARE +
+/// UBICACIÓN, folded) and the rows of the backup, custody, recovery,
+/// restoration and maintenance registers (JSON, unique per register and key).
+const REGISTERS: &str = r#"
+CREATE TABLE register_imports (
+    id         INTEGER PRIMARY KEY,
+    register   TEXT    NOT NULL CHECK (register <> ''),
+    file_name  TEXT    NOT NULL,
+    sha256     TEXT    NOT NULL CHECK (length(sha256) = 64),
+    sheet      TEXT,
+    header_row INTEGER,
+    imported   INTEGER NOT NULL CHECK (imported >= 0),
+    updated    INTEGER NOT NULL CHECK (updated >= 0),
+    rejected   INTEGER NOT NULL CHECK (rejected >= 0),
+    actor      TEXT    NOT NULL,
+    at         TEXT    NOT NULL
+) STRICT;
+
+-- Counts are set once, by the import's own transaction (from 0, 0).
+CREATE TRIGGER register_imports_counts_once BEFORE UPDATE ON register_imports
+WHEN NEW.id IS NOT OLD.id OR NEW.register IS NOT OLD.register
+  OR NEW.file_name IS NOT OLD.file_name OR NEW.sha256 IS NOT OLD.sha256
+  OR NEW.sheet IS NOT OLD.sheet OR NEW.header_row IS NOT OLD.header_row
+  OR NEW.rejected IS NOT OLD.rejected OR NEW.actor IS NOT OLD.actor OR NEW.at IS NOT OLD.at
+  OR OLD.imported <> 0 OR OLD.updated <> 0
+BEGIN
+    SELECT RAISE(ABORT, 'una importación registrada no se modifica');
+END;
+
+CREATE TRIGGER register_imports_no_delete BEFORE DELETE ON register_imports
+BEGIN
+    SELECT RAISE(ABORT, 'las importaciones registradas no se borran');
+END;
+
+CREATE TABLE licences (
+    id                 INTEGER PRIMARY KEY,
+    key                TEXT    NOT NULL UNIQUE,
+    item               TEXT,
+    reg_siaf           TEXT,
+    orden              TEXT,
+    cantidad           INTEGER CHECK (cantidad IS NULL OR cantidad >= 0),
+    software           TEXT    NOT NULL CHECK (software <> ''),
+    tipo               TEXT,
+    ubicacion          TEXT    NOT NULL,
+    inicio             TEXT,
+    termino            TEXT,   -- NULL: perpetual
+    vida_util_meses    REAL,
+    valor_cents        INTEGER CHECK (valor_cents IS NULL OR valor_cents >= 0),
+    amortizacion_cents INTEGER CHECK (amortizacion_cents IS NULL OR amortizacion_cents >= 0),
+    saldo_cents        INTEGER,
+    saldo_al           TEXT,
+    estado             TEXT,
+    nota_ccp           TEXT,
+    mes                TEXT,
+    source_row         INTEGER NOT NULL,
+    import_id          INTEGER NOT NULL REFERENCES register_imports (id),
+    first_import_id    INTEGER NOT NULL REFERENCES register_imports (id),
+    CHECK (inicio IS NULL OR termino IS NULL OR inicio <= termino)
+) STRICT;
+
+CREATE TABLE register_entries (
+    id         INTEGER PRIMARY KEY,
+    register   TEXT    NOT NULL CHECK (register <> ''),
+    key        TEXT    NOT NULL,
+    fecha      TEXT,
+    data       TEXT    NOT NULL CHECK (json_valid(data)),
+    source_row INTEGER NOT NULL,
+    import_id  INTEGER NOT NULL REFERENCES register_imports (id),
+    UNIQUE (register, key)
+) STRICT;
+
+CREATE INDEX register_entries_by_date ON register_entries (register, fecha);
 "#;
 
 /// Refuses files that are not (and cannot become) an Actas database:

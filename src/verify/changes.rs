@@ -200,11 +200,16 @@ impl Structure {
 /// The disallowed changes from `old` (a signed revision) to `new` (the
 /// final document), in Spanish, one per object. Empty when only allowed
 /// changes happened.
+///
+/// `no_more_signatures`: the signature is a certification with DocMDP P=1
+/// (ISO 32000-1 §12.8.2.2), so even a later approval signature is a
+/// disallowed change (document timestamps and DSS stay allowed).
 pub fn disallowed_changes(
     old: &Document,
     old_structure: &Structure,
     new: &Document,
     new_structure: &Structure,
+    no_more_signatures: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let describe = |id: ObjectId, object: Option<&Object>| {
@@ -215,22 +220,20 @@ pub fn disallowed_changes(
         };
         format!("objeto {} ({name})", id.0)
     };
-    let mut acroform_checked = false;
+    let mut diff = Diff {
+        old,
+        old_s: old_structure,
+        new,
+        new_s: new_structure,
+        no_more_signatures,
+        acroform_checked: false,
+    };
     for (id, object) in &new.objects {
         let before = old.objects.get(id);
         if before.is_some_and(|b| same(b, object, 0)) {
             continue;
         }
-        let verdict = classify(
-            *id,
-            before,
-            object,
-            old,
-            old_structure,
-            new,
-            new_structure,
-            &mut acroform_checked,
-        );
+        let verdict = diff.classify(*id, before, object);
         if let Err(detail) = verdict {
             let what = if before.is_some() {
                 "cambió"
@@ -262,76 +265,89 @@ pub fn disallowed_changes(
     out
 }
 
-/// Ok when the change to object `id` is allowed; Err with a detail (maybe empty) when not.
-#[allow(clippy::too_many_arguments)]
-fn classify(
-    id: ObjectId,
-    before: Option<&Object>,
-    after: &Object,
-    old: &Document,
-    old_s: &Structure,
-    new: &Document,
-    new_s: &Structure,
-    acroform_checked: &mut bool,
-) -> Result<(), String> {
-    if is_bookkeeping(after) || Some(id) == new_s.info || Some(id) == old_s.info {
-        return Ok(());
-    }
-    if before.is_some() && old_s.frozen.contains(&id) {
-        return Err("la apariencia de una firma anterior cambió".into());
-    }
-    if new_s.sig_values.contains(&id) || is_sig_dict(after) {
-        return match before {
-            None => Ok(()),
-            Some(_) => Err("una firma existente fue reemplazada".into()),
-        };
-    }
-    if new_s.sig_fields.contains(&id) {
-        return match before {
-            None => Ok(()),
-            Some(before) => sig_field_change(before, after),
-        };
-    }
-    if Some(id) == new_s.root {
-        let old_catalog = catalog(old).ok_or("el documento anterior no tenía catálogo")?;
-        let new_catalog = after
-            .as_dict()
-            .map_err(|_| "el catálogo no es un diccionario")?;
-        only_keys_differ(old_catalog, new_catalog, CATALOG_KEYS)?;
-        return if differs(
-            old_catalog.get(b"AcroForm").ok(),
-            new_catalog.get(b"AcroForm").ok(),
-        ) {
-            check_acroform(old, new, new_s, acroform_checked)
-        } else {
-            Ok(())
-        };
-    }
-    if Some(id) == new_s.acroform || Some(id) == new_s.fields_array {
-        return check_acroform(old, new, new_s, acroform_checked);
-    }
-    if new_s.annots_arrays.contains(&id) {
-        let before = before
-            .and_then(|b| b.as_array().ok())
-            .map_or(&[][..], |a| a);
-        let after = after.as_array().map_err(|_| "no es un arreglo")?;
-        return only_sig_widgets_added(before, after, new_s);
-    }
-    let protected = new_s.protected.contains(&id) || old_s.protected.contains(&id);
-    if !protected {
-        // Reachable only from appearances, form resources, DSS, metadata, or from nothing.
-        return Ok(());
-    }
-    if let (Some(Object::Dictionary(b)), Object::Dictionary(a)) = (before, after) {
-        if a.has_type(b"Page") {
-            only_keys_differ(b, a, &[b"Annots"])?;
-            let before_annots = resolve_array(old, b.get(b"Annots").ok()).map_or(&[][..], |x| x);
-            let after_annots = resolve_array(new, a.get(b"Annots").ok()).map_or(&[][..], |x| x);
-            return only_sig_widgets_added(before_annots, after_annots, new_s);
+/// One comparison: a signed revision against the final document.
+struct Diff<'a> {
+    old: &'a Document,
+    old_s: &'a Structure,
+    new: &'a Document,
+    new_s: &'a Structure,
+    no_more_signatures: bool,
+    acroform_checked: bool,
+}
+
+impl Diff<'_> {
+    /// Ok when the change to object `id` is allowed; Err with a detail (maybe empty) when not.
+    fn classify(
+        &mut self,
+        id: ObjectId,
+        before: Option<&Object>,
+        after: &Object,
+    ) -> Result<(), String> {
+        let (old, old_s, new, new_s) = (self.old, self.old_s, self.new, self.new_s);
+        if is_bookkeeping(after) || Some(id) == new_s.info || Some(id) == old_s.info {
+            return Ok(());
         }
-        return Err(changed_keys(b, a));
+        if before.is_some() && old_s.frozen.contains(&id) {
+            return Err("la apariencia de una firma anterior cambió".into());
+        }
+        if new_s.sig_values.contains(&id) || is_sig_dict(after) {
+            let approval = after.as_dict().is_ok_and(|d| !d.has_type(b"DocTimeStamp"));
+            return match before {
+                Some(_) => Err("una firma existente fue reemplazada".into()),
+                None if self.no_more_signatures && approval => Err(
+                    "la firma de certificación (DocMDP P=1) no admite firmas posteriores".into(),
+                ),
+                None => Ok(()),
+            };
+        }
+        if new_s.sig_fields.contains(&id) {
+            return match before {
+                None => Ok(()),
+                Some(before) => sig_field_change(before, after),
+            };
+        }
+        if Some(id) == new_s.root {
+            let old_catalog = catalog(old).ok_or("el documento anterior no tenía catálogo")?;
+            let new_catalog = after
+                .as_dict()
+                .map_err(|_| "el catálogo no es un diccionario")?;
+            only_keys_differ(old_catalog, new_catalog, CATALOG_KEYS)?;
+            return if differs(
+                old_catalog.get(b"AcroForm").ok(),
+                new_catalog.get(b"AcroForm").ok(),
+            ) {
+                check_acroform(old, new, new_s, &mut self.acroform_checked)
+            } else {
+                Ok(())
+            };
+        }
+        if Some(id) == new_s.acroform || Some(id) == new_s.fields_array {
+            return check_acroform(old, new, new_s, &mut self.acroform_checked);
+        }
+        if new_s.annots_arrays.contains(&id) {
+            let before = before
+                .and_then(|b| b.as_array().ok())
+                .map_or(&[][..], |a| a);
+            let after = after.as_array().map_err(|_| "no es un arreglo")?;
+            return only_sig_widgets_added(before, after, new_s);
+        }
+        let protected = new_s.protected.contains(&id) || old_s.protected.contains(&id);
+        if !protected {
+            // Reachable only from appearances, form resources, DSS, metadata, or from nothing.
+            return Ok(());
+        }
+        if let (Some(Object::Dictionary(b)), Object::Dictionary(a)) = (before, after) {
+            if a.has_type(b"Page") {
+                only_keys_differ(b, a, &[b"Annots"])?;
+                let before_annots =
+                    resolve_array(old, b.get(b"Annots").ok()).map_or(&[][..], |x| x);
+                let after_annots = resolve_array(new, a.get(b"Annots").ok()).map_or(&[][..], |x| x);
+                return only_sig_widgets_added(before_annots, after_annots, new_s);
+            }
+            return Err(changed_keys(b, a));
+        }
+        Err(String::new())
     }
-    Err(String::new())
 }
 
 /// The AcroForm may change only in `/SigFlags`, `/DR` and `/Fields`, and
@@ -635,11 +651,9 @@ fn reachable(doc: &Document, starts: impl Iterator<Item = Object>) -> HashSet<Ob
     let mut stack: Vec<&Object> = starts.iter().collect();
     while let Some(value) = stack.pop() {
         match value {
-            Object::Reference(r) => {
-                if seen.insert(*r) {
-                    if let Ok(object) = doc.get_object(*r) {
-                        stack.push(object);
-                    }
+            Object::Reference(r) if seen.insert(*r) => {
+                if let Ok(object) = doc.get_object(*r) {
+                    stack.push(object);
                 }
             }
             Object::Array(items) => stack.extend(items),

@@ -90,9 +90,10 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<VerifyReport,
 }
 
 fn verify_inner(bytes: &[u8], options: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
-    let doc = load_final(bytes)?;
+    let loader = signatures::Loader::new(bytes);
+    let doc = load_final(bytes, &loader)?;
     let ends = signatures::revision_ends(bytes);
-    let mut revisions = Revisions::new(bytes, &doc);
+    let mut revisions = Revisions::new(&loader, &doc);
 
     let fields = signatures::signature_fields(&doc);
     let known: HashSet<_> = fields
@@ -148,7 +149,7 @@ fn verify_inner(bytes: &[u8], options: &VerifyOptions) -> Result<VerifyReport, V
 }
 
 /// Loads the whole file, telling apart the ways it can fail to be a PDF.
-fn load_final(bytes: &[u8]) -> Result<Document, VerifyError> {
+fn load_final(bytes: &[u8], loader: &signatures::Loader) -> Result<Document, VerifyError> {
     let head = &bytes[..bytes.len().min(HEADER_WINDOW)];
     if signatures::find(head, b"%PDF-").is_none() {
         return Err(VerifyError::NotPdf);
@@ -162,7 +163,7 @@ fn load_final(bytes: &[u8]) -> Result<Document, VerifyError> {
     if signatures::find(tail, b"startxref").is_none() {
         return Err(VerifyError::Truncated("falta startxref".into()));
     }
-    let doc = load(bytes).map_err(|reason| {
+    let doc = loader.load(bytes.len(), load).map_err(|reason| {
         if signatures::find(bytes, b"/Encrypt").is_some() {
             VerifyError::Encrypted
         } else {
@@ -189,16 +190,16 @@ fn load(bytes: &[u8]) -> Result<Document, String> {
 /// The signed revisions, each loaded and analysed once however many
 /// signatures cover it, and the final document's structure, built once.
 struct Revisions<'a> {
-    bytes: &'a [u8],
+    loader: &'a signatures::Loader<'a>,
     last: &'a Document,
     last_structure: Option<Structure>,
     loaded: HashMap<usize, Option<(Document, Structure)>>,
 }
 
 impl<'a> Revisions<'a> {
-    fn new(bytes: &'a [u8], last: &'a Document) -> Self {
+    fn new(loader: &'a signatures::Loader<'a>, last: &'a Document) -> Self {
         Revisions {
-            bytes,
+            loader,
             last,
             last_structure: None,
             loaded: HashMap::new(),
@@ -206,10 +207,14 @@ impl<'a> Revisions<'a> {
     }
 
     /// Disallowed changes between the revision ending at `end` and the final document.
-    fn changes_after(&mut self, end: usize) -> Result<Vec<String>, String> {
-        let bytes = self.bytes;
+    fn changes_after(
+        &mut self,
+        end: usize,
+        no_more_signatures: bool,
+    ) -> Result<Vec<String>, String> {
+        let loader = self.loader;
         let entry = self.loaded.entry(end).or_insert_with(|| {
-            let doc = load(&bytes[..end]).ok()?;
+            let doc = loader.load(end, load).ok()?;
             let structure = Structure::new(&doc);
             Some((doc, structure))
         });
@@ -225,6 +230,7 @@ impl<'a> Revisions<'a> {
             old_structure,
             last,
             last_structure,
+            no_more_signatures,
         ))
     }
 }
@@ -273,6 +279,7 @@ fn verify_signature(
         reason: text_of(b"Reason"),
         location: text_of(b"Location"),
         sub_filter: sub_filter.clone(),
+        certification: signatures::docmdp_level(revisions.last, sig),
         intact: false,
         valid: false,
         trusted: None,
@@ -320,7 +327,8 @@ fn verify_signature(
         }
         report.covers_whole_file = bytes[end..].iter().all(u8::is_ascii_whitespace);
         if !report.covers_whole_file {
-            match revisions.changes_after(end) {
+            let no_more_signatures = report.certification == Some(1);
+            match revisions.changes_after(end, no_more_signatures) {
                 Ok(modifications) => report.modifications = modifications,
                 Err(problem) => report.modifications = vec![problem],
             }

@@ -46,6 +46,9 @@ pub struct SignatureReport {
     pub location: Option<String>,
     /// `/SubFilter`, e.g. `ETSI.CAdES.detached`.
     pub sub_filter: String,
+    /// DocMDP level (1 no changes, 2 form filling and signing, 3 also
+    /// annotations) when this is a certification signature.
+    pub certification: Option<u8>,
     /// ByteRange well formed (4 integers from 0, its gap exactly the
     /// `/Contents` hex string with `<` `>`, inside the file) and the CMS
     /// message digest equals the digest of those ranges.
@@ -209,6 +212,7 @@ mod tests {
             reason: None,
             location: None,
             sub_filter: "ETSI.CAdES.detached".into(),
+            certification: None,
             intact: ok,
             valid: true,
             trusted: None,

@@ -166,6 +166,25 @@ pub fn orphan_signatures(doc: &Document, known: &HashSet<ObjectId>) -> Vec<SigVa
         .collect()
 }
 
+/// The DocMDP permission level (1–3) when `sig` is a certification
+/// signature: a `/Reference` entry with `/TransformMethod /DocMDP`, its
+/// `/TransformParams /P` (2 when absent, ISO 32000-1 table 254).
+pub fn docmdp_level(doc: &Document, sig: &Dictionary) -> Option<u8> {
+    let references = resolve_array(doc, sig.get(b"Reference").ok())?;
+    references.iter().find_map(|reference| {
+        let reference = resolve_dict(doc, Some(reference))?;
+        let method = reference.get(b"TransformMethod").ok()?.as_name().ok()?;
+        if method != b"DocMDP" {
+            return None;
+        }
+        let level = resolve_dict(doc, reference.get(b"TransformParams").ok())
+            .and_then(|params| params.get(b"P").ok())
+            .and_then(|p| p.as_i64().ok())
+            .unwrap_or(2);
+        Some(level.clamp(1, 3) as u8)
+    })
+}
+
 /// Checks `/ByteRange` against the file: exactly four non-negative integers,
 /// the first range starting at 0, the gap between the ranges exactly the
 /// hexadecimal `/Contents` string including `<` and `>`, that string's value
@@ -242,6 +261,162 @@ fn hex_byte(pair: &[u8]) -> u8 {
     (digit(pair[0]) << 4) | digit(pair[1])
 }
 
+/// Loads a PDF, or one revision of it (a prefix), without making the
+/// parser read the signatures' `/Contents` hex strings character by
+/// character — most of the parsing time of a signed acta, paid again for
+/// every revision. Each `/Contents` that a `/ByteRange` in the file points
+/// at is swapped, in a private copy of the same length, for a short hex
+/// string holding a random marker, and after parsing the marker string is
+/// replaced with the real value. When a marker is not found back exactly
+/// once as a string (the gap was not a string token of its own: inside a
+/// stream, a comment, a literal), that load falls back to the plain bytes,
+/// so the result is always what parsing the original gives.
+pub struct Loader<'a> {
+    original: &'a [u8],
+    copy: Vec<u8>,
+    gaps: Vec<Gap>,
+    nonce: [u8; 8],
+}
+
+struct Gap {
+    start: usize,
+    end: usize,
+    value: Vec<u8>,
+}
+
+/// Marker: the nonce and the gap's index, as a 24-digit hex string.
+const MARKER_LEN: usize = 12;
+/// Gaps shorter than this are left alone (nothing to gain).
+const MIN_GAP: usize = 64;
+
+impl<'a> Loader<'a> {
+    pub fn new(original: &'a [u8]) -> Loader<'a> {
+        let mut nonce = [0u8; 8];
+        let gaps = if openssl::rand::rand_bytes(&mut nonce).is_ok() {
+            contents_gaps(original)
+        } else {
+            Vec::new()
+        };
+        let mut copy = Vec::new();
+        if !gaps.is_empty() {
+            copy = original.to_vec();
+            for (index, gap) in gaps.iter().enumerate() {
+                let mut marker = [0u8; MARKER_LEN];
+                marker[..8].copy_from_slice(&nonce);
+                marker[8..].copy_from_slice(&(index as u32).to_be_bytes());
+                let slot = &mut copy[gap.start..gap.end];
+                slot.fill(b' ');
+                slot[0] = b'<';
+                for (i, byte) in marker.iter().enumerate() {
+                    slot[1 + 2 * i..3 + 2 * i].copy_from_slice(format!("{byte:02x}").as_bytes());
+                }
+                slot[1 + 2 * MARKER_LEN] = b'>';
+            }
+        }
+        Loader {
+            original,
+            copy,
+            gaps,
+            nonce,
+        }
+    }
+
+    /// Parses `original[..end]` with `parse` (same result as parsing those bytes).
+    pub fn load<T>(
+        &self,
+        end: usize,
+        parse: impl Fn(&[u8]) -> Result<Document, T>,
+    ) -> Result<Document, T> {
+        let end = end.min(self.original.len());
+        let straddles = self.gaps.iter().any(|g| g.start < end && g.end > end);
+        if self.gaps.is_empty() || straddles {
+            return parse(&self.original[..end]);
+        }
+        if let Ok(mut doc) = parse(&self.copy[..end]) {
+            if self.restore(&mut doc, end) {
+                return Ok(doc);
+            }
+        }
+        parse(&self.original[..end])
+    }
+
+    /// Puts the real `/Contents` back; true when every gap inside the
+    /// loaded bytes was found exactly once.
+    fn restore(&self, doc: &mut Document, end: usize) -> bool {
+        let mut found = vec![0u32; self.gaps.len()];
+        let mut stack: Vec<&mut Object> = doc.objects.values_mut().collect();
+        stack.extend(doc.trailer.iter_mut().map(|(_, v)| v));
+        while let Some(object) = stack.pop() {
+            match object {
+                Object::String(value, _) => {
+                    if value.len() == MARKER_LEN && value[..8] == self.nonce {
+                        let index = u32::from_be_bytes([value[8], value[9], value[10], value[11]]);
+                        if let Some(gap) = self.gaps.get(index as usize) {
+                            value.clone_from(&gap.value);
+                            found[index as usize] += 1;
+                        }
+                    }
+                }
+                Object::Array(items) => stack.extend(items.iter_mut()),
+                Object::Dictionary(dict) => stack.extend(dict.iter_mut().map(|(_, v)| v)),
+                Object::Stream(stream) => stack.extend(stream.dict.iter_mut().map(|(_, v)| v)),
+                _ => {}
+            }
+        }
+        self.gaps
+            .iter()
+            .zip(found)
+            .all(|(gap, n)| n == u32::from(gap.end <= end))
+    }
+}
+
+/// The gaps that `/ByteRange [0 b c d]` arrays written in the file point
+/// at, when they look like a hex string of their own: `<`, an even number
+/// of hex digits, `>`. Overlapping candidates are dropped.
+fn contents_gaps(bytes: &[u8]) -> Vec<Gap> {
+    let mut gaps: Vec<Gap> = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = bytes.get(from..).and_then(|rest| find(rest, b"/ByteRange")) {
+        let at = from + pos + b"/ByteRange".len();
+        from = at;
+        let Some([_, b, c, _]) = byte_range_text(&bytes[at..bytes.len().min(at + 128)]) else {
+            continue;
+        };
+        if c <= b || c > bytes.len() || c - b < MIN_GAP {
+            continue;
+        }
+        let gap = &bytes[b..c];
+        let hex = &gap[1..gap.len() - 1];
+        if gap[0] != b'<' || gap[gap.len() - 1] != b'>' || hex.len() % 2 != 0 {
+            continue;
+        }
+        if !hex.iter().all(u8::is_ascii_hexdigit) {
+            continue;
+        }
+        if gaps.iter().any(|g| g.start < c && b < g.end) {
+            continue;
+        }
+        gaps.push(Gap {
+            start: b,
+            end: c,
+            value: hex.chunks_exact(2).map(hex_byte).collect(),
+        });
+    }
+    gaps
+}
+
+/// `[n n n n]` after `/ByteRange`, written as plain integers.
+fn byte_range_text(text: &[u8]) -> Option<[usize; 4]> {
+    let text = std::str::from_utf8(text.split(|b| *b == b']').next()?).ok()?;
+    let inner = text.trim_start().strip_prefix('[')?;
+    let mut out = [0usize; 4];
+    let mut parts = inner.split_ascii_whitespace();
+    for slot in &mut out {
+        *slot = parts.next()?.parse().ok()?;
+    }
+    parts.next().is_none().then_some(out)
+}
+
 /// Where each revision of the file ends: just after each `%%EOF` marker
 /// that follows a `startxref` (and after its end-of-line), in file order.
 /// A file whose last bytes are not such a marker gets the file's end as a
@@ -307,8 +482,18 @@ fn boundary_slack(ends: &[usize], i: usize, end: usize) -> bool {
     ends[i] - end <= 2
 }
 
+/// First position of `needle` (non-empty) in `haystack`.
 pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    let (&first, rest) = needle.split_first()?;
+    let mut from = 0;
+    while let Some(pos) = haystack.get(from..)?.iter().position(|&b| b == first) {
+        let at = from + pos;
+        if haystack.get(at + 1..at + needle.len()) == Some(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -457,6 +642,53 @@ mod tests {
                 "{br:?}"
             );
         }
+    }
+
+    /// A small PDF whose `/ByteRange` points at `<hex>` written inside a
+    /// literal string or a stream: a gap that is no string token of its own.
+    fn pdf_with_gap(in_stream: bool) -> Vec<u8> {
+        let hex = format!("<{}>", "ab".repeat(40));
+        let mut doc = Document::with_version("1.7");
+        let pages =
+            doc.add_object(dictionary! { "Type" => "Pages", "Kids" => vec![], "Count" => 0 });
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+        doc.trailer.set("Root", catalog);
+        let note = if in_stream {
+            let stream = lopdf::Stream::new(dictionary! {}, hex.as_bytes().to_vec());
+            Object::Reference(doc.add_object(stream))
+        } else {
+            Object::string_literal(hex.as_str())
+        };
+        let placeholder = || Object::Integer(1_000_000);
+        doc.add_object(dictionary! {
+            "Note" => note,
+            "ByteRange" => vec![0.into(), placeholder(), placeholder(), 0.into()],
+        });
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        let start = find(&bytes, hex.as_bytes()).unwrap();
+        let end = start + hex.len();
+        let text = format!("[0 {start:07} {end:07} 0]");
+        let at = find(&bytes, b"[0 1000000 1000000 0]").unwrap();
+        bytes[at..at + text.len()].copy_from_slice(text.as_bytes());
+        bytes
+    }
+
+    #[test]
+    fn loader_parses_exactly_like_the_reader() {
+        for in_stream in [false, true] {
+            let bytes = pdf_with_gap(in_stream);
+            let loader = Loader::new(&bytes);
+            assert_eq!(loader.gaps.len(), 1, "the gap is a candidate");
+            let fast = loader.load(bytes.len(), Document::load_mem).unwrap();
+            let plain = Document::load_mem(&bytes).unwrap();
+            assert!(fast.objects == plain.objects, "in_stream: {in_stream}");
+        }
+        assert!(contents_gaps(b"/ByteRange [0 1 2").is_empty());
+        assert!(contents_gaps(b"/ByteRange [0 99999999999999999999999 2 3]").is_empty());
+        assert_eq!(byte_range_text(b" [0 10 20 30]>>"), Some([0, 10, 20, 30]));
+        assert_eq!(byte_range_text(b"[0 10 20]"), None);
+        assert_eq!(byte_range_text(b"[0 10 20 30 40]"), None);
     }
 
     #[test]

@@ -1,0 +1,242 @@
+//! Licence master import at scale (issue 5 goal: a 50,000-row master in
+//! under 1 s, release build). The master is generated once per run with
+//! rust_xlsxwriter — a title row, the seed's 16 columns, dates as Excel
+//! dates and as text, amounts as numbers and as `S/ 1,234.50` text — into
+//! `$TMPDIR/actas-licences-50000.xlsx`, which `benches/openpyxl_baseline.py`
+//! then reads as the baseline.
+//!
+//! Measured: `import` (read + parse + one SQLite transaction into a fresh
+//! database, as `actas licences import` does) and `read_parse` (calamine and
+//! row parsing only). Under `cargo test --all-targets` (no `--bench`) the
+//! master has 2,000 rows, so the test run stays quick.
+
+use std::path::{Path, PathBuf};
+
+use actas::clock::Clock;
+use actas::registers::licences::{parse_master, LICENCE_COLUMNS};
+use actas::registers::read_table;
+use actas::service::Service;
+use actas::store::Store;
+use actas::template::load_catalogue;
+use chrono::{Datelike, NaiveDate};
+use criterion::{criterion_group, criterion_main, Criterion};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+const OFFICES: [&str; 6] = ["OTI", "DEIN", "DEAR", "OA", "OPP", "GG"];
+const MONTHS: [&str; 12] = [
+    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "set", "oct", "nov", "dic",
+];
+
+fn rows() -> usize {
+    if std::env::args().any(|a| a == "--bench") {
+        50_000
+    } else {
+        2_000
+    }
+}
+
+/// Writes the master once and returns its path.
+fn master(rows: usize) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("actas-licences-{rows}.xlsx"));
+    let mut workbook = Workbook::new();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let sheet = workbook.add_worksheet();
+    sheet
+        .merge_range(
+            0,
+            0,
+            0,
+            15,
+            "MAESTRO DE LA OTI DE LICENCIAMIENTO",
+            &Format::new(),
+        )
+        .expect("title");
+    let header = [
+        "ITEM",
+        "REG SIAF",
+        "ORDEN",
+        "CANTIDAD ADQUIRIDA",
+        "SOFTWARE Y/O LICENCIA DE SOFTWARE",
+        "TIPO DE LICENCIA",
+        "UBICACIÓN",
+        "INICIO",
+        "TERMINO",
+        "ESTIMACION VIDA UTIL (MESES)",
+        "VALOR ADQUISICION S/",
+        "AMORTIZ. ACUMULADA S/",
+        "SALDO NETO AL 31.12.25 S/",
+        "ESTADO",
+        "NOTA CCP",
+        "Mes",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(2, c as u16, *h).expect("header");
+    }
+    let base = NaiveDate::from_ymd_opt(2024, 1, 1).expect("date");
+    for i in 0..rows {
+        let r = 3 + i as u32;
+        let inicio = base + chrono::Days::new((i % 700) as u64);
+        let termino = inicio + chrono::Days::new(365);
+        let valor = 1_000.0 + (i % 5_000) as f64 * 1.25;
+        let amort = (valor / 3.0 * 100.0).round() / 100.0;
+        sheet.write_number(r, 0, (i + 1) as f64).expect("cell");
+        sheet.write_number(r, 1, (10_000 + i) as f64).expect("cell");
+        sheet
+            .write_string(r, 2, format!("OC-{i:06}"))
+            .expect("cell");
+        sheet.write_number(r, 3, (1 + i % 50) as f64).expect("cell");
+        sheet
+            .write_string(r, 4, format!("Licencia de software {i}"))
+            .expect("cell");
+        sheet.write_string(r, 5, "Suscripción anual").expect("cell");
+        sheet
+            .write_string(r, 6, OFFICES[i % OFFICES.len()])
+            .expect("cell");
+        let excel = |d: NaiveDate| {
+            ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).expect("date")
+        };
+        sheet
+            .write_datetime_with_format(r, 7, excel(inicio), &date)
+            .expect("cell");
+        if i % 2 == 0 {
+            sheet
+                .write_datetime_with_format(r, 8, excel(termino), &date)
+                .expect("cell");
+        } else {
+            let text = format!(
+                "{:02}-{}-{}",
+                termino.day(),
+                MONTHS[termino.month0() as usize],
+                termino.year()
+            );
+            sheet.write_string(r, 8, text).expect("cell");
+        }
+        sheet.write_number(r, 9, 12).expect("cell");
+        if i % 3 == 0 {
+            sheet
+                .write_string(r, 10, format!("S/ {valor:.2}"))
+                .expect("cell");
+        } else {
+            sheet.write_number(r, 10, valor).expect("cell");
+        }
+        sheet.write_number(r, 11, amort).expect("cell");
+        sheet.write_number(r, 12, valor - amort).expect("cell");
+        sheet.write_string(r, 13, "Activo").expect("cell");
+        sheet.write_string(r, 15, "Diciembre").expect("cell");
+    }
+    workbook.save(&path).expect("master written");
+    path
+}
+
+fn bench_import(c: &mut Criterion) {
+    let rows = rows();
+    let path = master(rows);
+    eprintln!("maestro de prueba: {} ({rows} filas)", path.display());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let service = Service::new(
+        load_catalogue(&root.join("templates")).expect("templates"),
+        Clock::parse("2026-03-15T10:00:00-05:00").expect("clock"),
+    );
+    let bytes = std::fs::read(&path).expect("master readable");
+
+    if std::env::var_os("ACTAS_BENCH_PHASES").is_some() {
+        phases(&bytes);
+    }
+    let mut group = c.benchmark_group("licences");
+    group.sample_size(10);
+    group.bench_function(format!("read_parse_{rows}"), |b| {
+        b.iter(|| {
+            let table = read_table("m.xlsx", &bytes, &LICENCE_COLUMNS).expect("table");
+            let parsed = parse_master(&table);
+            assert_eq!(parsed.licences.len(), rows);
+            parsed
+        })
+    });
+    group.bench_function(format!("import_{rows}"), |b| {
+        b.iter_with_setup(
+            || tempfile::tempdir().expect("temporary folder"),
+            |dir| {
+                let mut store = Store::open(&dir.path().join("actas.db")).expect("store");
+                let report = service
+                    .import_licences(&mut store, &path, "bench")
+                    .expect("import");
+                assert_eq!(report.imported, rows);
+                assert!(report.rejected.is_empty());
+                dir
+            },
+        )
+    });
+    group.finish();
+}
+
+/// CPU time of this process (user + system) from `/proc/self/stat`, in
+/// clock ticks of 10 ms: on a busy machine it says what an import costs
+/// when wall time is stretched by other processes.
+fn cpu_ms() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // Fields 14 and 15 of the line (utime, stime) are 11 and 12 after «)».
+    (tick(11) + tick(12)) * 10
+}
+
+/// `ACTAS_BENCH_PHASES=1`: prints where an import's time goes (wall and
+/// CPU), five times.
+fn phases(bytes: &[u8]) {
+    use actas::store::registers::ImportMeta;
+    for _ in 0..5 {
+        let (t, c) = (std::time::Instant::now(), cpu_ms());
+        {
+            use calamine::Reader;
+            let mut workbook: calamine::Xlsx<_> =
+                calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+            let range = workbook.worksheet_range("Sheet1").expect("sheet");
+            assert!(range.height() > 0);
+        }
+        let (calamine, calamine_cpu) = (t.elapsed(), cpu_ms() - c);
+        let (t, c) = (std::time::Instant::now(), cpu_ms());
+        let table = read_table("m.xlsx", bytes, &LICENCE_COLUMNS).expect("table");
+        let (read, read_cpu) = (t.elapsed(), cpu_ms() - c);
+        let (t, c) = (std::time::Instant::now(), cpu_ms());
+        let parsed = parse_master(&table);
+        let (parse, parse_cpu) = (t.elapsed(), cpu_ms() - c);
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut store = Store::open(&dir.path().join("actas.db")).expect("store");
+        let at = Clock::parse("2026-03-15T10:00:00-05:00")
+            .expect("clock")
+            .now();
+        let sha = actas::store::sha256_hex(bytes);
+        let (t, c) = (std::time::Instant::now(), cpu_ms());
+        store
+            .import_licences(
+                &ImportMeta {
+                    register: "licencias",
+                    file_name: "m.xlsx",
+                    sha256: &sha,
+                    sheet: None,
+                    header_row: Some(3),
+                    rejected: 0,
+                    actor: "bench",
+                    at: &at,
+                },
+                &parsed.licences,
+            )
+            .expect("stored");
+        eprintln!(
+            "calamine alone {calamine:.0?} (cpu {calamine_cpu} ms); read_table {read:.0?} (cpu {read_cpu} ms), parse {parse:.0?} (cpu {parse_cpu} ms), \
+             store {:.0?} (cpu {} ms), {} licences",
+            t.elapsed(),
+            cpu_ms() - c,
+            parsed.licences.len()
+        );
+    }
+}
+
+criterion_group!(benches, bench_import);
+criterion_main!(benches);

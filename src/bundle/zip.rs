@@ -1,0 +1,951 @@
+//! The ZIP format (PKWARE APPNOTE 6.3), only as much as an ASiC-E container
+//! needs, written and read by hand so every byte is ours to check.
+//!
+//! Writing: entries in the order given, stored or deflated, no extra
+//! fields, no data descriptors, DOS times from the export clock (so the
+//! same input and clock give the same bytes), UTF-8 names flagged as such.
+//!
+//! Reading is defensive: [`read_index`] parses the end record and the whole
+//! central directory, and compares each entry with its local header,
+//! **before** anything is decompressed. It refuses names that could escape a
+//! folder (absolute, `..`, backslashes, drive letters), duplicate names (also
+//! ones that differ only in case), encryption, methods other than stored and
+//! deflate, more entries or bytes than [`Limits`] allow, compression ratios
+//! typical of zip bombs, and entries whose data overlap (the "overlapping
+//! files" bomb). [`read_entry`] then inflates one entry into memory, never
+//! more than its declared size, and checks its CRC-32.
+//!
+//! The `zip` crate was not used because its reader keys entries by name and
+//! silently keeps one of two duplicates, which is exactly what must be
+//! refused here. ZIP64 is neither written nor read (a bundle stays under
+//! 65 535 entries and 4 GiB); such archives are refused with a clear message.
+
+use std::collections::HashSet;
+use std::io::Read;
+
+use chrono::{Datelike, NaiveDateTime, Timelike};
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
+use flate2::{Compression, Crc};
+
+const LOCAL_HEADER: u32 = 0x0403_4b50;
+const CENTRAL_HEADER: u32 = 0x0201_4b50;
+const END_OF_CENTRAL_DIRECTORY: u32 = 0x0605_4b50;
+const ZIP64_LOCATOR: u32 = 0x0706_4b50;
+const LOCAL_HEADER_LEN: usize = 30;
+const EOCD_LEN: usize = 22;
+/// General purpose flag bits.
+const FLAG_ENCRYPTED: u16 = 1;
+const FLAG_DATA_DESCRIPTOR: u16 = 1 << 3;
+const FLAG_STRONG_ENCRYPTION: u16 = 1 << 6;
+const FLAG_UTF8: u16 = 1 << 11;
+const FLAG_MASKED_HEADERS: u16 = 1 << 13;
+/// "Version made by": UNIX (3), spec 2.0, so `unzip` applies the permissions below.
+const MADE_BY_UNIX: u16 = (3 << 8) | 20;
+/// `-rw-r--r--` regular file, in the high half of the external attributes.
+const FILE_ATTRIBUTES: u32 = 0o100_644 << 16;
+
+/// How an entry's bytes are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Stored,
+    Deflated,
+}
+
+impl Method {
+    fn code(self) -> u16 {
+        match self {
+            Method::Stored => 0,
+            Method::Deflated => 8,
+        }
+    }
+}
+
+/// Why a ZIP is refused or an entry cannot be read. One Spanish line each,
+/// naming the entry when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ZipError {
+    #[error("no es un archivo ZIP (no se encontró el directorio central)")]
+    NotZip,
+    #[error("el ZIP usa ZIP64 (más de 65 535 entradas o más de 4 GiB), que no se admite")]
+    Zip64,
+    #[error("el ZIP está dividido en varios discos, que no se admite")]
+    MultiDisk,
+    #[error("el ZIP está dañado: {0}")]
+    Malformed(String),
+    #[error("la entrada «{name}» tiene una ruta insegura ({reason})")]
+    UnsafeName { name: String, reason: &'static str },
+    #[error("la entrada «{name}» está repetida en el ZIP")]
+    Duplicate { name: String },
+    #[error("la entrada «{name}» está cifrada; no se admiten entradas cifradas")]
+    Encrypted { name: String },
+    #[error("la entrada «{name}» usa el método de compresión {method}; solo se admiten sin compresión (0) y deflate (8)")]
+    Method { name: String, method: u16 },
+    #[error("el ZIP tiene {count} entradas; el máximo admitido es {max}")]
+    TooManyEntries { count: usize, max: usize },
+    #[error("la entrada «{name}» ocupa {size} bytes descomprimida; el máximo admitido es {max}")]
+    EntryTooLarge { name: String, size: u64, max: u64 },
+    #[error("el contenido descomprimido suma {size} bytes; el máximo admitido es {max}")]
+    TotalTooLarge { size: u64, max: u64 },
+    #[error("la entrada «{name}» tiene una relación de compresión de {ratio}:1 (máximo {max}:1): posible bomba ZIP")]
+    Ratio { name: String, ratio: u64, max: u64 },
+    #[error(
+        "el ZIP descomprime {ratio} veces su tamaño comprimido (máximo {max}): posible bomba ZIP"
+    )]
+    TotalRatio { ratio: u64, max: u64 },
+    #[error("la entrada «{name}» comparte sus datos con otra entrada: posible bomba ZIP")]
+    Overlap { name: String },
+    #[error("la entrada «{name}» no coincide con su cabecera local ({reason})")]
+    LocalHeader { name: String, reason: &'static str },
+    #[error("la entrada «{name}» no se puede descomprimir ({reason})")]
+    Inflate { name: String, reason: String },
+    #[error("la entrada «{name}» no tiene el tamaño declarado ({declared} bytes)")]
+    SizeMismatch { name: String, declared: u64 },
+    #[error("la entrada «{name}» no pasa la comprobación CRC-32: sus bytes fueron alterados")]
+    Crc { name: String },
+    #[error("no se puede escribir la entrada «{name}» en el ZIP: {reason}")]
+    Write { name: String, reason: String },
+}
+
+/// What a reader accepts before extracting anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_entries: usize,
+    /// Largest decompressed entry.
+    pub max_entry_size: u64,
+    /// Largest sum of decompressed entries.
+    pub max_total_size: u64,
+    /// Largest decompressed/compressed ratio of one entry …
+    pub max_ratio: u64,
+    /// … checked only for entries larger than this (tiny files compress
+    /// well and harm nothing).
+    pub ratio_floor: u64,
+}
+
+impl Default for Limits {
+    /// Generous for a bundle of thousands of actas (a few hundred KiB each),
+    /// far below what would exhaust memory or time. PDFs compress about 1.5:1
+    /// and XML about 10:1; a zip bomb compresses 1 000:1 or more.
+    fn default() -> Limits {
+        Limits {
+            max_entries: 50_000,
+            max_entry_size: 1 << 30,
+            max_total_size: 4 << 30,
+            max_ratio: 100,
+            ratio_floor: 1 << 20,
+        }
+    }
+}
+
+/// One entry of the central directory, checked against its local header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub method: Method,
+    pub crc32: u32,
+    pub compressed_size: u64,
+    pub size: u64,
+    /// Where its local header starts.
+    pub header_offset: u64,
+    /// Where its (compressed) data starts.
+    pub data_offset: u64,
+    /// Length of the local header's extra field.
+    pub local_extra_len: u16,
+    /// A folder entry (`META-INF/`): no data.
+    pub is_dir: bool,
+}
+
+/// Builds a ZIP in memory.
+#[derive(Debug, Default)]
+pub struct ZipWriter {
+    out: Vec<u8>,
+    central: Vec<u8>,
+    count: usize,
+}
+
+impl ZipWriter {
+    pub fn new() -> ZipWriter {
+        ZipWriter::default()
+    }
+
+    /// A writer that expects about `bytes` of output.
+    pub fn with_capacity(bytes: usize) -> ZipWriter {
+        ZipWriter {
+            out: Vec::with_capacity(bytes),
+            ..ZipWriter::default()
+        }
+    }
+
+    /// Appends one file. `name` must be a safe relative path (see [`check_name`]).
+    pub fn add(
+        &mut self,
+        name: &str,
+        data: &[u8],
+        method: Method,
+        modified: NaiveDateTime,
+    ) -> Result<(), ZipError> {
+        let compressed = compress(name, data, method)?;
+        self.add_compressed(name, &compressed, modified)
+    }
+
+    /// Appends one file compressed beforehand with [`compress`] (so many
+    /// can be compressed at once on all cores).
+    pub fn add_compressed(
+        &mut self,
+        name: &str,
+        entry: &Compressed,
+        modified: NaiveDateTime,
+    ) -> Result<(), ZipError> {
+        let fail = |reason: String| ZipError::Write {
+            name: name.to_string(),
+            reason,
+        };
+        check_name(name)?;
+        if self.count >= usize::from(u16::MAX) {
+            return Err(fail("el ZIP llegaría a más de 65 535 entradas".into()));
+        }
+        let (method, body, crc) = (entry.method, entry.body.as_ref(), entry.crc32);
+        let too_big = || fail("el ZIP superaría 4 GiB".into());
+        let size = u32::try_from(entry.size).map_err(|_| too_big())?;
+        let compressed_size = u32::try_from(body.len()).map_err(|_| too_big())?;
+        let offset = u32::try_from(self.out.len()).map_err(|_| too_big())?;
+        let name_len =
+            u16::try_from(name.len()).map_err(|_| fail("nombre demasiado largo".into()))?;
+        let flags = if name.is_ascii() { 0 } else { FLAG_UTF8 };
+        let needed: u16 = match method {
+            Method::Stored => 10,
+            Method::Deflated => 20,
+        };
+        let (time, date) = dos_time(modified);
+
+        let out = &mut self.out;
+        put32(out, LOCAL_HEADER);
+        put16(out, needed);
+        put16(out, flags);
+        put16(out, method.code());
+        put16(out, time);
+        put16(out, date);
+        put32(out, crc);
+        put32(out, compressed_size);
+        put32(out, size);
+        put16(out, name_len);
+        put16(out, 0); // no extra field (ASiC requires none for `mimetype`)
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(body);
+        u32::try_from(self.out.len()).map_err(|_| too_big())?;
+
+        let c = &mut self.central;
+        put32(c, CENTRAL_HEADER);
+        put16(c, MADE_BY_UNIX);
+        put16(c, needed);
+        put16(c, flags);
+        put16(c, method.code());
+        put16(c, time);
+        put16(c, date);
+        put32(c, crc);
+        put32(c, compressed_size);
+        put32(c, size);
+        put16(c, name_len);
+        put16(c, 0); // extra
+        put16(c, 0); // comment
+        put16(c, 0); // disk
+        put16(c, 0); // internal attributes
+        put32(c, FILE_ATTRIBUTES);
+        put32(c, offset);
+        c.extend_from_slice(name.as_bytes());
+        self.count += 1;
+        Ok(())
+    }
+
+    /// The central directory and its end record; the finished ZIP.
+    pub fn finish(mut self) -> Result<Vec<u8>, ZipError> {
+        let fail = || ZipError::Write {
+            name: "(directorio central)".into(),
+            reason: "el ZIP superaría 4 GiB".into(),
+        };
+        let offset = u32::try_from(self.out.len()).map_err(|_| fail())?;
+        let size = u32::try_from(self.central.len()).map_err(|_| fail())?;
+        u32::try_from(self.out.len() + self.central.len() + EOCD_LEN).map_err(|_| fail())?;
+        // `add` keeps the count within u16.
+        let count = self.count as u16;
+        self.out.append(&mut self.central);
+        let out = &mut self.out;
+        put32(out, END_OF_CENTRAL_DIRECTORY);
+        put16(out, 0); // this disk
+        put16(out, 0); // disk with the central directory
+        put16(out, count);
+        put16(out, count);
+        put32(out, size);
+        put32(out, offset);
+        put16(out, 0); // comment
+        Ok(self.out)
+    }
+}
+
+/// An entry's bytes ready for [`ZipWriter::add_compressed`].
+#[derive(Debug, Clone)]
+pub struct Compressed<'a> {
+    pub method: Method,
+    pub crc32: u32,
+    /// Uncompressed size.
+    pub size: u64,
+    pub body: std::borrow::Cow<'a, [u8]>,
+}
+
+/// CRC-32 and, for [`Method::Deflated`], deflate at the fast level: PDFs
+/// are mostly compressed streams already (they shrink about 1.2:1 at any
+/// level), so a higher level costs time for nothing.
+pub fn compress<'a>(
+    name: &str,
+    data: &'a [u8],
+    method: Method,
+) -> Result<Compressed<'a>, ZipError> {
+    let mut crc = Crc::new();
+    crc.update(data);
+    let body = match method {
+        Method::Stored => std::borrow::Cow::Borrowed(data),
+        Method::Deflated => {
+            use std::io::Write;
+            let fail = |e: std::io::Error| ZipError::Write {
+                name: name.to_string(),
+                reason: format!("al comprimir: {e}"),
+            };
+            let mut encoder =
+                DeflateEncoder::new(Vec::with_capacity(data.len() / 2 + 64), Compression::fast());
+            encoder.write_all(data).map_err(fail)?;
+            std::borrow::Cow::Owned(encoder.finish().map_err(fail)?)
+        }
+    };
+    Ok(Compressed {
+        method,
+        crc32: crc.sum(),
+        size: data.len() as u64,
+        body,
+    })
+}
+
+/// Refuses a name that could write outside the folder it is extracted to,
+/// or that means different files on different systems.
+pub fn check_name(name: &str) -> Result<(), ZipError> {
+    let unsafe_name = |reason| {
+        Err(ZipError::UnsafeName {
+            name: name.to_string(),
+            reason,
+        })
+    };
+    if name.is_empty() {
+        return unsafe_name("nombre vacío");
+    }
+    if name.chars().any(|c| c.is_control()) {
+        return unsafe_name("contiene caracteres de control");
+    }
+    if name.contains('\\') {
+        return unsafe_name("contiene «\\»");
+    }
+    if name.starts_with('/') {
+        return unsafe_name("ruta absoluta");
+    }
+    let bytes = name.as_bytes();
+    if bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic() {
+        return unsafe_name("ruta absoluta con unidad de disco");
+    }
+    if name.contains(':') {
+        // NTFS alternate data streams (`acta.pdf:oculto`).
+        return unsafe_name("contiene «:»");
+    }
+    let body = name.strip_suffix('/').unwrap_or(name);
+    for part in body.split('/') {
+        match part {
+            ".." => return unsafe_name("sale de la carpeta con «..»"),
+            "." | "" => return unsafe_name("componente de ruta vacío o «.»"),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Parses and checks the whole central directory of `zip` against `limits`,
+/// without decompressing anything. Entries come in central-directory order.
+pub fn read_index(zip: &[u8], limits: &Limits) -> Result<Vec<Entry>, ZipError> {
+    let eocd = find_end_record(zip)?;
+    let at = |offset: usize| Reader { bytes: zip, offset };
+    let mut r = at(eocd + 4);
+    let disk = r.u16()?;
+    let cd_disk = r.u16()?;
+    let count_here = r.u16()?;
+    let count = r.u16()?;
+    let cd_size = r.u32()?;
+    let cd_offset = r.u32()?;
+    if count == u16::MAX || cd_size == u32::MAX || cd_offset == u32::MAX {
+        return Err(ZipError::Zip64);
+    }
+    if eocd >= 20 && read_u32(zip, eocd - 20) == Some(ZIP64_LOCATOR) {
+        return Err(ZipError::Zip64);
+    }
+    if disk != 0 || cd_disk != 0 || count_here != count {
+        return Err(ZipError::MultiDisk);
+    }
+    let count = usize::from(count);
+    if count > limits.max_entries {
+        return Err(ZipError::TooManyEntries {
+            count,
+            max: limits.max_entries,
+        });
+    }
+    let cd_start = cd_offset as usize;
+    let cd_end = cd_start
+        .checked_add(cd_size as usize)
+        .filter(|end| *end <= eocd)
+        .ok_or_else(|| malformed("el directorio central sale del archivo"))?;
+
+    let mut entries = Vec::with_capacity(count);
+    let mut seen: HashSet<String> = HashSet::with_capacity(count);
+    let mut total: u64 = 0;
+    let mut total_compressed: u64 = 0;
+    let mut r = at(cd_start);
+    for _ in 0..count {
+        let entry = read_central_entry(&mut r, zip, cd_start, limits)?;
+        if r.offset > cd_end {
+            return Err(malformed(
+                "el directorio central sale de su tamaño declarado",
+            ));
+        }
+        // Same name, or the same on a case-insensitive filesystem.
+        if !seen.insert(entry.name.to_lowercase()) {
+            return Err(ZipError::Duplicate { name: entry.name });
+        }
+        total = total.saturating_add(entry.size);
+        total_compressed = total_compressed.saturating_add(entry.compressed_size);
+        if total > limits.max_total_size {
+            return Err(ZipError::TotalTooLarge {
+                size: total,
+                max: limits.max_total_size,
+            });
+        }
+        entries.push(entry);
+    }
+    if r.offset != cd_end {
+        return Err(malformed(
+            "el directorio central no ocupa el tamaño declarado",
+        ));
+    }
+    if total > limits.ratio_floor.saturating_mul(16)
+        && total / total_compressed.max(1) > limits.max_ratio
+    {
+        return Err(ZipError::TotalRatio {
+            ratio: total / total_compressed.max(1),
+            max: limits.max_ratio,
+        });
+    }
+
+    // No two entries may share bytes: sort by where they start.
+    let mut spans: Vec<(u64, u64, &str)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.header_offset,
+                e.data_offset + e.compressed_size,
+                e.name.as_str(),
+            )
+        })
+        .collect();
+    spans.sort_unstable();
+    for pair in spans.windows(2) {
+        if pair[1].0 < pair[0].1 {
+            return Err(ZipError::Overlap {
+                name: pair[1].2.to_string(),
+            });
+        }
+    }
+    Ok(entries)
+}
+
+fn read_central_entry(
+    r: &mut Reader,
+    zip: &[u8],
+    cd_start: usize,
+    limits: &Limits,
+) -> Result<Entry, ZipError> {
+    if r.u32()? != CENTRAL_HEADER {
+        return Err(malformed(
+            "una entrada del directorio central no tiene firma",
+        ));
+    }
+    r.skip(4)?; // made by, needed
+    let flags = r.u16()?;
+    let method = r.u16()?;
+    r.skip(4)?; // time, date
+    let crc32 = r.u32()?;
+    let compressed = r.u32()?;
+    let size = r.u32()?;
+    let name_len = usize::from(r.u16()?);
+    let extra_len = usize::from(r.u16()?);
+    let comment_len = usize::from(r.u16()?);
+    let disk = r.u16()?;
+    r.skip(6)?; // internal, external attributes
+    let offset = r.u32()?;
+    let raw_name = r.take(name_len)?;
+    r.skip(extra_len + comment_len)?;
+
+    let name = decode_name(raw_name, flags)?;
+    if compressed == u32::MAX || size == u32::MAX || offset == u32::MAX {
+        return Err(ZipError::Zip64);
+    }
+    if disk != 0 {
+        return Err(ZipError::MultiDisk);
+    }
+    check_name(&name)?;
+    if flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION | FLAG_MASKED_HEADERS) != 0 {
+        return Err(ZipError::Encrypted { name });
+    }
+    let method = match method {
+        0 => Method::Stored,
+        8 => Method::Deflated,
+        other => {
+            return Err(ZipError::Method {
+                name,
+                method: other,
+            })
+        }
+    };
+    let (compressed, size) = (u64::from(compressed), u64::from(size));
+    if size > limits.max_entry_size {
+        return Err(ZipError::EntryTooLarge {
+            name,
+            size,
+            max: limits.max_entry_size,
+        });
+    }
+    match method {
+        Method::Stored if compressed != size => {
+            return Err(malformed_entry(
+                &name,
+                "sin compresión pero con tamaños distintos",
+            ))
+        }
+        Method::Deflated if size > limits.ratio_floor => {
+            let ratio = size / compressed.max(1);
+            if ratio > limits.max_ratio {
+                return Err(ZipError::Ratio {
+                    name,
+                    ratio,
+                    max: limits.max_ratio,
+                });
+            }
+        }
+        _ => {}
+    }
+    let is_dir = name.ends_with('/');
+    if is_dir && size != 0 {
+        return Err(malformed_entry(&name, "una carpeta con contenido"));
+    }
+
+    // The local header must agree with the central directory.
+    let header = offset as usize;
+    if header
+        .checked_add(LOCAL_HEADER_LEN)
+        .is_none_or(|end| end > cd_start)
+    {
+        return Err(malformed_entry(&name, "su cabecera local sale del archivo"));
+    }
+    let mut l = Reader {
+        bytes: zip,
+        offset: header,
+    };
+    let local = |reason| ZipError::LocalHeader {
+        name: name.clone(),
+        reason,
+    };
+    if l.u32()? != LOCAL_HEADER {
+        return Err(local("no hay cabecera local donde indica el directorio"));
+    }
+    l.skip(2)?;
+    let local_flags = l.u16()?;
+    let local_method = l.u16()?;
+    l.skip(4)?;
+    let local_crc = l.u32()?;
+    let local_compressed = l.u32()?;
+    let local_size = l.u32()?;
+    let local_name_len = usize::from(l.u16()?);
+    let local_extra_len = l.u16()?;
+    let local_name = l.take(local_name_len)?;
+    l.skip(usize::from(local_extra_len))?;
+    if local_name != raw_name {
+        return Err(local("otro nombre"));
+    }
+    if local_method != method.code() {
+        return Err(local("otro método de compresión"));
+    }
+    if local_flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION) != 0 {
+        return Err(ZipError::Encrypted { name });
+    }
+    let deferred = local_flags & FLAG_DATA_DESCRIPTOR != 0;
+    let agrees = |value: u32, central: u32| value == central || (deferred && value == 0);
+    if !agrees(local_crc, crc32)
+        || !agrees(local_compressed, compressed as u32)
+        || !agrees(local_size, size as u32)
+    {
+        return Err(local("otro CRC o tamaño"));
+    }
+    let data_offset = l.offset as u64;
+    if data_offset + compressed > cd_start as u64 {
+        return Err(malformed_entry(&name, "sus datos salen del archivo"));
+    }
+    Ok(Entry {
+        name,
+        method,
+        crc32,
+        compressed_size: compressed,
+        size,
+        header_offset: u64::from(offset),
+        data_offset,
+        local_extra_len,
+        is_dir,
+    })
+}
+
+/// The entry's bytes, decompressed in memory: never more than its declared
+/// size, and refused when the CRC-32 does not match.
+pub fn read_entry(zip: &[u8], entry: &Entry) -> Result<Vec<u8>, ZipError> {
+    let start = entry.data_offset as usize;
+    let raw = start
+        .checked_add(entry.compressed_size as usize)
+        .and_then(|end| zip.get(start..end))
+        .ok_or_else(|| malformed_entry(&entry.name, "sus datos salen del archivo"))?;
+    let data = match entry.method {
+        Method::Stored => raw.to_vec(),
+        Method::Deflated => {
+            let mut out = Vec::with_capacity(entry.size as usize);
+            DeflateDecoder::new(raw)
+                .take(entry.size + 1)
+                .read_to_end(&mut out)
+                .map_err(|e| ZipError::Inflate {
+                    name: entry.name.clone(),
+                    reason: e.to_string(),
+                })?;
+            out
+        }
+    };
+    if data.len() as u64 != entry.size {
+        return Err(ZipError::SizeMismatch {
+            name: entry.name.clone(),
+            declared: entry.size,
+        });
+    }
+    let mut crc = Crc::new();
+    crc.update(&data);
+    if crc.sum() != entry.crc32 {
+        return Err(ZipError::Crc {
+            name: entry.name.clone(),
+        });
+    }
+    Ok(data)
+}
+
+/// The end-of-central-directory record: the last signature whose comment
+/// length reaches exactly the end of the file.
+fn find_end_record(zip: &[u8]) -> Result<usize, ZipError> {
+    if zip.len() < EOCD_LEN {
+        return Err(ZipError::NotZip);
+    }
+    let lowest = zip.len().saturating_sub(EOCD_LEN + usize::from(u16::MAX));
+    (lowest..=zip.len() - EOCD_LEN)
+        .rev()
+        .find(|&at| {
+            read_u32(zip, at) == Some(END_OF_CENTRAL_DIRECTORY)
+                && read_u16(zip, at + 20)
+                    .is_some_and(|comment| at + EOCD_LEN + usize::from(comment) == zip.len())
+        })
+        .ok_or(ZipError::NotZip)
+}
+
+fn decode_name(raw: &[u8], flags: u16) -> Result<String, ZipError> {
+    match std::str::from_utf8(raw) {
+        Ok(name) if flags & FLAG_UTF8 != 0 || name.is_ascii() => Ok(name.to_string()),
+        // Without the UTF-8 flag a non-ASCII name is CP437, which would
+        // print and compare differently on every system.
+        _ => Err(ZipError::UnsafeName {
+            name: String::from_utf8_lossy(raw).into_owned(),
+            reason: "el nombre no está en UTF-8",
+        }),
+    }
+}
+
+fn malformed(reason: &str) -> ZipError {
+    ZipError::Malformed(reason.to_string())
+}
+
+fn malformed_entry(name: &str, reason: &str) -> ZipError {
+    ZipError::Malformed(format!("la entrada «{name}» es {reason}"))
+}
+
+/// MS-DOS time and date (2-second resolution, 1980–2107).
+fn dos_time(at: NaiveDateTime) -> (u16, u16) {
+    let year = at.year().clamp(1980, 2107);
+    let (month, day) = if at.year() < 1980 {
+        (1, 1)
+    } else {
+        (at.month(), at.day())
+    };
+    let time = (at.hour() << 11) | (at.minute() << 5) | (at.second() / 2);
+    let date = (((year - 1980) as u32) << 9) | (month << 5) | day;
+    (time as u16, date as u16)
+}
+
+fn put16(out: &mut Vec<u8>, value: u16) {
+    out.extend_from_slice(&value.to_le_bytes());
+}
+
+fn put32(out: &mut Vec<u8>, value: u32) {
+    out.extend_from_slice(&value.to_le_bytes());
+}
+
+fn read_u16(bytes: &[u8], at: usize) -> Option<u16> {
+    let b = bytes.get(at..at.checked_add(2)?)?;
+    Some(u16::from_le_bytes([b[0], b[1]]))
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    let b = bytes.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// A cursor that reports running out of bytes as a damaged ZIP.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ZipError> {
+        let end = self
+            .offset
+            .checked_add(n)
+            .filter(|end| *end <= self.bytes.len())
+            .ok_or_else(|| malformed("una cabecera sale del archivo"))?;
+        let slice = &self.bytes[self.offset..end];
+        self.offset = end;
+        Ok(slice)
+    }
+
+    fn skip(&mut self, n: usize) -> Result<(), ZipError> {
+        self.take(n).map(|_| ())
+    }
+
+    fn u16(&mut self) -> Result<u16, ZipError> {
+        let b = self.take(2)?;
+        Ok(u16::from_le_bytes([b[0], b[1]]))
+    }
+
+    fn u32(&mut self) -> Result<u32, ZipError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at() -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 15)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap()
+    }
+
+    fn zip_of(files: &[(&str, &[u8], Method)]) -> Vec<u8> {
+        let mut w = ZipWriter::new();
+        for (name, data, method) in files {
+            w.add(name, data, *method, at()).unwrap();
+        }
+        w.finish().unwrap()
+    }
+
+    #[test]
+    fn round_trip_stored_and_deflated() {
+        let text = "Acta de instalación — ñandú ".repeat(1000);
+        let zip = zip_of(&[
+            (
+                "mimetype",
+                b"application/vnd.etsi.asic-e+zip",
+                Method::Stored,
+            ),
+            ("META-INF/a.xml", text.as_bytes(), Method::Deflated),
+            ("vacío.txt", b"", Method::Deflated),
+        ]);
+        let entries = read_index(&zip, &Limits::default()).unwrap();
+        let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["mimetype", "META-INF/a.xml", "vacío.txt"]);
+        assert_eq!(entries[0].header_offset, 0);
+        assert_eq!(entries[0].local_extra_len, 0);
+        assert_eq!(&zip[30..38], b"mimetype");
+        assert_eq!(&zip[38..69], b"application/vnd.etsi.asic-e+zip");
+        assert_eq!(read_entry(&zip, &entries[1]).unwrap(), text.as_bytes());
+        assert!(entries[1].compressed_size < entries[1].size / 5);
+        assert!(read_entry(&zip, &entries[2]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn same_input_same_bytes() {
+        let files: [(&str, &[u8], Method); 2] = [
+            ("a.pdf", b"%PDF-1.7 uno", Method::Deflated),
+            ("b.pdf", b"%PDF-1.7 dos", Method::Stored),
+        ];
+        assert_eq!(zip_of(&files), zip_of(&files));
+    }
+
+    #[test]
+    fn unsafe_names_are_refused() {
+        for name in [
+            "../evil.pdf",
+            "a/../../evil.pdf",
+            "/etc/passwd",
+            "C:/Windows/evil.pdf",
+            "a\\..\\evil.pdf",
+            "a//b.pdf",
+            "./a.pdf",
+            "",
+            "a\u{0}.pdf",
+            "acta.pdf:oculto",
+        ] {
+            let err = check_name(name).unwrap_err();
+            assert!(
+                matches!(err, ZipError::UnsafeName { .. }),
+                "{name:?}: {err:?}"
+            );
+        }
+        for name in [
+            "a.pdf",
+            "META-INF/",
+            "META-INF/signature.p7s",
+            "año/acta..pdf",
+        ] {
+            check_name(name).unwrap();
+        }
+        let mut w = ZipWriter::new();
+        assert!(w.add("../x", b"", Method::Stored, at()).is_err());
+    }
+
+    /// Rewrites the name of entry `index` (same length) in both headers.
+    fn rename(zip: &mut [u8], from: &str, to: &str) {
+        assert_eq!(from.len(), to.len());
+        let hits: Vec<usize> = (0..zip.len() - from.len())
+            .filter(|&i| &zip[i..i + from.len()] == from.as_bytes())
+            .collect();
+        for i in hits {
+            zip[i..i + to.len()].copy_from_slice(to.as_bytes());
+        }
+    }
+
+    #[test]
+    fn duplicates_and_case_duplicates_are_refused() {
+        let mut zip = zip_of(&[
+            ("a.pdf", b"uno", Method::Stored),
+            ("b.pdf", b"dos", Method::Stored),
+        ]);
+        rename(&mut zip, "b.pdf", "a.pdf");
+        assert_eq!(
+            read_index(&zip, &Limits::default()).unwrap_err(),
+            ZipError::Duplicate {
+                name: "a.pdf".into()
+            }
+        );
+        let mut zip = zip_of(&[
+            ("a.pdf", b"uno", Method::Stored),
+            ("b.pdf", b"dos", Method::Stored),
+        ]);
+        rename(&mut zip, "b.pdf", "A.PDF");
+        assert!(matches!(
+            read_index(&zip, &Limits::default()),
+            Err(ZipError::Duplicate { .. })
+        ));
+    }
+
+    #[test]
+    fn zip_bomb_ratio_and_sizes_are_refused_before_inflating() {
+        let zeros = vec![0u8; 8 << 20];
+        let zip = zip_of(&[("bomba.bin", &zeros, Method::Deflated)]);
+        let err = read_index(&zip, &Limits::default()).unwrap_err();
+        assert!(matches!(err, ZipError::Ratio { .. }), "{err:?}");
+        assert!(err.to_string().contains("«bomba.bin»"), "{err}");
+
+        let limits = Limits {
+            max_entry_size: 1000,
+            ..Limits::default()
+        };
+        let zip = zip_of(&[("grande.pdf", &[7u8; 2000], Method::Stored)]);
+        assert!(matches!(
+            read_index(&zip, &limits),
+            Err(ZipError::EntryTooLarge { .. })
+        ));
+        let limits = Limits {
+            max_entries: 1,
+            ..Limits::default()
+        };
+        let zip = zip_of(&[("a", b"1", Method::Stored), ("b", b"2", Method::Stored)]);
+        assert!(matches!(
+            read_index(&zip, &limits),
+            Err(ZipError::TooManyEntries { count: 2, max: 1 })
+        ));
+    }
+
+    #[test]
+    fn lying_sizes_and_crc_are_caught_when_reading() {
+        let zip = zip_of(&[("a.txt", b"contenido original", Method::Stored)]);
+        let mut bad = zip.clone();
+        let at = 30 + 5; // first byte of the data
+        bad[at] ^= 1;
+        let entries = read_index(&bad, &Limits::default()).unwrap();
+        assert_eq!(
+            read_entry(&bad, &entries[0]).unwrap_err(),
+            ZipError::Crc {
+                name: "a.txt".into()
+            }
+        );
+
+        // A deflated entry that inflates to more than it declares.
+        let text = "x".repeat(5000);
+        let mut zip = zip_of(&[("a.txt", text.as_bytes(), Method::Deflated)]);
+        let entries = read_index(&zip, &Limits::default()).unwrap();
+        let central = entries[0].data_offset as usize + entries[0].compressed_size as usize;
+        // size fields: local at 22, central at +24
+        zip[22..26].copy_from_slice(&100u32.to_le_bytes());
+        zip[central + 24..central + 28].copy_from_slice(&100u32.to_le_bytes());
+        let entries = read_index(&zip, &Limits::default()).unwrap();
+        assert!(matches!(
+            read_entry(&zip, &entries[0]),
+            Err(ZipError::SizeMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn overlapping_entries_are_refused() {
+        let mut zip = zip_of(&[
+            ("a.txt", b"uno", Method::Stored),
+            ("b.txt", b"uno", Method::Stored),
+        ]);
+        // Point the second central entry at the first local header (offset 0)
+        // after renaming it so the local name check passes too.
+        let entries = read_index(&zip, &Limits::default()).unwrap();
+        let cd = entries[1].data_offset as usize + 3;
+        let second_central = cd + 46 + "a.txt".len(); // 46: fixed part of a central header
+        zip[second_central + 42..second_central + 46].copy_from_slice(&0u32.to_le_bytes());
+        let err = read_index(&zip, &Limits::default()).unwrap_err();
+        assert!(
+            matches!(err, ZipError::LocalHeader { .. } | ZipError::Overlap { .. }),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn not_a_zip_and_truncated() {
+        assert_eq!(
+            read_index(b"%PDF-1.7", &Limits::default()).unwrap_err(),
+            ZipError::NotZip
+        );
+        let zip = zip_of(&[("a.txt", b"uno", Method::Stored)]);
+        assert!(read_index(&zip[..zip.len() - 1], &Limits::default()).is_err());
+        assert!(read_index(&zip[10..], &Limits::default()).is_err());
+    }
+}

@@ -1,0 +1,811 @@
+//! The `actas licences | tapes | backups | maintenance` commands: their
+//! arguments, and how their results print (Spanish text, or JSON with
+//! `--json`). Each command parses, calls one `actas::service` operation and
+//! prints; the logic is in `actas::registers` and `actas::service`.
+//! Described in `docs/registers.md`.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::Subcommand;
+use serde_json::json;
+
+use actas::error::ActasError;
+use actas::registers::excel::{format_cents, format_date};
+use actas::registers::expiry::LicenceStatus;
+use actas::registers::tapes::{TapeStatus, DEFAULT_RETURN_DAYS};
+use actas::registers::Register;
+use actas::service::{read_data_file, FormRequest, ImportReport, Service};
+use actas::store::Store;
+
+use super::{actor, plural, print_json};
+
+#[derive(Subcommand)]
+pub enum LicencesCommand {
+    /// Importa el maestro de licencias (.xlsx, .xls, .ods, .csv o .json): actualiza por clave.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Resumen del maestro a una fecha: total, vencidas, por vencer en 30/60/90 días, valor.
+    Summary {
+        /// Fecha de corte AAAA-MM-DD (por defecto, hoy).
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Licencias que vencen en los próximos DÍAS (incluido el último).
+    Expiring {
+        #[arg(long, value_name = "DÍAS")]
+        within: u32,
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Incluye también las licencias ya vencidas.
+        #[arg(long)]
+        include_expired: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Todas las licencias con su situación a la fecha.
+    List {
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Días que cuentan como «por vencer».
+        #[arg(long, value_name = "DÍAS", default_value_t = 90)]
+        within: u32,
+        /// Solo las licencias cuyo SALDO NETO no es VALOR − AMORTIZACIÓN.
+        #[arg(long)]
+        inconsistent: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Genera la notificación de licencias por vencer, agrupada por UBICACIÓN (PDF).
+    Notice {
+        #[arg(long, value_name = "DÍAS")]
+        within: u32,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        include_expired: bool,
+        #[command(flatten)]
+        out: FormOutput,
+    },
+}
+
+/// Where a generated form goes.
+#[derive(clap::Args)]
+pub struct FormOutput {
+    /// PDF de salida.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// JSON con campos que se añaden o reemplazan (p. ej. los firmantes).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Además, lo guarda como documento nuevo (con su correlativo) e imprime el número.
+    #[arg(long)]
+    new: bool,
+}
+
+#[derive(Subcommand)]
+pub enum TapesCommand {
+    /// Importa movimientos de custodia: entrega, retiro o liberación de cada cinta.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Estado de cada cinta a una fecha, con su retención de 4 años.
+    Status {
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Días que una cinta puede estar fuera de custodia.
+        #[arg(long, default_value_t = DEFAULT_RETURN_DAYS as u32)]
+        plazo_dias: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cintas en custodia que ya cumplieron la retención y pueden salir de ella.
+    Eligible {
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cintas retiradas de custodia que no volvieron en el plazo.
+    Overdue {
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, default_value_t = DEFAULT_RETURN_DAYS as u32)]
+        plazo_dias: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Genera el inventario de cintas (Anexo 04) de las entregas de un periodo.
+    Form {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        out: FormOutput,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BackupsCommand {
+    /// Importa ejecuciones de copias de respaldo (bitácora diaria).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lista las copias de respaldo de un periodo.
+    List {
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Genera la bitácora diaria de copia de respaldo (Anexo 03) de un periodo.
+    Form {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        out: FormOutput,
+    },
+    /// Registro de recuperación de copias de respaldo (Anexo 05).
+    Recovery {
+        #[command(subcommand)]
+        command: RecoveryCommand,
+    },
+    /// Bitácora de restauración de servidores (Anexo 06).
+    Restorations {
+        #[command(subcommand)]
+        command: RestorationsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RecoveryCommand {
+    /// Importa solicitudes de recuperación (una fila por ticket de Helpdesk).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Genera el registro de recuperación (Anexo 05) de una solicitud.
+    Form {
+        #[arg(long)]
+        ticket: String,
+        #[command(flatten)]
+        out: FormOutput,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RestorationsCommand {
+    /// Importa restauraciones (columnas del Anexo 06).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Genera la bitácora de restauración (Anexo 06) de un periodo.
+    Form {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        out: FormOutput,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum MaintenanceCommand {
+    /// Importa mantenimientos (columnas de la ficha, Anexo 2, y las del acta).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lista los mantenimientos de un periodo.
+    List {
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Genera la ficha de control de mantenimientos realizados de un periodo.
+    Form {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Texto del periodo impreso (por defecto «Del dd/mm/aaaa al dd/mm/aaaa»).
+        #[arg(long)]
+        periodo: Option<String>,
+        #[command(flatten)]
+        out: FormOutput,
+    },
+    /// Genera el acta de servicio de mantenimiento técnico de un mantenimiento (por su N.º).
+    Acta {
+        numero: i64,
+        /// Año del mantenimiento, si el N.º se repite en varios años.
+        #[arg(long)]
+        anio: Option<i32>,
+        #[command(flatten)]
+        out: FormOutput,
+    },
+}
+
+type Opener<'a, T> = &'a dyn Fn() -> Result<T, ActasError>;
+
+/// A day given as AAAA-MM-DD on the command line.
+fn day(text: &str, flag: &str) -> Result<NaiveDate, ActasError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        ActasError::Other(format!(
+            "fecha inválida en {flag}: «{text}» (se espera AAAA-MM-DD)"
+        ))
+    })
+}
+
+fn as_of_or_today(service: &Service, as_of: Option<&str>) -> Result<NaiveDate, ActasError> {
+    match as_of {
+        Some(text) => day(text, "--as-of"),
+        None => Ok(service.today()),
+    }
+}
+
+fn money(soles: Option<f64>) -> String {
+    soles
+        .map(|v| format!("S/ {}", format_cents((v * 100.0).round() as i64)))
+        .unwrap_or_default()
+}
+
+fn print_import(report: &ImportReport, json: bool) {
+    if json {
+        print_json(report);
+        return;
+    }
+    let place = match &report.sheet {
+        Some(sheet) => format!(
+            "hoja «{sheet}», encabezados en la fila {}",
+            report.header_row
+        ),
+        None => format!("encabezados en la fila {}", report.header_row),
+    };
+    println!(
+        "{}: {} ({place}).",
+        capitalize(report.register),
+        report.file_name
+    );
+    let rejected_rows = {
+        let mut rows: Vec<u32> = report.rejected.iter().map(|r| r.row).collect();
+        rows.dedup();
+        rows.len()
+    };
+    let mut skipped = Vec::new();
+    if report.blank_rows > 0 {
+        skipped.push(format!(
+            "{} {}",
+            report.blank_rows,
+            plural(report.blank_rows, "fila vacía", "filas vacías")
+        ));
+    }
+    if report.total_rows > 0 {
+        skipped.push(format!(
+            "{} {}",
+            report.total_rows,
+            plural(report.total_rows, "fila de totales", "filas de totales")
+        ));
+    }
+    println!(
+        "Importadas: {} {}, {} {}; {} {}{}.",
+        report.imported,
+        plural(report.imported, "nueva", "nuevas"),
+        report.updated,
+        plural(report.updated, "actualizada", "actualizadas"),
+        rejected_rows,
+        plural(rejected_rows, "fila rechazada", "filas rechazadas"),
+        if skipped.is_empty() {
+            String::new()
+        } else {
+            format!("; se omitieron {}", skipped.join(" y "))
+        }
+    );
+    if !report.rejected.is_empty() {
+        println!("Filas rechazadas (no se importaron):");
+        for r in &report.rejected {
+            println!("  fila {}, {}: {}", r.row, r.column, r.reason);
+        }
+    }
+    if !report.warnings.is_empty() {
+        println!("Advertencias (filas importadas):");
+        for w in &report.warnings {
+            println!("  fila {}, {}: {}", w.row, w.column, w.reason);
+        }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn print_licences(list: &[LicenceStatus]) {
+    println!(
+        "{:<10} {:>5}  {:<11} {:<28} {:<36} {:>5}",
+        "TERMINO", "Días", "Situación", "UBICACIÓN", "SOFTWARE", "CANT."
+    );
+    for l in list {
+        println!(
+            "{:<10} {:>5}  {:<11} {:<28} {:<36} {:>5}",
+            l.termino
+                .map(format_date)
+                .unwrap_or_else(|| "perpetua".into()),
+            l.dias_restantes.map(|d| d.to_string()).unwrap_or_default(),
+            l.situacion.label(),
+            clip(&l.ubicacion, 28),
+            clip(&l.software, 36),
+            l.cantidad.map(|c| c.to_string()).unwrap_or_default()
+        );
+    }
+}
+
+fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(width - 1).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// Writes a generated form and says where (and its number when saved).
+fn emit(
+    service: &Service,
+    store: Opener<'_, Store>,
+    form: &actas::service::GeneratedForm,
+    out: &FormOutput,
+) -> Result<(), ActasError> {
+    let extra = out.data.as_deref().map(read_data_file).transpose()?;
+    let emitted = if out.new {
+        let mut store = store()?;
+        service.emit_form(
+            Some(&mut store),
+            form,
+            extra.as_ref(),
+            &out.output,
+            &actor(),
+        )?
+    } else {
+        service.emit_form(None, form, extra.as_ref(), &out.output, &actor())?
+    };
+    let title = service
+        .catalogue
+        .get(form.template)
+        .map(|t| t.title.clone())
+        .unwrap_or_else(|| form.template.to_string());
+    match emitted.number {
+        Some(number) => println!(
+            "{title} guardado como {number} ({} {}) y exportado a {}",
+            form.rows,
+            plural(form.rows, "fila", "filas"),
+            emitted.output.display()
+        ),
+        None => println!(
+            "{title}: PDF generado en {} ({} {}, {} {})",
+            emitted.output.display(),
+            form.rows,
+            plural(form.rows, "fila", "filas"),
+            emitted.pages.unwrap_or(0),
+            plural(emitted.pages.unwrap_or(0), "página", "páginas")
+        ),
+    }
+    Ok(())
+}
+
+fn import(
+    service: &Service,
+    store: Opener<'_, Store>,
+    register: Register,
+    file: &Path,
+    json: bool,
+) -> Result<(), ActasError> {
+    let report = service.import_register(&mut store()?, register, file, &actor())?;
+    print_import(&report, json);
+    Ok(())
+}
+
+pub fn run_licences(
+    command: LicencesCommand,
+    service: Opener<'_, Service>,
+    store: Opener<'_, Store>,
+) -> Result<(), ActasError> {
+    let service = service()?;
+    match command {
+        LicencesCommand::Import { file, json } => {
+            let report = service.import_licences(&mut store()?, &file, &actor())?;
+            print_import(&report, json);
+        }
+        LicencesCommand::Summary { as_of, json } => {
+            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let s = service.licence_summary(&store()?, as_of)?;
+            if json {
+                print_json(&s);
+            } else {
+                println!("Maestro de licencias al {}:", format_date(as_of));
+                println!("  Licencias registradas:         {}", s.total);
+                println!("  Vencidas:                      {}", s.expired);
+                println!("  Vencen en 30 días o menos:     {}", s.within_30);
+                println!("  Vencen en 60 días o menos:     {}", s.within_60);
+                println!("  Vencen en 90 días o menos:     {}", s.within_90);
+                println!(
+                    "  Valor de adquisición total:    {}",
+                    money(Some(s.valor_adquisicion_total))
+                );
+            }
+        }
+        LicencesCommand::Expiring {
+            within,
+            as_of,
+            include_expired,
+            json,
+        } => {
+            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let within = i64::from(within);
+            let until = as_of + chrono::Days::new(within as u64);
+            let list = service.expiring_licences(&store()?, as_of, within, include_expired)?;
+            if json {
+                print_json(&json!({
+                    "as_of": as_of,
+                    "within": within,
+                    "until": until,
+                    "licences": list,
+                }));
+            } else if list.is_empty() {
+                println!(
+                    "Ninguna licencia {}vence entre el {} y el {}.",
+                    if include_expired {
+                        "está vencida ni "
+                    } else {
+                        ""
+                    },
+                    format_date(as_of),
+                    format_date(until)
+                );
+            } else {
+                println!(
+                    "Licencias {}que vencen entre el {} y el {}: {}",
+                    if include_expired { "vencidas y " } else { "" },
+                    format_date(as_of),
+                    format_date(until),
+                    list.len()
+                );
+                print_licences(&list);
+            }
+        }
+        LicencesCommand::List {
+            as_of,
+            within,
+            inconsistent,
+            json,
+        } => {
+            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let mut list = service.licence_list(&store()?, as_of, i64::from(within))?;
+            if inconsistent {
+                list.retain(|l| l.saldo_consistente == Some(false));
+            }
+            if json {
+                print_json(&list);
+            } else if list.is_empty() {
+                println!("No hay licencias que mostrar.");
+            } else {
+                print_licences(&list);
+                if inconsistent {
+                    for l in &list {
+                        println!(
+                            "  fila {}: {} — SALDO NETO {} ≠ {} − {}",
+                            l.fila,
+                            l.software,
+                            money(l.saldo_neto),
+                            money(l.valor_adquisicion),
+                            money(l.amortizacion_acumulada)
+                        );
+                    }
+                }
+            }
+        }
+        LicencesCommand::Notice {
+            within,
+            as_of,
+            include_expired,
+            out,
+        } => {
+            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let form =
+                service.licence_notice(&store()?, as_of, i64::from(within), include_expired)?;
+            emit(&service, store, &form, &out)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_tapes(list: &[TapeStatus]) {
+    println!(
+        "{:<14} {:<10} {:<17} {:<15} {:<15} Observaciones",
+        "CINTA", "CAJA", "Estado", "Último respaldo", "Retención hasta"
+    );
+    for t in list {
+        let mut notes = t.observaciones.clone();
+        if t.puede_salir {
+            notes.insert(0, "puede salir de custodia".into());
+        }
+        if let (true, Some(d)) = (t.atrasada, t.dias_fuera) {
+            notes.insert(0, format!("atrasada: {d} días fuera de custodia"));
+        }
+        println!(
+            "{:<14} {:<10} {:<17} {:<15} {:<15} {}",
+            t.codigo_cinta,
+            t.codigo_caja.clone().unwrap_or_default(),
+            t.estado.label(),
+            t.ultimo_respaldo.map(format_date).unwrap_or_default(),
+            t.retencion_hasta.map(format_date).unwrap_or_default(),
+            notes.join("; ")
+        );
+    }
+}
+
+pub fn run_tapes(
+    command: TapesCommand,
+    service: Opener<'_, Service>,
+    store: Opener<'_, Store>,
+) -> Result<(), ActasError> {
+    let service = service()?;
+    match command {
+        TapesCommand::Import { file, json } => {
+            import(&service, store, Register::Custody, &file, json)?
+        }
+        TapesCommand::Status {
+            as_of,
+            plazo_dias,
+            json,
+        } => {
+            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let list = service.tape_statuses(&store()?, as_of, i64::from(plazo_dias))?;
+            if json {
+                print_json(&list);
+            } else if list.is_empty() {
+                println!("No hay cintas registradas.");
+            } else {
+                println!("Cintas al {}:", format_date(as_of));
+                print_tapes(&list);
+            }
+        }
+        TapesCommand::Eligible { as_of, json } => {
+            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let mut list = service.tape_statuses(&store()?, as_of, DEFAULT_RETURN_DAYS)?;
+            list.retain(|t| t.puede_salir);
+            if json {
+                print_json(&list);
+            } else if list.is_empty() {
+                println!(
+                    "Ninguna cinta en custodia cumplió la retención de 4 años al {}.",
+                    format_date(as_of)
+                );
+            } else {
+                println!(
+                    "Cintas que pueden salir de custodia al {} (retención de 4 años cumplida): {}",
+                    format_date(as_of),
+                    list.len()
+                );
+                print_tapes(&list);
+            }
+        }
+        TapesCommand::Overdue {
+            as_of,
+            plazo_dias,
+            json,
+        } => {
+            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let mut list = service.tape_statuses(&store()?, as_of, i64::from(plazo_dias))?;
+            list.retain(|t| t.atrasada);
+            if json {
+                print_json(&list);
+            } else if list.is_empty() {
+                println!(
+                    "Ninguna cinta lleva más de {plazo_dias} días fuera de custodia al {}.",
+                    format_date(as_of)
+                );
+            } else {
+                println!(
+                    "Cintas fuera de custodia por más de {plazo_dias} días al {}: {}",
+                    format_date(as_of),
+                    list.len()
+                );
+                print_tapes(&list);
+            }
+        }
+        TapesCommand::Form { from, to, out } => {
+            let request = FormRequest::TapeInventory {
+                from: day(&from, "--from")?,
+                to: day(&to, "--to")?,
+            };
+            let form = service.register_form(&store()?, &request)?;
+            emit(&service, store, &form, &out)?;
+        }
+    }
+    Ok(())
+}
+
+fn period(from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveDate), ActasError> {
+    Ok((
+        from.map(|f| day(f, "--from"))
+            .transpose()?
+            .unwrap_or(NaiveDate::MIN),
+        to.map(|t| day(t, "--to"))
+            .transpose()?
+            .unwrap_or(NaiveDate::MAX),
+    ))
+}
+
+pub fn run_backups(
+    command: BackupsCommand,
+    service: Opener<'_, Service>,
+    store: Opener<'_, Store>,
+) -> Result<(), ActasError> {
+    let service = service()?;
+    match command {
+        BackupsCommand::Import { file, json } => {
+            import(&service, store, Register::BackupRuns, &file, json)?
+        }
+        BackupsCommand::List { from, to, json } => {
+            let (from, to) = period(from.as_deref(), to.as_deref())?;
+            let runs: Vec<_> = service
+                .backup_runs(&store()?)?
+                .into_iter()
+                .filter(|r| r.fecha >= from && r.fecha <= to)
+                .collect();
+            if json {
+                print_json(&runs);
+            } else if runs.is_empty() {
+                println!("No hay copias de respaldo registradas en ese periodo.");
+            } else {
+                println!(
+                    "{:<10} {:<5} {:<5} {:<18} {:<30} {:<11} {:<9} Cinta",
+                    "Fecha", "Ini.", "Fin", "Servidor", "Activo", "Tipo", "Resultado"
+                );
+                for r in runs {
+                    println!(
+                        "{:<10} {:<5} {:<5} {:<18} {:<30} {:<11} {:<9} {}",
+                        format_date(r.fecha),
+                        r.inicio.format("%H:%M"),
+                        r.fin.format("%H:%M"),
+                        clip(&r.servidor, 18),
+                        clip(&r.activo, 30),
+                        r.tipo_respaldo,
+                        r.resultado,
+                        r.codigo_cinta.unwrap_or_default()
+                    );
+                }
+            }
+        }
+        BackupsCommand::Form { from, to, out } => {
+            let request = FormRequest::BackupLog {
+                from: day(&from, "--from")?,
+                to: day(&to, "--to")?,
+            };
+            let form = service.register_form(&store()?, &request)?;
+            emit(&service, store, &form, &out)?;
+        }
+        BackupsCommand::Recovery {
+            command: RecoveryCommand::Import { file, json },
+        } => import(&service, store, Register::Recoveries, &file, json)?,
+        BackupsCommand::Recovery {
+            command: RecoveryCommand::Form { ticket, out },
+        } => {
+            let form = service.register_form(&store()?, &FormRequest::Recovery { ticket })?;
+            emit(&service, store, &form, &out)?;
+        }
+        BackupsCommand::Restorations {
+            command: RestorationsCommand::Import { file, json },
+        } => import(&service, store, Register::Restorations, &file, json)?,
+        BackupsCommand::Restorations {
+            command: RestorationsCommand::Form { from, to, out },
+        } => {
+            let request = FormRequest::RestorationLog {
+                from: day(&from, "--from")?,
+                to: day(&to, "--to")?,
+            };
+            let form = service.register_form(&store()?, &request)?;
+            emit(&service, store, &form, &out)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn run_maintenance(
+    command: MaintenanceCommand,
+    service: Opener<'_, Service>,
+    store: Opener<'_, Store>,
+) -> Result<(), ActasError> {
+    let service = service()?;
+    match command {
+        MaintenanceCommand::Import { file, json } => {
+            import(&service, store, Register::Maintenance, &file, json)?
+        }
+        MaintenanceCommand::List { from, to, json } => {
+            let (from, to) = period(from.as_deref(), to.as_deref())?;
+            let form = service.register_form(
+                &store()?,
+                &FormRequest::MaintenanceLog {
+                    from,
+                    to,
+                    periodo: None,
+                },
+            );
+            let rows = match form {
+                Ok(form) => form.data["mantenimientos"].clone(),
+                Err(_) => json!([]),
+            };
+            if json {
+                print_json(&rows);
+            } else if rows.as_array().is_none_or(Vec::is_empty) {
+                println!("No hay mantenimientos registrados en ese periodo.");
+            } else {
+                println!(
+                    "{:>4} {:<10} {:<11} {:<40} Estado final",
+                    "N.º", "Fecha", "Tipo", "Servicio"
+                );
+                for r in rows.as_array().into_iter().flatten() {
+                    let date = r["fecha"]
+                        .as_str()
+                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                        .map(format_date)
+                        .unwrap_or_default();
+                    println!(
+                        "{:>4} {:<10} {:<11} {:<40} {}",
+                        r["numero"],
+                        date,
+                        r["tipo_mantenimiento"].as_str().unwrap_or_default(),
+                        clip(r["servicio"].as_str().unwrap_or_default(), 40),
+                        r["estado_final"].as_str().unwrap_or_default()
+                    );
+                }
+            }
+        }
+        MaintenanceCommand::Form {
+            from,
+            to,
+            periodo,
+            out,
+        } => {
+            let request = FormRequest::MaintenanceLog {
+                from: day(&from, "--from")?,
+                to: day(&to, "--to")?,
+                periodo,
+            };
+            let form = service.register_form(&store()?, &request)?;
+            emit(&service, store, &form, &out)?;
+        }
+        MaintenanceCommand::Acta { numero, anio, out } => {
+            let request = FormRequest::MaintenanceActa { numero, year: anio };
+            let form = service.register_form(&store()?, &request)?;
+            emit(&service, store, &form, &out)?;
+        }
+    }
+    Ok(())
+}

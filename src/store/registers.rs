@@ -1,0 +1,495 @@
+//! The register tables: the licence master (`licences`, one typed row per
+//! licence, unique by its key), the rows of the smaller registers
+//! (`register_entries`: backups, custody, recoveries, restorations,
+//! maintenance — typed in Rust, kept as JSON with their key and date), and
+//! `register_imports`, one row per imported file with its name and SHA-256.
+//!
+//! An import is one `BEGIN IMMEDIATE` transaction: the import row, every
+//! insert or update by key, and the audit row (`register.import`) commit
+//! together or not at all. Rows missing from a later file are kept (the
+//! register is the union of what was imported); a row whose key comes back
+//! is updated in place. This module stores and reads; it does not parse
+//! files nor compute expiry or retention (`crate::registers`).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use super::audit::{self, Entry};
+use super::error::{on, StoreError};
+use super::Store;
+use crate::registers::licences::Licence;
+
+/// Audit action of an import into a register.
+pub const ACTION_REGISTER_IMPORT: &str = "register.import";
+
+/// What an import records about its file.
+#[derive(Debug, Clone)]
+pub struct ImportMeta<'a> {
+    /// `licencias`, `respaldos`, … (`crate::registers::Register::name`).
+    pub register: &'a str,
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub sheet: Option<&'a str>,
+    pub header_row: Option<u32>,
+    pub rejected: usize,
+    pub actor: &'a str,
+    pub at: &'a DateTime<FixedOffset>,
+}
+
+/// Rows new to the register and rows updated by key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ImportCounts {
+    pub import_id: i64,
+    pub imported: usize,
+    pub updated: usize,
+}
+
+/// A row of one of the smaller registers, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisterEntry {
+    pub key: String,
+    /// The date the row is filed under (periods filter on it).
+    pub fecha: Option<NaiveDate>,
+    pub data: Json,
+    pub row: u32,
+}
+
+/// An import as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportInfo {
+    pub id: i64,
+    pub register: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub sheet: Option<String>,
+    pub header_row: Option<u32>,
+    pub imported: usize,
+    pub updated: usize,
+    pub rejected: usize,
+    pub actor: String,
+    pub at: String,
+}
+
+impl Store {
+    /// Stores the licences of one master file: inserts new keys, updates
+    /// known ones, records the import and its audit row, in one transaction.
+    pub fn import_licences(
+        &mut self,
+        meta: &ImportMeta<'_>,
+        licences: &[Licence],
+    ) -> Result<ImportCounts, StoreError> {
+        let path = self.path.clone();
+        let save = on(&path, "importar el maestro de licencias");
+        // A 50,000-row master is ~15 MB of pages: a 64 MiB page cache keeps
+        // the transaction from spilling to the WAL before it commits.
+        self.conn
+            .pragma_update(None, "cache_size", -65_536)
+            .map_err(&save)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&save)?;
+        let import_id = insert_import(&tx, meta).map_err(&save)?;
+        let mut known: HashMap<String, i64> = HashMap::new();
+        {
+            let mut stmt = tx.prepare("SELECT key, id FROM licences").map_err(&save)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+                .map_err(&save)?;
+            for row in rows {
+                let (key, id) = row.map_err(&save)?;
+                known.insert(key, id);
+            }
+        }
+        let (mut imported, mut updated) = (0, 0);
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO licences (key, item, reg_siaf, orden, cantidad, software, tipo,
+                        ubicacion, inicio, termino, vida_util_meses, valor_cents,
+                        amortizacion_cents, saldo_cents, saldo_al, estado, nota_ccp, mes,
+                        source_row, import_id, first_import_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                        ?16, ?17, ?18, ?19, ?20, ?20)",
+                )
+                .map_err(&save)?;
+            let mut update = tx
+                .prepare(
+                    "UPDATE licences SET item = ?2, reg_siaf = ?3, orden = ?4, cantidad = ?5,
+                        software = ?6, tipo = ?7, ubicacion = ?8, inicio = ?9, termino = ?10,
+                        vida_util_meses = ?11, valor_cents = ?12, amortizacion_cents = ?13,
+                        saldo_cents = ?14, saldo_al = ?15, estado = ?16, nota_ccp = ?17,
+                        mes = ?18, source_row = ?19, import_id = ?20
+                     WHERE id = ?1",
+                )
+                .map_err(&save)?;
+            for l in licences {
+                let key = l.key();
+                let (inicio, termino, saldo_al) = (iso(l.inicio), iso(l.termino), iso(l.saldo_al));
+                let values: [&dyn rusqlite::ToSql; 19] = [
+                    &l.item,
+                    &l.reg_siaf,
+                    &l.orden,
+                    &l.cantidad,
+                    &l.software,
+                    &l.tipo,
+                    &l.ubicacion,
+                    &inicio,
+                    &termino,
+                    &l.vida_util_meses,
+                    &l.valor_cents,
+                    &l.amortizacion_cents,
+                    &l.saldo_cents,
+                    &saldo_al,
+                    &l.estado,
+                    &l.nota_ccp,
+                    &l.mes,
+                    &l.row,
+                    &import_id,
+                ];
+                // The first parameter is the row id (update) or the key (insert).
+                let mut all: [&dyn rusqlite::ToSql; 20] = [&rusqlite::types::Null; 20];
+                all[1..].copy_from_slice(&values);
+                match known.get(&key) {
+                    Some(id) => {
+                        all[0] = id;
+                        update.execute(&all[..]).map_err(&save)?;
+                        updated += 1;
+                    }
+                    None => {
+                        all[0] = &key;
+                        insert.execute(&all[..]).map_err(&save)?;
+                        known.insert(key, tx.last_insert_rowid());
+                        imported += 1;
+                    }
+                }
+            }
+        }
+        finish_import(&tx, &path, meta, import_id, imported, updated)?;
+        tx.commit().map_err(&save)?;
+        Ok(ImportCounts {
+            import_id,
+            imported,
+            updated,
+        })
+    }
+
+    /// Every licence of the master, in the order of their rows.
+    pub fn licences(&self) -> Result<Vec<Licence>, StoreError> {
+        let read = on(&self.path, "leer el maestro de licencias");
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT item, reg_siaf, orden, cantidad, software, tipo, ubicacion, inicio,
+                        termino, vida_util_meses, valor_cents, amortizacion_cents, saldo_cents,
+                        saldo_al, estado, nota_ccp, mes, source_row
+                 FROM licences ORDER BY source_row, id",
+            )
+            .map_err(&read)?;
+        let date =
+            |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Licence {
+                    item: r.get(0)?,
+                    reg_siaf: r.get(1)?,
+                    orden: r.get(2)?,
+                    cantidad: r.get(3)?,
+                    software: r.get(4)?,
+                    tipo: r.get(5)?,
+                    ubicacion: r.get(6)?,
+                    inicio: date(r.get(7)?),
+                    termino: date(r.get(8)?),
+                    vida_util_meses: r.get(9)?,
+                    valor_cents: r.get(10)?,
+                    amortizacion_cents: r.get(11)?,
+                    saldo_cents: r.get(12)?,
+                    saldo_al: date(r.get(13)?),
+                    estado: r.get(14)?,
+                    nota_ccp: r.get(15)?,
+                    mes: r.get(16)?,
+                    row: r.get(17)?,
+                })
+            })
+            .map_err(&read)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&read)
+    }
+
+    /// Stores the rows of one file of a smaller register, by key, in one transaction.
+    pub fn import_entries(
+        &mut self,
+        meta: &ImportMeta<'_>,
+        entries: &[RegisterEntry],
+    ) -> Result<ImportCounts, StoreError> {
+        let path = self.path.clone();
+        let save = on(&path, "importar el registro");
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&save)?;
+        let import_id = insert_import(&tx, meta).map_err(&save)?;
+        let (mut imported, mut updated) = (0, 0);
+        {
+            let mut find = tx
+                .prepare("SELECT id FROM register_entries WHERE register = ?1 AND key = ?2")
+                .map_err(&save)?;
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO register_entries (register, key, fecha, data, source_row, import_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(&save)?;
+            let mut update = tx
+                .prepare(
+                    "UPDATE register_entries SET fecha = ?2, data = ?3, source_row = ?4, import_id = ?5
+                     WHERE id = ?1",
+                )
+                .map_err(&save)?;
+            for e in entries {
+                let fecha = iso(e.fecha);
+                let data = e.data.to_string();
+                let existing: Option<i64> = find
+                    .query_row(params![meta.register, e.key], |r| r.get(0))
+                    .optional()
+                    .map_err(&save)?;
+                match existing {
+                    Some(id) => {
+                        update
+                            .execute(params![id, fecha, data, e.row, import_id])
+                            .map_err(&save)?;
+                        updated += 1;
+                    }
+                    None => {
+                        insert
+                            .execute(params![meta.register, e.key, fecha, data, e.row, import_id])
+                            .map_err(&save)?;
+                        imported += 1;
+                    }
+                }
+            }
+        }
+        finish_import(&tx, &path, meta, import_id, imported, updated)?;
+        tx.commit().map_err(&save)?;
+        Ok(ImportCounts {
+            import_id,
+            imported,
+            updated,
+        })
+    }
+
+    /// The rows of a smaller register (as stored), by date then row.
+    pub fn entries(&self, register: &str) -> Result<Vec<Json>, StoreError> {
+        let read = on(&self.path, "leer el registro");
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT data FROM register_entries WHERE register = ?1
+                 ORDER BY fecha, source_row, id",
+            )
+            .map_err(&read)?;
+        let rows = stmt
+            .query_map([register], |r| r.get::<_, String>(0))
+            .map_err(&read)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let text = row.map_err(&read)?;
+            let value = serde_json::from_str(&text).map_err(|e| StoreError::Inconsistent {
+                path: self.path.clone(),
+                reason: format!("una fila del registro {register} no es JSON válido: {e}"),
+            })?;
+            out.push(value);
+        }
+        Ok(out)
+    }
+
+    /// The last import into a register, if any.
+    pub fn last_import(&self, register: &str) -> Result<Option<ImportInfo>, StoreError> {
+        let read = on(&self.path, "leer las importaciones");
+        self.conn
+            .query_row(
+                "SELECT id, register, file_name, sha256, sheet, header_row, imported, updated,
+                        rejected, actor, at
+                 FROM register_imports WHERE register = ?1 ORDER BY id DESC LIMIT 1",
+                [register],
+                |r| {
+                    Ok(ImportInfo {
+                        id: r.get(0)?,
+                        register: r.get(1)?,
+                        file_name: r.get(2)?,
+                        sha256: r.get(3)?,
+                        sheet: r.get(4)?,
+                        header_row: r.get(5)?,
+                        imported: r.get::<_, i64>(6)? as usize,
+                        updated: r.get::<_, i64>(7)? as usize,
+                        rejected: r.get::<_, i64>(8)? as usize,
+                        actor: r.get(9)?,
+                        at: r.get(10)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(read)
+    }
+}
+
+/// `AAAA-MM-DD`, without chrono's format parser (called 150,000 times per big import).
+fn iso(date: Option<NaiveDate>) -> Option<String> {
+    use chrono::Datelike;
+    date.map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+}
+
+fn insert_import(tx: &rusqlite::Transaction<'_>, meta: &ImportMeta<'_>) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO register_imports (register, file_name, sha256, sheet, header_row,
+                                       imported, updated, rejected, actor, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?7, ?8)",
+        params![
+            meta.register,
+            meta.file_name,
+            meta.sha256,
+            meta.sheet,
+            meta.header_row,
+            meta.rejected as i64,
+            meta.actor,
+            meta.at.to_rfc3339()
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Sets the import's counts (once: the trigger allows only that) and appends the audit row.
+fn finish_import(
+    tx: &rusqlite::Transaction<'_>,
+    path: &std::path::Path,
+    meta: &ImportMeta<'_>,
+    import_id: i64,
+    imported: usize,
+    updated: usize,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE register_imports SET imported = ?2, updated = ?3 WHERE id = ?1",
+        params![import_id, imported as i64, updated as i64],
+    )
+    .map_err(on(path, "registrar la importación"))?;
+    audit::append(
+        tx,
+        path,
+        Entry {
+            at: meta.at,
+            actor: meta.actor,
+            action: ACTION_REGISTER_IMPORT,
+            subject: meta.register,
+            detail: serde_json::json!({
+                "import_id": import_id,
+                "file_name": meta.file_name,
+                "sha256": meta.sha256,
+                "sheet": meta.sheet,
+                "imported": imported,
+                "updated": updated,
+                "rejected": meta.rejected,
+            }),
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+
+    fn licence(software: &str, termino: &str) -> Licence {
+        Licence {
+            item: Some("1".into()),
+            reg_siaf: Some("1234".into()),
+            orden: Some("OC-1".into()),
+            cantidad: Some(5),
+            software: software.into(),
+            tipo: None,
+            ubicacion: "OTI".into(),
+            inicio: None,
+            termino: NaiveDate::parse_from_str(termino, "%Y-%m-%d").ok(),
+            vida_util_meses: Some(12.0),
+            valor_cents: Some(150_000),
+            amortizacion_cents: Some(50_000),
+            saldo_cents: Some(100_000),
+            saldo_al: None,
+            estado: Some("Activo".into()),
+            nota_ccp: None,
+            mes: None,
+            row: 7,
+        }
+    }
+
+    fn meta<'a>(at: &'a DateTime<FixedOffset>) -> ImportMeta<'a> {
+        ImportMeta {
+            register: "licencias",
+            file_name: "maestro.xlsx",
+            sha256: "ab".repeat(32).leak(),
+            sheet: Some("2026"),
+            header_row: Some(4),
+            rejected: 1,
+            actor: "ana.quispe",
+            at,
+        }
+    }
+
+    #[test]
+    fn reimport_updates_by_key_and_is_audited() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open_in(&dir);
+        let at = at();
+        let first = store
+            .import_licences(
+                &meta(&at),
+                &[licence("Office", "2026-12-31"), licence("Autocad", "")],
+            )
+            .unwrap();
+        assert_eq!((first.imported, first.updated), (2, 0));
+        let second = store
+            .import_licences(&meta(&at), &[licence("Office", "2027-12-31")])
+            .unwrap();
+        assert_eq!((second.imported, second.updated), (0, 1));
+        let all = store.licences().unwrap();
+        assert_eq!(all.len(), 2);
+        assert!(all
+            .iter()
+            .any(|l| l.termino == NaiveDate::from_ymd_opt(2027, 12, 31)));
+        assert!(all.iter().any(|l| l.termino.is_none()));
+        let last = store.last_import("licencias").unwrap().unwrap();
+        assert_eq!(
+            (last.id, last.updated, last.rejected),
+            (second.import_id, 1, 1)
+        );
+        let report = store.verify_audit().unwrap();
+        assert!(report.is_intact(), "{report:?}");
+        assert_eq!(report.rows, 2);
+    }
+
+    #[test]
+    fn entries_update_by_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open_in(&dir);
+        let at = at();
+        let mut m = meta(&at);
+        m.register = "respaldos";
+        let entry = |v: i64| RegisterEntry {
+            key: "k".into(),
+            fecha: NaiveDate::from_ymd_opt(2026, 3, 1),
+            data: serde_json::json!({ "v": v }),
+            row: 2,
+        };
+        store.import_entries(&m, &[entry(1)]).unwrap();
+        let c = store.import_entries(&m, &[entry(2)]).unwrap();
+        assert_eq!((c.imported, c.updated), (0, 1));
+        assert_eq!(
+            store.entries("respaldos").unwrap(),
+            [serde_json::json!({"v": 2})]
+        );
+        assert!(store.entries("mantenimientos").unwrap().is_empty());
+    }
+}
