@@ -446,32 +446,4 @@ mod tests {
             }
         }
     }
-
-    /// `cargo test --release --lib sign_digest_rate -- --ignored --nocapture`
-    #[test]
-    #[ignore = "timing; run in release"]
-    fn sign_digest_rate() {
-        let signer = CmsSigner::new(&identity("eduardo")).unwrap();
-        let n = 3000;
-        let start = std::time::Instant::now();
-        let mut total = 0;
-        for i in 0..n {
-            let digest = openssl::sha::sha256(&(i as u32).to_be_bytes());
-            total += signer.sign_digest(&digest).unwrap().len();
-        }
-        let secs = start.elapsed().as_secs_f64();
-        println!(
-            "sign_digest RSA-2048: {n} firmas en {secs:.3} s = {:.0} firmas/s ({} bytes c/u)",
-            n as f64 / secs,
-            total / n
-        );
-        let key = &identity("eduardo").key;
-        let start = std::time::Instant::now();
-        for i in 0..n {
-            let mut s = Signer::new(MessageDigest::sha256(), key).unwrap();
-            s.sign_oneshot_to_vec(&(i as u32).to_be_bytes()).unwrap();
-        }
-        let secs = start.elapsed().as_secs_f64();
-        println!("RSA-2048 en bruto: {:.0} firmas/s", n as f64 / secs);
-    }
 }
