@@ -136,11 +136,14 @@ pub fn verify_bundle(
     if let Some(m) = &manifest {
         match &m.sig_reference {
             Some(sig) if sig.uri == SIGNATURE_ENTRY => {
-                if sig.mime_type.as_deref() != Some(asic::SIGNATURE_MIME) {
-                    problems.push(format!(
-                        "{MANIFEST_ENTRY}: el SigReference no declara MimeType=\"{}\"",
-                        asic::SIGNATURE_MIME
-                    ));
+                // MimeType is optional in the schema; when given it must be CMS.
+                if let Some(mime) = sig.mime_type.as_deref() {
+                    if !mime.contains("pkcs7-signature") {
+                        problems.push(format!(
+                            "{MANIFEST_ENTRY}: el SigReference declara MimeType=\"{mime}\" y no {}",
+                            asic::SIGNATURE_MIME
+                        ));
+                    }
                 }
             }
             Some(sig) => problems.push(format!(

@@ -182,6 +182,8 @@ pub fn header_key(s: &str) -> String {
 pub fn parse_text(cell: &Cell) -> Option<String> {
     match cell {
         Cell::Empty => None,
+        // Built by `Cell::text`: already trimmed and not blank.
+        Cell::Text(s) => Some(s.clone()),
         other => {
             let s = other.shown();
             let t = s.trim();

@@ -27,8 +27,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::excel::{
-    fold, format_cents, header_key, parse_amount, parse_date, parse_date_text, parse_decimal,
-    parse_integer, parse_text, Cell,
+    fold, format_cents, parse_amount, parse_date, parse_date_text, parse_decimal, parse_integer,
+    parse_text, Cell,
 };
 use super::table::{ColumnSpec, SourceRow, Table};
 use super::{Rejection, Warning};
@@ -261,10 +261,9 @@ pub fn parse_master(table: &Table) -> ParsedMaster {
     let mut parsed = ParsedMaster::default();
     let mut seen: std::collections::HashMap<String, u32> =
         std::collections::HashMap::with_capacity(table.rows.len());
-    for row in &table.rows {
-        match parse_row(row, saldo_al) {
-            Ok(licence) => {
-                let key = licence.key();
+    for (row, result) in table.rows.iter().zip(parse_rows(&table.rows, saldo_al)) {
+        match result {
+            Ok((licence, key)) => {
                 if let Some(first) = seen.get(&key) {
                     parsed.rejected.push(Rejection {
                         row: row.number,
@@ -302,6 +301,39 @@ pub fn parse_master(table: &Table) -> ParsedMaster {
     parsed
 }
 
+/// A parsed row and its key, or the row's problems.
+type RowResult = Result<(Licence, String), Vec<Rejection>>;
+
+/// Rows below this are parsed on one thread.
+const PARALLEL_ROWS: usize = 4_096;
+
+/// Parses the rows in order; a big master is split in two halves parsed on
+/// two threads (rows are independent until the duplicate check, which stays
+/// sequential in [`parse_master`]).
+fn parse_rows(rows: &[SourceRow], saldo_al: Option<NaiveDate>) -> Vec<RowResult> {
+    let one = |row: &SourceRow| -> RowResult {
+        parse_row(row, saldo_al).map(|licence| {
+            let key = licence.key();
+            (licence, key)
+        })
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if rows.len() < PARALLEL_ROWS || threads < 2 {
+        return rows.iter().map(one).collect();
+    }
+    let (first, second) = rows.split_at(rows.len() / 2);
+    std::thread::scope(|scope| {
+        let later = scope.spawn(|| second.iter().map(one).collect::<Vec<_>>());
+        let mut results: Vec<RowResult> = first.iter().map(one).collect();
+        match later.join() {
+            Ok(mut rest) => results.append(&mut rest),
+            // The parser does not panic on any input; should it, parse here.
+            Err(_) => results.extend(second.iter().map(one)),
+        }
+        results
+    })
+}
+
 /// «SALDO NETO AL 31.12.23 S/» → 2023-12-31; the template's «dd.mm.aa» → None.
 fn saldo_date_from_header(header: &str) -> Option<NaiveDate> {
     let folded = fold(header);
@@ -335,8 +367,9 @@ fn parse_row(row: &SourceRow, saldo_al: Option<NaiveDate>) -> Result<Licence, Ve
         }
     };
     let inicio = date(col::INICIO, &mut reject);
-    let perpetual =
-        matches!(cell(col::TERMINO), Cell::Text(t) if PERPETUAL.contains(&fold(t).as_str()));
+    // A date typed as text starts with a digit; «PERPETUA» and friends with a letter.
+    let perpetual = matches!(cell(col::TERMINO), Cell::Text(t)
+        if t.starts_with(char::is_alphabetic) && PERPETUAL.contains(&fold(t).as_str()));
     let termino = if perpetual {
         None
     } else if cell(col::TERMINO).is_empty() {
@@ -422,11 +455,6 @@ fn parse_row(row: &SourceRow, saldo_al: Option<NaiveDate>) -> Result<Licence, Ve
     })
 }
 
-/// Whether a header text names the master's SALDO NETO column (for tests and docs).
-pub fn is_saldo_header(text: &str) -> bool {
-    header_key(text).starts_with("SALDONETO")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,6 +478,40 @@ mod tests {
             blank_rows: 0,
             total_rows: 0,
         }
+    }
+
+    #[test]
+    fn big_masters_parse_in_two_halves_in_row_order() {
+        let n = PARALLEL_ROWS + 1_000;
+        let rows: Vec<SourceRow> = (0..n)
+            .map(|i| {
+                // Row n−1 repeats row 0 (across the halves); row 10 lacks TERMINO.
+                let software = if i == n - 1 { 0 } else { i };
+                let mut values = vec![
+                    (col::SOFTWARE, Cell::text(&format!("S{software}"))),
+                    (col::UBICACION, Cell::text("OTI")),
+                ];
+                if i != 10 {
+                    values.push((col::TERMINO, Cell::Number(46_000.0 + i as f64)));
+                }
+                row(i as u32 + 2, &values)
+            })
+            .collect();
+        let parsed = parse_master(&table(rows));
+        assert_eq!(parsed.licences.len(), n - 2);
+        assert!(parsed.licences.windows(2).all(|w| w[0].row < w[1].row));
+        let rejected: Vec<(u32, &str)> = parsed
+            .rejected
+            .iter()
+            .map(|r| (r.row, r.column.as_str()))
+            .collect();
+        assert_eq!(
+            rejected,
+            [
+                (12, "TERMINO"),
+                (n as u32 + 1, "SOFTWARE Y/O LICENCIA DE SOFTWARE")
+            ]
+        );
     }
 
     #[test]
@@ -511,6 +573,6 @@ mod tests {
         );
         assert_eq!(parsed.warnings.len(), 1);
         assert_eq!(parsed.warnings[0].row, 2);
-        assert!(is_saldo_header("Saldo neto al dd.mm.aa S/"));
+        assert_eq!(saldo_date_from_header("SALDO NETO AL dd.mm.aa S/"), None);
     }
 }

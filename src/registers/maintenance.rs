@@ -13,7 +13,6 @@
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value as Json};
 
-use super::excel::fold;
 use super::rows::{field, text, Field, Kind};
 
 const TYPES: &[(&str, &[&str])] = &[
@@ -293,15 +292,6 @@ pub fn acta_data(values: &Map<String, Json>) -> Json {
 pub fn matches(values: &Map<String, Json>, numero: i64, year: Option<i32>) -> bool {
     values.get("numero").and_then(Json::as_i64) == Some(numero)
         && year.is_none_or(|y| date(values).is_some_and(|d| chrono::Datelike::year(&d) == y))
-}
-
-/// A short description for listings.
-pub fn describe(values: &Map<String, Json>) -> String {
-    format!(
-        "{} — {}",
-        text(values, "tipo_mantenimiento").unwrap_or_default(),
-        text(values, "servicio").map(fold).unwrap_or_default()
-    )
 }
 
 #[cfg(test)]

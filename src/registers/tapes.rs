@@ -23,7 +23,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Months, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
 
@@ -1098,11 +1098,6 @@ pub fn restoration_log_data(
 /// Whether `date` falls in the period (inclusive).
 pub fn in_period(date: NaiveDate, from: NaiveDate, to: NaiveDate) -> bool {
     date >= from && date <= to
-}
-
-/// The year of a date, for messages.
-pub fn year_of(date: NaiveDate) -> i32 {
-    date.year()
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //! is updated in place. This module stores and reads; it does not parse
 //! files nor compute expiry or retention (`crate::registers`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
@@ -107,16 +107,6 @@ impl Store {
         }
         let (mut imported, mut updated) = (0, 0);
         {
-            let mut insert = tx
-                .prepare(
-                    "INSERT INTO licences (key, item, reg_siaf, orden, cantidad, software, tipo,
-                        ubicacion, inicio, termino, vida_util_meses, valor_cents,
-                        amortizacion_cents, saldo_cents, saldo_al, estado, nota_ccp, mes,
-                        source_row, import_id, first_import_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                        ?16, ?17, ?18, ?19, ?20, ?20)",
-                )
-                .map_err(&save)?;
             let mut update = tx
                 .prepare(
                     "UPDATE licences SET item = ?2, reg_siaf = ?3, orden = ?4, cantidad = ?5,
@@ -127,47 +117,69 @@ impl Store {
                      WHERE id = ?1",
                 )
                 .map_err(&save)?;
+            // New licences go in multi-row INSERTs (a 50,000-row master spends
+            // most of its store time in per-statement overhead otherwise).
+            let mut pending: Vec<(String, &Licence)> = Vec::with_capacity(INSERT_BATCH);
+            let mut batched: HashSet<String> = HashSet::new();
             for l in licences {
                 let key = l.key();
-                let (inicio, termino, saldo_al) = (iso(l.inicio), iso(l.termino), iso(l.saldo_al));
-                let values: [&dyn rusqlite::ToSql; 19] = [
-                    &l.item,
-                    &l.reg_siaf,
-                    &l.orden,
-                    &l.cantidad,
-                    &l.software,
-                    &l.tipo,
-                    &l.ubicacion,
-                    &inicio,
-                    &termino,
-                    &l.vida_util_meses,
-                    &l.valor_cents,
-                    &l.amortizacion_cents,
-                    &l.saldo_cents,
-                    &saldo_al,
-                    &l.estado,
-                    &l.nota_ccp,
-                    &l.mes,
-                    &l.row,
-                    &import_id,
-                ];
-                // The first parameter is the row id (update) or the key (insert).
-                let mut all: [&dyn rusqlite::ToSql; 20] = [&rusqlite::types::Null; 20];
-                all[1..].copy_from_slice(&values);
-                match known.get(&key) {
+                let existing = match known.get(&key) {
+                    Some(id) => Some(*id),
+                    None if batched.contains(&key) => {
+                        // The same key twice in one call: the first is inserted, this updates it.
+                        insert_batch(&tx, &pending, import_id).map_err(&save)?;
+                        pending.clear();
+                        let id: i64 = tx
+                            .query_row("SELECT id FROM licences WHERE key = ?1", [&key], |r| {
+                                r.get(0)
+                            })
+                            .map_err(&save)?;
+                        known.insert(key.clone(), id);
+                        Some(id)
+                    }
+                    None => None,
+                };
+                match existing {
                     Some(id) => {
-                        all[0] = id;
-                        update.execute(&all[..]).map_err(&save)?;
+                        let (inicio, termino, saldo_al) =
+                            (iso(l.inicio), iso(l.termino), iso(l.saldo_al));
+                        let values: [&dyn rusqlite::ToSql; 20] = [
+                            &id,
+                            &l.item,
+                            &l.reg_siaf,
+                            &l.orden,
+                            &l.cantidad,
+                            &l.software,
+                            &l.tipo,
+                            &l.ubicacion,
+                            &inicio,
+                            &termino,
+                            &l.vida_util_meses,
+                            &l.valor_cents,
+                            &l.amortizacion_cents,
+                            &l.saldo_cents,
+                            &saldo_al,
+                            &l.estado,
+                            &l.nota_ccp,
+                            &l.mes,
+                            &l.row,
+                            &import_id,
+                        ];
+                        update.execute(&values[..]).map_err(&save)?;
                         updated += 1;
                     }
                     None => {
-                        all[0] = &key;
-                        insert.execute(&all[..]).map_err(&save)?;
-                        known.insert(key, tx.last_insert_rowid());
+                        batched.insert(key.clone());
+                        pending.push((key, l));
                         imported += 1;
+                        if pending.len() == INSERT_BATCH {
+                            insert_batch(&tx, &pending, import_id).map_err(&save)?;
+                            pending.clear();
+                        }
                     }
                 }
             }
+            insert_batch(&tx, &pending, import_id).map_err(&save)?;
         }
         finish_import(&tx, &path, meta, import_id, imported, updated)?;
         tx.commit().map_err(&save)?;
@@ -336,6 +348,62 @@ impl Store {
     }
 }
 
+/// Rows per multi-row INSERT of new licences (21 parameters each, far below
+/// SQLite's limit of 32,766).
+const INSERT_BATCH: usize = 64;
+
+/// Inserts new licences (keys not in the table) in one statement.
+fn insert_batch(
+    tx: &rusqlite::Transaction<'_>,
+    rows: &[(String, &Licence)],
+    import_id: i64,
+) -> rusqlite::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let placeholders = vec!["(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"; rows.len()].join(",");
+    let sql = format!(
+        "INSERT INTO licences (key, item, reg_siaf, orden, cantidad, software, tipo, ubicacion,
+            inicio, termino, vida_util_meses, valor_cents, amortizacion_cents, saldo_cents,
+            saldo_al, estado, nota_ccp, mes, source_row, import_id, first_import_id)
+         VALUES {placeholders}"
+    );
+    // The statement for a full batch is reused; the last, shorter one is prepared once.
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let dates: Vec<[Option<String>; 3]> = rows
+        .iter()
+        .map(|(_, l)| [iso(l.inicio), iso(l.termino), iso(l.saldo_al)])
+        .collect();
+    let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(rows.len() * 21);
+    for ((key, l), [inicio, termino, saldo_al]) in rows.iter().zip(&dates) {
+        values.extend_from_slice(&[
+            key as &dyn rusqlite::ToSql,
+            &l.item,
+            &l.reg_siaf,
+            &l.orden,
+            &l.cantidad,
+            &l.software,
+            &l.tipo,
+            &l.ubicacion,
+            inicio,
+            termino,
+            &l.vida_util_meses,
+            &l.valor_cents,
+            &l.amortizacion_cents,
+            &l.saldo_cents,
+            saldo_al,
+            &l.estado,
+            &l.nota_ccp,
+            &l.mes,
+            &l.row,
+            &import_id,
+            &import_id,
+        ]);
+    }
+    stmt.execute(&values[..])?;
+    Ok(())
+}
+
 /// `AAAA-MM-DD`, without chrono's format parser (called 150,000 times per big import).
 fn iso(date: Option<NaiveDate>) -> Option<String> {
     use chrono::Datelike;
@@ -468,6 +536,24 @@ mod tests {
         let report = store.verify_audit().unwrap();
         assert!(report.is_intact(), "{report:?}");
         assert_eq!(report.rows, 2);
+    }
+
+    #[test]
+    fn batches_and_repeated_keys_in_one_call() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open_in(&dir);
+        let at = at();
+        // 150 licences: two full batches and a short one; the last repeats the first.
+        let mut list: Vec<Licence> = (0..149)
+            .map(|i| licence(&format!("S{i}"), "2026-12-31"))
+            .collect();
+        list.push(licence("S0", "2030-01-01"));
+        let counts = store.import_licences(&meta(&at), &list).unwrap();
+        assert_eq!((counts.imported, counts.updated), (149, 1));
+        let all = store.licences().unwrap();
+        assert_eq!(all.len(), 149);
+        let s0 = all.iter().find(|l| l.software == "S0").unwrap();
+        assert_eq!(s0.termino, NaiveDate::from_ymd_opt(2030, 1, 1));
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //!
 //! Allowed after a signature (PAdES / ISO 32000-1 §12.8.2 practice, the same
 //! ground pyHanko's diff analysis stands on):
-//! - signature dictionaries added by later signatures;
+//! - signature dictionaries added by later signatures (not after a
+//!   certification with DocMDP P=1, which forbids them);
 //! - signature fields and their widgets that were empty and only gained
-//!   `/V`, `/AP`, `/F`, `/DA`, and new signature fields;
+//!   `/V`, `/AP`, `/F`, `/DA` — the appearance only together with the
+//!   signature — and new signature fields; a signed field never changes;
 //! - anything reachable only from signature widgets' `/AP`, the AcroForm
 //!   `/DR`, the catalog's `/DSS`, `/Extensions`, `/Perms`, `/Metadata`, or
 //!   the Info dictionary (appearance streams, their fonts, validation data)
@@ -18,8 +20,10 @@
 //! - a page differing only in `/Annots` gaining signature widgets;
 //! - cross-reference and object streams, and unreachable new objects.
 //!
-//! Anything else — pages, content streams, fonts or resources the pages use,
-//! other fields, annotations — is a disallowed modification.
+//! Anything else — pages, content streams, fonts or resources the pages use
+//! (even when a signature appearance uses them too), other fields,
+//! annotations, objects removed — is a disallowed modification. DocMDP P=3
+//! (annotations allowed) is judged like P=2, so stricter than it asks.
 
 use std::collections::{HashMap, HashSet};
 
@@ -47,6 +51,8 @@ pub struct Structure {
     sig_fields: HashSet<ObjectId>,
     /// Signature dictionaries (`/V` of signature fields).
     sig_values: HashSet<ObjectId>,
+    /// Signature fields that have a value, and their widgets.
+    signed: HashSet<ObjectId>,
     /// Indirect `/Annots` arrays of pages.
     annots_arrays: HashSet<ObjectId>,
     /// Objects the document's content depends on: reachable from the
@@ -76,6 +82,7 @@ impl Structure {
         let mut sig_fields = HashSet::new();
         let mut sig_values = HashSet::new();
         let mut signed_widgets = Vec::new();
+        let mut signed = HashSet::new();
         for field in signature_fields(doc) {
             let label = format!("campo de firma «{}»", field.name);
             for id in field.field_id.iter().chain(&field.widgets) {
@@ -88,6 +95,7 @@ impl Structure {
                     names.insert(id, format!("firma del campo «{}»", field.name));
                 }
                 signed_widgets.extend(field.widgets.iter().copied());
+                signed.extend(field.field_id.iter().chain(&field.widgets).copied());
             }
         }
         // Widgets in page /Annots whose parent is a signature field (a field
@@ -157,6 +165,7 @@ impl Structure {
             fields_array,
             sig_fields,
             sig_values,
+            signed,
             annots_arrays,
             protected,
             frozen,
@@ -303,7 +312,12 @@ impl Diff<'_> {
         if new_s.sig_fields.contains(&id) {
             return match before {
                 None => Ok(()),
-                Some(before) => sig_field_change(before, after),
+                Some(before) => sig_field_change(
+                    before,
+                    after,
+                    old_s.signed.contains(&id),
+                    new_s.signed.contains(&id),
+                ),
             };
         }
         if Some(id) == new_s.root {
@@ -432,19 +446,26 @@ fn only_sig_widgets_added(
     Ok(())
 }
 
-/// An empty signature field being signed: only `/V`, `/AP`, `/F`, `/DA`
-/// change, and a field that already had a signature keeps it and its look.
-fn sig_field_change(before: &Object, after: &Object) -> Result<(), String> {
+/// An empty signature field (or its widget) being signed: only `/V`,
+/// `/AP`, `/F`, `/DA` change, and the appearance only together with the
+/// signature (an empty field made to look signed is a forgery). A field
+/// that was already signed does not change at all.
+fn sig_field_change(
+    before: &Object,
+    after: &Object,
+    was_signed: bool,
+    is_signed: bool,
+) -> Result<(), String> {
     let (Ok(b), Ok(a)) = (before.as_dict(), after.as_dict()) else {
         return Err(String::new());
     };
+    let had_value = b.get(b"V").is_ok_and(|v| !matches!(v, Object::Null));
+    if was_signed || had_value {
+        return Err("el campo ya estaba firmado y cambió".into());
+    }
     only_keys_differ(b, a, SIG_FIELD_KEYS)?;
-    let was_signed = b.get(b"V").is_ok_and(|v| !matches!(v, Object::Null));
-    if was_signed
-        && (differs(b.get(b"V").ok(), a.get(b"V").ok())
-            || differs(b.get(b"AP").ok(), a.get(b"AP").ok()))
-    {
-        return Err("el campo ya estaba firmado y su firma o apariencia cambió".into());
+    if !is_signed && differs(b.get(b"AP").ok(), a.get(b"AP").ok()) {
+        return Err("la apariencia de un campo de firma vacío cambió sin firmarlo".into());
     }
     Ok(())
 }
@@ -685,18 +706,28 @@ mod tests {
 
     #[test]
     fn sig_field_may_only_be_filled() {
-        let empty =
-            Object::Dictionary(dictionary! { "FT" => "Sig", "T" => Object::string_literal("a") });
-        let signed = Object::Dictionary(dictionary! {
-            "FT" => "Sig", "T" => Object::string_literal("a"), "V" => Object::Reference((9, 0)), "AP" => dictionary! {}
-        });
-        assert!(sig_field_change(&empty, &signed).is_ok());
-        let renamed =
-            Object::Dictionary(dictionary! { "FT" => "Sig", "T" => Object::string_literal("b") });
-        assert!(sig_field_change(&empty, &renamed).is_err());
-        let resigned = Object::Dictionary(dictionary! {
-            "FT" => "Sig", "T" => Object::string_literal("a"), "V" => Object::Reference((10, 0)), "AP" => dictionary! {}
-        });
-        assert!(sig_field_change(&signed, &resigned).is_err());
+        let field = |extra: Dictionary| {
+            let mut d = dictionary! { "FT" => "Sig", "T" => Object::string_literal("a") };
+            for (k, v) in extra.iter() {
+                d.set(k.clone(), v.clone());
+            }
+            Object::Dictionary(d)
+        };
+        let empty = field(dictionary! {});
+        let signed =
+            field(dictionary! { "V" => Object::Reference((9, 0)), "AP" => dictionary! {} });
+        assert!(sig_field_change(&empty, &signed, false, true).is_ok());
+        let renamed = field(dictionary! { "T" => Object::string_literal("b") });
+        assert!(sig_field_change(&empty, &renamed, false, false).is_err());
+        let resigned =
+            field(dictionary! { "V" => Object::Reference((10, 0)), "AP" => dictionary! {} });
+        assert!(sig_field_change(&signed, &resigned, true, true).is_err());
+        // a signed widget (its field holds /V) must not change either
+        let hidden = field(dictionary! { "F" => 2 });
+        assert!(sig_field_change(&empty, &hidden, true, true).is_err());
+        // an empty field made to look signed
+        let painted =
+            field(dictionary! { "AP" => dictionary! { "N" => Object::Reference((11, 0)) } });
+        assert!(sig_field_change(&empty, &painted, false, false).is_err());
     }
 }

@@ -314,8 +314,13 @@ fn verify_signature(
     } else if let Some(range) = range {
         match cms::verify_detached(contents, &range.signed_content(bytes)) {
             Ok(cms) => apply_cms(&mut report, &mut problems, cms, signing_time, options),
-            Err(e) => problems.push(format!("la firma CMS no se puede leer: {e}")),
+            Err(e) => problems.push(e.to_string()),
         }
+    }
+
+    if !options.trust_roots.is_empty() && report.trusted.is_none() {
+        // Roots were given but the chain could not even be looked at.
+        report.trusted = Some(false);
     }
 
     // What the signature covers, and what came after it.
@@ -363,6 +368,9 @@ fn apply_cms(
     }
     problems.extend(cms.problems.iter().cloned());
 
+    // Validity and trust are judged at the claimed signing time (/M): a B-B
+    // signature carries no trusted time, so, as Acrobat does, the signer's
+    // clock is taken at its word (the report shows which time that was).
     let at: DateTime<Utc> = match signing_time {
         Some(t) => t.with_timezone(&Utc),
         None => {

@@ -348,13 +348,13 @@ impl<'a> Loader<'a> {
         stack.extend(doc.trailer.iter_mut().map(|(_, v)| v));
         while let Some(object) = stack.pop() {
             match object {
-                Object::String(value, _) => {
-                    if value.len() == MARKER_LEN && value[..8] == self.nonce {
-                        let index = u32::from_be_bytes([value[8], value[9], value[10], value[11]]);
-                        if let Some(gap) = self.gaps.get(index as usize) {
-                            value.clone_from(&gap.value);
-                            found[index as usize] += 1;
-                        }
+                Object::String(value, _)
+                    if value.len() == MARKER_LEN && value[..8] == self.nonce =>
+                {
+                    let index = u32::from_be_bytes([value[8], value[9], value[10], value[11]]);
+                    if let Some(gap) = self.gaps.get(index as usize) {
+                        value.clone_from(&gap.value);
+                        found[index as usize] += 1;
                     }
                 }
                 Object::Array(items) => stack.extend(items.iter_mut()),

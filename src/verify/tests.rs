@@ -250,6 +250,41 @@ fn later_signatures_are_not_modifications_but_a_new_annotation_is() {
 }
 
 #[test]
+fn an_empty_field_made_to_look_signed_is_flagged() {
+    // Give the unsigned firma.coord-computo a visible "signature" without signing it.
+    let bytes = two();
+    let prev = Document::load_mem(&bytes).unwrap();
+    let fields = signatures::signature_fields(&prev);
+    let empty = fields.iter().find(|f| f.value.is_none()).unwrap();
+    let widget = empty.widgets[0];
+    let mut update = IncrementalDocument::create_from(bytes.clone(), prev);
+    let look = update.new_document.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 100.into(), 40.into()] },
+        b"BT /F1 10 Tf 2 20 Td (Firmado) Tj ET".to_vec(),
+    ));
+    update.opt_clone_object_to_new_document(widget).unwrap();
+    update
+        .new_document
+        .get_object_mut(widget)
+        .and_then(Object::as_dict_mut)
+        .unwrap()
+        .set("AP", dictionary! { "N" => Object::Reference(look) });
+    let mut out = Vec::new();
+    update.save_to(&mut out).unwrap();
+    let report = verify_pdf(&out, &no_roots()).unwrap();
+    assert!(!report.ok);
+    for s in &report.signatures {
+        assert!(
+            s.modifications
+                .iter()
+                .any(|m| m.contains("campo de firma «firma.coord-computo»")
+                    && m.contains("sin firmarlo")),
+            "{s:#?}"
+        );
+    }
+}
+
+#[test]
 fn an_approval_after_a_no_changes_certification_is_flagged() {
     let report = verify_pdf(&fixture("certified-p1.pdf"), &no_roots()).unwrap();
     let [certification, approval] = &report.signatures[..] else {
@@ -419,15 +454,18 @@ fn timing_five_signatures() {
     for _ in 0..5 {
         verify_pdf(&bytes, &options).unwrap();
     }
-    let runs = 200;
-    let start = std::time::Instant::now();
-    for _ in 0..runs {
-        let report = verify_pdf(&bytes, &options).unwrap();
-        assert!(report.ok);
+    // The best of 20 batches: the machine may be busy with other work.
+    let mut best = std::time::Duration::MAX;
+    for _ in 0..20 {
+        let start = std::time::Instant::now();
+        for _ in 0..10 {
+            let report = verify_pdf(&bytes, &options).unwrap();
+            assert!(report.ok);
+        }
+        best = best.min(start.elapsed() / 10);
     }
-    let each = start.elapsed() / runs;
     println!(
-        "verify, 5 firmas, {} bytes: {each:?} por documento",
+        "verify, 5 firmas, {} bytes: {best:?} por documento (mejor de 20 tandas)",
         bytes.len()
     );
 }
