@@ -225,14 +225,22 @@ pub struct Licence {
 impl Licence {
     /// REG SIAF + ORDEN + SOFTWARE + UBICACIÓN, folded (see the module doc).
     pub fn key(&self) -> String {
-        let part = |s: &Option<String>| s.as_deref().map(fold).unwrap_or_default();
-        format!(
-            "{}|{}|{}|{}",
-            part(&self.reg_siaf),
-            part(&self.orden),
-            fold(&self.software),
-            fold(&self.ubicacion)
-        )
+        let mut key = String::with_capacity(64);
+        for (i, part) in [
+            self.reg_siaf.as_deref().unwrap_or(""),
+            self.orden.as_deref().unwrap_or(""),
+            &self.software,
+            &self.ubicacion,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                key.push('|');
+            }
+            key.push_str(&fold(part));
+        }
+        key
     }
 
     /// Whether SALDO NETO = VALOR − AMORTIZACIÓN (within a cent); None when
