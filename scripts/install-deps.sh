@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
 # Installs the system packages Actas needs on Debian 12 / Ubuntu: idempotent,
-# uses sudo when not root. Usage: scripts/install-deps.sh [core|test]
-#   core  build the core and the CLI (compiler, pkg-config, OpenSSL headers)
-#   test  core + the real validators the tests call (qpdf, poppler-utils, and
-#         pyHanko from PyPI, pinned, for tests/validators/pyhanko_validate.py)
+# uses sudo when not root. Usage: scripts/install-deps.sh [core|desktop|test]
+#   core     build the core and the CLI (compiler, pkg-config, OpenSSL headers)
+#   desktop  core + the desktop window: WebKitGTK 4.1 (Tauri 2) and Node.js/npm
+#            for the window's front end (ui/)
+#   test     desktop + the real validators the tests call (qpdf, poppler-utils,
+#            pyHanko from PyPI, pinned) and the end-to-end tools: Xvfb,
+#            WebKitWebDriver and tauri-driver (from crates.io, pinned)
 set -euo pipefail
 profile="${1:-core}"
 
 packages=(build-essential pkg-config libssl-dev ca-certificates curl)
+if [ "$profile" = "desktop" ] || [ "$profile" = "test" ]; then
+  packages+=(libwebkit2gtk-4.1-dev file)
+  # Node.js 18 or newer builds the window; keep the machine's when it has one.
+  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+fi
 if [ "$profile" = "test" ]; then
-  packages+=(qpdf poppler-utils unzip)
+  packages+=(qpdf poppler-utils unzip xvfb xauth webkit2gtk-driver)
   # pyHanko needs a Python 3 with pip; use the machine's if it has one.
   command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1 \
     || packages+=(python3 python3-pip)
@@ -53,4 +61,12 @@ if [ "$profile" = "test" ] && ! python3 -c 'import openpyxl' >/dev/null 2>&1; th
   echo "Instalando ${openpyxl_pin}"
   python3 -m pip install --quiet --disable-pip-version-check "$openpyxl_pin" 2>/dev/null \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$openpyxl_pin"
+fi
+
+# tauri-driver (WebDriver bridge for the end-to-end test), pinned.
+tauri_driver_version='2.1.0'
+export PATH="$HOME/.cargo/bin:$PATH"
+if [ "$profile" = "test" ] && ! "$HOME/.cargo/bin/tauri-driver" --help >/dev/null 2>&1; then
+  echo "Instalando tauri-driver ${tauri_driver_version}"
+  cargo install --quiet --locked tauri-driver --version "$tauri_driver_version"
 fi

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what the tests need and runs every check: formatting, clippy with
-# warnings as errors, and all tests (unit, integration against the real
-# binary, real PDF tools). Usage: scripts/test.sh
+# Installs what the tests need and runs every check: the window's front end
+# (type check, unit tests, build), formatting, clippy with warnings as
+# errors, and all Rust tests — unit, integration against the real binaries
+# and PDF tools, the Tauri commands without a window, and the end-to-end
+# test of the real window under Xvfb. Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,16 +13,19 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/actas/target}"
 export CARGO_TERM_COLOR=never
 
+echo "== ui: npm ci, unit tests, build"
+(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm test && npm run build)
+
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy -D warnings"
-cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-cargo test --all-targets --locked 2>&1 | tee "$log"
+cargo test --workspace --all-targets --locked 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One closing line for the whole run (the last cargo block may be a target without tests).

@@ -380,12 +380,26 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
         } => {
             let service = service()?;
             let path = Path::new(&target);
-            let bytes = if path.is_file() {
-                actas::files::read(path)?
-            } else {
-                store()?.latest_revision(&target)?.pdf
+            // The office's configured roots count too, when its database exists.
+            let db = match cli.db.clone() {
+                Some(db) => db,
+                None => default_db_path()?,
             };
-            let report = service.verify_bytes(&bytes, trust.as_deref())?;
+            let store = if path.is_file() && !db.exists() {
+                None
+            } else {
+                Some(store()?)
+            };
+            let bytes = match (&store, path.is_file()) {
+                (_, true) => actas::files::read(path)?,
+                (Some(store), false) => store.latest_revision(&target)?.pdf,
+                (None, false) => unreachable!("a store is opened when the target is not a file"),
+            };
+            let configured = match &store {
+                Some(store) => actas::app::trust_root_certificates(store)?,
+                None => Vec::new(),
+            };
+            let report = service.verify_bytes(&bytes, trust.as_deref(), configured)?;
             if json {
                 print_json(&report);
             } else {
@@ -558,10 +572,7 @@ fn open_store(db: Option<&Path>) -> Result<Store, ActasError> {
 }
 
 fn default_db_path() -> Result<PathBuf, ActasError> {
-    let dirs = directories::ProjectDirs::from("pe", "Actas", "actas").ok_or_else(|| {
-        ActasError::Other("no se encontró el directorio de datos del usuario; use --db".into())
-    })?;
-    Ok(dirs.data_dir().join("actas.db"))
+    actas::app::default_database_path()
 }
 
 /// The certificate password: from the named environment variable, else

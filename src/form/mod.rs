@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use ts_rs::TS;
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -21,7 +22,7 @@ pub use usuario::PersonName;
 pub use value::{Row, SignerData, Value};
 
 /// One thing wrong with a document's data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Problem {
     /// Field path: `sistema`, `entregables[2].tipo` (rows count from 1).
     pub path: String,

@@ -10,6 +10,7 @@ mod signing;
 use std::path::Path;
 
 use chrono::Datelike;
+use ts_rs::TS;
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -25,7 +26,7 @@ pub use bundle::{parse_day, BundleExportOutcome, BundleExportRequest, BundleSele
 pub use registers::{
     EmittedForm, FormRequest, GeneratedForm, ImportReport, LICENCE_NOTICE_TEMPLATE,
 };
-pub use signing::{SignOutcome, SignRequest, SIGNATURE_NOTE_PREFIX};
+pub use signing::{next_roles, SignOutcome, SignRequest, SIGNATURE_NOTE_PREFIX};
 
 /// Status of a stored document no role has signed yet.
 pub const STATUS_PENDING: &str = "pendiente de firma";
@@ -56,7 +57,7 @@ pub struct SignerSummary {
 }
 
 /// A stored document as `actas list --json` prints it (contract).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct DocumentListing {
     /// What `export` and `sign` take: the number, or `series/number` outside the register.
     pub reference: String,
@@ -72,7 +73,7 @@ pub struct DocumentListing {
     pub next: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct SignatureStatus {
     pub role: String,
     pub title: String,

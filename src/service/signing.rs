@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use ts_rs::TS;
 use serde::Serialize;
 
 use super::Service;
@@ -43,7 +44,7 @@ impl std::fmt::Debug for SignRequest {
 }
 
 /// What happened, for the user.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct SignOutcome {
     pub role: String,
     pub signer: String,
@@ -142,16 +143,20 @@ impl Service {
         Ok(outcome)
     }
 
-    /// Verifies a PDF's signatures, trusting the roots in `trust` (PEM/DER) when given.
+    /// Verifies a PDF's signatures, trusting the roots in `trust` (PEM/DER)
+    /// when given and the store's configured roots (`configured`).
     pub fn verify_bytes(
         &self,
         pdf: &[u8],
         trust: Option<&Path>,
+        configured: Vec<openssl::x509::X509>,
     ) -> Result<VerifyReport, ActasError> {
-        let trust_roots = match trust {
-            Some(path) => load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?,
-            None => Vec::new(),
-        };
+        let mut trust_roots = configured;
+        if let Some(path) = trust {
+            trust_roots.extend(
+                load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?,
+            );
+        }
         verify_pdf(pdf, &VerifyOptions { trust_roots })
             .map_err(|e| ActasError::Other(e.to_string()))
     }
@@ -171,7 +176,7 @@ fn progress(template: Option<&Template>, signed: &[String]) -> (Vec<String>, boo
 }
 
 /// Roles not yet signed whose predecessors have all signed.
-pub(super) fn next_roles(template: &Template, signed: &[String]) -> Vec<String> {
+pub fn next_roles(template: &Template, signed: &[String]) -> Vec<String> {
     template
         .signers
         .iter()

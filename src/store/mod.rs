@@ -19,10 +19,12 @@
 
 mod audit;
 mod documents;
+mod drafts;
 mod error;
 mod people;
 pub mod registers;
 pub mod schema;
+mod settings;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -38,8 +40,13 @@ pub use documents::{
     format_number, DocumentRecord, DocumentSummary, NewDocument, Revision, RevisionInfo,
     StoredDocument,
 };
+pub use drafts::Draft;
 pub use error::StoreError;
 pub use people::{NewPerson, Person, SYSTEM_ACTOR};
+pub use settings::{
+    NewTrustRoot, TrustRoot, ACTION_SETTINGS_UPDATE, ACTION_TRUST_ROOT_ADD,
+    ACTION_TRUST_ROOT_REMOVE,
+};
 
 /// How long a write waits for another process's lock before giving up with
 /// [`StoreError::Busy`].

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, TransactionBehavior};
+use ts_rs::TS;
 use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Entry, ACTION_PERSON_ADD};
@@ -17,7 +18,7 @@ use super::Store;
 pub const SYSTEM_ACTOR: &str = "actas";
 
 /// A person to register.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct NewPerson {
     pub given_names: String,
     pub paternal_surname: String,
@@ -30,7 +31,7 @@ pub struct NewPerson {
 }
 
 /// A registered person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Person {
     pub id: i64,
     pub given_names: String,

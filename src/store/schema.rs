@@ -25,7 +25,7 @@ pub const APPLICATION_ID: i32 = 0x4143_5441;
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Migration `i` takes the database from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, REGISTERS];
+const MIGRATIONS: &[&str] = &[V1, REGISTERS, DESKTOP];
 
 /// Version 1: numbering, documents, revisions, people, audit log.
 ///
@@ -232,6 +232,34 @@ CREATE TABLE register_entries (
 ) STRICT;
 
 CREATE INDEX register_entries_by_date ON register_entries (register, fecha);
+"#;
+
+/// Desktop (issue 4, `store::drafts` and `store::settings`): form drafts the
+/// window autosaves (deleted once the document is created), the office's
+/// settings (entity profile, default signature location) as key/value text,
+/// and the trust roots the verifier accepts besides `--trust`.
+const DESKTOP: &str = r#"
+CREATE TABLE drafts (
+    id          INTEGER PRIMARY KEY,
+    template_id TEXT    NOT NULL CHECK (template_id <> ''),
+    data        TEXT    NOT NULL CHECK (json_valid(data)),
+    created_at  TEXT    NOT NULL,
+    updated_at  TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY CHECK (key <> ''),
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE trust_roots (
+    id        INTEGER PRIMARY KEY,
+    sha256    TEXT    NOT NULL UNIQUE CHECK (length(sha256) = 64),
+    subject   TEXT    NOT NULL,
+    not_after TEXT    NOT NULL,
+    der       BLOB    NOT NULL,
+    added_at  TEXT    NOT NULL
+) STRICT;
 "#;
 
 /// Refuses files that are not (and cannot become) an Actas database:

@@ -2,10 +2,11 @@
 //! [`VerifyReport`] for the document, serialisable for `--json`, and the
 //! Spanish table the CLI prints. Nothing here reads a PDF.
 
+use ts_rs::TS;
 use serde::Serialize;
 
 /// The verification of one PDF: every signature in it, in file order.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct VerifyReport {
     pub signatures: Vec<SignatureReport>,
     /// Signature fields with no signature yet (fully qualified names).
@@ -23,7 +24,7 @@ pub struct VerifyReport {
 }
 
 /// One signature: what it covers, whether it holds, and what came after it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct SignatureReport {
     /// Fully qualified field name, e.g. `firma.coord-calidad`.
     pub field: String,

@@ -1,0 +1,254 @@
+//! End to end in the real window: `actas-desktop` (debug build) under Xvfb,
+//! driven by WebDriver through tauri-driver and WebKitWebDriver. A
+//! coordinator creates an Anexo 11.1 through the form (every field typed,
+//! table rows added, removed and reordered, choices picked), sees the MEF
+//! 7-day rule reported next to the execution date, fixes it, saves, opens
+//! the preview, imports the test root, signs as two roles with two .p12
+//! files (after a wrong password is refused), and sees both signatures
+//! valid in Verificar; the stored PDF is then checked by `pdfsig`.
+//!
+//! Screenshots of every step go to `$CARGO_TARGET_TMPDIR/e2e-capturas/`
+//! (the test prints the folder). Needs Xvfb, tauri-driver and
+//! WebKitWebDriver (scripts/install-deps.sh test) and the built window
+//! (`npm run build` in ui/).
+
+#[path = "../../tests/common/pki.rs"]
+mod pki;
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use actas::template::{FieldKind, Template};
+use serde_json::Value;
+use webdriver::Desktop;
+
+const FORM: &str = "mef-anexo-11-1";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// `2026-03-05` → `05/03/2026`; `2026-03-05T10:30` → `05/03/2026 10:30`.
+fn typed_date(iso: &str) -> String {
+    let (date, time) = iso.split_once('T').unwrap_or((iso, ""));
+    let parts: Vec<&str> = date.split('-').collect();
+    let day = format!("{}/{}/{}", parts[2], parts[1], parts[0]);
+    if time.is_empty() {
+        day
+    } else {
+        format!("{day} {time}")
+    }
+}
+
+fn by_name(path: &str) -> String {
+    format!("[name=\"{path}\"]")
+}
+
+/// Picks `value` in the `<select name=path>`: by option value, else by its text.
+fn choose(d: &Desktop, path: &str, value: &str, label: &str) {
+    let option = d.find_xpath(&format!(
+        "//select[@name='{path}']/option[@value='{value}' or normalize-space(.)='{label}']"
+    ));
+    d.click(&option);
+}
+
+/// Types or picks one value of `kind` into the input named `path`.
+fn fill(d: &Desktop, path: &str, kind: &FieldKind, value: &Value) {
+    match (kind, value) {
+        (FieldKind::Static { .. }, _) | (_, Value::Null) => {}
+        (FieldKind::Date | FieldKind::DateTime, Value::String(iso)) => {
+            d.type_into(&by_name(path), &typed_date(iso))
+        }
+        (FieldKind::Choice { .. }, Value::String(option)) => choose(d, path, option, option),
+        (FieldKind::YesNo, Value::Bool(yes)) => {
+            choose(d, path, &yes.to_string(), if *yes { "Sí" } else { "No" })
+        }
+        (FieldKind::MultiChoice { .. }, Value::Array(options)) => {
+            for option in options.iter().filter_map(Value::as_str) {
+                d.click_css(&format!("[name=\"{path}\"][value=\"{option}\"]"));
+            }
+        }
+        (FieldKind::Signer { .. }, Value::Object(signer)) => {
+            for key in ["nombre", "cargo"] {
+                if let Some(text) = signer.get(key).and_then(Value::as_str) {
+                    d.type_into(&by_name(&format!("{path}.{key}")), text);
+                }
+            }
+        }
+        (FieldKind::Table { columns, .. }, Value::Array(rows)) => {
+            for (i, row) in rows.iter().enumerate() {
+                let n = i + 1;
+                let first = format!("{path}[{n}].{}", columns[0].id);
+                if d.all(&by_name(&first)).is_empty() {
+                    d.click_css(&format!("[data-testid=\"add-row-{path}\"]"));
+                    d.find(&by_name(&first));
+                }
+                for column in columns {
+                    fill(d, &format!("{path}[{n}].{}", column.id), &column.kind, &row[&column.id]);
+                }
+            }
+        }
+        (_, Value::Number(n)) => d.type_into(&by_name(path), &n.to_string()),
+        (_, Value::String(text)) => d.type_into(&by_name(path), text),
+        (kind, other) => panic!("{path}: cannot type {other} into a {} field", kind.name()),
+    }
+}
+
+fn value_of(d: &Desktop, css: &str) -> String {
+    let element = d.find(css);
+    d.property(&element, "value").as_str().unwrap_or_default().to_string()
+}
+
+fn sign_as(d: &mut Desktop, reference: &str, role: &str, p12: &Path, name: &str, shot: &str) {
+    d.click_css("[data-testid=nav-firmar]");
+    d.find("[data-testid=screen-firmar]");
+    d.click(&d.find(&format!("[data-testid=sign-document] option[value=\"{reference}\"]")));
+    d.wait_text(
+        &format!("[data-testid=sign-role] option[value=\"{role}\"]"),
+        "the role to sign",
+        |t| !t.is_empty(),
+    );
+    // The next role is preselected.
+    let deadline = std::time::Instant::now() + webdriver::WAIT;
+    while value_of(d, "[data-testid=sign-role]") != role {
+        assert!(std::time::Instant::now() < deadline, "{role} is not preselected");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    d.type_into("[data-testid=p12-path]", &p12.display().to_string());
+    d.type_into("[data-testid=p12-password]", pki::PASSWORD);
+    d.click_css("[data-testid=inspect-cert]");
+    d.wait_text("[data-testid=cert-info]", name, |t| t.contains(name));
+    d.step(&format!("{shot}-certificado"));
+    d.click_css("[data-testid=confirm-sign]");
+    d.wait_text("[data-testid=sign-result]", name, |t| t.contains(name));
+    d.step(&format!("{shot}-firmado"));
+}
+
+#[test]
+fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = pki::generate(&dir.path().join("pki"));
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-capturas");
+    let _ = std::fs::remove_dir_all(&shots);
+    let db = dir.path().join("actas.db");
+    let env = [
+        ("ACTAS_DB", db.display().to_string()),
+        ("ACTAS_TEMPLATES", repo().join("templates").display().to_string()),
+        ("ACTAS_NOW", pki::NOW.to_string()),
+    ];
+    let mut d = Desktop::launch(Path::new(env!("CARGO_BIN_EXE_actas-desktop")), &env, shots.clone());
+    println!("capturas: {}", shots.display());
+
+    d.find("[data-testid=screen-documentos]");
+    d.step("documentos-vacio");
+
+    // ---- Nuevo: the Anexo 11.1 through the form.
+    let catalogue = actas::template::load_catalogue(&repo().join("templates")).unwrap();
+    let template: &Template = catalogue.get(FORM).unwrap();
+    let example: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join(format!("templates/examples/{FORM}.json"))).unwrap(),
+    )
+    .unwrap();
+    d.click_css("[data-testid=nav-nuevo]");
+    d.find("[data-testid=screen-nuevo]");
+    d.click(&d.find(&format!("[data-testid=form-select] option[value=\"{FORM}\"]")));
+    d.find(&by_name("area_solicitante"));
+    d.find("[data-testid=rules]");
+    for field in template.fields() {
+        if field.id == "fecha_ejecucion" {
+            continue;
+        }
+        fill(&d, &field.id, &field.kind, &example[&field.id]);
+    }
+    // Table editing: add a seventh row, move it up, then remove it.
+    let rows = example["entregables"].as_array().unwrap().len();
+    d.click_css("[data-testid=\"add-row-entregables\"]");
+    let extra = rows + 1;
+    d.type_into(&by_name(&format!("entregables[{extra}].documento")), "Fila de prueba");
+    d.click_css(&format!("[data-testid=\"move-up-entregables-{extra}\"]"));
+    assert_eq!(value_of(&d, &by_name(&format!("entregables[{rows}].documento"))), "Fila de prueba");
+    d.click_css(&format!("[data-testid=\"move-down-entregables-{rows}\"]"));
+    assert_eq!(value_of(&d, &by_name(&format!("entregables[{extra}].documento"))), "Fila de prueba");
+    d.click_css(&format!("[data-testid=\"remove-row-entregables-{extra}\"]"));
+    d.wait_gone(&by_name(&format!("entregables[{extra}].documento")));
+
+    // The execution only 3 days after the request breaks MEF 6.4 (7 days).
+    d.type_into(&by_name("fecha_ejecucion"), "08/03/2026 20:30");
+    let problem = d.wait_text("[data-testid=\"error-fecha_ejecucion\"]", "the 7-day rule", |t| {
+        t.contains("7 días")
+    });
+    assert!(problem.contains("MEF"), "{problem}");
+    d.step("nuevo-regla-7-dias");
+    d.type_into(&by_name("fecha_ejecucion"), &typed_date(example["fecha_ejecucion"].as_str().unwrap()));
+    d.wait_gone("[data-testid=\"error-fecha_ejecucion\"]");
+    d.wait_text("[data-testid=draft-status]", "the autosaved draft", |t| t.contains("guardado"));
+    d.step("nuevo-corregido");
+    d.click_css("[data-testid=save-document]");
+    let reference = d
+        .wait_text("[data-testid=created-reference]", "the new number", |t| t.contains("2026-001"))
+        .contains("2026-001")
+        .then_some("2026-001")
+        .unwrap();
+    d.step("nuevo-guardado");
+
+    // ---- Vista previa of the stored document.
+    d.click_css("[data-testid=nav-documentos]");
+    let row = d.find(&format!("[data-testid=doc-row][data-reference=\"{reference}\"]"));
+    assert!(d.text(&row).contains("Anexo 11.1"));
+    d.click(&d.find_xpath(&format!(
+        "//*[@data-testid='doc-row' and @data-reference='{reference}']//button[contains(normalize-space(.), 'Vista previa')]"
+    )));
+    d.find("[data-testid=screen-preview]");
+    d.find("canvas[data-testid=pdf-page]");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(!d.all("canvas[data-testid=pdf-page]").is_empty());
+    d.step("vista-previa");
+
+    // ---- Configuración: trust the test root.
+    d.click_css("[data-testid=nav-configuracion]");
+    d.find("[data-testid=screen-configuracion]");
+    d.type_into("[data-testid=trust-path]", &pki.root_pem().display().to_string());
+    d.click_css("[data-testid=trust-import]");
+    d.wait_text("[data-testid=trust-row]", "the imported root", |t| t.contains(pki::ROOT_CN));
+    d.step("configuracion-raiz");
+
+    // ---- Firmar: a wrong password is refused plainly, then two roles sign.
+    d.click_css("[data-testid=nav-firmar]");
+    d.click(&d.find(&format!("[data-testid=sign-document] option[value=\"{reference}\"]")));
+    d.type_into("[data-testid=p12-path]", &pki.p12("maria").display().to_string());
+    d.type_into("[data-testid=p12-password]", "no-es-la-clave");
+    d.click_css("[data-testid=inspect-cert]");
+    d.wait_text("[data-testid=sign-error]", "the wrong-password message", |t| t.contains("contraseña"));
+    d.step("firmar-clave-incorrecta");
+    sign_as(&mut d, reference, "coord-arquitectura", &pki.p12("maria"), "María Fernanda Quispe Ñahui", "firma-1");
+    sign_as(&mut d, reference, "coord-calidad", &pki.p12("carlos"), "Carlos Alberto Mendoza Villanueva", "firma-2");
+
+    // ---- Verificar: both signatures intact, valid, trusted, unmodified.
+    d.click_css("[data-testid=nav-verificar]");
+    d.find("[data-testid=screen-verificar]");
+    d.click(&d.find(&format!("[data-testid=verify-document] option[value=\"{reference}\"]")));
+    d.click_css("[data-testid=verify-run]");
+    d.wait_text("[data-testid=verdict]", "a correct verdict", |t| t.starts_with("Correcto"));
+    let rows = d.all("[data-testid=sig-row]");
+    assert_eq!(rows.len(), 2, "one row per signature");
+    for row in &rows {
+        let text = d.text(row);
+        assert!(text.contains("Quispe") || text.contains("Mendoza"), "{text}");
+    }
+    let cells = d.all("[data-testid=sig-row] [data-ok]");
+    assert_eq!(cells.len(), 8, "íntegra, válida, confiable, modificada × 2");
+    for cell in &cells {
+        assert_eq!(d.attribute(cell, "data-ok").as_deref(), Some("true"));
+    }
+    d.step("verificar-dos-firmas");
+
+    // The window's database holds the signed revision; pdfsig agrees.
+    drop(d);
+    let exported = dir.path().join("2026-001.pdf");
+    let store = actas::store::Store::open(&db).unwrap();
+    std::fs::write(&exported, store.latest_revision(reference).unwrap().pdf).unwrap();
+    let pdfsig = Command::new("pdfsig").arg(&exported).output().expect("pdfsig (poppler-utils)");
+    let out = String::from_utf8_lossy(&pdfsig.stdout);
+    assert_eq!(out.matches("Signature is Valid.").count(), 2, "{out}");
+}

@@ -1,0 +1,133 @@
+//! The Configuración screen: the entity profile (entity and office printed
+//! in every header, default signature location), the trust roots the
+//! verifier accepts, and the people directory. Values are kept in the store
+//! (`store::settings`, `store::people`); certificates are parsed here.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{apply_profile_to, App};
+use crate::error::ActasError;
+use crate::sign::certificate::{asn1_time_to_utc, one_line_name};
+use crate::store::{NewPerson, NewTrustRoot, Person};
+use crate::verify::cms::load_trust_roots;
+
+const KEY_ENTITY: &str = "perfil.entidad";
+const KEY_OFFICE: &str = "perfil.oficina";
+const KEY_LOCATION: &str = "firma.ubicacion";
+
+/// The office's profile; empty values keep each template's own.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct Profile {
+    /// Printed as the entity in every header.
+    pub entidad: String,
+    /// Printed as the office in every header.
+    pub oficina: String,
+    /// The signature's `/Location` unless the signer types another.
+    pub ubicacion: String,
+}
+
+/// A trusted root as the screen lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TrustRootInfo {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub subject: String,
+    /// dd/mm/aaaa.
+    pub valid_until: String,
+    pub sha256: String,
+}
+
+impl App {
+    pub fn profile(&self) -> Result<Profile, ActasError> {
+        let store = self.store();
+        let get = |key| -> Result<String, ActasError> { Ok(store.setting(key)?.unwrap_or_default()) };
+        Ok(Profile {
+            entidad: get(KEY_ENTITY)?,
+            oficina: get(KEY_OFFICE)?,
+            ubicacion: get(KEY_LOCATION)?,
+        })
+    }
+
+    /// Saves the profile and applies it to the forms' headers at once.
+    pub fn save_profile(&self, profile: &Profile) -> Result<Profile, ActasError> {
+        let now = self.service().clock.now();
+        self.store().set_settings(
+            &[
+                (KEY_ENTITY, profile.entidad.trim()),
+                (KEY_OFFICE, profile.oficina.trim()),
+                (KEY_LOCATION, profile.ubicacion.trim()),
+            ],
+            now,
+        )?;
+        self.reload_catalogue()?;
+        self.apply_profile()?;
+        self.profile()
+    }
+
+    /// Applies the saved profile to the loaded catalogue.
+    pub(super) fn apply_profile(&self) -> Result<(), ActasError> {
+        let profile = self.profile()?;
+        let mut service = self.service.write().unwrap_or_else(|e| e.into_inner());
+        apply_profile_to(&mut service.catalogue, &profile);
+        Ok(())
+    }
+
+    pub fn trust_roots(&self) -> Result<Vec<TrustRootInfo>, ActasError> {
+        Ok(self
+            .store()
+            .trust_roots()?
+            .into_iter()
+            .map(|r| TrustRootInfo {
+                id: r.id,
+                subject: r.subject,
+                valid_until: super::documents::human_date(&r.not_after),
+                sha256: r.sha256,
+            })
+            .collect())
+    }
+
+    /// Imports every certificate of a PEM, DER or CER file as a trust root.
+    pub fn import_trust_roots(&self, path: &Path) -> Result<Vec<TrustRootInfo>, ActasError> {
+        let certs = load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?;
+        let now = self.service().clock.now();
+        {
+            let mut store = self.store();
+            for cert in &certs {
+                let der = cert.to_der().map_err(|_| {
+                    ActasError::Other(format!("{}: un certificado no se puede leer", path.display()))
+                })?;
+                let sha256 = crate::store::sha256_hex(&der);
+                let subject = one_line_name(cert.subject_name());
+                let not_after = asn1_time_to_utc(cert.not_after()).to_rfc3339();
+                store.add_trust_root(
+                    &NewTrustRoot {
+                        sha256: &sha256,
+                        subject: &subject,
+                        not_after: &not_after,
+                        der: &der,
+                    },
+                    now,
+                )?;
+            }
+        }
+        self.trust_roots()
+    }
+
+    pub fn remove_trust_root(&self, id: i64) -> Result<Vec<TrustRootInfo>, ActasError> {
+        let now = self.service().clock.now();
+        self.store().remove_trust_root(id, now)?;
+        self.trust_roots()
+    }
+
+    pub fn people(&self) -> Result<Vec<Person>, ActasError> {
+        Ok(self.store().people()?)
+    }
+
+    pub fn add_person(&self, person: &NewPerson) -> Result<Person, ActasError> {
+        let now = self.service().clock.now();
+        Ok(self.store().add_person(person, now)?)
+    }
+}

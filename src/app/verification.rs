@@ -1,0 +1,232 @@
+//! The Verificar screen: verify a PDF from disk or a stored document with
+//! the trust roots of the configuration, and export the result as a PDF
+//! report («Reporte de verificación de firmas», a compiled-in template
+//! rendered like every form). Verification itself is `verify::verify_pdf`.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use openssl::x509::X509;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use super::App;
+use crate::error::ActasError;
+use crate::form::{validate, ValidationContext};
+use crate::render::{render_pdf, RenderOptions};
+use crate::store::Store;
+use crate::template::{load_template_str, Template};
+use crate::verify::{verify_pdf, SignatureReport, VerifyOptions, VerifyReport};
+
+/// What to verify: a stored document (`reference`) or a PDF on disk (`path`).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct VerifyRequest {
+    pub reference: Option<String>,
+    pub path: Option<String>,
+}
+
+/// The verification as the screen shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct VerifyView {
+    /// The file name or the document's reference.
+    pub source: String,
+    pub sha256: String,
+    /// How many trust roots the chains were checked against.
+    pub trust_roots: u32,
+    /// One Spanish sentence: the verdict.
+    pub verdict: String,
+    pub report: VerifyReport,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ExportReportRequest {
+    pub target: VerifyRequest,
+    /// Where to write the report PDF.
+    pub output: String,
+}
+
+impl App {
+    pub fn verify(&self, request: &VerifyRequest) -> Result<VerifyView, ActasError> {
+        let (source, pdf) = self.verify_source(request)?;
+        let trust_roots = self.trust_root_certificates()?;
+        let root_count = trust_roots.len() as u32;
+        let report = verify_pdf(&pdf, &VerifyOptions { trust_roots })
+            .map_err(|e| ActasError::Other(format!("{source}: {e}")))?;
+        Ok(VerifyView {
+            verdict: verdict(&report, root_count > 0),
+            sha256: crate::store::sha256_hex(&pdf),
+            source,
+            trust_roots: root_count,
+            report,
+        })
+    }
+
+    /// Verifies and writes the report PDF to `output` (atomically); returns its path.
+    pub fn export_verification(&self, request: &ExportReportRequest) -> Result<String, ActasError> {
+        let view = self.verify(&request.target)?;
+        let output = PathBuf::from(request.output.trim());
+        if output.as_os_str().is_empty() {
+            return Err(ActasError::Other("indique dónde guardar el reporte".into()));
+        }
+        let pdf = self.render_verification(&view)?;
+        crate::files::write_atomic(&output, &pdf)?;
+        Ok(output.display().to_string())
+    }
+
+    /// Verifies `pdf` with the configured trust roots.
+    pub(super) fn verify_with_store_roots(&self, pdf: &[u8]) -> Result<VerifyReport, ActasError> {
+        let trust_roots = self.trust_root_certificates()?;
+        verify_pdf(pdf, &VerifyOptions { trust_roots }).map_err(|e| ActasError::Other(e.to_string()))
+    }
+
+    fn trust_root_certificates(&self) -> Result<Vec<X509>, ActasError> {
+        trust_root_certificates(&self.store())
+    }
+
+    fn verify_source(&self, request: &VerifyRequest) -> Result<(String, Vec<u8>), ActasError> {
+        match (&request.reference, &request.path) {
+            (Some(reference), _) if !reference.trim().is_empty() => {
+                let reference = reference.trim();
+                Ok((reference.to_string(), self.store().latest_revision(reference)?.pdf))
+            }
+            (_, Some(path)) if !path.trim().is_empty() => {
+                let path = Path::new(path.trim());
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| path.display().to_string());
+                Ok((name, crate::files::read(path)?))
+            }
+            _ => Err(ActasError::Other("indique un documento o un archivo PDF".into())),
+        }
+    }
+
+    fn render_verification(&self, view: &VerifyView) -> Result<Vec<u8>, ActasError> {
+        let mut template = report_template()?.clone();
+        let profile = self.profile()?;
+        if !profile.entidad.is_empty() {
+            template.entity = profile.entidad;
+        }
+        if !profile.oficina.is_empty() {
+            template.office = profile.oficina;
+        }
+        let now = self.service().clock.now();
+        let roots = self.trust_roots()?;
+        let data = report_data(view, &roots, &now.format("%d/%m/%Y %H:%M %:z").to_string());
+        let form = validate(&template, &data, &ValidationContext::default()).map_err(|problems| {
+            ActasError::Invalid {
+                template: template.id.clone(),
+                problems,
+            }
+        })?;
+        Ok(render_pdf(&template, &form, &RenderOptions { number: None, now })?.pdf)
+    }
+}
+
+/// The trust roots configured in the store (Configuración), parsed.
+pub fn trust_root_certificates(store: &Store) -> Result<Vec<X509>, ActasError> {
+    store
+        .trust_roots()?
+        .iter()
+        .map(|r| {
+            X509::from_der(&r.der).map_err(|_| {
+                ActasError::Other(format!("el certificado raíz «{}» guardado está dañado", r.subject))
+            })
+        })
+        .collect()
+}
+
+/// The report template, parsed once per process.
+fn report_template() -> Result<&'static Template, ActasError> {
+    static TEMPLATE: OnceLock<Result<Template, String>> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            load_template_str(include_str!("reporte-firmas.toml"), Path::new("reporte-firmas.toml"))
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| ActasError::Other(e.clone()))
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value {
+        "Sí"
+    } else {
+        "No"
+    }
+}
+
+fn report_data(view: &VerifyView, roots: &[super::TrustRootInfo], at: &str) -> serde_json::Value {
+    let report = &view.report;
+    let firmas: Vec<serde_json::Value> = report
+        .signatures
+        .iter()
+        .map(|s| {
+            json!({
+                "rol": s.role.clone().unwrap_or_else(|| s.field.clone()),
+                "firmante": s.signer.clone().unwrap_or_else(|| "(desconocido)".into()),
+                "fecha": s.signing_time.clone().unwrap_or_default(),
+                "integra": yes_no(s.intact),
+                "valida": yes_no(s.valid),
+                "confiable": match s.trusted { Some(t) => yes_no(t), None => "No comprobado" },
+                "modificada": yes_no(s.modified_after),
+            })
+        })
+        .collect();
+    let observaciones: Vec<String> = report.signatures.iter().flat_map(observations).collect();
+    let documento = match (&report.template, &report.number) {
+        (Some(t), Some(n)) => format!("{t}, N.° {n}"),
+        (Some(t), None) => t.clone(),
+        _ => "No es un documento de Actas".into(),
+    };
+    let raices = if roots.is_empty() {
+        "Ninguno configurado: no se comprobó la confianza de las cadenas.".to_string()
+    } else {
+        roots.iter().map(|r| r.subject.clone()).collect::<Vec<_>>().join("\n")
+    };
+    json!({
+        "archivo": view.source,
+        "sha256": view.sha256,
+        "documento": documento,
+        "verificado": at,
+        "raices": raices,
+        "resultado": view.verdict,
+        "firmas": firmas,
+        "observaciones": if observaciones.is_empty() { "Ninguna.".to_string() } else { observaciones.join("\n") },
+    })
+}
+
+fn observations(s: &SignatureReport) -> Vec<String> {
+    let who = s.role.clone().unwrap_or_else(|| s.field.clone());
+    s.problems
+        .iter()
+        .chain(s.modifications.iter())
+        .map(|p| format!("{who}: {p}"))
+        .collect()
+}
+
+/// One sentence for the whole document.
+fn verdict(report: &VerifyReport, trust_checked: bool) -> String {
+    let n = report.signatures.len();
+    let plural = |one: &'static str, many: &'static str, count: usize| if count == 1 { one } else { many };
+    if n == 0 {
+        return "El documento no tiene firmas.".into();
+    }
+    let firmas = plural("firma", "firmas", n);
+    if !report.ok {
+        let bad = report.signatures.iter().filter(|s| !s.ok()).count();
+        return format!(
+            "Con problemas: {bad} de {n} {firmas} no {} la verificación.",
+            plural("supera", "superan", bad)
+        );
+    }
+    let sound = plural("íntegra y válida", "íntegras y válidas", n);
+    if trust_checked {
+        format!("Correcto: {n} {firmas} {sound}, de confianza y sin modificaciones no permitidas.")
+    } else {
+        format!(
+            "{n} {firmas} {sound}, sin modificaciones no permitidas; la confianza no se comprobó (no hay certificados raíz configurados)."
+        )
+    }
+}

@@ -1,0 +1,127 @@
+/**
+ * The window's only door to the core: one typed function per Tauri command
+ * (names and argument names as `src-tauri/src/lib.rs` registers them), the
+ * file dialogs and the drag-and-drop listener. Nothing outside `src/api/`
+ * imports `@tauri-apps/*`.
+ *
+ * A failing command rejects with the core's one-line Spanish message;
+ * [`errorMessage`] turns whatever was thrown into that text.
+ */
+import { invoke } from '@tauri-apps/api/core';
+import type {
+  AppInfo,
+  CertificateInfo,
+  CertificateRequest,
+  CreateRequest,
+  DocumentFilter,
+  DocumentListing,
+  DocumentRow,
+  DraftInfo,
+  DraftView,
+  ExportReportRequest,
+  FormSpec,
+  FormSummary,
+  NewPerson,
+  PdfFile,
+  Person,
+  Profile,
+  SaveDraftRequest,
+  SignDocumentRequest,
+  SignFileRequest,
+  SignOutcome,
+  SigningTarget,
+  TargetRequest,
+  TrustRootInfo,
+  ValidateRequest,
+  Validation,
+  VerifyRequest,
+  VerifyView,
+} from './types';
+
+export type * from './types';
+
+export const appInfo = () => invoke<AppInfo>('app_info');
+export const forms = () => invoke<FormSummary[]>('forms');
+export const formSpec = (id: string) => invoke<FormSpec>('form_spec', { id });
+export const validateForm = (request: ValidateRequest) =>
+  invoke<Validation>('validate_form', { request });
+export const previewForm = (request: ValidateRequest) =>
+  invoke<PdfFile>('preview_form', { request });
+export const saveDraft = (request: SaveDraftRequest) => invoke<DraftInfo>('save_draft', { request });
+export const drafts = () => invoke<DraftInfo[]>('drafts');
+export const openDraft = (id: number) => invoke<DraftView>('open_draft', { id });
+export const deleteDraft = (id: number) => invoke<void>('delete_draft', { id });
+export const createDocument = (request: CreateRequest) =>
+  invoke<DocumentListing>('create_document', { request });
+export const documents = (filter: DocumentFilter) => invoke<DocumentRow[]>('documents', { filter });
+export const documentPdf = (reference: string) => invoke<PdfFile>('document_pdf', { reference });
+export const inspectCertificate = (request: CertificateRequest) =>
+  invoke<CertificateInfo>('inspect_certificate', { request });
+export const signingTarget = (request: TargetRequest) =>
+  invoke<SigningTarget>('signing_target', { request });
+export const signDocument = (request: SignDocumentRequest) =>
+  invoke<SignOutcome>('sign_document', { request });
+export const signFile = (request: SignFileRequest) => invoke<SignOutcome>('sign_file', { request });
+export const verify = (request: VerifyRequest) => invoke<VerifyView>('verify', { request });
+export const exportVerification = (request: ExportReportRequest) =>
+  invoke<string>('export_verification', { request });
+export const profile = () => invoke<Profile>('profile');
+export const saveProfile = (value: Profile) => invoke<Profile>('save_profile', { profile: value });
+export const trustRoots = () => invoke<TrustRootInfo[]>('trust_roots');
+export const importTrustRoots = (path: string) =>
+  invoke<TrustRootInfo[]>('import_trust_roots', { path });
+export const removeTrustRoot = (id: number) => invoke<TrustRootInfo[]>('remove_trust_root', { id });
+export const people = () => invoke<Person[]>('people');
+export const addPerson = (person: NewPerson) => invoke<Person>('add_person', { person });
+export const windowReady = () => invoke<void>('window_ready');
+
+/** The text to show for a rejected command (the core sends a plain string). */
+export function errorMessage(error: unknown): string {
+  if (typeof error === 'string') return error;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** A file filter of the open/save dialogs. */
+export type FileKind = 'pdf' | 'p12' | 'cert';
+
+const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
+  pdf: { name: 'Documentos PDF', extensions: ['pdf', 'PDF'] },
+  p12: { name: 'Certificados PKCS#12 (.p12, .pfx)', extensions: ['p12', 'pfx', 'P12', 'PFX'] },
+  cert: {
+    name: 'Certificados raíz (.pem, .der, .cer, .crt)',
+    extensions: ['pem', 'der', 'cer', 'crt', 'PEM', 'DER', 'CER', 'CRT'],
+  },
+};
+
+/** Asks for one existing file; `null` when the user cancels. */
+export async function chooseFile(kind: FileKind, title: string): Promise<string | null> {
+  const { open } = await import('@tauri-apps/plugin-dialog');
+  const chosen = await open({ title, multiple: false, directory: false, filters: [FILTERS[kind]] });
+  return typeof chosen === 'string' ? chosen : null;
+}
+
+/** Asks where to write a file; `null` when the user cancels. */
+export async function chooseSavePath(
+  kind: FileKind,
+  title: string,
+  defaultPath?: string,
+): Promise<string | null> {
+  const { save } = await import('@tauri-apps/plugin-dialog');
+  return save({ title, defaultPath, filters: [FILTERS[kind]] });
+}
+
+/**
+ * Calls `onDrop` with the paths of files dropped on the window; returns the
+ * function that stops listening (a no-op outside Tauri).
+ */
+export async function onFilesDropped(onDrop: (paths: string[]) => void): Promise<() => void> {
+  try {
+    const { getCurrentWebview } = await import('@tauri-apps/api/webview');
+    return await getCurrentWebview().onDragDropEvent((event) => {
+      if (event.payload.type === 'drop') onDrop(event.payload.paths);
+    });
+  } catch {
+    return () => {};
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * A whole form built from its `FormSpec`: numbered sections (level 2 =
+ * subsection), every field through the field builder, each problem of the
+ * last validation next to its field, and a count of them.
+ */
+import { useMemo } from 'preact/hooks';
+import type { FormSpec, Person, Problem } from '../api';
+import { FieldInput, type FieldContext } from './FieldInput';
+import { getAt, setAt, type FormData } from './paths';
+import { anchorPaths, placeProblems } from './problems';
+
+export type FormViewProps = {
+  spec: FormSpec;
+  data: FormData;
+  /** Receives an update of the data (so quick successive edits compose). */
+  onChange: (update: (previous: FormData) => FormData) => void;
+  problems: Problem[];
+  people: Person[];
+};
+
+export function problemCountText(n: number): string {
+  if (n === 0) return 'Sin problemas';
+  return n === 1 ? '1 problema por corregir' : `${n} problemas por corregir`;
+}
+
+export function FormView({ spec, data, onChange, problems, people }: FormViewProps) {
+  const placed = useMemo(
+    () => placeProblems(problems, anchorPaths(spec, data)),
+    [problems, spec, data],
+  );
+  const ctx: FieldContext = {
+    set: (path, value) => onChange((previous) => setAt(previous, path, value)),
+    errors: placed.byPath,
+    people,
+  };
+  return (
+    <div class="form-view">
+      <div
+        class={`problem-summary ${problems.length === 0 ? 'ok' : 'bad'}`}
+        data-testid="problem-count"
+        data-count={problems.length}
+        aria-live="polite"
+      >
+        {problemCountText(problems.length)}
+        {placed.unplaced.length > 0 && (
+          <ul class="unplaced" data-testid="problems-unplaced">
+            {placed.unplaced.map((p) => (
+              <li key={p.path + p.message}>
+                <code>{p.path}</code>: {p.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {spec.sections.map((section, i) => {
+        const Heading = section.level >= 2 ? 'h4' : 'h3';
+        return (
+          <section key={i} class={`form-section level-${section.level}`}>
+            {(section.number || section.title) && (
+              <Heading>
+                {section.number && <span class="section-number">{section.number}. </span>}
+                {section.title}
+              </Heading>
+            )}
+            {section.fields.map((field) => (
+              <FieldInput
+                key={field.id}
+                id={field.id}
+                label={field.label}
+                required={field.required}
+                hint={field.hint}
+                type={field.type}
+                path={field.id}
+                value={getAt(data, field.id)}
+                ctx={ctx}
+              />
+            ))}
+          </section>
+        );
+      })}
+    </div>
+  );
+}

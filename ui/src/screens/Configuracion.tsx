@@ -1,0 +1,289 @@
+/**
+ * Configuración: the office profile (entity and office printed in every
+ * header, default signature location), the trust roots the verifier
+ * accepts, and the people directory the signer pickers offer.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import * as api from '../api';
+import type { NewPerson, Person, Profile, TrustRootInfo } from '../api';
+import { PathInput } from '../components/PathInput';
+import { Spinner } from '../components/Spinner';
+import { showError, showInfo } from '../components/toast';
+import { fullName } from '../forms/FieldInput';
+
+const EMPTY_PERSON: NewPerson = {
+  given_names: '',
+  paternal_surname: '',
+  maternal_surname: '',
+  cargo: '',
+  area: '',
+  email: '',
+};
+
+function TextField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (v: string) => void;
+  required?: boolean;
+  type?: string;
+}) {
+  return (
+    <div class="field">
+      <label for={props.id}>
+        {props.label}
+        {props.required && <span class="required"> *</span>}
+      </label>
+      <input
+        id={props.id}
+        data-testid={props.id}
+        type={props.type ?? 'text'}
+        value={props.value}
+        required={props.required}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+      />
+    </div>
+  );
+}
+
+export function Configuracion() {
+  const [profile, setProfile] = useState<Profile>({ entidad: '', oficina: '', ubicacion: '' });
+  const [savingProfile, setSavingProfile] = useState(false);
+  const [roots, setRoots] = useState<TrustRootInfo[] | null>(null);
+  const [trustPath, setTrustPath] = useState('');
+  const [importing, setImporting] = useState(false);
+  const [people, setPeople] = useState<Person[] | null>(null);
+  const [person, setPerson] = useState<NewPerson>(EMPTY_PERSON);
+  const [adding, setAdding] = useState(false);
+
+  useEffect(() => {
+    const fail = (e: unknown) => showError(api.errorMessage(e));
+    api.profile().then(setProfile, fail);
+    api.trustRoots().then(setRoots, (e) => {
+      setRoots([]);
+      fail(e);
+    });
+    api.people().then(setPeople, (e) => {
+      setPeople([]);
+      fail(e);
+    });
+  }, []);
+
+  const saveProfile = async () => {
+    setSavingProfile(true);
+    try {
+      setProfile(await api.saveProfile(profile));
+      showInfo('Perfil guardado.');
+    } catch (e) {
+      showError(api.errorMessage(e));
+    } finally {
+      setSavingProfile(false);
+    }
+  };
+
+  const importRoots = async () => {
+    setImporting(true);
+    try {
+      setRoots(await api.importTrustRoots(trustPath.trim()));
+      setTrustPath('');
+      showInfo('Certificados raíz importados.');
+    } catch (e) {
+      showError(api.errorMessage(e));
+    } finally {
+      setImporting(false);
+    }
+  };
+
+  const removeRoot = async (id: number) => {
+    try {
+      setRoots(await api.removeTrustRoot(id));
+    } catch (e) {
+      showError(api.errorMessage(e));
+    }
+  };
+
+  const addPerson = async () => {
+    setAdding(true);
+    try {
+      const added = await api.addPerson(person);
+      setPeople((list) => [...(list ?? []), added]);
+      setPerson(EMPTY_PERSON);
+      showInfo(`${fullName(added)} agregado al directorio.`);
+    } catch (e) {
+      showError(api.errorMessage(e));
+    } finally {
+      setAdding(false);
+    }
+  };
+
+  const setP = (key: keyof NewPerson) => (v: string) => setPerson((p) => ({ ...p, [key]: v }));
+
+  return (
+    <section class="screen" data-testid="screen-configuracion" aria-labelledby="h-config">
+      <header class="screen-header">
+        <h1 id="h-config">Configuración</h1>
+      </header>
+
+      <div class="card">
+        <h2>Perfil de la oficina</h2>
+        <p class="sub">
+          La entidad y la oficina se imprimen en el encabezado de cada formulario; vacías, se usan las de cada
+          plantilla. El logotipo en el encabezado aún no está disponible.
+        </p>
+        <form
+          class="grid-3"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void saveProfile();
+          }}
+        >
+          <TextField
+            id="profile-entidad"
+            label="Entidad"
+            value={profile.entidad}
+            onInput={(v) => setProfile({ ...profile, entidad: v })}
+          />
+          <TextField
+            id="profile-oficina"
+            label="Oficina"
+            value={profile.oficina}
+            onInput={(v) => setProfile({ ...profile, oficina: v })}
+          />
+          <TextField
+            id="profile-ubicacion"
+            label="Lugar de firma por defecto"
+            value={profile.ubicacion}
+            onInput={(v) => setProfile({ ...profile, ubicacion: v })}
+          />
+          <div class="button-row">
+            <button type="submit" class="primary" data-testid="profile-save" disabled={savingProfile}>
+              {savingProfile ? <Spinner text="Guardando…" /> : 'Guardar perfil'}
+            </button>
+          </div>
+        </form>
+      </div>
+
+      <div class="card">
+        <h2>Certificados raíz de confianza</h2>
+        <p class="sub">Las firmas se consideran confiables si su cadena llega a uno de estos certificados.</p>
+        {roots === null ? (
+          <Spinner text="Cargando…" />
+        ) : roots.length === 0 ? (
+          <p class="empty">No hay certificados raíz: la confianza de las firmas no se comprobará.</p>
+        ) : (
+          <table class="data">
+            <thead>
+              <tr>
+                <th scope="col">Sujeto</th>
+                <th scope="col">Válido hasta</th>
+                <th scope="col">SHA-256</th>
+                <th scope="col">
+                  <span class="visually-hidden">Acciones</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {roots.map((r) => (
+                <tr key={r.id} data-testid="trust-row">
+                  <td>{r.subject}</td>
+                  <td>{r.valid_until}</td>
+                  <td class="mono" title={r.sha256}>
+                    {r.sha256.slice(0, 8)}…{r.sha256.slice(-8)}
+                  </td>
+                  <td>
+                    <button type="button" class="link danger" data-testid="trust-remove" onClick={() => removeRoot(r.id)}>
+                      Quitar
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <PathInput
+          id="trust-path"
+          testid="trust-path"
+          label="Importar certificados raíz (PEM, DER o CER)"
+          kind="cert"
+          mode="open"
+          value={trustPath}
+          onInput={setTrustPath}
+        />
+        <div class="button-row">
+          <button
+            type="button"
+            class="secondary"
+            data-testid="trust-import"
+            disabled={!trustPath.trim() || importing}
+            onClick={importRoots}
+          >
+            {importing ? <Spinner text="Importando…" /> : 'Importar'}
+          </button>
+        </div>
+      </div>
+
+      <div class="card">
+        <h2>Directorio de personas</h2>
+        <p class="sub">Las personas del directorio se eligen en los campos de firmante de los formularios.</p>
+        {people === null ? (
+          <Spinner text="Cargando…" />
+        ) : people.length === 0 ? (
+          <p class="empty">El directorio está vacío.</p>
+        ) : (
+          <table class="data">
+            <thead>
+              <tr>
+                <th scope="col">Nombre</th>
+                <th scope="col">Cargo</th>
+                <th scope="col">Área</th>
+                <th scope="col">Correo</th>
+              </tr>
+            </thead>
+            <tbody>
+              {people.map((p) => (
+                <tr key={p.id} data-testid="person-row">
+                  <td>{fullName(p)}</td>
+                  <td>{p.cargo}</td>
+                  <td>{p.area}</td>
+                  <td>{p.email}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <form
+          class="grid-3"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void addPerson();
+          }}
+        >
+          <TextField id="person-given" label="Nombres" required value={person.given_names} onInput={setP('given_names')} />
+          <TextField
+            id="person-paternal"
+            label="Apellido paterno"
+            required
+            value={person.paternal_surname}
+            onInput={setP('paternal_surname')}
+          />
+          <TextField
+            id="person-maternal"
+            label="Apellido materno"
+            value={person.maternal_surname}
+            onInput={setP('maternal_surname')}
+          />
+          <TextField id="person-cargo" label="Cargo" required value={person.cargo} onInput={setP('cargo')} />
+          <TextField id="person-area" label="Área" value={person.area} onInput={setP('area')} />
+          <TextField id="person-email" label="Correo electrónico" type="email" value={person.email} onInput={setP('email')} />
+          <div class="button-row">
+            <button type="submit" class="primary" data-testid="person-add" disabled={adding}>
+              {adding ? <Spinner text="Agregando…" /> : 'Agregar persona'}
+            </button>
+          </div>
+        </form>
+      </div>
+    </section>
+  );
+}

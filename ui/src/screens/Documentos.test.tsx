@@ -1,0 +1,78 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { apiMock } from '../test/mockApi';
+
+const api = vi.hoisted(() => ({}) as ReturnType<typeof import('../test/mockApi').apiMock>);
+vi.mock('../api', () => api);
+
+import { Documentos } from './Documentos';
+
+const row = {
+  reference: '2026-001',
+  number: '2026-001',
+  template: 'mef-anexo-11-1',
+  form_code: 'Anexo 11.1',
+  title: 'Control de revisión del pase a producción',
+  date: '15/03/2026',
+  status: 'en firma',
+  complete: false,
+  revisions: 2,
+  signatures: [
+    { role: 'coord-arquitectura', title: 'Arquitectura', signed: true, signer: 'Carlos Mendoza', next: false },
+    { role: 'coord-calidad', title: 'Calidad', signed: false, signer: null, next: true },
+    { role: 'coord-computo', title: 'Cómputo', signed: false, signer: null, next: false },
+  ],
+};
+
+beforeEach(() => {
+  Object.assign(api, apiMock());
+  api.documents.mockResolvedValue([row]);
+  api.drafts.mockResolvedValue([{ id: 3, template_id: 'x', title: 'Acta de instalación', updated: '14/03/2026 09:00' }]);
+});
+
+describe('Documentos', () => {
+  it('lists documents with a chip per role and announces the window ready once', async () => {
+    const navigate = vi.fn();
+    render(<Documentos navigate={navigate} openDraft={vi.fn()} />);
+    const tr = await screen.findByTestId('doc-row');
+    expect(tr.dataset.reference).toBe('2026-001');
+    expect(tr.textContent).toContain('15/03/2026');
+    const chips = [...tr.querySelectorAll<HTMLElement>('.chip')].map((c) => [c.dataset.state, c.textContent]);
+    expect(chips).toEqual([
+      ['signed', 'Arquitectura: ✓ Carlos Mendoza'],
+      ['next', 'Calidad: siguiente'],
+      ['pending', 'Cómputo: pendiente'],
+    ]);
+    await waitFor(() => expect(api.windowReady).toHaveBeenCalledTimes(1));
+    fireEvent.click(screen.getByText('Firmar', { selector: 'button' }));
+    expect(navigate).toHaveBeenCalledWith({ screen: 'firmar', reference: '2026-001' });
+  });
+
+  it('sends dd/mm/aaaa filter dates as AAAA-MM-DD, and the status', async () => {
+    render(<Documentos navigate={vi.fn()} openDraft={vi.fn()} />);
+    await screen.findByTestId('doc-row');
+    fireEvent.input(screen.getByTestId('doc-filter-from'), { target: { value: '01/03/2026' } });
+    fireEvent.change(screen.getByTestId('doc-filter-status'), { target: { value: 'en_firma' } });
+    await waitFor(() =>
+      expect(api.documents).toHaveBeenLastCalledWith({
+        text: '',
+        template: null,
+        status: 'en_firma',
+        from: '2026-03-01',
+        to: null,
+      }),
+    );
+  });
+
+  it('reopens and deletes drafts (asking first)', async () => {
+    const openDraft = vi.fn();
+    api.deleteDraft.mockResolvedValue(undefined);
+    render(<Documentos navigate={vi.fn()} openDraft={openDraft} />);
+    fireEvent.click(await screen.findByTestId('draft-open'));
+    expect(openDraft).toHaveBeenCalledWith(3);
+    fireEvent.click(screen.getByTestId('draft-delete'));
+    expect(api.deleteDraft).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('draft-delete'));
+    await waitFor(() => expect(api.deleteDraft).toHaveBeenCalledWith(3));
+  });
+});

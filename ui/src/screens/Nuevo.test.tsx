@@ -1,0 +1,107 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { apiMock } from '../test/mockApi';
+import { people, spec } from '../test/spec';
+
+const api = vi.hoisted(() => ({}) as ReturnType<typeof import('../test/mockApi').apiMock>);
+vi.mock('../api', () => api);
+
+import { Nuevo } from './Nuevo';
+
+const byName = (name: string) => document.querySelector<HTMLInputElement>(`[name="${CSS.escape(name)}"]`)!;
+
+beforeEach(() => {
+  Object.assign(api, apiMock());
+  api.forms.mockResolvedValue([{ id: 'demo', title: spec.title, form_code: spec.form_code, entity: spec.entity }]);
+  api.formSpec.mockResolvedValue(spec);
+  api.people.mockResolvedValue(people);
+});
+
+async function openDemo(navigate = vi.fn()) {
+  render(<Nuevo hidden={false} navigate={navigate} openRequest={null} />);
+  await waitFor(() => expect(screen.getByTestId('form-select').querySelectorAll('option')).toHaveLength(2));
+  fireEvent.change(screen.getByTestId('form-select'), { target: { value: 'demo' } });
+  await waitFor(() => expect(byName('area')).toBeTruthy());
+  return navigate;
+}
+
+describe('Nuevo', () => {
+  it('validates while typing (debounced) and shows each problem next to its field', async () => {
+    api.validateForm.mockImplementation(async (request: { data: Record<string, unknown> }) =>
+      request.data.fecha === '2026-02-31' || request.data.fecha === '31/02/2026'
+        ? { ok: false, problems: [{ path: 'fecha', message: 'fecha inválida "31/02/2026"' }] }
+        : { ok: true, problems: [] },
+    );
+    await openDemo();
+    api.validateForm.mockClear();
+    fireEvent.input(byName('fecha'), { target: { value: '31/02/20' } });
+    fireEvent.input(byName('fecha'), { target: { value: '31/02/202' } });
+    fireEvent.input(byName('fecha'), { target: { value: '31/02/2026' } });
+    await waitFor(() => expect(screen.getByTestId('error-fecha').textContent).toContain('fecha inválida'));
+    // One call for the burst of typing, with the data as typed.
+    expect(api.validateForm).toHaveBeenCalledTimes(1);
+    expect(api.validateForm.mock.calls[0][0]).toMatchObject({ template_id: 'demo', data: { fecha: '31/02/2026' } });
+    expect(screen.getByTestId<HTMLButtonElement>('save-document').disabled).toBe(true);
+    expect(screen.getByTestId('problem-count').textContent).toContain('1 problema');
+
+    fireEvent.input(byName('fecha'), { target: { value: '28/02/2026' } });
+    await waitFor(() => expect(screen.queryByTestId('error-fecha')).toBeNull());
+    expect(api.validateForm.mock.lastCall![0].data.fecha).toBe('2026-02-28');
+  });
+
+  it('shows the rules and their problems above the save button', async () => {
+    api.validateForm.mockResolvedValue({
+      ok: false,
+      problems: [{ path: 'ejecucion', message: 'regla MEF 6.4: la ejecución debe programarse a partir de las 20:00 horas' }],
+    });
+    await openDemo();
+    fireEvent.input(byName('ejecucion'), { target: { value: '23/03/2026 10:00' } });
+    await waitFor(() => expect(screen.getByTestId('rule-problems').textContent).toContain('20:00'));
+    expect(screen.getByTestId('rules').textContent).toContain('MEF 6.4: entre «Solicitud»');
+    expect(screen.getByTestId('error-ejecucion')).toBeTruthy();
+  });
+
+  it('autosaves a draft once typing stops and keeps its id', async () => {
+    api.saveDraft.mockImplementation(async (r: { id: number | null }) => ({
+      id: r.id ?? 41,
+      template_id: 'demo',
+      title: 'Acta',
+      updated: '15/03/2026 10:32',
+    }));
+    await openDemo();
+    fireEvent.input(byName('area'), { target: { value: 'OGTI' } });
+    await waitFor(() => expect(screen.getByTestId('draft-status').textContent).toBe('Borrador guardado 10:32'), {
+      timeout: 3000,
+    });
+    expect(api.saveDraft).toHaveBeenCalledTimes(1);
+    expect(api.saveDraft.mock.calls[0][0]).toMatchObject({ id: null, template_id: 'demo', data: { area: 'OGTI' } });
+    fireEvent.input(byName('area'), { target: { value: 'OGTI-OSI' } });
+    await waitFor(() => expect(api.saveDraft).toHaveBeenCalledTimes(2), { timeout: 3000 });
+    expect(api.saveDraft.mock.calls[1][0]).toMatchObject({ id: 41, data: { area: 'OGTI-OSI' } });
+  });
+
+  it('creates the document with the draft id and offers to sign it', async () => {
+    api.saveDraft.mockResolvedValue({ id: 9, template_id: 'demo', title: 'Acta', updated: '15/03/2026 10:32' });
+    api.createDocument.mockResolvedValue({ reference: '2026-004', title: 'Acta de prueba' });
+    const navigate = await openDemo();
+    fireEvent.input(byName('area'), { target: { value: 'OGTI' } });
+    await waitFor(() => expect(api.saveDraft).toHaveBeenCalled(), { timeout: 3000 });
+    await waitFor(() => expect(screen.getByTestId<HTMLButtonElement>('save-document').disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('save-document'));
+    await waitFor(() => expect(screen.getByTestId('created-reference').textContent).toBe('2026-004'));
+    expect(api.createDocument).toHaveBeenCalledWith({
+      template_id: 'demo',
+      data: { area: 'OGTI', entregables: [{}] },
+      draft_id: 9,
+    });
+    fireEvent.click(screen.getByTestId('created-sign'));
+    expect(navigate).toHaveBeenCalledWith({ screen: 'firmar', reference: '2026-004' });
+  });
+
+  it('refuses to create while the core reports problems', async () => {
+    api.validateForm.mockResolvedValue({ ok: false, problems: [{ path: 'area', message: '«Área» es obligatorio' }] });
+    await openDemo();
+    await waitFor(() => expect(screen.getByTestId<HTMLButtonElement>('save-document').disabled).toBe(true));
+    expect(api.createDocument).not.toHaveBeenCalled();
+  });
+});

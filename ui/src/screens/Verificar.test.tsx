@@ -1,0 +1,90 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { apiMock } from '../test/mockApi';
+
+const api = vi.hoisted(() => ({}) as ReturnType<typeof import('../test/mockApi').apiMock>);
+vi.mock('../api', () => api);
+
+import { Verificar } from './Verificar';
+
+const signature = (over: object) => ({
+  field: 'firma.coord-calidad',
+  role: 'coord-calidad',
+  signer: 'Ana Torres',
+  signer_subject: null,
+  issuer: 'CA',
+  serial: '0A',
+  signing_time: '15/03/2026 10:00 -05:00',
+  signing_time_rfc3339: null,
+  reason: null,
+  location: null,
+  sub_filter: 'ETSI.CAdES.detached',
+  certification: null,
+  intact: true,
+  valid: true,
+  trusted: null,
+  cert_valid_at_signing: true,
+  pades_ok: true,
+  revision: 2,
+  covers_whole_file: true,
+  modified_after: false,
+  modifications: [],
+  problems: [],
+  ...over,
+});
+
+beforeEach(() => {
+  Object.assign(api, apiMock());
+  api.verify.mockResolvedValue({
+    source: '2026-001',
+    sha256: 'ab'.repeat(32),
+    trust_roots: 0,
+    verdict: 'Con problemas: 1 de 2 firmas no supera la verificación.',
+    report: {
+      signatures: [
+        signature({}),
+        signature({
+          field: 'firma.coord-computo',
+          role: 'coord-computo',
+          intact: false,
+          modified_after: true,
+          modifications: ['se cambió el contenido de la página 1'],
+        }),
+      ],
+      unsigned_fields: [],
+      template: 'mef',
+      number: '2026-001',
+      revisions: 3,
+      ok: false,
+    },
+  });
+});
+
+describe('Verificar', () => {
+  it('shows the verdict and one row per signature with coloured checks', async () => {
+    render(<Verificar initialReference="2026-001" />);
+    await waitFor(() => expect(screen.getByTestId('verdict').textContent).toContain('Con problemas'));
+    expect(api.verify).toHaveBeenCalledWith({ reference: '2026-001', path: null });
+    const rows = screen.getAllByTestId('sig-row');
+    expect(rows).toHaveLength(2);
+    const ok = (row: HTMLElement, id: string) => row.querySelector<HTMLElement>(`[data-testid="${id}"]`)!.dataset.ok;
+    expect(['sig-intact', 'sig-valid', 'sig-modified'].map((id) => ok(rows[0], id))).toEqual(['true', 'true', 'true']);
+    expect(rows[0].querySelector('[data-testid="sig-trusted"]')!.textContent).toBe('no comprobado');
+    expect(ok(rows[1], 'sig-intact')).toBe('false');
+    expect(ok(rows[1], 'sig-modified')).toBe('false');
+    expect(screen.getByTestId('sig-problems').textContent).toContain('se cambió el contenido');
+  });
+
+  it('exports the report and shows where it was written', async () => {
+    api.exportVerification.mockResolvedValue('/tmp/reporte.pdf');
+    render(<Verificar initialReference="2026-001" />);
+    await screen.findByTestId('verdict');
+    fireEvent.input(screen.getByTestId('export-path'), { target: { value: '/tmp/reporte.pdf' } });
+    fireEvent.click(screen.getByTestId('export-report'));
+    await waitFor(() => expect(screen.getByTestId('export-result').textContent).toBe('/tmp/reporte.pdf'));
+    expect(api.exportVerification).toHaveBeenCalledWith({
+      target: { reference: '2026-001', path: null },
+      output: '/tmp/reporte.pdf',
+    });
+  });
+});
