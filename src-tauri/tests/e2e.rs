@@ -201,7 +201,8 @@ fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
     )));
     d.find("[data-testid=screen-preview]");
     d.find("canvas[data-testid=pdf-page]");
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // pdf.js draws the text once the page's embedded fonts are loaded.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
     assert!(!d.all("canvas[data-testid=pdf-page]").is_empty());
     d.step("vista-previa");
 

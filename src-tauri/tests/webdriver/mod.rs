@@ -20,11 +20,48 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// How long `find` waits for an element to appear.
 pub const WAIT: Duration = Duration::from_secs(20);
 
+/// A child process; dropping it kills it and everything it started
+/// (tauri-driver's WebKitWebDriver and the app under it).
 struct Killed(Child);
+
+impl Killed {
+    fn spawn(command: &mut Command, what: &str) -> Killed {
+        Killed(command.spawn().unwrap_or_else(|e| panic!("{what}: {e}")))
+    }
+}
+
+/// The processes whose parent is `pid`, from `/proc`.
+fn children(pid: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|child| {
+            std::fs::read_to_string(format!("/proc/{child}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    // `pid (comm) state ppid …`; comm may hold spaces.
+                    let rest = &stat[stat.rfind(')')? + 2..];
+                    rest.split(' ').nth(1)?.parse::<u32>().ok()
+                })
+                == Some(pid)
+        })
+        .collect()
+}
+
+/// Kills `pid`'s descendants, deepest first, then `pid`.
+fn kill_tree(pid: u32) {
+    for child in children(pid) {
+        kill_tree(child);
+    }
+    let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+}
 
 impl Drop for Killed {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        kill_tree(self.0.id());
         let _ = self.0.wait();
     }
 }
@@ -64,13 +101,13 @@ impl Desktop {
     pub fn launch(app: &Path, env: &[(&str, String)], shots: PathBuf) -> Desktop {
         std::fs::create_dir_all(&shots).unwrap();
         let display = format!(":{}", 90 + std::process::id() % 400);
-        let xvfb = Command::new("Xvfb")
-            .args([display.as_str(), "-screen", "0", "1366x900x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb is installed (scripts/install-deps.sh test)");
-        let xvfb = Killed(xvfb);
+        let xvfb = Killed::spawn(
+            Command::new("Xvfb")
+                .args([display.as_str(), "-screen", "0", "1366x900x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+            "Xvfb is installed (scripts/install-deps.sh test)",
+        );
         std::thread::sleep(Duration::from_millis(400));
         let port = free_port();
         let native = free_port();
@@ -80,11 +117,16 @@ impl Desktop {
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
             .env("DISPLAY", &display)
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            // Its log beside the screenshots; not inherited, so nothing it
+            // starts keeps the test's output open.
+            .stderr(std::fs::File::create(shots.join("tauri-driver.log")).unwrap());
         for (key, value) in env {
             driver.env(key, value);
         }
-        let driver = Killed(driver.spawn().expect("tauri-driver is installed (cargo install tauri-driver)"));
+        let driver = Killed::spawn(
+            &mut driver,
+            "tauri-driver is installed (scripts/install-deps.sh test)",
+        );
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(120)))
@@ -256,8 +298,9 @@ impl Desktop {
         path
     }
 
-    /// Like `screenshot`, numbering in order.
+    /// Like `screenshot`, numbering in order (after a moment for the window to paint).
     pub fn step(&mut self, name: &str) -> PathBuf {
+        std::thread::sleep(Duration::from_millis(250));
         let path = self.screenshot(name);
         self.shot_count += 1;
         path

@@ -202,7 +202,7 @@ export function Verificar({ initialReference }: { initialReference?: string }) {
             <span class="mono" title={view.sha256}>
               {view.sha256.slice(0, 16)}…
             </span>{' '}
-            — {view.trust_roots === 0 ? 'sin certificados raíz configurados' : `${view.trust_roots} certificados raíz`}
+            — {view.trust_roots === 0 ? 'sin certificados raíz configurados' : view.trust_roots === 1 ? "1 certificado raíz" : `${view.trust_roots} certificados raíz`}
           </p>
           {view.report.signatures.length > 0 && (
             <div class="table-scroll">
