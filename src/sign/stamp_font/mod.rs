@@ -3,23 +3,36 @@
 //! punctuation — so any Spanish, Portuguese or Aymara/Quechua-in-Latin name
 //! prints with its accents, whatever glyphs the page fonts happen to hold.
 //!
-//! It is built once per process with printpdf (which knows how to subset and
-//! embed a TrueType font with its ToUnicode map) and cached as lopdf objects
-//! plus a char → glyph-id map. It does not place text (`appearance`) nor
-//! write objects into a document (`incremental`).
+//! The subset ships prebuilt in `fonts/actas-sello.pdf`: the font objects
+//! (Type0, CIDFont, descriptor, FontFile2, ToUnicode) and, in the catalog's
+//! `/ActasStampFont` dictionary, each char's glyph id and advance. Loading
+//! it is a small lopdf parse, so a process that only signs never parses a
+//! TrueType file nor subsets one. `generate` (tests only) rebuilds that file
+//! with printpdf from `fonts/DejaVuSans.ttf`; a test fails when the shipped
+//! file differs from what it builds, and `ACTAS_REGENERATE_STAMP_FONT=1 cargo
+//! test --lib stamp_font` rewrites it.
+//!
+//! This module does not place text (`appearance`) nor write objects into a
+//! document (`incremental`).
+
+#[cfg(test)]
+mod generate;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use lopdf::{content::Content, Document, Object, ObjectId};
-use printpdf::{
-    FontId, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem, TextMatrix,
-};
+use lopdf::{Document, Object, ObjectId};
 
-use crate::render::fonts::fonts;
+use crate::render::fonts::Measure;
 
 /// Resource name of the stamp font in `/AcroForm /DR /Font` and in appearances.
 pub const STAMP_FONT_NAME: &str = "ActasSello";
+
+/// The prebuilt subset (see the module doc).
+static SHIPPED: &[u8] = include_bytes!("../../../fonts/actas-sello.pdf");
+
+/// Catalog key of the dictionary that maps chars to glyphs and advances.
+const MAP_KEY: &[u8] = b"ActasStampFont";
 
 /// The subset font as objects to copy into a document.
 pub struct StampFont {
@@ -27,8 +40,10 @@ pub struct StampFont {
     pub root: ObjectId,
     /// The font dictionary and everything it references (ids local to this set).
     pub objects: Vec<(ObjectId, Object)>,
-    glyphs: HashMap<char, u16>,
-    fallback: u16,
+    /// Glyph id and advance (1/1000 em) of each char of the repertoire.
+    glyphs: HashMap<char, (u16, f32)>,
+    /// What an uncovered char prints as: «?».
+    fallback: (u16, f32),
 }
 
 impl StampFont {
@@ -36,8 +51,7 @@ impl StampFont {
     pub fn encode(&self, text: &str) -> Vec<u8> {
         let mut out = Vec::with_capacity(text.len() * 2);
         for c in text.chars() {
-            let gid = self.glyphs.get(&c).copied().unwrap_or(self.fallback);
-            out.extend_from_slice(&gid.to_be_bytes());
+            out.extend_from_slice(&self.glyph(c).0.to_be_bytes());
         }
         out
     }
@@ -46,126 +60,70 @@ impl StampFont {
     pub fn covers(&self, c: char) -> bool {
         self.glyphs.contains_key(&c)
     }
+
+    fn glyph(&self, c: char) -> (u16, f32) {
+        self.glyphs.get(&c).copied().unwrap_or(self.fallback)
+    }
 }
 
-/// The characters the stamp can print.
-fn repertoire() -> Vec<char> {
-    (' '..='~')
-        .chain('\u{a1}'..='\u{ff}')
-        .chain("–—‘’“”•…€ŒœŠšŽžŸ".chars())
-        .collect()
+/// Measures what prints: an uncovered char as the «?» that replaces it.
+impl Measure for StampFont {
+    fn width(&self, text: &str, size: f32) -> f32 {
+        let units: f32 = text.chars().map(|c| self.glyph(c).1).sum();
+        units * size / 1000.0
+    }
 }
 
-/// The stamp font, built on first use.
+/// The stamp font, loaded on first use.
 pub fn stamp_font() -> &'static StampFont {
     static FONT: OnceLock<StampFont> = OnceLock::new();
-    // The shipped font and a fixed repertoire: failing here is a build defect, not input.
-    FONT.get_or_init(|| build().expect("the stamp font subset builds from the shipped DejaVu font"))
+    // A file of the build, checked by a test: failing here is a build defect, not input.
+    FONT.get_or_init(|| load(SHIPPED).expect("fonts/actas-sello.pdf is a stamp font file"))
 }
 
-fn build() -> Result<StampFont, String> {
-    let chars = repertoire();
-    let mut doc = PdfDocument::new("sello");
-    let font_id = FontId("ACTSEL".into());
-    doc.resources.fonts.map.insert(
-        font_id.clone(),
-        printpdf::PdfFont::new(fonts().regular.parsed.clone()),
-    );
-    let mut ops = vec![
-        Op::StartTextSection,
-        Op::SetFont {
-            font: PdfFontHandle::External(font_id),
-            size: Pt(10.0),
-        },
-    ];
-    // One glyph per show operation: the codes come back in the same order, one per char.
-    for (i, c) in chars.iter().enumerate() {
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(
-                Pt(10.0 + (i % 40) as f32 * 12.0),
-                Pt(800.0 - (i / 40) as f32 * 14.0),
-            ),
-        });
-        ops.push(Op::ShowText {
-            items: vec![TextItem::Text(c.to_string())],
-        });
-    }
-    ops.push(Op::EndTextSection);
-    doc.with_pages(vec![PdfPage::new(
-        printpdf::Mm(210.0),
-        printpdf::Mm(297.0),
-        ops,
-    )]);
-    let options = PdfSaveOptions {
-        optimize: false,
-        subset_fonts: true,
-        secure: true,
-        image_optimization: None,
-    };
-    let lo = doc.to_lopdf_document(&options, &mut Vec::new());
-
-    let page = *lo.get_pages().values().next().ok_or("sin página")?;
-    let content = Content::decode(&lo.get_page_content(page)).map_err(|e| e.to_string())?;
-    let codes: Vec<u16> = content
-        .operations
-        .iter()
-        .filter(|op| op.operator == "Tj" || op.operator == "TJ")
-        .flat_map(|op| op.operands.iter())
-        .flat_map(|operand| match operand {
-            Object::String(bytes, _) => vec![bytes.clone()],
-            Object::Array(items) => items
-                .iter()
-                .filter_map(|i| i.as_str().ok().map(<[u8]>::to_vec))
-                .collect(),
-            _ => Vec::new(),
-        })
-        .map(|bytes| {
-            if bytes.len() >= 2 {
-                u16::from_be_bytes([bytes[0], bytes[1]])
-            } else {
-                0
-            }
-        })
+/// Reads a stamp font file: the objects under `/ActasStampFont /Font`, and
+/// the `/Chars` (text string), `/Glyphs` and `/Advances` (font units of
+/// `/UnitsPerEm`) arrays, one entry per char.
+fn load(bytes: &[u8]) -> Result<StampFont, String> {
+    let doc = Document::load_mem(bytes).map_err(|e| e.to_string())?;
+    let map = doc
+        .catalog()
+        .and_then(|c| c.get(MAP_KEY))
+        .and_then(Object::as_dict)
+        .map_err(|e| format!("sin /ActasStampFont: {e}"))?;
+    let field = |key: &[u8]| map.get(key).map_err(|e| e.to_string());
+    let root = field(b"Font")?.as_reference().map_err(|e| e.to_string())?;
+    let units = field(b"UnitsPerEm")?
+        .as_i64()
+        .map_err(|e| e.to_string())?
+        .max(1) as f32;
+    let chars: Vec<char> = lopdf::decode_text_string(field(b"Chars")?)
+        .map_err(|e| e.to_string())?
+        .chars()
         .collect();
-    if codes.len() != chars.len() {
-        return Err(format!(
-            "{} códigos para {} caracteres",
-            codes.len(),
-            chars.len()
-        ));
+    let numbers = |key: &[u8]| -> Result<Vec<i64>, String> {
+        field(key)?
+            .as_array()
+            .map_err(|e| e.to_string())?
+            .iter()
+            .map(|n| n.as_i64().map_err(|e| e.to_string()))
+            .collect()
+    };
+    let gids = numbers(b"Glyphs")?;
+    let advances = numbers(b"Advances")?;
+    if gids.len() != chars.len() || advances.len() != chars.len() {
+        return Err("/Chars, /Glyphs y /Advances de distinto largo".into());
     }
-    let glyphs: HashMap<char, u16> = chars
-        .iter()
-        .copied()
-        .zip(codes)
-        .filter(|(_, gid)| *gid != 0)
+    // The same formula as `render::fonts::Face`, so the stamp wraps exactly as before.
+    let glyphs: HashMap<char, (u16, f32)> = chars
+        .into_iter()
+        .zip(gids.into_iter().zip(advances))
+        .map(|(c, (gid, adv))| (c, (gid as u16, adv as f32 * 1000.0 / units)))
         .collect();
     let fallback = *glyphs.get(&'?').ok_or("sin «?»")?;
-
-    let page_dict = lo.get_dictionary(page).map_err(|e| e.to_string())?;
-    let resources = match page_dict.get(b"Resources").map_err(|e| e.to_string())? {
-        Object::Reference(id) => lo.get_dictionary(*id).map_err(|e| e.to_string())?,
-        Object::Dictionary(d) => d,
-        _ => return Err("recursos inválidos".into()),
-    };
-    let fonts_dict = match resources.get(b"Font").map_err(|e| e.to_string())? {
-        Object::Reference(id) => lo.get_dictionary(*id).map_err(|e| e.to_string())?,
-        Object::Dictionary(d) => d,
-        _ => return Err("fuentes inválidas".into()),
-    };
-    let root = fonts_dict
-        .iter()
-        .find_map(|(_, v)| v.as_reference().ok())
-        .ok_or("sin fuente en los recursos")?;
-    let mut objects = closure(&lo, root);
-    for (_, object) in &mut objects {
-        if let Object::Stream(stream) = object {
-            crate::render::pdf::deflate(stream);
-        }
-    }
     Ok(StampFont {
         root,
-        objects,
+        objects: closure(&doc, root),
         glyphs,
         fallback,
     })
@@ -188,7 +146,7 @@ fn closure(doc: &Document, root: ObjectId) -> Vec<(ObjectId, Object)> {
     seen.into_iter().collect()
 }
 
-pub(crate) fn collect_references(object: &Object, out: &mut Vec<ObjectId>) {
+fn collect_references(object: &Object, out: &mut Vec<ObjectId>) {
     match object {
         Object::Reference(id) => out.push(*id),
         Object::Array(items) => items.iter().for_each(|i| collect_references(i, out)),
@@ -214,10 +172,19 @@ mod tests {
         assert_ne!(font.encode("á"), font.encode("a"));
         assert_eq!(font.encode("ab").len(), 4);
         assert_eq!(font.encode("漢"), font.encode("?"));
+        assert_eq!(font.width("漢", 10.0), font.width("?", 10.0));
         assert!(font.objects.iter().any(|(id, _)| *id == font.root));
         assert!(
             font.objects.len() >= 4,
             "Type0 + CIDFont + descriptor + font file"
         );
+    }
+
+    #[test]
+    fn measures_like_the_document_font() {
+        let face = &crate::render::fonts::fonts().regular;
+        let font = stamp_font();
+        let text = "Firmado por: María Fernanda Quispe Ñahui — N.° de serie: 1A2B";
+        assert_eq!(font.width(text, 8.0), face.width(text, 8.0));
     }
 }
