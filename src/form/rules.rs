@@ -175,7 +175,7 @@ fn install_subject(
         other => problems.push(Problem {
             path: field.clone(),
             message: format!(
-                "regla Senace (S.04, anexo 01): el asunto «{}» no sigue la convención, que espera «{expected}»",
+                "regla Senace (S.04, anexo 01): el asunto «{}» no sigue la convención (se espera «{expected}»)",
                 other.display().trim()
             ),
         }),
