@@ -1,6 +1,6 @@
 //! The one error type the front doors (CLI, desktop) see. Every variant
 //! prints as Spanish text that says what went wrong and where; validation
-//! problems print one per line after a summary line.
+//! problems print on one line, a summary then every problem joined by «; ».
 
 use std::path::PathBuf;
 

@@ -344,7 +344,8 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             location,
             json,
         } => {
-            let service = service()?;
+            // Only the template the PDF names is read (one process per signature is common).
+            let service = Service::open_deferred(&templates_dir, clock);
             let password = read_password(password_env.as_deref())?;
             let request = SignRequest {
                 role,
@@ -378,7 +379,8 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             trust,
             json,
         } => {
-            let service = service()?;
+            // Verifying reads no template.
+            let service = Service::open_deferred(&templates_dir, clock);
             let path = Path::new(&target);
             // The office's configured roots count too, when its database exists.
             let db = match cli.db.clone() {

@@ -4,7 +4,7 @@
 //! prints; the logic is in `actas::registers` and `actas::service`.
 //! Described in `docs/registers.md`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -23,11 +23,7 @@ use super::{actor, plural, print_json};
 #[derive(Subcommand)]
 pub enum LicencesCommand {
     /// Importa el maestro de licencias (.xlsx, .xls, .ods, .csv o .json): actualiza por clave.
-    Import {
-        file: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    Import(ImportArgs),
     /// Resumen del maestro a una fecha: total, vencidas, por vencer en 30/60/90 días, valor.
     Summary {
         /// Fecha de corte AAAA-MM-DD (por defecto, hoy).
@@ -74,6 +70,57 @@ pub enum LicencesCommand {
     },
 }
 
+/// A register file to import (.xlsx, .xls, .ods, .csv o .json).
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    file: PathBuf,
+    #[arg(long)]
+    json: bool,
+}
+
+/// The period a generated form covers: both days, AAAA-MM-DD, included.
+#[derive(clap::Args)]
+pub struct FormPeriod {
+    #[arg(long)]
+    from: String,
+    #[arg(long)]
+    to: String,
+}
+
+impl FormPeriod {
+    fn days(&self) -> Result<(NaiveDate, NaiveDate), ActasError> {
+        Ok((day(&self.from, "--from")?, day(&self.to, "--to")?))
+    }
+}
+
+/// The period of a listing: either end may stay open.
+#[derive(clap::Args)]
+pub struct ListPeriod {
+    #[arg(long)]
+    from: Option<String>,
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+impl ListPeriod {
+    fn days(&self) -> Result<(NaiveDate, NaiveDate), ActasError> {
+        Ok((
+            self.from
+                .as_deref()
+                .map(|f| day(f, "--from"))
+                .transpose()?
+                .unwrap_or(NaiveDate::MIN),
+            self.to
+                .as_deref()
+                .map(|t| day(t, "--to"))
+                .transpose()?
+                .unwrap_or(NaiveDate::MAX),
+        ))
+    }
+}
+
 /// Where a generated form goes.
 #[derive(clap::Args)]
 pub struct FormOutput {
@@ -91,11 +138,7 @@ pub struct FormOutput {
 #[derive(Subcommand)]
 pub enum TapesCommand {
     /// Importa movimientos de custodia: entrega, retiro o liberación de cada cinta.
-    Import {
-        file: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    Import(ImportArgs),
     /// Estado de cada cinta a una fecha, con su retención de 4 años.
     Status {
         #[arg(long)]
@@ -124,10 +167,8 @@ pub enum TapesCommand {
     },
     /// Genera el inventario de cintas (Anexo 04) de las entregas de un periodo.
     Form {
-        #[arg(long)]
-        from: String,
-        #[arg(long)]
-        to: String,
+        #[command(flatten)]
+        period: FormPeriod,
         #[command(flatten)]
         out: FormOutput,
     },
@@ -136,26 +177,16 @@ pub enum TapesCommand {
 #[derive(Subcommand)]
 pub enum BackupsCommand {
     /// Importa ejecuciones de copias de respaldo (bitácora diaria).
-    Import {
-        file: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    Import(ImportArgs),
     /// Lista las copias de respaldo de un periodo.
     List {
-        #[arg(long)]
-        from: Option<String>,
-        #[arg(long)]
-        to: Option<String>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        period: ListPeriod,
     },
     /// Genera la bitácora diaria de copia de respaldo (Anexo 03) de un periodo.
     Form {
-        #[arg(long)]
-        from: String,
-        #[arg(long)]
-        to: String,
+        #[command(flatten)]
+        period: FormPeriod,
         #[command(flatten)]
         out: FormOutput,
     },
@@ -174,11 +205,7 @@ pub enum BackupsCommand {
 #[derive(Subcommand)]
 pub enum RecoveryCommand {
     /// Importa solicitudes de recuperación (una fila por ticket de Helpdesk).
-    Import {
-        file: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    Import(ImportArgs),
     /// Genera el registro de recuperación (Anexo 05) de una solicitud.
     Form {
         #[arg(long)]
@@ -191,17 +218,11 @@ pub enum RecoveryCommand {
 #[derive(Subcommand)]
 pub enum RestorationsCommand {
     /// Importa restauraciones (columnas del Anexo 06).
-    Import {
-        file: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    Import(ImportArgs),
     /// Genera la bitácora de restauración (Anexo 06) de un periodo.
     Form {
-        #[arg(long)]
-        from: String,
-        #[arg(long)]
-        to: String,
+        #[command(flatten)]
+        period: FormPeriod,
         #[command(flatten)]
         out: FormOutput,
     },
@@ -210,26 +231,16 @@ pub enum RestorationsCommand {
 #[derive(Subcommand)]
 pub enum MaintenanceCommand {
     /// Importa mantenimientos (columnas de la ficha, Anexo 2, y las del acta).
-    Import {
-        file: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    Import(ImportArgs),
     /// Lista los mantenimientos de un periodo.
     List {
-        #[arg(long)]
-        from: Option<String>,
-        #[arg(long)]
-        to: Option<String>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        period: ListPeriod,
     },
     /// Genera la ficha de control de mantenimientos realizados de un periodo.
     Form {
-        #[arg(long)]
-        from: String,
-        #[arg(long)]
-        to: String,
+        #[command(flatten)]
+        period: FormPeriod,
         /// Texto del periodo impreso (por defecto «Del dd/mm/aaaa al dd/mm/aaaa»).
         #[arg(long)]
         periodo: Option<String>,
@@ -422,12 +433,22 @@ fn import(
     service: &Service,
     store: Opener<'_, Store>,
     register: Register,
-    file: &Path,
-    json: bool,
+    args: &ImportArgs,
 ) -> Result<(), ActasError> {
-    let report = service.import_register(&mut store()?, register, file, &actor())?;
-    print_import(&report, json);
+    let report = service.import_register(&mut store()?, register, &args.file, &actor())?;
+    print_import(&report, args.json);
     Ok(())
+}
+
+/// Generates a register's form and writes it (see [`emit`]).
+fn generate(
+    service: &Service,
+    store: Opener<'_, Store>,
+    request: &FormRequest,
+    out: &FormOutput,
+) -> Result<(), ActasError> {
+    let form = service.register_form(&store()?, request)?;
+    emit(service, store, &form, out)
 }
 
 pub fn run_licences(
@@ -437,9 +458,9 @@ pub fn run_licences(
 ) -> Result<(), ActasError> {
     let service = service()?;
     match command {
-        LicencesCommand::Import { file, json } => {
-            let report = service.import_licences(&mut store()?, &file, &actor())?;
-            print_import(&report, json);
+        LicencesCommand::Import(args) => {
+            let report = service.import_licences(&mut store()?, &args.file, &actor())?;
+            print_import(&report, args.json);
         }
         LicencesCommand::Summary { as_of, json } => {
             let as_of = as_of_or_today(&service, as_of.as_deref())?;
@@ -576,9 +597,7 @@ pub fn run_tapes(
 ) -> Result<(), ActasError> {
     let service = service()?;
     match command {
-        TapesCommand::Import { file, json } => {
-            import(&service, store, Register::Custody, &file, json)?
-        }
+        TapesCommand::Import(args) => import(&service, store, Register::Custody, &args)?,
         TapesCommand::Status {
             as_of,
             plazo_dias,
@@ -639,27 +658,17 @@ pub fn run_tapes(
                 print_tapes(&list);
             }
         }
-        TapesCommand::Form { from, to, out } => {
-            let request = FormRequest::TapeInventory {
-                from: day(&from, "--from")?,
-                to: day(&to, "--to")?,
-            };
-            let form = service.register_form(&store()?, &request)?;
-            emit(&service, store, &form, &out)?;
+        TapesCommand::Form { period, out } => {
+            let (from, to) = period.days()?;
+            generate(
+                &service,
+                store,
+                &FormRequest::TapeInventory { from, to },
+                &out,
+            )?;
         }
     }
     Ok(())
-}
-
-fn period(from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveDate), ActasError> {
-    Ok((
-        from.map(|f| day(f, "--from"))
-            .transpose()?
-            .unwrap_or(NaiveDate::MIN),
-        to.map(|t| day(t, "--to"))
-            .transpose()?
-            .unwrap_or(NaiveDate::MAX),
-    ))
 }
 
 pub fn run_backups(
@@ -669,17 +678,15 @@ pub fn run_backups(
 ) -> Result<(), ActasError> {
     let service = service()?;
     match command {
-        BackupsCommand::Import { file, json } => {
-            import(&service, store, Register::BackupRuns, &file, json)?
-        }
-        BackupsCommand::List { from, to, json } => {
-            let (from, to) = period(from.as_deref(), to.as_deref())?;
+        BackupsCommand::Import(args) => import(&service, store, Register::BackupRuns, &args)?,
+        BackupsCommand::List { period } => {
+            let (from, to) = period.days()?;
             let runs: Vec<_> = service
                 .backup_runs(&store()?)?
                 .into_iter()
                 .filter(|r| r.fecha >= from && r.fecha <= to)
                 .collect();
-            if json {
+            if period.json {
                 print_json(&runs);
             } else if runs.is_empty() {
                 println!("No hay copias de respaldo registradas en ese periodo.");
@@ -703,35 +710,29 @@ pub fn run_backups(
                 }
             }
         }
-        BackupsCommand::Form { from, to, out } => {
-            let request = FormRequest::BackupLog {
-                from: day(&from, "--from")?,
-                to: day(&to, "--to")?,
-            };
-            let form = service.register_form(&store()?, &request)?;
-            emit(&service, store, &form, &out)?;
+        BackupsCommand::Form { period, out } => {
+            let (from, to) = period.days()?;
+            generate(&service, store, &FormRequest::BackupLog { from, to }, &out)?;
         }
         BackupsCommand::Recovery {
-            command: RecoveryCommand::Import { file, json },
-        } => import(&service, store, Register::Recoveries, &file, json)?,
+            command: RecoveryCommand::Import(args),
+        } => import(&service, store, Register::Recoveries, &args)?,
         BackupsCommand::Recovery {
             command: RecoveryCommand::Form { ticket, out },
-        } => {
-            let form = service.register_form(&store()?, &FormRequest::Recovery { ticket })?;
-            emit(&service, store, &form, &out)?;
-        }
+        } => generate(&service, store, &FormRequest::Recovery { ticket }, &out)?,
         BackupsCommand::Restorations {
-            command: RestorationsCommand::Import { file, json },
-        } => import(&service, store, Register::Restorations, &file, json)?,
+            command: RestorationsCommand::Import(args),
+        } => import(&service, store, Register::Restorations, &args)?,
         BackupsCommand::Restorations {
-            command: RestorationsCommand::Form { from, to, out },
+            command: RestorationsCommand::Form { period, out },
         } => {
-            let request = FormRequest::RestorationLog {
-                from: day(&from, "--from")?,
-                to: day(&to, "--to")?,
-            };
-            let form = service.register_form(&store()?, &request)?;
-            emit(&service, store, &form, &out)?;
+            let (from, to) = period.days()?;
+            generate(
+                &service,
+                store,
+                &FormRequest::RestorationLog { from, to },
+                &out,
+            )?;
         }
     }
     Ok(())
@@ -744,11 +745,9 @@ pub fn run_maintenance(
 ) -> Result<(), ActasError> {
     let service = service()?;
     match command {
-        MaintenanceCommand::Import { file, json } => {
-            import(&service, store, Register::Maintenance, &file, json)?
-        }
-        MaintenanceCommand::List { from, to, json } => {
-            let (from, to) = period(from.as_deref(), to.as_deref())?;
+        MaintenanceCommand::Import(args) => import(&service, store, Register::Maintenance, &args)?,
+        MaintenanceCommand::List { period } => {
+            let (from, to) = period.days()?;
             let form = service.register_form(
                 &store()?,
                 &FormRequest::MaintenanceLog {
@@ -761,7 +760,7 @@ pub fn run_maintenance(
                 Ok(form) => form.data["mantenimientos"].clone(),
                 Err(_) => json!([]),
             };
-            if json {
+            if period.json {
                 print_json(&rows);
             } else if rows.as_array().is_none_or(Vec::is_empty) {
                 println!("No hay mantenimientos registrados en ese periodo.");
@@ -788,23 +787,17 @@ pub fn run_maintenance(
             }
         }
         MaintenanceCommand::Form {
-            from,
-            to,
+            period,
             periodo,
             out,
         } => {
-            let request = FormRequest::MaintenanceLog {
-                from: day(&from, "--from")?,
-                to: day(&to, "--to")?,
-                periodo,
-            };
-            let form = service.register_form(&store()?, &request)?;
-            emit(&service, store, &form, &out)?;
+            let (from, to) = period.days()?;
+            let request = FormRequest::MaintenanceLog { from, to, periodo };
+            generate(&service, store, &request, &out)?;
         }
         MaintenanceCommand::Acta { numero, anio, out } => {
             let request = FormRequest::MaintenanceActa { numero, year: anio };
-            let form = service.register_form(&store()?, &request)?;
-            emit(&service, store, &form, &out)?;
+            generate(&service, store, &request, &out)?;
         }
     }
     Ok(())

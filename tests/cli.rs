@@ -251,23 +251,14 @@ fn invalid_data_lists_every_problem_and_consumes_no_number() {
     let run = sb.run(&["new", MEF, "--data", s(&path)]);
     let first = run.assert_fails();
     assert_eq!(run.code(), Some(2), "{}", run.stderr);
-    assert!(
-        first.starts_with("actas: mef-anexo-11-1: los datos tienen "),
-        "{first}"
-    );
-    let problems: Vec<&str> = run
-        .stderr
-        .lines()
-        .skip(1)
-        .map(|l| l.trim_start().trim_start_matches("- "))
-        .collect();
-    let count: usize = first
-        .trim_start_matches("actas: mef-anexo-11-1: los datos tienen ")
-        .split(' ')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    // One line (DESIGN §4): «los datos tienen N problemas: a: …; b: …».
+    assert_eq!(run.stderr.trim_end().lines().count(), 1, "{}", run.stderr);
+    let (count, listed) = first
+        .strip_prefix("actas: mef-anexo-11-1: los datos tienen ")
+        .and_then(|rest| rest.split_once(" problemas: "))
+        .unwrap_or_else(|| panic!("{first}"));
+    let count: usize = count.parse().unwrap();
+    let problems: Vec<&str> = listed.split("; ").collect();
     assert_eq!(
         count,
         problems.len(),

@@ -48,6 +48,24 @@ fn assert_qpdf_ok(pdf: &Path) {
     );
 }
 
+/// Runs a form command with `-o pdf`: it succeeds and the PDF passes
+/// `qpdf --check`. Returns what it printed and the PDF's text.
+fn generate_form(sb: &Sandbox, args: &[&str], pdf: &Path) -> (String, String) {
+    let mut args = args.to_vec();
+    args.extend(["-o", s(pdf)]);
+    let run = sb.run(&args);
+    run.assert_ok();
+    assert_qpdf_ok(pdf);
+    (run.stdout.clone(), pdf_text(pdf))
+}
+
+/// `actas <command…> FILE --json`: the import report.
+fn import_json(sb: &Sandbox, command: &[&str], file: &Path) -> Json {
+    let mut args = command.to_vec();
+    args.extend([s(file), "--json"]);
+    sb.run(&args).json()
+}
+
 fn pdf_text(pdf: &Path) -> String {
     let out = Command::new("pdftotext")
         .args(["-layout"])
@@ -489,14 +507,14 @@ fn reimport_updates_by_key_instead_of_duplicating() {
     sb.run(&["licences", "import", s(&first)]).assert_ok();
 
     // The same master again: everything is an update.
-    let report = sb.run(&["licences", "import", s(&first), "--json"]).json();
+    let report = import_json(&sb, &["licences", "import"], &first);
     assert_eq!(report["imported"], 0);
     assert_eq!(report["updated"], e1.licences.len());
 
     // A longer master whose TERMINO moved 30 days: old rows update, new ones insert.
     let second = sb.path("maestro-marzo.xlsx");
     let e2 = write_messy_master(&second, 160, 30);
-    let report = sb.run(&["licences", "import", s(&second), "--json"]).json();
+    let report = import_json(&sb, &["licences", "import"], &second);
     assert_eq!(report["updated"], e1.licences.len());
     assert_eq!(
         report["imported"],
@@ -619,20 +637,15 @@ fn notice_pdf_groups_by_ubicacion() {
     let sb = Sandbox::new();
     sb.run(&["licences", "import", s(&fixture("maestro.xls"))])
         .assert_ok();
-    let pdf = sb.path("notificacion.pdf");
-    let run = sb.run(&[
+    let notice = [
         "licences",
         "notice",
         "--within",
         "60",
         "--as-of",
         "2026-03-15",
-        "-o",
-        s(&pdf),
-    ]);
-    run.assert_ok();
-    assert_qpdf_ok(&pdf);
-    let text = pdf_text(&pdf);
+    ];
+    let (_, text) = generate_form(&sb, &notice, &sb.path("notificacion.pdf"));
     assert!(text.contains("NOTIFICACIÓN DE LICENCIAS POR"), "{text}");
     // Groups in order of UBICACIÓN, each licence under its office.
     let dein = text.find("ArcGIS Pro").expect("ArcGIS listed");
@@ -647,23 +660,8 @@ fn notice_pdf_groups_by_ubicacion() {
     assert!(!text.contains("AutoCAD"), "a rejected row was notified");
 
     // Saved as a numbered document too.
-    let saved = sb.run(&[
-        "licences",
-        "notice",
-        "--within",
-        "60",
-        "--as-of",
-        "2026-03-15",
-        "-o",
-        s(&sb.path("n2.pdf")),
-        "--new",
-    ]);
-    saved.assert_ok();
-    assert!(
-        saved.stdout.contains("guardado como 2026-001"),
-        "{}",
-        saved.stdout
-    );
+    let (saved, _) = generate_form(&sb, &[&notice[..], &["--new"]].concat(), &sb.path("n2.pdf"));
+    assert!(saved.contains("guardado como 2026-001"), "{saved}");
 
     // Nothing to notify: a clear refusal, no file.
     let none = sb
@@ -715,18 +713,14 @@ fn tapes_sandbox() -> Sandbox {
     let sb = Sandbox::new();
     std::fs::write(sb.path("respaldos.csv"), RUNS_CSV).unwrap();
     std::fs::write(sb.path("custodia.csv"), CUSTODY_CSV).unwrap();
-    let runs = sb
-        .run(&["backups", "import", s(&sb.path("respaldos.csv")), "--json"])
-        .json();
+    let runs = import_json(&sb, &["backups", "import"], &sb.path("respaldos.csv"));
     assert_eq!(runs["imported"], 7, "{runs}");
     assert_eq!(
         rejected_set(&runs),
         BTreeSet::from([(10, "Tipo de respaldo".to_string())]),
         "{runs}"
     );
-    let custody = sb
-        .run(&["tapes", "import", s(&sb.path("custodia.csv")), "--json"])
-        .json();
+    let custody = import_json(&sb, &["tapes", "import"], &sb.path("custodia.csv"));
     assert_eq!(custody["imported"], 7, "{custody}");
     assert_eq!(
         rejected_set(&custody),
@@ -817,21 +811,19 @@ fn tape_retention_and_custody() {
 #[test]
 fn backup_log_and_tape_inventory_forms_from_the_registers() {
     let sb = tapes_sandbox();
-    let pdf = sb.path("bitacora.pdf");
-    let run = sb.run(&[
-        "backups",
-        "form",
-        "--from",
-        "2026-02-01",
-        "--to",
-        "2026-03-31",
-        "-o",
-        s(&pdf),
-    ]);
-    run.assert_ok();
-    assert!(run.stdout.contains("(3 filas"), "{}", run.stdout);
-    assert_qpdf_ok(&pdf);
-    let text = pdf_text(&pdf);
+    let (out, text) = generate_form(
+        &sb,
+        &[
+            "backups",
+            "form",
+            "--from",
+            "2026-02-01",
+            "--to",
+            "2026-03-31",
+        ],
+        &sb.path("bitacora.pdf"),
+    );
+    assert!(out.contains("(3 filas"), "{out}");
     assert!(text.contains("BITÁCORA DIARIA DE COPIA DE"), "{text}");
     assert!(
         text.contains("LTO7-0200") && text.contains("Parcial"),
@@ -859,34 +851,28 @@ fn backup_log_and_tape_inventory_forms_from_the_registers() {
     assert_eq!(list[0]["fin"], "2022-03-09T00:15:00");
 
     // Inventory of the tapes handed to custody in March 2022, saved with a number.
-    let inv = sb.path("inventario.pdf");
     let extra = sb.path("firmante.json");
     std::fs::write(
         &extra,
         r#"{"firma_especialista_is": {"nombre": "José Ñique Cárdenas", "cargo": "Especialista en IS"}}"#,
     )
     .unwrap();
-    let run = sb.run(&[
-        "tapes",
-        "form",
-        "--from",
-        "2022-03-01",
-        "--to",
-        "2022-03-31",
-        "-o",
-        s(&inv),
-        "--data",
-        s(&extra),
-        "--new",
-    ]);
-    run.assert_ok();
-    assert!(
-        run.stdout.contains("guardado como 2026-001"),
-        "{}",
-        run.stdout
+    let (out, text) = generate_form(
+        &sb,
+        &[
+            "tapes",
+            "form",
+            "--from",
+            "2022-03-01",
+            "--to",
+            "2022-03-31",
+            "--data",
+            s(&extra),
+            "--new",
+        ],
+        &sb.path("inventario.pdf"),
     );
-    assert_qpdf_ok(&inv);
-    let text = pdf_text(&inv);
+    assert!(out.contains("guardado como 2026-001"), "{out}");
     assert!(
         text.contains("07/03/2026") && text.contains("20/03/2026"),
         "retention dates:\n{text}"
@@ -941,23 +927,13 @@ fn recovery_and_restoration_forms() {
         .unwrap(),
     )
     .unwrap();
-    let report = sb
-        .run(&["backups", "recovery", "import", s(&recoveries), "--json"])
-        .json();
+    let report = import_json(&sb, &["backups", "recovery", "import"], &recoveries);
     assert_eq!(report["imported"], 1, "{report}");
-    let pdf = sb.path("anexo05.pdf");
-    sb.run(&[
-        "backups",
-        "recovery",
-        "form",
-        "--ticket",
-        "hd-2026-004127",
-        "-o",
-        s(&pdf),
-    ])
-    .assert_ok();
-    assert_qpdf_ok(&pdf);
-    let text = pdf_text(&pdf);
+    let (_, text) = generate_form(
+        &sb,
+        &["backups", "recovery", "form", "--ticket", "hd-2026-004127"],
+        &sb.path("anexo05.pdf"),
+    );
     assert!(
         text.contains("LTO7-0234") && text.contains("15/04/2026 18:30"),
         "{text}"
@@ -972,32 +948,22 @@ fn recovery_and_restoration_forms() {
          DEIN,01/01/2026,SRV-PROD-C,BK_SRV-PROD-C-Completa,6276,1296,4.908 GB,Fallido,20/02/2026\n",
     )
     .unwrap();
-    let report = sb
-        .run(&[
+    let report = import_json(&sb, &["backups", "restorations", "import"], &restorations);
+    assert_eq!(report["imported"], 3, "{report}");
+    let (out, text) = generate_form(
+        &sb,
+        &[
             "backups",
             "restorations",
-            "import",
-            s(&restorations),
-            "--json",
-        ])
-        .json();
-    assert_eq!(report["imported"], 3, "{report}");
-    let pdf = sb.path("anexo06.pdf");
-    let run = sb.run(&[
-        "backups",
-        "restorations",
-        "form",
-        "--from",
-        "2026-02-01",
-        "--to",
-        "2026-02-28",
-        "-o",
-        s(&pdf),
-    ]);
-    run.assert_ok();
-    assert!(run.stdout.contains("(2 filas"), "{}", run.stdout);
-    assert_qpdf_ok(&pdf);
-    let text = pdf_text(&pdf);
+            "form",
+            "--from",
+            "2026-02-01",
+            "--to",
+            "2026-02-28",
+        ],
+        &sb.path("anexo06.pdf"),
+    );
+    assert!(out.contains("(2 filas"), "{out}");
     assert!(
         text.contains("SRV-PROD-B") && text.contains("SRV-PROD-C"),
         "{text}"
@@ -1059,44 +1025,36 @@ fn maintenance_ficha_and_acta_from_the_register() {
         }
     }
     workbook.save(&path).unwrap();
-    let report = sb
-        .run(&["maintenance", "import", s(&path), "--json"])
-        .json();
+    let report = import_json(&sb, &["maintenance", "import"], &path);
     assert_eq!(report["imported"], 4, "{report}");
     assert_eq!(
         rejected_set(&report),
         BTreeSet::from([(7, "Tipo de Mantenimiento".to_string())])
     );
 
-    let ficha = sb.path("ficha.pdf");
-    let run = sb.run(&[
-        "maintenance",
-        "form",
-        "--from",
-        "2026-01-01",
-        "--to",
-        "2026-03-31",
-        "--periodo",
-        "Enero – marzo 2026",
-        "-o",
-        s(&ficha),
-    ]);
-    run.assert_ok();
-    assert!(run.stdout.contains("(3 filas"), "{}", run.stdout);
-    assert_qpdf_ok(&ficha);
-    let text = pdf_text(&ficha);
+    let (out, text) = generate_form(
+        &sb,
+        &[
+            "maintenance",
+            "form",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-03-31",
+            "--periodo",
+            "Enero – marzo 2026",
+        ],
+        &sb.path("ficha.pdf"),
+    );
+    assert!(out.contains("(3 filas"), "{out}");
     assert!(
         text.contains("Enero – marzo 2026") && text.contains("OS 0042-2026"),
         "{text}"
     );
     assert!(!text.contains("teclado"), "outside the period");
 
-    let acta = sb.path("acta.pdf");
-    let run = sb.run(&["maintenance", "acta", "3", "-o", s(&acta)]);
     // The register has no conclusions column: derived from «Estado Final».
-    run.assert_ok();
-    assert_qpdf_ok(&acta);
-    let text = pdf_text(&acta);
+    let (_, text) = generate_form(&sb, &["maintenance", "acta", "3"], &sb.path("acta.pdf"));
     assert!(text.contains("19/02/2026 10:45"), "{text}");
     assert!(
         text.contains("VCF3Z12345") && text.contains("CN41230XYZ"),

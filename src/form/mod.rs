@@ -35,7 +35,8 @@ impl fmt::Display for Problem {
     }
 }
 
-/// All the problems of a document, printable as one line each.
+/// All the problems of a document. Printed as one line (DESIGN §4: an
+/// error is a one-line reason): the count, then every problem joined by «; ».
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problems(pub Vec<Problem>);
 
@@ -47,8 +48,9 @@ impl fmt::Display for Problems {
             "los datos tienen {n} {}",
             if n == 1 { "problema" } else { "problemas" }
         )?;
-        for p in &self.0 {
-            write!(f, "\n  - {p}")?;
+        for (i, p) in self.0.iter().enumerate() {
+            f.write_str(if i == 0 { ": " } else { "; " })?;
+            write!(f, "{p}")?;
         }
         Ok(())
     }
@@ -105,6 +107,7 @@ pub fn validate(
     }
     for field in template.fields().filter(|f| f.kind.holds_data()) {
         let json = object.get(&field.id).unwrap_or(&Json::Null);
+        let before = problems.len();
         let value = match &field.kind {
             FieldKind::Table {
                 columns,
@@ -121,7 +124,12 @@ pub fn validate(
             ),
             kind => parse_value(&field.id, kind, json, &mut problems),
         };
-        if field.required && value.is_empty() && !matches!(field.kind, FieldKind::Table { .. }) {
+        // A value that failed to parse is already reported; «es obligatorio» would repeat it.
+        if field.required
+            && value.is_empty()
+            && problems.len() == before
+            && !matches!(field.kind, FieldKind::Table { .. })
+        {
             problems.push(Problem {
                 path: field.id.clone(),
                 message: format!("«{}» es obligatorio", field.label),
@@ -200,13 +208,14 @@ fn parse_table(
         let mut parsed = Row::new();
         for column in columns {
             let path = format!("{row_path}.{}", column.id);
+            let before = problems.len();
             let value = parse_value(
                 &path,
                 &column.kind,
                 cells.get(&column.id).unwrap_or(&Json::Null),
                 problems,
             );
-            if column.required && value.is_empty() {
+            if column.required && value.is_empty() && problems.len() == before {
                 problems.push(Problem {
                     path,
                     message: format!("«{}» es obligatorio", column.label),
@@ -279,7 +288,7 @@ fn parse_value(path: &str, kind: &FieldKind, json: &Json, problems: &mut Vec<Pro
             Some(s) if options.iter().any(|o| o == s) => Value::Choice(s.to_string()),
             Some("") => Value::Empty,
             _ => problem(format!(
-                "opción inválida {json}; las opciones son: {}",
+                "opción inválida {json} (las opciones son: {})",
                 options.join(" | ")
             )),
         },
@@ -291,7 +300,7 @@ fn parse_value(path: &str, kind: &FieldKind, json: &Json, problems: &mut Vec<Pro
                         Some(s) if options.iter().any(|o| o == s) => chosen.push(s.to_string()),
                         _ => {
                             return problem(format!(
-                                "opción inválida {item}; las opciones son: {}",
+                                "opción inválida {item} (las opciones son: {})",
                                 options.join(" | ")
                             ))
                         }
@@ -448,6 +457,49 @@ kind = "number"
         assert!(problems
             .iter()
             .any(|p| p.message.contains("como máximo 2 filas")));
+    }
+
+    #[test]
+    fn an_unreadable_required_value_is_reported_once() {
+        let data = json!({"sistema": 5, "items": [{"nombre": ["a"], "cantidad": 1}]});
+        let problems = validate(&template(), &data, &ValidationContext::default())
+            .unwrap_err()
+            .0;
+        for path in ["sistema", "items[1].nombre"] {
+            let found: Vec<&Problem> = problems.iter().filter(|p| p.path == path).collect();
+            assert_eq!(found.len(), 1, "{path}: {found:?}");
+            assert!(
+                !found[0].message.contains("obligatorio"),
+                "{path}: {found:?}"
+            );
+        }
+        // Missing, it is still required.
+        let data = json!({"items": [{"cantidad": 1}]});
+        let problems = validate(&template(), &data, &ValidationContext::default())
+            .unwrap_err()
+            .0;
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems
+            .iter()
+            .all(|p| p.message.ends_with("es obligatorio")));
+    }
+
+    #[test]
+    fn problems_print_as_one_line() {
+        let problems = Problems(vec![
+            Problem {
+                path: "sistema".into(),
+                message: "«Sistema» es obligatorio".into(),
+            },
+            Problem {
+                path: "items[2].cantidad".into(),
+                message: "se espera un número".into(),
+            },
+        ]);
+        assert_eq!(
+            problems.to_string(),
+            "los datos tienen 2 problemas: sistema: «Sistema» es obligatorio; items[2].cantidad: se espera un número"
+        );
     }
 
     #[test]

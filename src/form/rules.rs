@@ -116,7 +116,7 @@ fn mef_deadlines(
             problems.push(Problem {
                 path: execution.into(),
                 message: format!(
-                    "regla MEF 6.4: el pase a producción debe solicitarse con al menos 7 días calendario de anticipación (solicitud {}, ejecución {}: {days} {}); si es urgente, márquelo como tal (mínimo 72 horas)",
+                    "regla MEF 6.4: el pase a producción debe solicitarse con al menos 7 días calendario de anticipación (solicitud {}, ejecución {}: {days} {}), o marcarse como urgente (mínimo 72 horas)",
                     super::value::format_date(requested.date()),
                     super::value::format_date(executed.date()),
                     if days == 1 { "día" } else { "días" }
@@ -175,7 +175,7 @@ fn install_subject(
         other => problems.push(Problem {
             path: field.clone(),
             message: format!(
-                "regla Senace (S.04, anexo 01): el asunto «{}» no sigue la convención; se espera «{expected}»",
+                "regla Senace (S.04, anexo 01): el asunto «{}» no sigue la convención (se espera «{expected}»)",
                 other.display().trim()
             ),
         }),

@@ -2,8 +2,10 @@
 //! with their licence), parsed once per process, and text measurement and
 //! wrapping in their metrics.
 //!
-//! Parsing a TrueType file costs milliseconds; it happens once ([`fonts`]),
-//! never per document. Drawing is `render::pdf`'s job, not this module's.
+//! Parsing a TrueType file costs milliseconds; it happens once per process
+//! ([`fonts`]) and only where a page is laid out: signing measures with the
+//! stamp font's own table ([`Measure`]) and never parses these. Drawing is
+//! `render::pdf`'s job, not this module's.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -18,6 +20,12 @@ static BOLD_TTF: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
 pub enum Weight {
     Regular,
     Bold,
+}
+
+/// Text measurement in a font's metrics, for [`wrap`] and [`wrap_units`].
+pub trait Measure {
+    /// Width of `text` at `size` points.
+    fn width(&self, text: &str, size: f32) -> f32;
 }
 
 /// A parsed font plus an advance-width table for fast measuring.
@@ -78,6 +86,12 @@ pub struct Fonts {
     pub bold: Face,
 }
 
+impl Measure for Face {
+    fn width(&self, text: &str, size: f32) -> f32 {
+        Face::width(self, text, size)
+    }
+}
+
 impl Fonts {
     pub fn face(&self, weight: Weight) -> &Face {
         match weight {
@@ -98,7 +112,7 @@ pub fn fonts() -> &'static Fonts {
 
 /// Breaks `text` into lines no wider than `max_width`: paragraphs at `\n`,
 /// lines at spaces; a word longer than a line is cut by characters.
-pub fn wrap(face: &Face, text: &str, size: f32, max_width: f32) -> Vec<String> {
+pub fn wrap<M: Measure + ?Sized>(face: &M, text: &str, size: f32, max_width: f32) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let units: Vec<&str> = paragraph.split_whitespace().collect();
@@ -112,8 +126,8 @@ pub fn wrap(face: &Face, text: &str, size: f32, max_width: f32) -> Vec<String> {
 
 /// Like [`wrap`] for pre-cut units (e.g. `( X ) Web`) that must not break
 /// inside; units on one line are joined by `separator`.
-pub fn wrap_units(
-    face: &Face,
+pub fn wrap_units<M: Measure + ?Sized>(
+    face: &M,
     units: &[&str],
     separator: &str,
     size: f32,
@@ -130,8 +144,8 @@ pub fn wrap_units(
 /// Characters after which a too-long word may break.
 const BREAK_AFTER: [char; 5] = ['\\', '/', '_', '-', '.'];
 
-fn wrap_units_into(
-    face: &Face,
+fn wrap_units_into<M: Measure + ?Sized>(
+    face: &M,
     units: &[&str],
     separator: &str,
     size: f32,

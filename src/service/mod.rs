@@ -92,6 +92,12 @@ impl Service {
         Ok(Service::new(crate::template::load_catalogue(dir)?, clock))
     }
 
+    /// For signing and verifying only: reads no template until a PDF names
+    /// one ([`Catalogue::deferred`]), so one process per signature stays cheap.
+    pub fn open_deferred(dir: &Path, clock: Clock) -> Service {
+        Service::new(Catalogue::deferred(dir), clock)
+    }
+
     pub fn templates(&self) -> Vec<TemplateSummary> {
         self.catalogue
             .templates

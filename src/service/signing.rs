@@ -65,10 +65,11 @@ impl Service {
     ) -> Result<(Vec<u8>, SignOutcome), ActasError> {
         let now = self.clock.now();
         let prepared = PreparedPdf::parse(pdf)?;
-        let template = prepared
-            .template
-            .as_deref()
-            .and_then(|id| self.catalogue.get(id));
+        let template = match prepared.template.as_deref() {
+            Some(id) => self.catalogue.get_or_load(id)?,
+            None => None,
+        };
+        let template = template.as_deref();
         if let Some(t) = template {
             crate::sign::check_signing_order(t, &request.role, &prepared.signed_roles())?;
         }

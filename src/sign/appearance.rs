@@ -8,7 +8,7 @@
 use chrono::{DateTime, FixedOffset};
 
 use super::stamp_font::{stamp_font, STAMP_FONT_NAME};
-use crate::render::fonts::{fonts, wrap};
+use crate::render::fonts::wrap;
 
 /// What the stamp says.
 #[derive(Debug, Clone)]
@@ -51,7 +51,8 @@ const LEADING: f32 = 1.18;
 /// The content stream drawing `text` in a `width` × `height` box (origin at
 /// its lower-left corner), in the largest size that fits.
 pub fn appearance_content(text: &StampText, width: f32, height: f32) -> Vec<u8> {
-    let face = &fonts().regular;
+    // Measured in the stamp font's own table: signing never parses the TrueType files.
+    let font = stamp_font();
     let inner_w = (width - 2.0 * PADDING).max(1.0);
     let inner_h = (height - 2.0 * PADDING).max(1.0);
     let source = text.lines();
@@ -60,7 +61,7 @@ pub fn appearance_content(text: &StampText, width: f32, height: f32) -> Vec<u8> 
     while size >= MIN_SIZE {
         lines = source
             .iter()
-            .flat_map(|l| wrap(face, l, size, inner_w))
+            .flat_map(|l| wrap(font, l, size, inner_w))
             .collect();
         if lines.len() as f32 * size * LEADING <= inner_h {
             break;
@@ -71,7 +72,6 @@ pub fn appearance_content(text: &StampText, width: f32, height: f32) -> Vec<u8> 
     let max_lines = ((inner_h / (size * LEADING)).floor() as usize).max(1);
     lines.truncate(max_lines);
 
-    let font = stamp_font();
     let mut out = Vec::with_capacity(256 + lines.len() * 80);
     out.extend_from_slice(b"q 0.2 0.2 0.2 RG 0.6 w ");
     push_number(&mut out, 0.3);

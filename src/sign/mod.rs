@@ -411,7 +411,7 @@ fn resolve_dict<'a>(doc: &'a lopdf::Document, object: &'a Object) -> Option<&'a 
 }
 
 /// A copy of `object` with references renumbered through `map`.
-fn renumber(object: &Object, map: &HashMap<ObjectId, ObjectId>) -> Object {
+pub(crate) fn renumber(object: &Object, map: &HashMap<ObjectId, ObjectId>) -> Object {
     match object {
         Object::Reference(id) => Object::Reference(*map.get(id).unwrap_or(id)),
         Object::Array(items) => Object::Array(items.iter().map(|i| renumber(i, map)).collect()),

@@ -68,10 +68,34 @@ pub fn load_catalogue(dir: &Path) -> Result<Catalogue, TemplateError> {
         });
     }
     templates.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(Catalogue {
-        dir: dir.to_path_buf(),
-        templates,
-    })
+    Ok(Catalogue::loaded(dir.to_path_buf(), templates))
+}
+
+/// Loads the template `id` alone from `dir`: its file is `<id>.toml` (the
+/// id equals the file stem, see [`load_template_str`]). `None` when there is
+/// no such file, or when `id` could not be a file stem (it may come from a
+/// PDF anyone wrote: never a path).
+pub fn load_template(dir: &Path, id: &str) -> Result<Option<Template>, TemplateError> {
+    let plain = !id.is_empty()
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !plain {
+        return Ok(None);
+    }
+    let path = dir.join(format!("{id}.toml"));
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(TemplateError::Io {
+                path,
+                reason: e.to_string(),
+            })
+        }
+    };
+    load_template_str(&text, &path).map(Some)
 }
 
 /// Parses and checks one template. `path` names it in messages; when it has a
@@ -764,6 +788,27 @@ fn find_order_cycle(signers: &[Signer]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deferred_catalogue_reads_only_the_template_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("demo.toml"), GOOD).unwrap();
+        // A broken neighbour is never read.
+        std::fs::write(dir.path().join("roto.toml"), "id = ").unwrap();
+        let catalogue = Catalogue::deferred(dir.path());
+        let demo = catalogue.get_or_load("demo").unwrap().unwrap();
+        assert_eq!(demo.title, "Acta de prueba");
+        assert!(catalogue.get_or_load("otra").unwrap().is_none());
+        // An id from a PDF is never a path.
+        for id in ["../demo", "/etc/passwd", ".demo", "", "a/b"] {
+            assert!(catalogue.get_or_load(id).unwrap().is_none(), "{id}");
+        }
+        assert!(catalogue.get_or_load("roto").is_err());
+        assert!(
+            load_catalogue(dir.path()).is_err(),
+            "the full load reads every file"
+        );
+    }
 
     const GOOD: &str = r#"
 id = "demo"

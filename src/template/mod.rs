@@ -8,9 +8,10 @@
 
 mod load;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-pub use load::{load_catalogue, load_template_str, TemplateError};
+pub use load::{load_catalogue, load_template, load_template_str, TemplateError};
 
 /// The office-wide correlative register every template numbers in unless it
 /// declares its own `series`: one `AAAA-NNN` sequence per year, so a number
@@ -198,14 +199,46 @@ impl Template {
     }
 }
 
-/// All templates of a directory, sorted by id.
+/// All templates of a directory, sorted by id — or, [`Catalogue::deferred`],
+/// none yet: each is read from its file when [`Catalogue::get_or_load`] asks.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     pub dir: PathBuf,
     pub templates: Vec<Template>,
+    /// `templates` is not the whole directory: look a missing id up on disk.
+    deferred: bool,
 }
 
 impl Catalogue {
+    pub(crate) fn loaded(dir: PathBuf, templates: Vec<Template>) -> Catalogue {
+        Catalogue {
+            dir,
+            templates,
+            deferred: false,
+        }
+    }
+
+    /// A catalogue that reads nothing until a template is asked for by id:
+    /// signing a PDF needs only the template it names (`/ActasTemplate`),
+    /// not the parse of every file of the directory.
+    pub fn deferred(dir: &Path) -> Catalogue {
+        Catalogue {
+            dir: dir.to_path_buf(),
+            templates: Vec::new(),
+            deferred: true,
+        }
+    }
+
+    /// The template `id`: from the loaded ones, or, when deferred, from its
+    /// file `<dir>/<id>.toml` (none when there is no such file).
+    pub fn get_or_load(&self, id: &str) -> Result<Option<Cow<'_, Template>>, TemplateError> {
+        match self.get(id) {
+            Some(t) => Ok(Some(Cow::Borrowed(t))),
+            None if self.deferred => Ok(load_template(&self.dir, id)?.map(Cow::Owned)),
+            None => Ok(None),
+        }
+    }
+
     pub fn get(&self, id: &str) -> Option<&Template> {
         self.templates.iter().find(|t| t.id == id)
     }

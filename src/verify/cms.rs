@@ -12,6 +12,7 @@
 //! revocation (CRL/OCSP), validate timestamps, or decide a PAdES profile
 //! (it reports the facts; the PDF layer judges them by `/SubFilter`).
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
@@ -101,9 +102,39 @@ fn malformed(part: &'static str) -> impl Fn(Asn1Error) -> CmsError {
     move |source| CmsError::Malformed { part, source }
 }
 
+/// Certificates parsed once, keyed by their DER: the signatures of one PDF
+/// carry the same intermediate (often the same signer) again and again, and
+/// parsing a certificate is the costliest step of reading a CMS. Keep one
+/// per verification, not per process (it grows with what it sees).
+#[derive(Default)]
+pub struct CertificateCache {
+    parsed: HashMap<Vec<u8>, X509>,
+}
+
+impl CertificateCache {
+    /// The certificate of `der`, parsed on first sight (a shared handle after).
+    fn parse(&mut self, der: &[u8]) -> Option<X509> {
+        if let Some(cert) = self.parsed.get(der) {
+            return Some(cert.clone());
+        }
+        let cert = X509::from_der(der).ok()?;
+        self.parsed.insert(der.to_vec(), cert.clone());
+        Some(cert)
+    }
+}
+
 /// Verifies a detached CMS SignedData over `content` (the PDF's ByteRange
 /// ranges concatenated). Returns Err only when the DER cannot be parsed.
 pub fn verify_detached(cms_der: &[u8], content: &[u8]) -> Result<CmsReport, CmsError> {
+    verify_detached_with(cms_der, content, &mut CertificateCache::default())
+}
+
+/// [`verify_detached`], taking certificates already parsed from `cache`.
+pub fn verify_detached_with(
+    cms_der: &[u8],
+    content: &[u8],
+    cache: &mut CertificateCache,
+) -> Result<CmsReport, CmsError> {
     let mut problems = Vec::new();
 
     // ContentInfo — possibly followed by the zero padding of /Contents.
@@ -166,9 +197,9 @@ pub fn verify_detached(cms_der: &[u8], content: &[u8]) -> Result<CmsReport, CmsE
             if item.tag != SEQUENCE {
                 continue; // attribute or other certificate formats
             }
-            match X509::from_der(item.raw) {
-                Ok(cert) => certs.push((cert, item.raw)),
-                Err(_) => problems.push(format!(
+            match cache.parse(item.raw) {
+                Some(cert) => certs.push((cert, item.raw)),
+                None => problems.push(format!(
                     "un certificado del CMS no se puede leer (byte {})",
                     item.offset
                 )),

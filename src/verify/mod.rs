@@ -117,9 +117,13 @@ fn verify_inner(bytes: &[u8], options: &VerifyOptions) -> Result<VerifyReport, V
         found.push((name, orphan));
     }
 
+    let mut certificates = cms::CertificateCache::default();
     let mut reports: Vec<SignatureReport> = found
         .iter()
-        .map(|(name, value)| verify_signature(bytes, &ends, name, value, options, &mut revisions))
+        .map(|(name, value)| {
+            let (revisions, certificates) = (&mut revisions, &mut certificates);
+            verify_signature(bytes, &ends, name, value, options, revisions, certificates)
+        })
         .collect();
     // Signing order: the revision each signature covers, then field order.
     reports.sort_by_key(|r| {
@@ -246,6 +250,7 @@ fn verify_signature(
     value: &SigValue,
     options: &VerifyOptions,
     revisions: &mut Revisions,
+    certificates: &mut cms::CertificateCache,
 ) -> SignatureReport {
     let sig = &value.dict;
     let name_of = |key: &[u8]| {
@@ -312,7 +317,7 @@ fn verify_signature(
             "el subfiltro /{sub_filter} no se verifica (se esperaba ETSI.CAdES.detached o adbe.pkcs7.detached)"
         ));
     } else if let Some(range) = range {
-        match cms::verify_detached(contents, &range.signed_content(bytes)) {
+        match cms::verify_detached_with(contents, &range.signed_content(bytes), certificates) {
             Ok(cms) => apply_cms(&mut report, &mut problems, cms, signing_time, options),
             Err(e) => problems.push(e.to_string()),
         }
