@@ -129,7 +129,8 @@ pub fn trust_roots(app: State<'_, App>) -> Reply<Vec<TrustRootInfo>> {
 
 #[tauri::command(async)]
 pub fn import_trust_roots(app: State<'_, App>, path: String) -> Reply<Vec<TrustRootInfo>> {
-    app.import_trust_roots(PathBuf::from(path).as_path()).map_err(message)
+    app.import_trust_roots(PathBuf::from(path).as_path())
+        .map_err(message)
 }
 
 #[tauri::command(async)]
@@ -145,6 +146,21 @@ pub fn people(app: State<'_, App>) -> Reply<Vec<Person>> {
 #[tauri::command(async)]
 pub fn add_person(app: State<'_, App>, person: NewPerson) -> Reply<Person> {
     app.add_person(&person).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn licences(app: State<'_, App>, query: LicenceQuery) -> Reply<LicenceOverview> {
+    app.licences(&query).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn import_licences(app: State<'_, App>, path: String) -> Reply<LicenceImport> {
+    app.import_licences(&path).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn create_licence_notice(app: State<'_, App>, request: NoticeRequest) -> Reply<String> {
+    app.create_licence_notice(&request).map_err(message)
 }
 
 /// When the process started (set first thing in `main`).
@@ -163,4 +179,3 @@ pub fn window_ready<R: Runtime>(handle: AppHandle<R>) {
         handle.exit(0);
     }
 }
-

@@ -47,6 +47,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         remove_trust_root,
         people,
         add_person,
+        licences,
+        import_licences,
+        create_licence_notice,
         window_ready,
     ])
 }

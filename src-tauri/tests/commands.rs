@@ -55,7 +55,11 @@ impl Window {
         };
         get_ipc_response(&self.webview, request)
             .map(|body| body.deserialize::<Value>().unwrap())
-            .map_err(|e| e.as_str().map(str::to_string).unwrap_or_else(|| e.to_string()))
+            .map_err(|e| {
+                e.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| e.to_string())
+            })
     }
 
     fn ok(&self, cmd: &str, args: Value) -> Value {
@@ -119,15 +123,20 @@ fn every_command_runs_without_a_window() {
     let reference = created["reference"].as_str().unwrap().to_string();
     assert_eq!(reference, "2026-001");
     assert!(w.ok("drafts", json!({})).as_array().unwrap().is_empty());
-    let rows = w.ok("documents", json!({"filter": {"text": "anexo", "status": "sin_firmas"}}));
+    let rows = w.ok(
+        "documents",
+        json!({"filter": {"text": "anexo", "status": "sin_firmas"}}),
+    );
     assert_eq!(rows.as_array().unwrap().len(), 1);
     assert_eq!(rows[0]["signatures"][0]["next"], true);
     let none = w.ok("documents", json!({"filter": {"status": "firmado"}}));
     assert!(none.as_array().unwrap().is_empty());
-    assert!(w.ok("document_pdf", json!({"reference": reference}))["base64"]
-        .as_str()
-        .unwrap()
-        .starts_with("JVBERi0")); // %PDF-
+    assert!(
+        w.ok("document_pdf", json!({"reference": reference}))["base64"]
+            .as_str()
+            .unwrap()
+            .starts_with("JVBERi0")
+    ); // %PDF-
 
     // Settings: profile, people, trust roots.
     let profile = json!({"entidad": "Servicio Nacional de Certificación Ambiental", "oficina": "Oficina de Tecnologías de la Información", "ubicacion": "Lima, Perú"});
@@ -160,19 +169,28 @@ fn every_command_runs_without_a_window() {
         )
         .unwrap_err();
     assert!(wrong.contains("contraseña"), "{wrong}");
-    let target = w.ok("signing_target", json!({"request": {"reference": reference, "path": null}}));
+    let target = w.ok(
+        "signing_target",
+        json!({"request": {"reference": reference, "path": null}}),
+    );
     assert_eq!(target["roles"][0]["next"], true);
-    let sign = |role: &str, file: &str| {
-        json!({"request": {"reference": reference, "role": role, "p12_path": p12(file), "password": pki::PASSWORD, "location": ""}})
-    };
-    let out_of_order = w.call("sign_document", sign("coord-calidad", "carlos")).unwrap_err();
-    assert!(out_of_order.contains("coord-arquitectura") || out_of_order.contains("Arquitectura"), "{out_of_order}");
+    let sign = |role: &str, file: &str| json!({"request": {"reference": reference, "role": role, "p12_path": p12(file), "password": pki::PASSWORD, "location": ""}});
+    let out_of_order = w
+        .call("sign_document", sign("coord-calidad", "carlos"))
+        .unwrap_err();
+    assert!(
+        out_of_order.contains("coord-arquitectura") || out_of_order.contains("Arquitectura"),
+        "{out_of_order}"
+    );
     w.ok("sign_document", sign("coord-arquitectura", "maria"));
     let second = w.ok("sign_document", sign("coord-calidad", "carlos"));
     assert_eq!(second["next"], json!(["coord-computo"]));
 
     // Verify the stored document and export the report.
-    let view = w.ok("verify", json!({"request": {"reference": reference, "path": null}}));
+    let view = w.ok(
+        "verify",
+        json!({"request": {"reference": reference, "path": null}}),
+    );
     let signatures = view["report"]["signatures"].as_array().unwrap();
     assert_eq!(signatures.len(), 2);
     for s in signatures {
@@ -211,12 +229,49 @@ fn every_command_runs_without_a_window() {
         json!({"request": {"reference": null, "path": signed.display().to_string()}}),
     );
     assert_eq!(from_disk["report"]["ok"], true);
-    assert_eq!(from_disk["report"]["signatures"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        from_disk["report"]["signatures"].as_array().unwrap().len(),
+        3
+    );
     let file_target = w.ok(
         "signing_target",
         json!({"request": {"reference": null, "path": signed.display().to_string()}}),
     );
-    assert!(file_target["roles"].as_array().unwrap().iter().all(|r| r["signed"] == true));
+    assert!(file_target["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["signed"] == true));
+
+    // Licencias: import the messy master, list what expires, store the notice.
+    let master =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/registers/maestro.ods");
+    let imported = w.ok(
+        "import_licences",
+        json!({"path": master.display().to_string()}),
+    );
+    assert_eq!(imported["rejected"][0]["row"], 10, "{imported}");
+    assert_eq!(imported["rejected"][0]["column"], "TERMINO");
+    assert_eq!(imported["warnings"].as_array().unwrap().len(), 1);
+    let query = json!({"as_of": "2026-03-15", "within": 90, "include_expired": true});
+    let overview = w.ok("licences", json!({"query": query}));
+    assert_eq!(overview["as_of"], "15/03/2026");
+    assert_eq!(overview["total"], imported["imported"]);
+    let rows = overview["rows"].as_array().unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r["software"] == "ArcGIS Pro" && r["termino"] == "31/03/2026"),
+        "{overview}"
+    );
+    let notice = w.ok(
+        "create_licence_notice",
+        json!({"request": {"query": query}}),
+    );
+    let listed = w.ok(
+        "documents",
+        json!({"filter": {"template": "senace-licencias-por-vencer"}}),
+    );
+    assert_eq!(listed[0]["reference"], notice);
 
     let root_id = roots[0]["id"].clone();
     assert!(w

@@ -85,7 +85,12 @@ fn fill(d: &Desktop, path: &str, kind: &FieldKind, value: &Value) {
                     d.find(&by_name(&first));
                 }
                 for column in columns {
-                    fill(d, &format!("{path}[{n}].{}", column.id), &column.kind, &row[&column.id]);
+                    fill(
+                        d,
+                        &format!("{path}[{n}].{}", column.id),
+                        &column.kind,
+                        &row[&column.id],
+                    );
                 }
             }
         }
@@ -97,13 +102,18 @@ fn fill(d: &Desktop, path: &str, kind: &FieldKind, value: &Value) {
 
 fn value_of(d: &Desktop, css: &str) -> String {
     let element = d.find(css);
-    d.property(&element, "value").as_str().unwrap_or_default().to_string()
+    d.property(&element, "value")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn sign_as(d: &mut Desktop, reference: &str, role: &str, p12: &Path, name: &str, shot: &str) {
     d.click_css("[data-testid=nav-firmar]");
     d.find("[data-testid=screen-firmar]");
-    d.click(&d.find(&format!("[data-testid=sign-document] option[value=\"{reference}\"]")));
+    d.click(&d.find(&format!(
+        "[data-testid=sign-document] option[value=\"{reference}\"]"
+    )));
     d.wait_text(
         &format!("[data-testid=sign-role] option[value=\"{role}\"]"),
         "the role to sign",
@@ -112,7 +122,10 @@ fn sign_as(d: &mut Desktop, reference: &str, role: &str, p12: &Path, name: &str,
     // The next role is preselected.
     let deadline = std::time::Instant::now() + webdriver::WAIT;
     while value_of(d, "[data-testid=sign-role]") != role {
-        assert!(std::time::Instant::now() < deadline, "{role} is not preselected");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{role} is not preselected"
+        );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     d.type_into("[data-testid=p12-path]", &p12.display().to_string());
@@ -134,10 +147,17 @@ fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
     let db = dir.path().join("actas.db");
     let env = [
         ("ACTAS_DB", db.display().to_string()),
-        ("ACTAS_TEMPLATES", repo().join("templates").display().to_string()),
+        (
+            "ACTAS_TEMPLATES",
+            repo().join("templates").display().to_string(),
+        ),
         ("ACTAS_NOW", pki::NOW.to_string()),
     ];
-    let mut d = Desktop::launch(Path::new(env!("CARGO_BIN_EXE_actas-desktop")), &env, shots.clone());
+    let mut d = Desktop::launch(
+        Path::new(env!("CARGO_BIN_EXE_actas-desktop")),
+        &env,
+        shots.clone(),
+    );
     println!("capturas: {}", shots.display());
 
     d.find("[data-testid=screen-documentos]");
@@ -152,7 +172,9 @@ fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
     .unwrap();
     d.click_css("[data-testid=nav-nuevo]");
     d.find("[data-testid=screen-nuevo]");
-    d.click(&d.find(&format!("[data-testid=form-select] option[value=\"{FORM}\"]")));
+    d.click(&d.find(&format!(
+        "[data-testid=form-select] option[value=\"{FORM}\"]"
+    )));
     d.find(&by_name("area_solicitante"));
     d.find("[data-testid=rules]");
     for field in template.fields() {
@@ -165,28 +187,46 @@ fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
     let rows = example["entregables"].as_array().unwrap().len();
     d.click_css("[data-testid=\"add-row-entregables\"]");
     let extra = rows + 1;
-    d.type_into(&by_name(&format!("entregables[{extra}].documento")), "Fila de prueba");
+    d.type_into(
+        &by_name(&format!("entregables[{extra}].documento")),
+        "Fila de prueba",
+    );
     d.click_css(&format!("[data-testid=\"move-up-entregables-{extra}\"]"));
-    assert_eq!(value_of(&d, &by_name(&format!("entregables[{rows}].documento"))), "Fila de prueba");
+    assert_eq!(
+        value_of(&d, &by_name(&format!("entregables[{rows}].documento"))),
+        "Fila de prueba"
+    );
     d.click_css(&format!("[data-testid=\"move-down-entregables-{rows}\"]"));
-    assert_eq!(value_of(&d, &by_name(&format!("entregables[{extra}].documento"))), "Fila de prueba");
+    assert_eq!(
+        value_of(&d, &by_name(&format!("entregables[{extra}].documento"))),
+        "Fila de prueba"
+    );
     d.click_css(&format!("[data-testid=\"remove-row-entregables-{extra}\"]"));
     d.wait_gone(&by_name(&format!("entregables[{extra}].documento")));
 
     // The execution only 3 days after the request breaks MEF 6.4 (7 days).
     d.type_into(&by_name("fecha_ejecucion"), "08/03/2026 20:30");
-    let problem = d.wait_text("[data-testid=\"error-fecha_ejecucion\"]", "the 7-day rule", |t| {
-        t.contains("7 días")
-    });
+    let problem = d.wait_text(
+        "[data-testid=\"error-fecha_ejecucion\"]",
+        "the 7-day rule",
+        |t| t.contains("7 días"),
+    );
     assert!(problem.contains("MEF"), "{problem}");
     d.step("nuevo-regla-7-dias");
-    d.type_into(&by_name("fecha_ejecucion"), &typed_date(example["fecha_ejecucion"].as_str().unwrap()));
+    d.type_into(
+        &by_name("fecha_ejecucion"),
+        &typed_date(example["fecha_ejecucion"].as_str().unwrap()),
+    );
     d.wait_gone("[data-testid=\"error-fecha_ejecucion\"]");
-    d.wait_text("[data-testid=draft-status]", "the autosaved draft", |t| t.contains("guardado"));
+    d.wait_text("[data-testid=draft-status]", "the autosaved draft", |t| {
+        t.contains("guardado")
+    });
     d.step("nuevo-corregido");
     d.click_css("[data-testid=save-document]");
     let reference = d
-        .wait_text("[data-testid=created-reference]", "the new number", |t| t.contains("2026-001"))
+        .wait_text("[data-testid=created-reference]", "the new number", |t| {
+            t.contains("2026-001")
+        })
         .contains("2026-001")
         .then_some("2026-001")
         .unwrap();
@@ -194,7 +234,9 @@ fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
 
     // ---- Vista previa of the stored document.
     d.click_css("[data-testid=nav-documentos]");
-    let row = d.find(&format!("[data-testid=doc-row][data-reference=\"{reference}\"]"));
+    let row = d.find(&format!(
+        "[data-testid=doc-row][data-reference=\"{reference}\"]"
+    ));
     assert!(d.text(&row).contains("Anexo 11.1"));
     d.click(&d.find_xpath(&format!(
         "//*[@data-testid='doc-row' and @data-reference='{reference}']//button[contains(normalize-space(.), 'Vista previa')]"
@@ -209,33 +251,68 @@ fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
     // ---- Configuración: trust the test root.
     d.click_css("[data-testid=nav-configuracion]");
     d.find("[data-testid=screen-configuracion]");
-    d.type_into("[data-testid=trust-path]", &pki.root_pem().display().to_string());
+    d.type_into(
+        "[data-testid=trust-path]",
+        &pki.root_pem().display().to_string(),
+    );
     d.click_css("[data-testid=trust-import]");
-    d.wait_text("[data-testid=trust-row]", "the imported root", |t| t.contains(pki::ROOT_CN));
+    d.wait_text("[data-testid=trust-row]", "the imported root", |t| {
+        t.contains(pki::ROOT_CN)
+    });
     d.step("configuracion-raiz");
 
     // ---- Firmar: a wrong password is refused plainly, then two roles sign.
     d.click_css("[data-testid=nav-firmar]");
-    d.click(&d.find(&format!("[data-testid=sign-document] option[value=\"{reference}\"]")));
-    d.type_into("[data-testid=p12-path]", &pki.p12("maria").display().to_string());
+    d.click(&d.find(&format!(
+        "[data-testid=sign-document] option[value=\"{reference}\"]"
+    )));
+    d.type_into(
+        "[data-testid=p12-path]",
+        &pki.p12("maria").display().to_string(),
+    );
     d.type_into("[data-testid=p12-password]", "no-es-la-clave");
     d.click_css("[data-testid=inspect-cert]");
-    d.wait_text("[data-testid=sign-error]", "the wrong-password message", |t| t.contains("contraseña"));
+    d.wait_text(
+        "[data-testid=sign-error]",
+        "the wrong-password message",
+        |t| t.contains("contraseña"),
+    );
     d.step("firmar-clave-incorrecta");
-    sign_as(&mut d, reference, "coord-arquitectura", &pki.p12("maria"), "María Fernanda Quispe Ñahui", "firma-1");
-    sign_as(&mut d, reference, "coord-calidad", &pki.p12("carlos"), "Carlos Alberto Mendoza Villanueva", "firma-2");
+    sign_as(
+        &mut d,
+        reference,
+        "coord-arquitectura",
+        &pki.p12("maria"),
+        "María Fernanda Quispe Ñahui",
+        "firma-1",
+    );
+    sign_as(
+        &mut d,
+        reference,
+        "coord-calidad",
+        &pki.p12("carlos"),
+        "Carlos Alberto Mendoza Villanueva",
+        "firma-2",
+    );
 
     // ---- Verificar: both signatures intact, valid, trusted, unmodified.
     d.click_css("[data-testid=nav-verificar]");
     d.find("[data-testid=screen-verificar]");
-    d.click(&d.find(&format!("[data-testid=verify-document] option[value=\"{reference}\"]")));
+    d.click(&d.find(&format!(
+        "[data-testid=verify-document] option[value=\"{reference}\"]"
+    )));
     d.click_css("[data-testid=verify-run]");
-    d.wait_text("[data-testid=verdict]", "a correct verdict", |t| t.starts_with("Correcto"));
+    d.wait_text("[data-testid=verdict]", "a correct verdict", |t| {
+        t.starts_with("Correcto")
+    });
     let rows = d.all("[data-testid=sig-row]");
     assert_eq!(rows.len(), 2, "one row per signature");
     for row in &rows {
         let text = d.text(row);
-        assert!(text.contains("Quispe") || text.contains("Mendoza"), "{text}");
+        assert!(
+            text.contains("Quispe") || text.contains("Mendoza"),
+            "{text}"
+        );
     }
     let cells = d.all("[data-testid=sig-row] [data-ok]");
     assert_eq!(cells.len(), 8, "íntegra, válida, confiable, modificada × 2");
@@ -249,7 +326,10 @@ fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
     let exported = dir.path().join("2026-001.pdf");
     let store = actas::store::Store::open(&db).unwrap();
     std::fs::write(&exported, store.latest_revision(reference).unwrap().pdf).unwrap();
-    let pdfsig = Command::new("pdfsig").arg(&exported).output().expect("pdfsig (poppler-utils)");
+    let pdfsig = Command::new("pdfsig")
+        .arg(&exported)
+        .output()
+        .expect("pdfsig (poppler-utils)");
     let out = String::from_utf8_lossy(&pdfsig.stdout);
     assert_eq!(out.matches("Signature is Valid.").count(), 2, "{out}");
 }

@@ -56,6 +56,10 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         TrustRootInfo,
         Person,
         NewPerson,
+        LicenceQuery,
+        LicenceOverview,
+        LicenceImport,
+        NoticeRequest,
     );
     Ok(())
 }

@@ -93,7 +93,12 @@ impl App {
                     .unwrap_or_default();
                 row(d, form_code)
             })
-            .filter(|r| filter.template.as_deref().is_none_or(|t| t.is_empty() || r.template == t))
+            .filter(|r| {
+                filter
+                    .template
+                    .as_deref()
+                    .is_none_or(|t| t.is_empty() || r.template == t)
+            })
             .filter(|r| status_matches(filter.status, r))
             .filter(|r| {
                 let day = day_of(&r.date);
@@ -172,7 +177,9 @@ fn parse_filter_date(text: Option<&str>, which: &str) -> Result<Option<NaiveDate
         None => Ok(None),
         Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
             .map(Some)
-            .map_err(|_| ActasError::Other(format!("la fecha «{which}» del filtro no es válida: {t}"))),
+            .map_err(|_| {
+                ActasError::Other(format!("la fecha «{which}» del filtro no es válida: {t}"))
+            }),
     }
 }
 

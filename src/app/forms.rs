@@ -332,7 +332,11 @@ pub fn form_spec(template: &Template) -> FormSpec {
                 after: s.after.clone(),
             })
             .collect(),
-        rules: template.rules.iter().map(|r| describe_rule(template, r)).collect(),
+        rules: template
+            .rules
+            .iter()
+            .map(|r| describe_rule(template, r))
+            .collect(),
     }
 }
 

@@ -16,6 +16,7 @@
 pub mod bindings;
 mod documents;
 pub(crate) mod forms;
+mod licences;
 mod settings;
 mod signing;
 mod verification;
@@ -37,6 +38,9 @@ pub use documents::{DocumentFilter, DocumentRow, SignatureState, StatusFilter};
 pub use forms::{
     ColumnSpec, CreateRequest, DraftInfo, DraftView, FieldSpec, FieldType, FormSpec, FormSummary,
     PreviewRequest, SaveDraftRequest, SectionSpec, SignerSpec, ValidateRequest, Validation,
+};
+pub use licences::{
+    LicenceImport, LicenceOverview, LicenceQuery, LicenceRow, NoticeRequest, RejectedRow,
 };
 pub use settings::{Profile, TrustRootInfo};
 pub use signing::{

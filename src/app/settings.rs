@@ -43,7 +43,8 @@ pub struct TrustRootInfo {
 impl App {
     pub fn profile(&self) -> Result<Profile, ActasError> {
         let store = self.store();
-        let get = |key| -> Result<String, ActasError> { Ok(store.setting(key)?.unwrap_or_default()) };
+        let get =
+            |key| -> Result<String, ActasError> { Ok(store.setting(key)?.unwrap_or_default()) };
         Ok(Profile {
             entidad: get(KEY_ENTITY)?,
             oficina: get(KEY_OFFICE)?,
@@ -97,7 +98,10 @@ impl App {
             let mut store = self.store();
             for cert in &certs {
                 let der = cert.to_der().map_err(|_| {
-                    ActasError::Other(format!("{}: un certificado no se puede leer", path.display()))
+                    ActasError::Other(format!(
+                        "{}: un certificado no se puede leer",
+                        path.display()
+                    ))
                 })?;
                 let sha256 = crate::store::sha256_hex(&der);
                 let subject = one_line_name(cert.subject_name());

@@ -99,8 +99,12 @@ impl App {
         request: &CertificateRequest,
     ) -> Result<CertificateInfo, ActasError> {
         let now = self.service().clock.now();
-        let identity = load_pkcs12(PathBuf::from(&request.p12_path).as_path(), &request.password, now)
-            .map_err(crate::sign::SignError::from)?;
+        let identity = load_pkcs12(
+            PathBuf::from(&request.p12_path).as_path(),
+            &request.password,
+            now,
+        )
+        .map_err(crate::sign::SignError::from)?;
         let human = |t: chrono::DateTime<chrono::Utc>| t.format("%d/%m/%Y %H:%M UTC").to_string();
         Ok(CertificateInfo {
             name: identity.common_name(),
@@ -121,11 +125,18 @@ impl App {
             (_, Some(path)) if !path.trim().is_empty() => {
                 crate::files::read(PathBuf::from(path.trim()).as_path())?
             }
-            _ => return Err(ActasError::Other("indique un documento o un archivo PDF".into())),
+            _ => {
+                return Err(ActasError::Other(
+                    "indique un documento o un archivo PDF".into(),
+                ))
+            }
         };
         let report = self.verify_with_store_roots(&pdf)?;
         let service = self.service();
-        let template = report.template.as_deref().and_then(|id| service.catalogue.get(id));
+        let template = report
+            .template
+            .as_deref()
+            .and_then(|id| service.catalogue.get(id));
         let signed: Vec<(String, Option<String>)> = report
             .signatures
             .iter()
@@ -162,7 +173,12 @@ impl App {
 
     /// Signs a stored document's latest revision; saves the new revision.
     pub fn sign_document(&self, request: &SignDocumentRequest) -> Result<SignOutcome, ActasError> {
-        let sign = self.sign_request(&request.role, &request.p12_path, &request.password, &request.location)?;
+        let sign = self.sign_request(
+            &request.role,
+            &request.p12_path,
+            &request.password,
+            &request.location,
+        )?;
         let service = self.service();
         let mut store = self.store();
         service.sign_stored(&mut store, request.reference.trim(), &sign, &self.actor)
@@ -170,7 +186,12 @@ impl App {
 
     /// Signs a PDF from disk into a new file.
     pub fn sign_file(&self, request: &SignFileRequest) -> Result<SignOutcome, ActasError> {
-        let sign = self.sign_request(&request.role, &request.p12_path, &request.password, &request.location)?;
+        let sign = self.sign_request(
+            &request.role,
+            &request.p12_path,
+            &request.password,
+            &request.location,
+        )?;
         self.service().sign_file(
             PathBuf::from(request.input.trim()).as_path(),
             PathBuf::from(request.output.trim()).as_path(),
@@ -189,7 +210,9 @@ impl App {
             return Err(ActasError::Other("elija el rol con el que firma".into()));
         }
         if p12.trim().is_empty() {
-            return Err(ActasError::Other("elija el archivo del certificado (.p12 o .pfx)".into()));
+            return Err(ActasError::Other(
+                "elija el archivo del certificado (.p12 o .pfx)".into(),
+            ));
         }
         let location = match location.trim() {
             "" => self.profile()?.ubicacion,

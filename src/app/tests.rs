@@ -69,7 +69,11 @@ fn every_template_becomes_a_form_spec_with_its_rules() {
     }
     let mef = app.form_spec("mef-anexo-11-1").unwrap();
     assert_eq!(mef.rules.len(), 1);
-    assert!(mef.rules[0].contains("«Fecha y hora programada de ejecución»"), "{}", mef.rules[0]);
+    assert!(
+        mef.rules[0].contains("«Fecha y hora programada de ejecución»"),
+        "{}",
+        mef.rules[0]
+    );
     let json = serde_json::to_value(&mef).unwrap();
     let kinds: Vec<&str> = mef
         .sections
@@ -134,7 +138,10 @@ fn documents_filter_by_text_form_status_and_date() {
     );
     assert_eq!(all[1].date, "15/03/2026");
     assert!(all[1].signatures[0].signed);
-    assert_eq!(all[1].signatures[0].signer.as_deref(), Some("María Fernanda Quispe Ñahui"));
+    assert_eq!(
+        all[1].signatures[0].signer.as_deref(),
+        Some("María Fernanda Quispe Ñahui")
+    );
     assert!(all[1].signatures[1].next);
 
     let only = |filter: DocumentFilter| -> Vec<String> {
@@ -145,24 +152,70 @@ fn documents_filter_by_text_form_status_and_date() {
             .collect()
     };
     // Accents and case ignored; signer names searchable.
-    assert_eq!(only(DocumentFilter { text: "NAHUI".into(), ..Default::default() }), [anexo.clone()]);
-    assert_eq!(only(DocumentFilter { text: "instalación".into(), ..Default::default() }), [acta.clone()]);
     assert_eq!(
-        only(DocumentFilter { template: Some("senace-acta-instalacion".into()), ..Default::default() }),
-        [acta.clone()]
+        only(DocumentFilter {
+            text: "NAHUI".into(),
+            ..Default::default()
+        }),
+        vec![anexo.clone()]
     );
-    assert_eq!(only(DocumentFilter { status: StatusFilter::EnFirma, ..Default::default() }), [anexo.clone()]);
-    assert_eq!(only(DocumentFilter { status: StatusFilter::SinFirmas, ..Default::default() }), [acta]);
-    assert!(only(DocumentFilter { status: StatusFilter::Firmado, ..Default::default() }).is_empty());
-    assert!(only(DocumentFilter { from: Some("2026-03-16".into()), ..Default::default() }).is_empty());
     assert_eq!(
-        only(DocumentFilter { from: Some("2026-03-15".into()), to: Some("2026-03-15".into()), ..Default::default() }).len(),
+        only(DocumentFilter {
+            text: "instalación".into(),
+            ..Default::default()
+        }),
+        vec![acta.clone()]
+    );
+    assert_eq!(
+        only(DocumentFilter {
+            template: Some("senace-acta-instalacion".into()),
+            ..Default::default()
+        }),
+        vec![acta.clone()]
+    );
+    assert_eq!(
+        only(DocumentFilter {
+            status: StatusFilter::EnFirma,
+            ..Default::default()
+        }),
+        vec![anexo.clone()]
+    );
+    assert_eq!(
+        only(DocumentFilter {
+            status: StatusFilter::SinFirmas,
+            ..Default::default()
+        }),
+        [acta]
+    );
+    assert!(only(DocumentFilter {
+        status: StatusFilter::Firmado,
+        ..Default::default()
+    })
+    .is_empty());
+    assert!(only(DocumentFilter {
+        from: Some("2026-03-16".into()),
+        ..Default::default()
+    })
+    .is_empty());
+    assert_eq!(
+        only(DocumentFilter {
+            from: Some("2026-03-15".into()),
+            to: Some("2026-03-15".into()),
+            ..Default::default()
+        })
+        .len(),
         2
     );
     let bad = app
-        .documents(&DocumentFilter { to: Some("15/03/2026".into()), ..Default::default() })
+        .documents(&DocumentFilter {
+            to: Some("15/03/2026".into()),
+            ..Default::default()
+        })
         .unwrap_err();
-    assert_eq!(bad.to_string(), "la fecha «hasta» del filtro no es válida: 15/03/2026");
+    assert_eq!(
+        bad.to_string(),
+        "la fecha «hasta» del filtro no es válida: 15/03/2026"
+    );
 }
 
 #[test]
@@ -170,7 +223,8 @@ fn the_profile_prints_in_headers_and_gives_the_signature_location() {
     let dir = tempfile::tempdir().unwrap();
     let app = open(dir.path());
     let profile = Profile {
-        entidad: "Servicio Nacional de Certificación Ambiental para las Inversiones Sostenibles".into(),
+        entidad: "Servicio Nacional de Certificación Ambiental para las Inversiones Sostenibles"
+            .into(),
         oficina: "Oficina de Tecnologías de la Información".into(),
         ubicacion: "Lima, Perú".into(),
     };
@@ -185,7 +239,10 @@ fn the_profile_prints_in_headers_and_gives_the_signature_location() {
         .decode(&preview.base64)
         .unwrap();
     let text = pdf_text(&pdf, dir.path());
-    assert!(text.contains("Servicio Nacional de Certificación Ambiental"), "{text}");
+    assert!(
+        text.contains("Servicio Nacional de Certificación Ambiental"),
+        "{text}"
+    );
     assert!(!text.contains("Ministerio de Economía y Finanzas"));
 
     // Reopening the app keeps the profile applied.
@@ -203,9 +260,15 @@ fn the_profile_prints_in_headers_and_gives_the_signature_location() {
     })
     .unwrap();
     let view = app
-        .verify(&VerifyRequest { reference: Some(reference), path: None })
+        .verify(&VerifyRequest {
+            reference: Some(reference),
+            path: None,
+        })
         .unwrap();
-    assert_eq!(view.report.signatures[0].location.as_deref(), Some("Lima, Perú"));
+    assert_eq!(
+        view.report.signatures[0].location.as_deref(),
+        Some("Lima, Perú")
+    );
 }
 
 #[test]
@@ -214,8 +277,14 @@ fn verification_verdicts_and_the_exported_report() {
     let app = open(dir.path());
     let pki = test_pki::generate(&dir.path().join("pki"));
     let reference = create(&app, "mef-anexo-11-1");
-    let target = || VerifyRequest { reference: Some(reference.clone()), path: None };
-    assert_eq!(app.verify(&target()).unwrap().verdict, "El documento no tiene firmas.");
+    let target = || VerifyRequest {
+        reference: Some(reference.clone()),
+        path: None,
+    };
+    assert_eq!(
+        app.verify(&target()).unwrap().verdict,
+        "El documento no tiene firmas."
+    );
 
     for (role, who) in [("coord-arquitectura", "maria"), ("coord-calidad", "carlos")] {
         app.sign_document(&SignDocumentRequest {
@@ -228,7 +297,11 @@ fn verification_verdicts_and_the_exported_report() {
         .unwrap();
     }
     let untrusted = app.verify(&target()).unwrap();
-    assert!(untrusted.verdict.contains("la confianza no se comprobó"), "{}", untrusted.verdict);
+    assert!(
+        untrusted.verdict.contains("la confianza no se comprobó"),
+        "{}",
+        untrusted.verdict
+    );
     assert_eq!(untrusted.trust_roots, 0);
 
     app.import_trust_roots(&pki.root_pem()).unwrap();
@@ -259,7 +332,10 @@ fn verification_verdicts_and_the_exported_report() {
     let junk = dir.path().join("no-es.pdf");
     std::fs::write(&junk, b"hola").unwrap();
     let refused = app.export_verification(&ExportReportRequest {
-        target: VerifyRequest { reference: None, path: Some(junk.display().to_string()) },
+        target: VerifyRequest {
+            reference: None,
+            path: Some(junk.display().to_string()),
+        },
         output: dir.path().join("nada.pdf").display().to_string(),
     });
     let message = refused.unwrap_err().to_string();
@@ -305,10 +381,16 @@ fn certificate_is_shown_before_signing_and_bad_ones_refused() {
         })
         .unwrap_err()
         .to_string();
-    assert!(expired.contains("venció") || expired.contains("vencido"), "{expired}");
+    assert!(
+        expired.contains("venció") || expired.contains("vencido"),
+        "{expired}"
+    );
     let debug = format!(
         "{:?}",
-        CertificateRequest { p12_path: "x.p12".into(), password: "secreta".into() }
+        CertificateRequest {
+            p12_path: "x.p12".into(),
+            password: "secreta".into()
+        }
     );
     assert!(!debug.contains("secreta"));
 }

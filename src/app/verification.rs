@@ -77,7 +77,8 @@ impl App {
     /// Verifies `pdf` with the configured trust roots.
     pub(super) fn verify_with_store_roots(&self, pdf: &[u8]) -> Result<VerifyReport, ActasError> {
         let trust_roots = self.trust_root_certificates()?;
-        verify_pdf(pdf, &VerifyOptions { trust_roots }).map_err(|e| ActasError::Other(e.to_string()))
+        verify_pdf(pdf, &VerifyOptions { trust_roots })
+            .map_err(|e| ActasError::Other(e.to_string()))
     }
 
     fn trust_root_certificates(&self) -> Result<Vec<X509>, ActasError> {
@@ -88,7 +89,10 @@ impl App {
         match (&request.reference, &request.path) {
             (Some(reference), _) if !reference.trim().is_empty() => {
                 let reference = reference.trim();
-                Ok((reference.to_string(), self.store().latest_revision(reference)?.pdf))
+                Ok((
+                    reference.to_string(),
+                    self.store().latest_revision(reference)?.pdf,
+                ))
             }
             (_, Some(path)) if !path.trim().is_empty() => {
                 let path = Path::new(path.trim());
@@ -98,7 +102,9 @@ impl App {
                     .unwrap_or_else(|| path.display().to_string());
                 Ok((name, crate::files::read(path)?))
             }
-            _ => Err(ActasError::Other("indique un documento o un archivo PDF".into())),
+            _ => Err(ActasError::Other(
+                "indique un documento o un archivo PDF".into(),
+            )),
         }
     }
 
@@ -114,12 +120,13 @@ impl App {
         let now = self.service().clock.now();
         let roots = self.trust_roots()?;
         let data = report_data(view, &roots, &now.format("%d/%m/%Y %H:%M %:z").to_string());
-        let form = validate(&template, &data, &ValidationContext::default()).map_err(|problems| {
-            ActasError::Invalid {
-                template: template.id.clone(),
-                problems,
-            }
-        })?;
+        let form =
+            validate(&template, &data, &ValidationContext::default()).map_err(|problems| {
+                ActasError::Invalid {
+                    template: template.id.clone(),
+                    problems,
+                }
+            })?;
         Ok(render_pdf(&template, &form, &RenderOptions { number: None, now })?.pdf)
     }
 }
@@ -131,7 +138,10 @@ pub fn trust_root_certificates(store: &Store) -> Result<Vec<X509>, ActasError> {
         .iter()
         .map(|r| {
             X509::from_der(&r.der).map_err(|_| {
-                ActasError::Other(format!("el certificado raíz «{}» guardado está dañado", r.subject))
+                ActasError::Other(format!(
+                    "el certificado raíz «{}» guardado está dañado",
+                    r.subject
+                ))
             })
         })
         .collect()
@@ -142,8 +152,11 @@ fn report_template() -> Result<&'static Template, ActasError> {
     static TEMPLATE: OnceLock<Result<Template, String>> = OnceLock::new();
     TEMPLATE
         .get_or_init(|| {
-            load_template_str(include_str!("reporte-firmas.toml"), Path::new("reporte-firmas.toml"))
-                .map_err(|e| e.to_string())
+            load_template_str(
+                include_str!("reporte-firmas.toml"),
+                Path::new("reporte-firmas.toml"),
+            )
+            .map_err(|e| e.to_string())
         })
         .as_ref()
         .map_err(|e| ActasError::Other(e.clone()))
@@ -183,7 +196,11 @@ fn report_data(view: &VerifyView, roots: &[super::TrustRootInfo], at: &str) -> s
     let raices = if roots.is_empty() {
         "Ninguno configurado: no se comprobó la confianza de las cadenas.".to_string()
     } else {
-        roots.iter().map(|r| r.subject.clone()).collect::<Vec<_>>().join("\n")
+        roots
+            .iter()
+            .map(|r| r.subject.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     json!({
         "archivo": view.source,
@@ -209,7 +226,8 @@ fn observations(s: &SignatureReport) -> Vec<String> {
 /// One sentence for the whole document.
 fn verdict(report: &VerifyReport, trust_checked: bool) -> String {
     let n = report.signatures.len();
-    let plural = |one: &'static str, many: &'static str, count: usize| if count == 1 { one } else { many };
+    let plural =
+        |one: &'static str, many: &'static str, count: usize| if count == 1 { one } else { many };
     if n == 0 {
         return "El documento no tiene firmas.".into();
     }

@@ -13,9 +13,9 @@ use std::collections::HashMap;
 use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use ts_rs::TS;
 use serde::Serialize;
 use serde_json::Value as Json;
+use ts_rs::TS;
 
 use crate::template::{Column, FieldKind, Template};
 pub use usuario::PersonName;

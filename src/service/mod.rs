@@ -10,9 +10,9 @@ mod signing;
 use std::path::Path;
 
 use chrono::Datelike;
-use ts_rs::TS;
 use serde::Serialize;
 use serde_json::Value as Json;
+use ts_rs::TS;
 
 use crate::clock::Clock;
 use crate::error::ActasError;

@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use ts_rs::TS;
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::Service;
 use crate::error::ActasError;
@@ -154,9 +154,8 @@ impl Service {
     ) -> Result<VerifyReport, ActasError> {
         let mut trust_roots = configured;
         if let Some(path) = trust {
-            trust_roots.extend(
-                load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?,
-            );
+            trust_roots
+                .extend(load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?);
         }
         verify_pdf(pdf, &VerifyOptions { trust_roots })
             .map_err(|e| ActasError::Other(e.to_string()))

@@ -147,7 +147,12 @@ mod tests {
             .unwrap();
         assert_ne!(first.id, second.id);
         let edited = store
-            .save_draft(Some(first.id), "mef-anexo-11-1", &json!({"sistema": "SIGA"}), at())
+            .save_draft(
+                Some(first.id),
+                "mef-anexo-11-1",
+                &json!({"sistema": "SIGA"}),
+                at(),
+            )
             .unwrap();
         assert_eq!(edited.id, first.id);
         assert_eq!(edited.data, json!({"sistema": "SIGA"}));

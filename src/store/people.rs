@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, TransactionBehavior};
-use ts_rs::TS;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::audit::{self, Entry, ACTION_PERSON_ADD};
 use super::error::{on, StoreError};

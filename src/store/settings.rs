@@ -93,7 +93,11 @@ impl Store {
         root: &NewTrustRoot<'_>,
         at: DateTime<FixedOffset>,
     ) -> Result<TrustRoot, StoreError> {
-        if let Some(existing) = self.trust_roots()?.into_iter().find(|r| r.sha256 == root.sha256) {
+        if let Some(existing) = self
+            .trust_roots()?
+            .into_iter()
+            .find(|r| r.sha256 == root.sha256)
+        {
             return Ok(existing);
         }
         let path = self.path.as_path();
@@ -105,7 +109,13 @@ impl Store {
         tx.execute(
             "INSERT INTO trust_roots (sha256, subject, not_after, der, added_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![root.sha256, root.subject, root.not_after, root.der, at.to_rfc3339()],
+            params![
+                root.sha256,
+                root.subject,
+                root.not_after,
+                root.der,
+                at.to_rfc3339()
+            ],
         )
         .map_err(&save)?;
         let id = tx.last_insert_rowid();
@@ -167,9 +177,11 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&save)?;
         let subject: Option<String> = tx
-            .query_row("SELECT subject FROM trust_roots WHERE id = ?1", [id], |row| {
-                row.get(0)
-            })
+            .query_row(
+                "SELECT subject FROM trust_roots WHERE id = ?1",
+                [id],
+                |row| row.get(0),
+            )
             .optional()
             .map_err(&save)?;
         let Some(subject) = subject else {
@@ -210,7 +222,10 @@ mod tests {
             .unwrap();
         store.set_settings(&[("entidad", "MEF")], at()).unwrap();
         assert_eq!(store.setting("entidad").unwrap().as_deref(), Some("MEF"));
-        assert_eq!(store.setting("ubicacion").unwrap().as_deref(), Some("Lima, Perú"));
+        assert_eq!(
+            store.setting("ubicacion").unwrap().as_deref(),
+            Some("Lima, Perú")
+        );
 
         let sha = "ab".repeat(32);
         let root = NewTrustRoot {

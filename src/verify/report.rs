@@ -2,8 +2,8 @@
 //! [`VerifyReport`] for the document, serialisable for `--json`, and the
 //! Spanish table the CLI prints. Nothing here reads a PDF.
 
-use ts_rs::TS;
 use serde::Serialize;
+use ts_rs::TS;
 
 /// The verification of one PDF: every signature in it, in file order.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]

@@ -9,6 +9,7 @@ import type { Navigate, Route } from './routes';
 import { Configuracion } from './screens/Configuracion';
 import { Documentos } from './screens/Documentos';
 import { Firmar } from './screens/Firmar';
+import { Licencias } from './screens/Licencias';
 import { Nuevo, type OpenRequest } from './screens/Nuevo';
 import { Preview } from './screens/Preview';
 import { Verificar } from './screens/Verificar';
@@ -18,6 +19,7 @@ const NAV: { screen: Route['screen']; label: string; icon: string }[] = [
   { screen: 'nuevo', label: 'Nuevo', icon: '✚' },
   { screen: 'firmar', label: 'Firmar', icon: '✍' },
   { screen: 'verificar', label: 'Verificar', icon: '✔' },
+  { screen: 'licencias', label: 'Licencias', icon: '⌛' },
   { screen: 'configuracion', label: 'Configuración', icon: '⚙' },
 ];
 
@@ -63,6 +65,7 @@ export function App() {
         )}
         {route.screen === 'firmar' && <Firmar initialReference={route.reference} />}
         {route.screen === 'verificar' && <Verificar initialReference={route.reference} />}
+        {route.screen === 'licencias' && <Licencias navigate={navigate} />}
         {route.screen === 'configuracion' && <Configuracion />}
       </main>
       <Toast />

@@ -11,6 +11,7 @@ export type Route =
   | { screen: 'preview'; source: PreviewSource; back: Route }
   | { screen: 'firmar'; reference?: string }
   | { screen: 'verificar'; reference?: string }
+  | { screen: 'licencias' }
   | { screen: 'configuracion' };
 
 export type Navigate = (route: Route) => void;

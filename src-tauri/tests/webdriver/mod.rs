@@ -56,7 +56,9 @@ fn kill_tree(pid: u32) {
     for child in children(pid) {
         kill_tree(child);
     }
-    let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status();
 }
 
 impl Drop for Killed {
@@ -87,7 +89,9 @@ pub struct Desktop {
 
 /// Where `cargo install tauri-driver` puts it, or PATH.
 fn tauri_driver() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
     let installed = home.join(".cargo/bin/tauri-driver");
     if installed.exists() {
         installed
@@ -103,7 +107,14 @@ impl Desktop {
         let display = format!(":{}", 90 + std::process::id() % 400);
         let xvfb = Killed::spawn(
             Command::new("Xvfb")
-                .args([display.as_str(), "-screen", "0", "1366x900x24", "-nolisten", "tcp"])
+                .args([
+                    display.as_str(),
+                    "-screen",
+                    "0",
+                    "1366x900x24",
+                    "-nolisten",
+                    "tcp",
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null()),
             "Xvfb is installed (scripts/install-deps.sh test)",
@@ -113,7 +124,12 @@ impl Desktop {
         let native = free_port();
         let mut driver = Command::new(tauri_driver());
         driver
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
             .env("DISPLAY", &display)
             .stdout(Stdio::null())
@@ -236,7 +252,11 @@ impl Desktop {
     pub fn wait_text(&self, css: &str, what: &str, test: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
-            let text = self.all(css).first().map(|e| self.text(e)).unwrap_or_default();
+            let text = self
+                .all(css)
+                .first()
+                .map(|e| self.text(e))
+                .unwrap_or_default();
             if test(&text) {
                 return text;
             }

@@ -21,7 +21,11 @@ import type {
   ExportReportRequest,
   FormSpec,
   FormSummary,
+  LicenceImport,
+  LicenceOverview,
+  LicenceQuery,
   NewPerson,
+  NoticeRequest,
   PdfFile,
   Person,
   Profile,
@@ -73,6 +77,10 @@ export const importTrustRoots = (path: string) =>
 export const removeTrustRoot = (id: number) => invoke<TrustRootInfo[]>('remove_trust_root', { id });
 export const people = () => invoke<Person[]>('people');
 export const addPerson = (person: NewPerson) => invoke<Person>('add_person', { person });
+export const licences = (query: LicenceQuery) => invoke<LicenceOverview>('licences', { query });
+export const importLicences = (path: string) => invoke<LicenceImport>('import_licences', { path });
+export const createLicenceNotice = (request: NoticeRequest) =>
+  invoke<string>('create_licence_notice', { request });
 export const windowReady = () => invoke<void>('window_ready');
 
 /** The text to show for a rejected command (the core sends a plain string). */
@@ -83,7 +91,7 @@ export function errorMessage(error: unknown): string {
 }
 
 /** A file filter of the open/save dialogs. */
-export type FileKind = 'pdf' | 'p12' | 'cert';
+export type FileKind = 'pdf' | 'p12' | 'cert' | 'sheet';
 
 const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
   pdf: { name: 'Documentos PDF', extensions: ['pdf', 'PDF'] },
@@ -91,6 +99,10 @@ const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
   cert: {
     name: 'Certificados raíz (.pem, .der, .cer, .crt)',
     extensions: ['pem', 'der', 'cer', 'crt', 'PEM', 'DER', 'CER', 'CRT'],
+  },
+  sheet: {
+    name: 'Hojas de cálculo (.xlsx, .xls, .ods, .csv)',
+    extensions: ['xlsx', 'xls', 'ods', 'csv', 'XLSX', 'XLS', 'ODS', 'CSV'],
   },
 };
 

@@ -43,3 +43,10 @@ export type { Validation } from './bindings/Validation';
 export type { VerifyReport } from './bindings/VerifyReport';
 export type { VerifyRequest } from './bindings/VerifyRequest';
 export type { VerifyView } from './bindings/VerifyView';
+
+export type { LicenceImport } from './bindings/LicenceImport';
+export type { LicenceOverview } from './bindings/LicenceOverview';
+export type { LicenceQuery } from './bindings/LicenceQuery';
+export type { LicenceRow } from './bindings/LicenceRow';
+export type { NoticeRequest } from './bindings/NoticeRequest';
+export type { RejectedRow } from './bindings/RejectedRow';
