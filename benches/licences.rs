@@ -9,6 +9,11 @@
 //! database, as `actas licences import` does) and `read_parse` (calamine and
 //! row parsing only). Under `cargo test --all-targets` (no `--bench`) the
 //! master has 2,000 rows, so the test run stays quick.
+//!
+//! After criterion, when `python3 -c 'import openpyxl'` works (and not under
+//! `cargo test`), the same run times `benches/openpyxl_baseline.py` on the
+//! same file (best of 3) against the best of 3 imports and prints
+//! `openpyxl: X s; actas import: Y s; ratio ×Z`.
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +24,7 @@ use actas::service::Service;
 use actas::store::Store;
 use actas::template::load_catalogue;
 use chrono::{Datelike, NaiveDate};
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 const OFFICES: [&str; 6] = ["OTI", "DEIN", "DEAR", "OA", "OPP", "GG"];
@@ -214,7 +219,7 @@ fn phases(bytes: &[u8]) {
         let sha = actas::store::sha256_hex(bytes);
         let (t, c) = (std::time::Instant::now(), cpu_ms());
         store
-            .import_licences(
+            .import_keyed_licences(
                 &ImportMeta {
                     register: "licencias",
                     file_name: "m.xlsx",
@@ -226,6 +231,7 @@ fn phases(bytes: &[u8]) {
                     at: &at,
                 },
                 &parsed.licences,
+                &parsed.keys,
             )
             .expect("stored");
         eprintln!(
@@ -238,5 +244,71 @@ fn phases(bytes: &[u8]) {
     }
 }
 
+/// The openpyxl baseline on the same master, against the best of three
+/// imports, printed as one line.
+fn openpyxl_comparison() {
+    let rows = rows();
+    if rows != 50_000 {
+        return;
+    }
+    let has_openpyxl = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_openpyxl {
+        eprintln!("openpyxl: no disponible (pip install openpyxl==3.1.5); sin comparación");
+        return;
+    }
+    let path = std::env::temp_dir().join(format!("actas-licences-{rows}.xlsx"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let service = Service::new(
+        load_catalogue(&root.join("templates")).expect("templates"),
+        Clock::parse("2026-03-15T10:00:00-05:00").expect("clock"),
+    );
+    let mut actas = f64::INFINITY;
+    for _ in 0..3 {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let start = std::time::Instant::now();
+        let mut store = Store::open(&dir.path().join("actas.db")).expect("store");
+        let report = service
+            .import_licences(&mut store, &path, "bench")
+            .expect("import");
+        actas = actas.min(start.elapsed().as_secs_f64());
+        assert_eq!(report.imported, rows);
+    }
+    let script = root.join("benches/openpyxl_baseline.py");
+    let start = std::time::Instant::now();
+    let output = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&path)
+        .arg("3")
+        .output()
+        .expect("python3 runs");
+    let wall = start.elapsed().as_secs_f64() / 3.0;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        eprintln!(
+            "openpyxl: el script falló: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        return;
+    }
+    // «mejor de 3: 4.321 s»; the average wall time if the line is missing.
+    let openpyxl = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("mejor de 3: "))
+        .and_then(|l| l.trim_end_matches(" s").trim().parse::<f64>().ok())
+        .unwrap_or(wall);
+    println!(
+        "openpyxl: {openpyxl:.3} s; actas import: {actas:.3} s; ratio ×{:.1}",
+        openpyxl / actas
+    );
+}
+
 criterion_group!(benches, bench_import);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    openpyxl_comparison();
+}

@@ -257,6 +257,9 @@ impl Licence {
 #[derive(Debug, Clone, Default)]
 pub struct ParsedMaster {
     pub licences: Vec<Licence>,
+    /// `keys[i]` is `licences[i].key()`, computed once for the duplicate
+    /// check and reused by the store.
+    pub keys: Vec<String>,
     pub rejected: Vec<Rejection>,
     pub warnings: Vec<Warning>,
 }
@@ -266,46 +269,63 @@ pub fn parse_master(table: &Table) -> ParsedMaster {
     let saldo_al = table.headers[col::SALDO]
         .as_deref()
         .and_then(saldo_date_from_header);
+    let (outcomes, keys): (Vec<_>, Vec<String>) = parse_rows(&table.rows, saldo_al)
+        .into_iter()
+        .map(|result| match result {
+            Ok((licence, key)) => (Ok(licence), key),
+            Err(problems) => (Err(problems), String::new()),
+        })
+        .unzip();
     let mut parsed = ParsedMaster::default();
-    let mut seen: std::collections::HashMap<String, u32> =
-        std::collections::HashMap::with_capacity(table.rows.len());
-    for (row, result) in table.rows.iter().zip(parse_rows(&table.rows, saldo_al)) {
-        match result {
-            Ok((licence, key)) => {
-                if let Some(first) = seen.get(&key) {
-                    parsed.rejected.push(Rejection {
-                        row: row.number,
-                        column: LICENCE_COLUMNS[col::SOFTWARE].label.into(),
-                        reason: format!(
-                            "la licencia se repite: misma REG SIAF, ORDEN, SOFTWARE y UBICACIÓN que la fila {first}"
-                        ),
-                    });
-                    continue;
+    let mut accepted = vec![false; keys.len()];
+    {
+        // Borrows the keys: the accepted ones are moved out afterwards.
+        let mut seen: std::collections::HashMap<&str, u32> =
+            std::collections::HashMap::with_capacity(table.rows.len());
+        for (i, (row, outcome)) in table.rows.iter().zip(outcomes).enumerate() {
+            match outcome {
+                Ok(licence) => {
+                    if let Some(first) = seen.get(keys[i].as_str()) {
+                        parsed.rejected.push(Rejection {
+                            row: row.number,
+                            column: LICENCE_COLUMNS[col::SOFTWARE].label.into(),
+                            reason: format!(
+                                "la licencia se repite: misma REG SIAF, ORDEN, SOFTWARE y UBICACIÓN que la fila {first}"
+                            ),
+                        });
+                        continue;
+                    }
+                    seen.insert(&keys[i], row.number);
+                    accepted[i] = true;
+                    if licence.saldo_consistente() == Some(false) {
+                        let (v, a, s) = (
+                            licence.valor_cents.unwrap_or_default(),
+                            licence.amortizacion_cents.unwrap_or_default(),
+                            licence.saldo_cents.unwrap_or_default(),
+                        );
+                        parsed.warnings.push(Warning {
+                            row: row.number,
+                            column: LICENCE_COLUMNS[col::SALDO].label.into(),
+                            reason: format!(
+                                "SALDO NETO S/ {} no es VALOR ADQUISICION − AMORTIZ. ACUMULADA (S/ {} − S/ {} = S/ {})",
+                                format_cents(s),
+                                format_cents(v),
+                                format_cents(a),
+                                format_cents(v - a)
+                            ),
+                        });
+                    }
+                    parsed.licences.push(licence);
                 }
-                seen.insert(key, row.number);
-                if licence.saldo_consistente() == Some(false) {
-                    let (v, a, s) = (
-                        licence.valor_cents.unwrap_or_default(),
-                        licence.amortizacion_cents.unwrap_or_default(),
-                        licence.saldo_cents.unwrap_or_default(),
-                    );
-                    parsed.warnings.push(Warning {
-                        row: row.number,
-                        column: LICENCE_COLUMNS[col::SALDO].label.into(),
-                        reason: format!(
-                            "SALDO NETO S/ {} no es VALOR ADQUISICION − AMORTIZ. ACUMULADA (S/ {} − S/ {} = S/ {})",
-                            format_cents(s),
-                            format_cents(v),
-                            format_cents(a),
-                            format_cents(v - a)
-                        ),
-                    });
-                }
-                parsed.licences.push(licence);
+                Err(mut problems) => parsed.rejected.append(&mut problems),
             }
-            Err(mut problems) => parsed.rejected.append(&mut problems),
         }
     }
+    parsed.keys = keys
+        .into_iter()
+        .zip(accepted)
+        .filter_map(|(key, ok)| ok.then_some(key))
+        .collect();
     parsed
 }
 
@@ -508,6 +528,11 @@ mod tests {
         let parsed = parse_master(&table(rows));
         assert_eq!(parsed.licences.len(), n - 2);
         assert!(parsed.licences.windows(2).all(|w| w[0].row < w[1].row));
+        assert!(parsed
+            .licences
+            .iter()
+            .zip(&parsed.keys)
+            .all(|(l, k)| l.key() == *k));
         let rejected: Vec<(u32, &str)> = parsed
             .rejected
             .iter()

@@ -144,7 +144,7 @@ impl Service {
         let parsed = parse_master(&table);
         let sha256 = sha256_hex(&bytes);
         let at = self.clock.now();
-        let counts = store.import_licences(
+        let counts = store.import_keyed_licences(
             &ImportMeta {
                 register: Register::Licences.name(),
                 file_name: &name,
@@ -156,6 +156,7 @@ impl Service {
                 at: &at,
             },
             &parsed.licences,
+            &parsed.keys,
         )?;
         Ok(ImportReport {
             imported: counts.imported,

@@ -11,8 +11,6 @@
 //! is updated in place. This module stores and reads; it does not parse
 //! files nor compute expiry or retention (`crate::registers`).
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -82,105 +80,61 @@ impl Store {
         meta: &ImportMeta<'_>,
         licences: &[Licence],
     ) -> Result<ImportCounts, StoreError> {
+        let keys: Vec<String> = licences.iter().map(Licence::key).collect();
+        self.import_keyed_licences(meta, licences, &keys)
+    }
+
+    /// [`Store::import_licences`] with each licence's [`Licence::key`]
+    /// already computed (`keys[i]` is the key of `licences[i]`; parsing
+    /// computes them for its duplicate check).
+    ///
+    /// Every row goes through a multi-row `INSERT … ON CONFLICT(key) DO
+    /// UPDATE`: the key's unique index finds a known licence as it inserts,
+    /// so there is no lookup per row. A key repeated within one call is
+    /// inserted by its first row and updated by the later ones. New rows are
+    /// the growth of the table; the rest were updates.
+    pub fn import_keyed_licences(
+        &mut self,
+        meta: &ImportMeta<'_>,
+        licences: &[Licence],
+        keys: &[String],
+    ) -> Result<ImportCounts, StoreError> {
+        if keys.len() != licences.len() {
+            return Err(StoreError::Inconsistent {
+                path: self.path.clone(),
+                reason: format!(
+                    "{} claves para {} licencias al importar el maestro",
+                    keys.len(),
+                    licences.len()
+                ),
+            });
+        }
         let path = self.path.clone();
         let save = on(&path, "importar el maestro de licencias");
         // A 50,000-row master is ~15 MB of pages: a 64 MiB page cache keeps
-        // the transaction from spilling to the WAL before it commits.
+        // the transaction from spilling to the WAL before it commits; the
+        // index sorter stays in memory.
         self.conn
             .pragma_update(None, "cache_size", -65_536)
+            .map_err(&save)?;
+        self.conn
+            .pragma_update(None, "temp_store", "MEMORY")
             .map_err(&save)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&save)?;
         let import_id = insert_import(&tx, meta).map_err(&save)?;
-        let mut known: HashMap<String, i64> = HashMap::new();
-        {
-            let mut stmt = tx.prepare("SELECT key, id FROM licences").map_err(&save)?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-                .map_err(&save)?;
-            for row in rows {
-                let (key, id) = row.map_err(&save)?;
-                known.insert(key, id);
-            }
+        let count = |tx: &rusqlite::Transaction<'_>| {
+            tx.query_row("SELECT count(*) FROM licences", [], |r| r.get::<_, i64>(0))
+        };
+        let before = count(&tx).map_err(&save)?;
+        let rows: Vec<(&String, &Licence)> = keys.iter().zip(licences).collect();
+        for batch in rows.chunks(INSERT_BATCH) {
+            upsert_batch(&tx, batch, import_id).map_err(&save)?;
         }
-        let (mut imported, mut updated) = (0, 0);
-        {
-            let mut update = tx
-                .prepare(
-                    "UPDATE licences SET item = ?2, reg_siaf = ?3, orden = ?4, cantidad = ?5,
-                        software = ?6, tipo = ?7, ubicacion = ?8, inicio = ?9, termino = ?10,
-                        vida_util_meses = ?11, valor_cents = ?12, amortizacion_cents = ?13,
-                        saldo_cents = ?14, saldo_al = ?15, estado = ?16, nota_ccp = ?17,
-                        mes = ?18, source_row = ?19, import_id = ?20
-                     WHERE id = ?1",
-                )
-                .map_err(&save)?;
-            // New licences go in multi-row INSERTs (a 50,000-row master spends
-            // most of its store time in per-statement overhead otherwise).
-            let mut pending: Vec<(String, &Licence)> = Vec::with_capacity(INSERT_BATCH);
-            let mut batched: HashSet<String> = HashSet::new();
-            for l in licences {
-                let key = l.key();
-                let existing = match known.get(&key) {
-                    Some(id) => Some(*id),
-                    None if batched.contains(&key) => {
-                        // The same key twice in one call: the first is inserted, this updates it.
-                        insert_batch(&tx, &pending, import_id).map_err(&save)?;
-                        pending.clear();
-                        let id: i64 = tx
-                            .query_row("SELECT id FROM licences WHERE key = ?1", [&key], |r| {
-                                r.get(0)
-                            })
-                            .map_err(&save)?;
-                        known.insert(key.clone(), id);
-                        Some(id)
-                    }
-                    None => None,
-                };
-                match existing {
-                    Some(id) => {
-                        let (inicio, termino, saldo_al) =
-                            (iso(l.inicio), iso(l.termino), iso(l.saldo_al));
-                        let values: [&dyn rusqlite::ToSql; 20] = [
-                            &id,
-                            &l.item,
-                            &l.reg_siaf,
-                            &l.orden,
-                            &l.cantidad,
-                            &l.software,
-                            &l.tipo,
-                            &l.ubicacion,
-                            &inicio,
-                            &termino,
-                            &l.vida_util_meses,
-                            &l.valor_cents,
-                            &l.amortizacion_cents,
-                            &l.saldo_cents,
-                            &saldo_al,
-                            &l.estado,
-                            &l.nota_ccp,
-                            &l.mes,
-                            &l.row,
-                            &import_id,
-                        ];
-                        update.execute(&values[..]).map_err(&save)?;
-                        updated += 1;
-                    }
-                    None => {
-                        batched.insert(key.clone());
-                        pending.push((key, l));
-                        imported += 1;
-                        if pending.len() == INSERT_BATCH {
-                            insert_batch(&tx, &pending, import_id).map_err(&save)?;
-                            pending.clear();
-                        }
-                    }
-                }
-            }
-            insert_batch(&tx, &pending, import_id).map_err(&save)?;
-        }
+        let imported = (count(&tx).map_err(&save)? - before).max(0) as usize;
+        let updated = licences.len() - imported.min(licences.len());
         finish_import(&tx, &path, meta, import_id, imported, updated)?;
         tx.commit().map_err(&save)?;
         Ok(ImportCounts {
@@ -348,14 +302,14 @@ impl Store {
     }
 }
 
-/// Rows per multi-row INSERT of new licences (21 parameters each, far below
-/// SQLite's limit of 32,766).
-const INSERT_BATCH: usize = 64;
+/// Rows per multi-row upsert of licences (21 parameters each: 7,350 per
+/// statement, below SQLite's limit of 32,766).
+const INSERT_BATCH: usize = 350;
 
-/// Inserts new licences (keys not in the table) in one statement.
-fn insert_batch(
+/// Inserts licences, or updates those whose key is already stored, in one statement.
+fn upsert_batch(
     tx: &rusqlite::Transaction<'_>,
-    rows: &[(String, &Licence)],
+    rows: &[(&String, &Licence)],
     import_id: i64,
 ) -> rusqlite::Result<()> {
     if rows.is_empty() {
@@ -366,18 +320,26 @@ fn insert_batch(
         "INSERT INTO licences (key, item, reg_siaf, orden, cantidad, software, tipo, ubicacion,
             inicio, termino, vida_util_meses, valor_cents, amortizacion_cents, saldo_cents,
             saldo_al, estado, nota_ccp, mes, source_row, import_id, first_import_id)
-         VALUES {placeholders}"
+         VALUES {placeholders}
+         ON CONFLICT (key) DO UPDATE SET item = excluded.item, reg_siaf = excluded.reg_siaf,
+            orden = excluded.orden, cantidad = excluded.cantidad, software = excluded.software,
+            tipo = excluded.tipo, ubicacion = excluded.ubicacion, inicio = excluded.inicio,
+            termino = excluded.termino, vida_util_meses = excluded.vida_util_meses,
+            valor_cents = excluded.valor_cents, amortizacion_cents = excluded.amortizacion_cents,
+            saldo_cents = excluded.saldo_cents, saldo_al = excluded.saldo_al,
+            estado = excluded.estado, nota_ccp = excluded.nota_ccp, mes = excluded.mes,
+            source_row = excluded.source_row, import_id = excluded.import_id"
     );
     // The statement for a full batch is reused; the last, shorter one is prepared once.
     let mut stmt = tx.prepare_cached(&sql)?;
-    let dates: Vec<[Option<String>; 3]> = rows
+    let dates: Vec<[Option<IsoDate>; 3]> = rows
         .iter()
-        .map(|(_, l)| [iso(l.inicio), iso(l.termino), iso(l.saldo_al)])
+        .map(|(_, l)| [l.inicio, l.termino, l.saldo_al].map(|d| d.map(IsoDate::new)))
         .collect();
     let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(rows.len() * 21);
     for ((key, l), [inicio, termino, saldo_al]) in rows.iter().zip(&dates) {
         values.extend_from_slice(&[
-            key as &dyn rusqlite::ToSql,
+            *key as &dyn rusqlite::ToSql,
             &l.item,
             &l.reg_siaf,
             &l.orden,
@@ -404,34 +366,46 @@ fn insert_batch(
     Ok(())
 }
 
-/// `AAAA-MM-DD`, without a format machinery (called 150,000 times by a big import).
+/// A date as `AAAA-MM-DD` text, bound without allocating (a big import binds 150,000).
+#[derive(Debug, Clone, Copy)]
+struct IsoDate([u8; 10]);
+
+impl IsoDate {
+    fn new(date: NaiveDate) -> IsoDate {
+        use chrono::Datelike;
+        let (y, m, d) = (date.year().clamp(0, 9999) as u32, date.month(), date.day());
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        IsoDate([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ])
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII digits and dashes are ever written.
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+}
+
+impl rusqlite::ToSql for IsoDate {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(&self.0),
+        ))
+    }
+}
+
+/// `AAAA-MM-DD` ([`IsoDate`] as an owned string, for the smaller registers).
 fn iso(date: Option<NaiveDate>) -> Option<String> {
-    use chrono::Datelike;
-    date.map(|d| {
-        let (y, m, day) = (d.year().clamp(0, 9999) as u32, d.month(), d.day());
-        let digits = [
-            y / 1000,
-            y / 100 % 10,
-            y / 10 % 10,
-            y % 10,
-            10,
-            m / 10,
-            m % 10,
-            10,
-            day / 10,
-            day % 10,
-        ];
-        digits
-            .iter()
-            .map(|&n| {
-                if n == 10 {
-                    '-'
-                } else {
-                    char::from(b'0' + n as u8)
-                }
-            })
-            .collect()
-    })
+    date.map(|d| IsoDate::new(d).as_str().to_string())
 }
 
 fn insert_import(tx: &rusqlite::Transaction<'_>, meta: &ImportMeta<'_>) -> rusqlite::Result<i64> {
