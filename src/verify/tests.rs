@@ -436,40 +436,6 @@ fn damaged_inputs_never_panic() {
     }
 }
 
-/// Times verification of the five-signature fixture:
-/// `cargo test --release --lib verify::tests::timing -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn timing_five_signatures() {
-    // ACTAS_VERIFY_FILE / ACTAS_VERIFY_ROOTS time another file (e.g. one signed by `actas sign`).
-    let (bytes, roots) = match std::env::var("ACTAS_VERIFY_FILE") {
-        Ok(path) => {
-            let roots = std::env::var("ACTAS_VERIFY_ROOTS").expect("ACTAS_VERIFY_ROOTS");
-            let roots = X509::stack_from_pem(&std::fs::read(roots).unwrap()).unwrap();
-            (std::fs::read(path).unwrap(), roots)
-        }
-        Err(_) => (five(), root("root.pem")),
-    };
-    let options = VerifyOptions { trust_roots: roots };
-    for _ in 0..5 {
-        verify_pdf(&bytes, &options).unwrap();
-    }
-    // The best of 20 batches: the machine may be busy with other work.
-    let mut best = std::time::Duration::MAX;
-    for _ in 0..20 {
-        let start = std::time::Instant::now();
-        for _ in 0..10 {
-            let report = verify_pdf(&bytes, &options).unwrap();
-            assert!(report.ok);
-        }
-        best = best.min(start.elapsed() / 10);
-    }
-    println!(
-        "verify, 5 firmas, {} bytes: {best:?} por documento (mejor de 20 tandas)",
-        bytes.len()
-    );
-}
-
 /// The fast loader gives the very objects the plain reader gives, for
 /// every revision of a signed file (the signatures' /Contents restored).
 #[test]
