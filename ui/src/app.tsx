@@ -19,7 +19,7 @@ const NAV: { screen: Route['screen']; label: string; icon: string }[] = [
   { screen: 'nuevo', label: 'Nuevo', icon: '✚' },
   { screen: 'firmar', label: 'Firmar', icon: '✍' },
   { screen: 'verificar', label: 'Verificar', icon: '✔' },
-  { screen: 'licencias', label: 'Licencias', icon: '⌛' },
+  { screen: 'licencias', label: 'Licencias', icon: '▦' },
   { screen: 'configuracion', label: 'Configuración', icon: '⚙' },
 ];
 
