@@ -8,7 +8,7 @@
 //! signatures it accepts, so it must be traceable. Secrets never go here.
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::audit::{self, Entry};
 use super::error::{on, StoreError};
@@ -58,33 +58,27 @@ impl Store {
         values: &[(&str, &str)],
         at: DateTime<FixedOffset>,
     ) -> Result<(), StoreError> {
-        let path = self.path.as_path();
-        let save = on(path, "guardar la configuración");
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&save)?;
-        for (key, value) in values {
-            tx.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )
-            .map_err(&save)?;
-        }
-        let keys: Vec<&str> = values.iter().map(|(k, _)| *k).collect();
-        audit::append(
-            &tx,
-            path,
-            Entry {
-                at: &at,
-                actor: SYSTEM_ACTOR,
-                action: ACTION_SETTINGS_UPDATE,
-                subject: "configuración",
-                detail: serde_json::json!({ "keys": keys }),
+        self.audited_write(
+            ACTION_SETTINGS_UPDATE,
+            "guardar la configuración",
+            at,
+            |tx, save| {
+                for (key, value) in values {
+                    tx.execute(
+                        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        params![key, value],
+                    )
+                    .map_err(save)?;
+                }
+                let keys: Vec<&str> = values.iter().map(|(k, _)| *k).collect();
+                Ok((
+                    (),
+                    "configuración".into(),
+                    serde_json::json!({ "keys": keys }),
+                ))
             },
-        )?;
-        tx.commit().map_err(&save)
+        )
     }
 
     /// Adds a trust root; adding one already present (same SHA-256) returns it unchanged.
@@ -100,37 +94,28 @@ impl Store {
         {
             return Ok(existing);
         }
-        let path = self.path.as_path();
-        let save = on(path, "guardar el certificado raíz");
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&save)?;
-        tx.execute(
-            "INSERT INTO trust_roots (sha256, subject, not_after, der, added_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                root.sha256,
-                root.subject,
-                root.not_after,
-                root.der,
-                at.to_rfc3339()
-            ],
-        )
-        .map_err(&save)?;
-        let id = tx.last_insert_rowid();
-        audit::append(
-            &tx,
-            path,
-            Entry {
-                at: &at,
-                actor: SYSTEM_ACTOR,
-                action: ACTION_TRUST_ROOT_ADD,
-                subject: &id.to_string(),
-                detail: serde_json::json!({ "subject": root.subject, "sha256": root.sha256 }),
+        let id = self.audited_write(
+            ACTION_TRUST_ROOT_ADD,
+            "guardar el certificado raíz",
+            at,
+            |tx, save| {
+                tx.execute(
+                    "INSERT INTO trust_roots (sha256, subject, not_after, der, added_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![
+                        root.sha256,
+                        root.subject,
+                        root.not_after,
+                        root.der,
+                        at.to_rfc3339()
+                    ],
+                )
+                .map_err(save)?;
+                let id = tx.last_insert_rowid();
+                let detail = serde_json::json!({ "subject": root.subject, "sha256": root.sha256 });
+                Ok((id, id.to_string(), detail))
             },
         )?;
-        tx.commit().map_err(&save)?;
         self.trust_roots()?
             .into_iter()
             .find(|r| r.id == id)
@@ -170,40 +155,69 @@ impl Store {
         id: i64,
         at: DateTime<FixedOffset>,
     ) -> Result<(), StoreError> {
+        self.audited_write(
+            ACTION_TRUST_ROOT_REMOVE,
+            "quitar el certificado raíz",
+            at,
+            |tx, save| {
+                let subject: Option<String> = tx
+                    .query_row(
+                        "SELECT subject FROM trust_roots WHERE id = ?1",
+                        [id],
+                        |row| row.get(0),
+                    )
+                    .optional()
+                    .map_err(save)?;
+                let Some(subject) = subject else {
+                    return Err(StoreError::Invalid {
+                        context: "no se puede quitar el certificado raíz",
+                        reason: format!("no hay un certificado raíz con id {id}"),
+                    });
+                };
+                tx.execute("DELETE FROM trust_roots WHERE id = ?1", [id])
+                    .map_err(save)?;
+                Ok((
+                    (),
+                    id.to_string(),
+                    serde_json::json!({ "subject": subject }),
+                ))
+            },
+        )
+    }
+
+    /// One audited change: `change` runs inside an immediate transaction and
+    /// returns its result with the audit row's subject and detail; the row
+    /// is appended and everything commits together (or nothing does).
+    fn audited_write<T>(
+        &mut self,
+        action: &'static str,
+        doing: &'static str,
+        at: DateTime<FixedOffset>,
+        change: impl FnOnce(
+            &Transaction<'_>,
+            &dyn Fn(rusqlite::Error) -> StoreError,
+        ) -> Result<(T, String, serde_json::Value), StoreError>,
+    ) -> Result<T, StoreError> {
         let path = self.path.as_path();
-        let save = on(path, "quitar el certificado raíz");
+        let save = on(path, doing);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&save)?;
-        let subject: Option<String> = tx
-            .query_row(
-                "SELECT subject FROM trust_roots WHERE id = ?1",
-                [id],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(&save)?;
-        let Some(subject) = subject else {
-            return Err(StoreError::Invalid {
-                context: "no se puede quitar el certificado raíz",
-                reason: format!("no hay un certificado raíz con id {id}"),
-            });
-        };
-        tx.execute("DELETE FROM trust_roots WHERE id = ?1", [id])
-            .map_err(&save)?;
+        let (result, subject, detail) = change(&tx, &save)?;
         audit::append(
             &tx,
             path,
             Entry {
                 at: &at,
                 actor: SYSTEM_ACTOR,
-                action: ACTION_TRUST_ROOT_REMOVE,
-                subject: &id.to_string(),
-                detail: serde_json::json!({ "subject": subject }),
+                action,
+                subject: &subject,
+                detail,
             },
         )?;
-        tx.commit().map_err(&save)
+        tx.commit().map_err(&save)?;
+        Ok(result)
     }
 }
 
