@@ -383,19 +383,20 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             let service = Service::open_deferred(&templates_dir, clock);
             let path = Path::new(&target);
             // The office's configured roots count too, when its database exists.
-            let db = match cli.db.clone() {
-                Some(db) => db,
-                None => default_db_path()?,
-            };
-            let store = if path.is_file() && !db.exists() {
+            let is_file = path.is_file();
+            let db_exists = cli
+                .db
+                .clone()
+                .or_else(|| default_db_path().ok())
+                .is_some_and(|db| db.exists());
+            let store = if is_file && !db_exists {
                 None
             } else {
                 Some(store()?)
             };
-            let bytes = match (&store, path.is_file()) {
-                (_, true) => actas::files::read(path)?,
-                (Some(store), false) => store.latest_revision(&target)?.pdf,
-                (None, false) => unreachable!("a store is opened when the target is not a file"),
+            let bytes = match &store {
+                Some(store) if !is_file => store.latest_revision(&target)?.pdf,
+                _ => actas::files::read(path)?,
             };
             let configured = match &store {
                 Some(store) => actas::app::trust_root_certificates(store)?,

@@ -1115,3 +1115,35 @@ fn the_password_never_appears_in_output_nor_in_the_database() {
     assert!(checked >= 3, "the database and the PDFs were checked");
     assert!(std::fs::metadata(&sb.db).unwrap().len() > 0);
 }
+
+#[test]
+fn verify_trusts_the_roots_configured_in_the_database() {
+    let sb = Sandbox::new();
+    let pki = pki::shared();
+    let signed = two_signature_acta(&sb);
+    let trusted = |report: &Json| -> Vec<Json> {
+        signatures(report)
+            .iter()
+            .map(|s| s["trusted"].clone())
+            .collect()
+    };
+    // No database yet and no --trust: trust is not checked.
+    let run = sb.run(&["verify", s(&signed), "--json"]);
+    run.assert_ok();
+    let report: Json = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(trusted(&report), [Json::Null, Json::Null]);
+
+    // The root imported in Configuración (the window) counts for the CLI too.
+    let app = actas::app::App::open(
+        &sb.db,
+        &sb.templates,
+        actas::clock::Clock::parse(pki::NOW).unwrap(),
+    )
+    .unwrap();
+    app.import_trust_roots(&pki.root_pem()).unwrap();
+    drop(app);
+    let run = sb.run(&["verify", s(&signed), "--json"]);
+    run.assert_ok();
+    let report: Json = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(trusted(&report), [Json::Bool(true), Json::Bool(true)]);
+}
