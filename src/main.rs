@@ -402,7 +402,10 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 Some(store) => actas::app::trust_root_certificates(store)?,
                 None => Vec::new(),
             };
-            let report = service.verify_bytes(&bytes, trust.as_deref(), configured)?;
+            // Name the file or document in the message (e.g. «x.pdf: no es un PDF …»).
+            let report = service
+                .verify_bytes(&bytes, trust.as_deref(), configured)
+                .map_err(|e| ActasError::Other(format!("{target}: {e}")))?;
             if json {
                 print_json(&report);
             } else {
