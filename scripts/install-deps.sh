@@ -5,8 +5,9 @@
 #   desktop  core + the desktop window: WebKitGTK 4.1 (Tauri 2) and Node.js/npm
 #            for the window's front end (ui/)
 #   test     desktop + the real validators the tests call (qpdf, poppler-utils,
-#            pyHanko from PyPI, pinned) and the end-to-end tools: Xvfb,
-#            WebKitWebDriver and tauri-driver (from crates.io, pinned)
+#            pyHanko from PyPI, pinned), the end-to-end tools: Xvfb,
+#            WebKitWebDriver and tauri-driver (from crates.io, pinned), and
+#            the fuzzing tools: the nightly toolchain and cargo-fuzz (pinned)
 set -euo pipefail
 profile="${1:-core}"
 
@@ -69,4 +70,15 @@ export PATH="$HOME/.cargo/bin:$PATH"
 if [ "$profile" = "test" ] && ! "$HOME/.cargo/bin/tauri-driver" --help >/dev/null 2>&1; then
   echo "Instalando tauri-driver ${tauri_driver_version}"
   cargo install --quiet --locked tauri-driver --version "$tauri_driver_version"
+fi
+
+# cargo-fuzz (scripts/fuzz.sh, run by scripts/test.sh) on the nightly
+# toolchain, pinned; installed only when missing.
+cargo_fuzz_version='0.13.2'
+if [ "$profile" = "test" ]; then
+  rustup toolchain list 2>/dev/null | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+  if ! cargo fuzz --version 2>/dev/null | grep -q "$cargo_fuzz_version"; then
+    echo "Instalando cargo-fuzz ${cargo_fuzz_version}"
+    cargo install --quiet --locked cargo-fuzz --version "$cargo_fuzz_version"
+  fi
 fi

@@ -3,7 +3,9 @@
 # (type check, unit tests, build), formatting, clippy with warnings as
 # errors, and all Rust tests — unit, integration against the real binaries
 # and PDF tools, the Tauri commands without a window, and the end-to-end
-# test of the real window under Xvfb. Usage: scripts/test.sh
+# test of the real window under Xvfb — then every fuzz target for a bounded
+# time (scripts/fuzz.sh, ACTAS_FUZZ_SECONDS per target, default 60; 0 skips).
+# Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +21,7 @@ echo "== ui: npm ci, unit tests, build"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
@@ -31,4 +34,10 @@ set -e
 # One closing line for the whole run (the last cargo block may be a target without tests).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
-exit "$status"
+[ "$status" -eq 0 ] || exit "$status"
+
+fuzz_seconds="${ACTAS_FUZZ_SECONDS:-60}"
+if [ "$fuzz_seconds" -gt 0 ]; then
+  echo "== fuzz (${fuzz_seconds} s por objetivo)"
+  bash scripts/fuzz.sh "$fuzz_seconds"
+fi

@@ -5,14 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
 use actas::clock::Clock;
+use actas::dates::day_arg;
 use actas::error::ActasError;
 use actas::service::{
-    document_reference, parse_day, read_data_file, BundleExportRequest, BundleSelection, Service,
-    SignRequest,
+    document_reference, read_data_file, BundleExportRequest, BundleSelection, Service, SignRequest,
 };
 use actas::store::{NewPerson, Store};
 use actas::template::Catalogue;
@@ -160,15 +161,15 @@ enum BundleCommand {
         /// Solo documentos de esta plantilla (se puede repetir).
         #[arg(long = "form")]
         forms: Vec<String>,
-        /// Solo documentos en este estado, p. ej. «firmado» (se puede repetir).
-        #[arg(long = "status")]
-        statuses: Vec<String>,
-        /// Solo documentos creados desde este día (AAAA-MM-DD).
-        #[arg(long)]
-        from: Option<String>,
-        /// Solo documentos creados hasta este día (AAAA-MM-DD).
-        #[arg(long)]
-        to: Option<String>,
+        /// Solo documentos en este estado (se puede repetir).
+        #[arg(long = "status", value_enum)]
+        statuses: Vec<StatusArg>,
+        /// Solo documentos creados desde este día.
+        #[arg(long, value_parser = day_arg, value_name = "AAAA-MM-DD")]
+        from: Option<NaiveDate>,
+        /// Solo documentos creados hasta este día.
+        #[arg(long, value_parser = day_arg, value_name = "AAAA-MM-DD")]
+        to: Option<NaiveDate>,
         /// Raíces de confianza: la cadena de cada firma se comprueba y se registra.
         #[arg(long)]
         trust: Option<PathBuf>,
@@ -184,6 +185,29 @@ enum BundleCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// A document's signing status, as `--status` takes it.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum StatusArg {
+    /// Sin firmas.
+    Borrador,
+    /// Con alguna firma y firmas pendientes.
+    EnFirma,
+    /// Con todas las firmas requeridas.
+    Firmado,
+}
+
+impl StatusArg {
+    /// The status as the store writes it (`service::signing`).
+    fn stored(self) -> String {
+        match self {
+            StatusArg::Borrador => "borrador",
+            StatusArg::EnFirma => "en firma",
+            StatusArg::Firmado => "firmado",
+        }
+        .to_string()
+    }
 }
 
 #[derive(Subcommand)]
@@ -233,13 +257,10 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            let detail = e.to_string();
-            let first = detail
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .trim_start_matches("error: ");
-            eprintln!("actas: argumentos inválidos: {first} (vea «actas --help»)");
+            eprintln!(
+                "actas: argumentos inválidos: {} (vea «actas --help»)",
+                describe_usage_error(&e)
+            );
             return ExitCode::from(2);
         }
     };
@@ -396,7 +417,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             };
             let bytes = match &store {
                 Some(store) if !is_file => store.latest_revision(&target)?.pdf,
-                _ => actas::files::read(path)?,
+                _ => actas::limits::read_file(path, actas::limits::PDF_FILE_BYTES)?,
             };
             let configured = match &store {
                 Some(store) => actas::app::trust_root_certificates(store)?,
@@ -436,12 +457,9 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             let selection = BundleSelection {
                 documents: docs,
                 forms,
-                statuses,
-                from: from
-                    .as_deref()
-                    .map(|d| parse_day(d, "--from"))
-                    .transpose()?,
-                to: to.as_deref().map(|d| parse_day(d, "--to")).transpose()?,
+                statuses: statuses.into_iter().map(StatusArg::stored).collect(),
+                from,
+                to,
             };
             let password = read_password(password_env.as_deref())?;
             let request = BundleExportRequest {
@@ -567,6 +585,47 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A clap usage error in one Spanish phrase: the argument and why.
+fn describe_usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let (arg, value) = (
+        context(ContextKind::InvalidArg),
+        context(ContextKind::InvalidValue),
+    );
+    match e.kind() {
+        ErrorKind::ValueValidation => {
+            // The value parser's own (Spanish) reason follows the last «: ».
+            let detail = e.to_string();
+            let first = detail.lines().next().unwrap_or_default();
+            let reason = first.rsplit_once(": ").map_or(first, |(_, r)| r);
+            format!("{arg}: {reason}")
+        }
+        ErrorKind::InvalidValue => format!(
+            "{arg}: «{value}» no es un valor admitido (valores: {})",
+            context(ContextKind::ValidValue)
+        ),
+        ErrorKind::MissingRequiredArgument => format!("falta {arg}"),
+        ErrorKind::UnknownArgument => format!("argumento desconocido «{arg}»"),
+        ErrorKind::InvalidSubcommand => format!("orden desconocida «{value}»"),
+        ErrorKind::MissingSubcommand => "falta la orden".to_string(),
+        _ => {
+            let detail = e.to_string();
+            detail
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ")
+                .to_string()
+        }
+    }
 }
 
 fn open_store(db: Option<&Path>) -> Result<Store, ActasError> {

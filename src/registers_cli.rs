@@ -10,8 +10,9 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use serde_json::json;
 
+use actas::dates::{day_arg, format_date};
 use actas::error::ActasError;
-use actas::registers::excel::{format_cents, format_date};
+use actas::registers::excel::format_cents;
 use actas::registers::expiry::LicenceStatus;
 use actas::registers::tapes::{TapeStatus, DEFAULT_RETURN_DAYS};
 use actas::registers::Register;
@@ -27,17 +28,17 @@ pub enum LicencesCommand {
     /// Resumen del maestro a una fecha: total, vencidas, por vencer en 30/60/90 días, valor.
     Summary {
         /// Fecha de corte AAAA-MM-DD (por defecto, hoy).
-        #[arg(long)]
-        as_of: Option<String>,
+        #[arg(long, value_parser = day_arg, value_name = "AAAA-MM-DD")]
+        as_of: Option<NaiveDate>,
         #[arg(long)]
         json: bool,
     },
     /// Licencias que vencen en los próximos DÍAS (incluido el último).
     Expiring {
-        #[arg(long, value_name = "DÍAS")]
+        #[arg(long, value_name = "DÍAS", value_parser = days_arg)]
         within: u32,
-        #[arg(long)]
-        as_of: Option<String>,
+        #[arg(long, value_parser = day_arg, value_name = "AAAA-MM-DD")]
+        as_of: Option<NaiveDate>,
         /// Incluye también las licencias ya vencidas.
         #[arg(long)]
         include_expired: bool,
@@ -46,10 +47,10 @@ pub enum LicencesCommand {
     },
     /// Todas las licencias con su situación a la fecha.
     List {
-        #[arg(long)]
-        as_of: Option<String>,
+        #[arg(long, value_parser = day_arg, value_name = "AAAA-MM-DD")]
+        as_of: Option<NaiveDate>,
         /// Días que cuentan como «por vencer».
-        #[arg(long, value_name = "DÍAS", default_value_t = 90)]
+        #[arg(long, value_name = "DÍAS", default_value_t = 90, value_parser = days_arg)]
         within: u32,
         /// Solo las licencias cuyo SALDO NETO no es VALOR − AMORTIZACIÓN.
         #[arg(long)]
@@ -59,10 +60,10 @@ pub enum LicencesCommand {
     },
     /// Genera la notificación de licencias por vencer, agrupada por UBICACIÓN (PDF).
     Notice {
-        #[arg(long, value_name = "DÍAS")]
+        #[arg(long, value_name = "DÍAS", value_parser = days_arg)]
         within: u32,
-        #[arg(long)]
-        as_of: Option<String>,
+        #[arg(long, value_parser = day_arg, value_name = "AAAA-MM-DD")]
+        as_of: Option<NaiveDate>,
         #[arg(long)]
         include_expired: bool,
         #[command(flatten)]
@@ -81,25 +82,25 @@ pub struct ImportArgs {
 /// The period a generated form covers: both days, AAAA-MM-DD, included.
 #[derive(clap::Args)]
 pub struct FormPeriod {
-    #[arg(long)]
-    from: String,
-    #[arg(long)]
-    to: String,
+    #[arg(long, value_parser = day_arg, value_name = "AAAA-MM-DD")]
+    from: NaiveDate,
+    #[arg(long, value_parser = day_arg, value_name = "AAAA-MM-DD")]
+    to: NaiveDate,
 }
 
 impl FormPeriod {
     fn days(&self) -> Result<(NaiveDate, NaiveDate), ActasError> {
-        Ok((day(&self.from, "--from")?, day(&self.to, "--to")?))
+        Ok((self.from, self.to))
     }
 }
 
 /// The period of a listing: either end may stay open.
 #[derive(clap::Args)]
 pub struct ListPeriod {
-    #[arg(long)]
-    from: Option<String>,
-    #[arg(long)]
-    to: Option<String>,
+    #[arg(long, value_parser = day_arg, value_name = "AAAA-MM-DD")]
+    from: Option<NaiveDate>,
+    #[arg(long, value_parser = day_arg, value_name = "AAAA-MM-DD")]
+    to: Option<NaiveDate>,
     #[arg(long)]
     json: bool,
 }
@@ -107,16 +108,8 @@ pub struct ListPeriod {
 impl ListPeriod {
     fn days(&self) -> Result<(NaiveDate, NaiveDate), ActasError> {
         Ok((
-            self.from
-                .as_deref()
-                .map(|f| day(f, "--from"))
-                .transpose()?
-                .unwrap_or(NaiveDate::MIN),
-            self.to
-                .as_deref()
-                .map(|t| day(t, "--to"))
-                .transpose()?
-                .unwrap_or(NaiveDate::MAX),
+            self.from.unwrap_or(NaiveDate::MIN),
+            self.to.unwrap_or(NaiveDate::MAX),
         ))
     }
 }
@@ -141,26 +134,26 @@ pub enum TapesCommand {
     Import(ImportArgs),
     /// Estado de cada cinta a una fecha, con su retención de 4 años.
     Status {
-        #[arg(long)]
-        as_of: Option<String>,
+        #[arg(long, value_parser = day_arg, value_name = "AAAA-MM-DD")]
+        as_of: Option<NaiveDate>,
         /// Días que una cinta puede estar fuera de custodia.
-        #[arg(long, default_value_t = DEFAULT_RETURN_DAYS as u32)]
+        #[arg(long, default_value_t = DEFAULT_RETURN_DAYS as u32, value_parser = days_arg)]
         plazo_dias: u32,
         #[arg(long)]
         json: bool,
     },
     /// Cintas en custodia que ya cumplieron la retención y pueden salir de ella.
     Eligible {
-        #[arg(long)]
-        as_of: Option<String>,
+        #[arg(long, value_parser = day_arg, value_name = "AAAA-MM-DD")]
+        as_of: Option<NaiveDate>,
         #[arg(long)]
         json: bool,
     },
     /// Cintas retiradas de custodia que no volvieron en el plazo.
     Overdue {
-        #[arg(long)]
-        as_of: Option<String>,
-        #[arg(long, default_value_t = DEFAULT_RETURN_DAYS as u32)]
+        #[arg(long, value_parser = day_arg, value_name = "AAAA-MM-DD")]
+        as_of: Option<NaiveDate>,
+        #[arg(long, default_value_t = DEFAULT_RETURN_DAYS as u32, value_parser = days_arg)]
         plazo_dias: u32,
         #[arg(long)]
         json: bool,
@@ -260,20 +253,19 @@ pub enum MaintenanceCommand {
 
 type Opener<'a, T> = &'a dyn Fn() -> Result<T, ActasError>;
 
-/// A day given as AAAA-MM-DD on the command line.
-fn day(text: &str, flag: &str) -> Result<NaiveDate, ActasError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        ActasError::Other(format!(
-            "fecha inválida en {flag}: «{text}» (se espera AAAA-MM-DD)"
-        ))
-    })
+/// A number of days (a window, a term): at most a century, so a date
+/// window never runs past the calendar.
+fn days_arg(text: &str) -> Result<u32, String> {
+    const MAX_DAYS: u32 = 36_500;
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| *d <= MAX_DAYS)
+        .ok_or_else(|| format!("«{text}» no es un número de días entre 0 y {MAX_DAYS}"))
 }
 
-fn as_of_or_today(service: &Service, as_of: Option<&str>) -> Result<NaiveDate, ActasError> {
-    match as_of {
-        Some(text) => day(text, "--as-of"),
-        None => Ok(service.today()),
-    }
+fn as_of_or_today(service: &Service, as_of: Option<NaiveDate>) -> NaiveDate {
+    as_of.unwrap_or_else(|| service.today())
 }
 
 fn money(soles: Option<f64>) -> String {
@@ -463,7 +455,7 @@ pub fn run_licences(
             print_import(&report, args.json);
         }
         LicencesCommand::Summary { as_of, json } => {
-            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let as_of = as_of_or_today(&service, as_of);
             let s = service.licence_summary(&store()?, as_of)?;
             if json {
                 print_json(&s);
@@ -486,9 +478,9 @@ pub fn run_licences(
             include_expired,
             json,
         } => {
-            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let as_of = as_of_or_today(&service, as_of);
             let within = i64::from(within);
-            let until = as_of + chrono::Days::new(within as u64);
+            let until = actas::dates::days_after(as_of, within);
             let list = service.expiring_licences(&store()?, as_of, within, include_expired)?;
             if json {
                 print_json(&json!({
@@ -525,7 +517,7 @@ pub fn run_licences(
             inconsistent,
             json,
         } => {
-            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let as_of = as_of_or_today(&service, as_of);
             let mut list = service.licence_list(&store()?, as_of, i64::from(within))?;
             if inconsistent {
                 list.retain(|l| l.saldo_consistente == Some(false));
@@ -556,7 +548,7 @@ pub fn run_licences(
             include_expired,
             out,
         } => {
-            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let as_of = as_of_or_today(&service, as_of);
             let form =
                 service.licence_notice(&store()?, as_of, i64::from(within), include_expired)?;
             emit(&service, store, &form, &out)?;
@@ -603,7 +595,7 @@ pub fn run_tapes(
             plazo_dias,
             json,
         } => {
-            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let as_of = as_of_or_today(&service, as_of);
             let list = service.tape_statuses(&store()?, as_of, i64::from(plazo_dias))?;
             if json {
                 print_json(&list);
@@ -615,7 +607,7 @@ pub fn run_tapes(
             }
         }
         TapesCommand::Eligible { as_of, json } => {
-            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let as_of = as_of_or_today(&service, as_of);
             let mut list = service.tape_statuses(&store()?, as_of, DEFAULT_RETURN_DAYS)?;
             list.retain(|t| t.puede_salir);
             if json {
@@ -639,7 +631,7 @@ pub fn run_tapes(
             plazo_dias,
             json,
         } => {
-            let as_of = as_of_or_today(&service, as_of.as_deref())?;
+            let as_of = as_of_or_today(&service, as_of);
             let mut list = service.tape_statuses(&store()?, as_of, i64::from(plazo_dias))?;
             list.retain(|t| t.atrasada);
             if json {
@@ -772,7 +764,7 @@ pub fn run_maintenance(
                 for r in rows.as_array().into_iter().flatten() {
                     let date = r["fecha"]
                         .as_str()
-                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                        .and_then(actas::dates::parse_iso_date)
                         .map(format_date)
                         .unwrap_or_default();
                     println!(

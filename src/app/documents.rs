@@ -3,11 +3,12 @@
 //! PDF for the preview. Listing itself is `Service::list`; this module only
 //! filters and shapes rows (dates dd/mm/aaaa).
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{App, PdfFile};
+use crate::dates;
 use crate::error::ActasError;
 use crate::form::usuario::normalize;
 use crate::service::DocumentListing;
@@ -142,7 +143,7 @@ fn row(d: DocumentListing, form_code: String) -> DocumentRow {
         template: d.template,
         form_code,
         title: d.title,
-        date: human_date(&d.created_at),
+        date: dates::format_rfc3339_date(&d.created_at),
         status: d.status,
         revisions: d.revisions,
     }
@@ -173,30 +174,11 @@ fn searchable(row: &DocumentRow) -> String {
 }
 
 fn parse_filter_date(text: Option<&str>, which: &str) -> Result<Option<NaiveDate>, ActasError> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| {
-                ActasError::Other(format!("la fecha «{which}» del filtro no es válida: {t}"))
-            }),
-    }
+    dates::parse_optional_day(text, &format!("la fecha «{which}» del filtro"))
+        .map_err(ActasError::Other)
 }
 
+/// The day of a row's `date` (dd/mm/aaaa).
 fn day_of(human: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(human, "%d/%m/%Y").ok()
-}
-
-/// `2026-03-15T10:00:00-05:00` → `15/03/2026` (the text itself when it is not RFC 3339).
-pub fn human_date(rfc3339: &str) -> String {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| t.format("%d/%m/%Y").to_string())
-        .unwrap_or_else(|_| rfc3339.to_string())
-}
-
-/// `2026-03-15T10:00:00-05:00` → `15/03/2026 10:00`.
-pub fn human_datetime(rfc3339: &str) -> String {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| t.format("%d/%m/%Y %H:%M").to_string())
-        .unwrap_or_else(|_| rfc3339.to_string())
+    dates::parse_day_first(human).ok()
 }

@@ -287,7 +287,7 @@ impl App {
             id: draft.id,
             template_id: draft.template_id.clone(),
             title,
-            updated: super::documents::human_datetime(&draft.updated_at),
+            updated: crate::dates::format_rfc3339_datetime(&draft.updated_at),
         }
     }
 

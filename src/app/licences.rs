@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::App;
+use crate::dates;
 use crate::error::ActasError;
 use crate::registers::expiry::LicenceStatus;
 
@@ -98,7 +99,7 @@ impl App {
             query.include_expired,
         )?;
         Ok(LicenceOverview {
-            as_of: as_of.format("%d/%m/%Y").to_string(),
+            as_of: dates::format_date(as_of),
             total: summary.total as u32,
             expired: summary.expired as u32,
             within_30: summary.within_30 as u32,
@@ -170,8 +171,8 @@ impl App {
             .filter(|t| !t.is_empty())
         {
             None => Ok(self.service().today()),
-            Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| ActasError::Other(format!("la fecha de corte no es válida: {text}"))),
+            Some(text) => dates::day_arg(text)
+                .map_err(|e| ActasError::Other(format!("la fecha de corte: {e}"))),
         }
     }
 }
@@ -185,7 +186,7 @@ fn licence_row(l: &LicenceStatus) -> LicenceRow {
         orden: l.orden.clone(),
         termino: l
             .termino
-            .map(|d| d.format("%d/%m/%Y").to_string())
+            .map(dates::format_date)
             .unwrap_or_else(|| "Perpetua".into()),
         dias_restantes: l.dias_restantes.map(|d| d as i32),
         situacion: l.situacion.label().to_string(),

@@ -84,7 +84,7 @@ impl App {
             .map(|r| TrustRootInfo {
                 id: r.id,
                 subject: r.subject,
-                valid_until: super::documents::human_date(&r.not_after),
+                valid_until: crate::dates::format_rfc3339_date(&r.not_after),
                 sha256: r.sha256,
             })
             .collect())

@@ -105,7 +105,9 @@ impl App {
             now,
         )
         .map_err(crate::sign::SignError::from)?;
-        let human = |t: chrono::DateTime<chrono::Utc>| t.format("%d/%m/%Y %H:%M UTC").to_string();
+        let human = |t: chrono::DateTime<chrono::Utc>| {
+            format!("{} UTC", crate::dates::format_datetime(t.naive_utc()))
+        };
         Ok(CertificateInfo {
             name: identity.common_name(),
             subject: identity.subject(),
@@ -122,9 +124,10 @@ impl App {
             (Some(reference), _) if !reference.trim().is_empty() => {
                 self.store().latest_revision(reference.trim())?.pdf
             }
-            (_, Some(path)) if !path.trim().is_empty() => {
-                crate::files::read(PathBuf::from(path.trim()).as_path())?
-            }
+            (_, Some(path)) if !path.trim().is_empty() => crate::limits::read_file(
+                PathBuf::from(path.trim()).as_path(),
+                crate::limits::PDF_FILE_BYTES,
+            )?,
             _ => {
                 return Err(ActasError::Other(
                     "indique un documento o un archivo PDF".into(),

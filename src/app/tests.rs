@@ -214,7 +214,7 @@ fn documents_filter_by_text_form_status_and_date() {
         .unwrap_err();
     assert_eq!(
         bad.to_string(),
-        "la fecha «hasta» del filtro no es válida: 15/03/2026"
+        "la fecha «hasta» del filtro: fecha inválida «15/03/2026» (se espera AAAA-MM-DD)"
     );
 }
 

@@ -100,7 +100,10 @@ impl App {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| path.display().to_string());
-                Ok((name, crate::files::read(path)?))
+                Ok((
+                    name,
+                    crate::limits::read_file(path, crate::limits::PDF_FILE_BYTES)?,
+                ))
             }
             _ => Err(ActasError::Other(
                 "indique un documento o un archivo PDF".into(),
@@ -119,7 +122,7 @@ impl App {
         }
         let now = self.service().clock.now();
         let roots = self.trust_roots()?;
-        let data = report_data(view, &roots, &now.format("%d/%m/%Y %H:%M %:z").to_string());
+        let data = report_data(view, &roots, &crate::dates::format_moment(&now));
         let form =
             validate(&template, &data, &ValidationContext::default()).map_err(|problems| {
                 ActasError::Invalid {

@@ -9,6 +9,8 @@
 //! with their digests; `META-INF/signature.p7s`, the CAdES detached
 //! signature of that manifest.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 
 use super::zip::{self, Entry, Limits, Method, ZipError, ZipWriter};
@@ -38,12 +40,12 @@ pub fn write_container(
     files: &[ContainerFile],
     modified: NaiveDateTime,
 ) -> Result<Vec<u8>, ZipError> {
-    let compressed = super::parallel_map(files, |f| zip::compress(&f.name, f.data, f.method));
-    let size: usize = compressed
+    let prepared =
+        super::parallel_map(files, |f| zip::prepare(&f.name, f.data, f.method, modified));
+    let size: usize = files
         .iter()
-        .map(|c| c.as_ref().map_or(0, |c| c.body.len()))
-        .sum::<usize>()
-        + files.iter().map(|f| 2 * f.name.len() + 80).sum::<usize>();
+        .map(|f| f.data.len() + 2 * f.name.len() + 80)
+        .sum();
     let mut zip = ZipWriter::with_capacity(size + 256);
     zip.add(
         MIMETYPE_ENTRY,
@@ -51,8 +53,8 @@ pub fn write_container(
         Method::Stored,
         modified,
     )?;
-    for (file, entry) in files.iter().zip(compressed) {
-        zip.add_compressed(&file.name, &entry?, modified)?;
+    for entry in prepared {
+        zip.add_prepared(entry?)?;
     }
     zip.finish()
 }
@@ -62,6 +64,8 @@ pub fn write_container(
 pub struct Container<'a> {
     bytes: &'a [u8],
     entries: Vec<Entry>,
+    /// Entry index by name (names are unique once opened).
+    by_name: HashMap<String, usize>,
 }
 
 impl<'a> Container<'a> {
@@ -70,7 +74,16 @@ impl<'a> Container<'a> {
     /// as a whole before anything is read.
     pub fn open(bytes: &'a [u8], limits: &Limits) -> Result<Container<'a>, ZipError> {
         let entries = zip::read_index(bytes, limits)?;
-        Ok(Container { bytes, entries })
+        let by_name = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.name.clone(), i))
+            .collect();
+        Ok(Container {
+            bytes,
+            entries,
+            by_name,
+        })
     }
 
     /// Every entry, in central-directory order.
@@ -79,7 +92,7 @@ impl<'a> Container<'a> {
     }
 
     pub fn entry(&self, name: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.name == name)
+        self.by_name.get(name).map(|&i| &self.entries[i])
     }
 
     /// The files (no folders, no `mimetype`).

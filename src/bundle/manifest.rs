@@ -6,7 +6,8 @@
 //!   and base64 `ds:DigestValue`. The seal signs exactly these bytes.
 //!   [`AsicManifest::parse`] reads it back with namespaces resolved (any
 //!   prefixes), refusing DTDs, so a hand-edited or foreign manifest is read
-//!   by meaning, not by spelling.
+//!   by meaning, not by spelling. Both directions go through `quick-xml`
+//!   (escaping, namespaces) and `percent-encoding` (URIs).
 //! - `manifiesto.json` ([`Manifiesto`]): for people's tools — every
 //!   document's number, form, title, file, SHA-256, and each signature's
 //!   role, signer, time and status as verified at export. Keys are English
@@ -14,8 +15,11 @@
 //! - `manifiesto.csv`: the same, one row per signature, for a spreadsheet
 //!   (RFC 4180: comma, double quotes, CRLF; UTF-8).
 
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use quick_xml::events::{BytesDecl, BytesStart, BytesText, Event};
+use quick_xml::name::{Namespace, ResolveResult};
+use quick_xml::{NsReader, Writer, XmlVersion};
 use serde::{Deserialize, Serialize};
-use xmlparser::{ElementEnd, Token, Tokenizer};
 
 /// The ASiC namespace of EN 319 162-1 v1.1.1.
 pub const ASIC_NS: &str = "http://uri.etsi.org/02918/v1.2.1#";
@@ -53,71 +57,111 @@ pub struct AsicManifest {
 }
 
 impl AsicManifest {
-    /// The XML, UTF-8, one element per line.
+    /// The XML, UTF-8, one element per line (written with `quick-xml`).
     pub fn to_xml(&self) -> String {
-        let mut xml = String::with_capacity(300 + self.objects.len() * 300);
-        xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n");
-        xml.push_str(&format!(
-            "<asic:ASiCManifest xmlns:asic=\"{ASIC_NS}\" xmlns:ds=\"{DS_NS}\">\n"
-        ));
-        if let Some(sig) = &self.sig_reference {
-            xml.push_str(&format!(
-                "  <asic:SigReference URI=\"{}\"",
-                attr(&uri_encode(&sig.uri))
-            ));
-            if let Some(mime) = &sig.mime_type {
-                xml.push_str(&format!(" MimeType=\"{}\"", attr(mime)));
-            }
-            xml.push_str("/>\n");
-        }
-        for object in &self.objects {
-            xml.push_str(&format!(
-                "  <asic:DataObjectReference URI=\"{}\"",
-                attr(&uri_encode(&object.uri))
-            ));
-            if let Some(mime) = &object.mime_type {
-                xml.push_str(&format!(" MimeType=\"{}\"", attr(mime)));
-            }
-            xml.push_str(">\n");
-            xml.push_str(&format!(
-                "    <ds:DigestMethod Algorithm=\"{}\"/>\n",
-                attr(&object.digest_algorithm)
-            ));
-            xml.push_str(&format!(
-                "    <ds:DigestValue>{}</ds:DigestValue>\n",
-                openssl::base64::encode_block(&object.digest)
-            ));
-            xml.push_str("  </asic:DataObjectReference>\n");
-        }
-        xml.push_str("</asic:ASiCManifest>\n");
-        xml
+        let mut xml = Writer::new_with_indent(Vec::new(), b' ', 2);
+        // Writing into a Vec cannot fail.
+        let _ = self.write_xml(&mut xml);
+        let mut text = String::from_utf8(xml.into_inner()).unwrap_or_default();
+        text.push('\n');
+        text
     }
 
-    /// Reads a manifest; the error is one Spanish phrase.
+    fn write_xml(&self, xml: &mut Writer<Vec<u8>>) -> std::io::Result<()> {
+        xml.write_event(Event::Decl(BytesDecl::new(
+            "1.0",
+            Some("UTF-8"),
+            Some("yes"),
+        )))?;
+        xml.create_element("asic:ASiCManifest")
+            .with_attributes([("xmlns:asic", ASIC_NS), ("xmlns:ds", DS_NS)])
+            .write_inner_content(|xml| {
+                if let Some(sig) = &self.sig_reference {
+                    let uri = uri_encode(&sig.uri);
+                    let mut element = xml
+                        .create_element("asic:SigReference")
+                        .with_attribute(("URI", uri.as_str()));
+                    if let Some(mime) = &sig.mime_type {
+                        element = element.with_attribute(("MimeType", mime.as_str()));
+                    }
+                    element.write_empty()?;
+                }
+                for object in &self.objects {
+                    let uri = uri_encode(&object.uri);
+                    let mut element = xml
+                        .create_element("asic:DataObjectReference")
+                        .with_attribute(("URI", uri.as_str()));
+                    if let Some(mime) = &object.mime_type {
+                        element = element.with_attribute(("MimeType", mime.as_str()));
+                    }
+                    element.write_inner_content(|xml| {
+                        xml.create_element("ds:DigestMethod")
+                            .with_attribute(("Algorithm", object.digest_algorithm.as_str()))
+                            .write_empty()?;
+                        xml.create_element("ds:DigestValue")
+                            .write_text_content(BytesText::new(&openssl::base64::encode_block(
+                                &object.digest,
+                            )))?;
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            })?;
+        Ok(())
+    }
+
+    /// Reads a manifest with namespaces resolved (any prefixes); the error
+    /// is one Spanish phrase.
     pub fn parse(bytes: &[u8]) -> Result<AsicManifest, String> {
         let text = std::str::from_utf8(bytes).map_err(|_| "no está en UTF-8".to_string())?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        Parser::default().run(text)
+        let mut reader = NsReader::from_str(text);
+        let mut parser = Parser::default();
+        loop {
+            let (ns, event) = reader
+                .read_resolved_event()
+                .map_err(|e| format!("XML mal formado ({e})"))?;
+            let ns = match ns {
+                ResolveResult::Bound(Namespace(uri)) => uri.to_string(),
+                ResolveResult::Unbound => String::new(),
+                ResolveResult::Unknown(prefix) => {
+                    return Err(format!("el prefijo «{}» no está declarado", prefix))
+                }
+            };
+            match event {
+                Event::DocType(_) => {
+                    return Err("contiene una declaración DTD, que no se admite".into())
+                }
+                Event::Start(e) => parser.open(&ns, &e)?,
+                Event::Empty(e) => {
+                    parser.open(&ns, &e)?;
+                    parser.close()?;
+                }
+                Event::End(_) => parser.close()?,
+                Event::Text(t) => parser.text(&t.xml10_content()),
+                Event::CData(t) => parser.text(&t),
+                Event::GeneralRef(r) => {
+                    let c = match r.resolve_char_ref() {
+                        Ok(Some(c)) => c.to_string(),
+                        _ => quick_xml::escape::resolve_predefined_entity(&r)
+                            .map(str::to_string)
+                            .ok_or_else(|| format!("referencia desconocida «&{};»", &*r))?,
+                    };
+                    parser.text(&c);
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        parser.finish()
     }
 }
 
-/// One element being read: its qualified name and attributes, until its
-/// start tag closes.
-#[derive(Default)]
-struct Pending<'a> {
-    prefix: &'a str,
-    local: &'a str,
-    attributes: Vec<(&'a str, &'a str, &'a str)>,
-}
-
+/// Builds the manifest from resolved elements as they open and close.
 #[derive(Default)]
 struct Parser {
-    /// Namespace declarations per open element: (prefix, uri); "" is the default.
-    scopes: Vec<Vec<(String, String)>>,
-    /// Resolved names of the open elements.
+    /// Resolved names (namespace, local) of the open elements.
     path: Vec<(String, String)>,
-    /// Their names as written (prefix, local), to match closing tags.
-    written: Vec<(String, String)>,
     manifest: AsicManifest,
     root_seen: bool,
     /// The data object being read.
@@ -126,119 +170,26 @@ struct Parser {
 }
 
 impl Parser {
-    fn run(mut self, text: &str) -> Result<AsicManifest, String> {
-        let mut pending: Option<Pending> = None;
-        for token in Tokenizer::from(text) {
-            let token = token.map_err(|e| format!("XML mal formado ({e})"))?;
-            match token {
-                Token::DtdStart { .. }
-                | Token::EmptyDtd { .. }
-                | Token::EntityDeclaration { .. } => {
-                    return Err("contiene una declaración DTD, que no se admite".into())
-                }
-                Token::ElementStart { prefix, local, .. } => {
-                    pending = Some(Pending {
-                        prefix: prefix.as_str(),
-                        local: local.as_str(),
-                        attributes: Vec::new(),
-                    });
-                }
-                Token::Attribute {
-                    prefix,
-                    local,
-                    value,
-                    ..
-                } => {
-                    if let Some(p) = pending.as_mut() {
-                        p.attributes
-                            .push((prefix.as_str(), local.as_str(), value.as_str()));
-                    }
-                }
-                Token::ElementEnd { end, .. } => match end {
-                    ElementEnd::Open | ElementEnd::Empty => {
-                        let element = pending.take().ok_or("etiqueta sin abrir")?;
-                        self.open(element)?;
-                        if matches!(end, ElementEnd::Empty) {
-                            self.close()?;
-                        }
-                    }
-                    ElementEnd::Close(prefix, local) => {
-                        let open = self
-                            .written
-                            .last()
-                            .ok_or("etiqueta de cierre sin apertura")?;
-                        if open.0 != prefix.as_str() || open.1 != local.as_str() {
-                            return Err(format!(
-                                "la etiqueta «{}» se cierra con «{}»",
-                                open.1,
-                                local.as_str()
-                            ));
-                        }
-                        self.close()?;
-                    }
-                },
-                Token::Text { text } => {
-                    if let Some(digest) = self.digest_text.as_mut() {
-                        digest.push_str(&unescape(text.as_str())?);
-                    }
-                }
-                Token::Cdata { text, .. } => {
-                    if let Some(digest) = self.digest_text.as_mut() {
-                        digest.push_str(text.as_str());
-                    }
-                }
-                _ => {}
-            }
-        }
-        if !self.root_seen {
-            return Err("no tiene el elemento asic:ASiCManifest".into());
-        }
-        if !self.path.is_empty() {
-            return Err("el XML termina sin cerrar sus elementos".into());
-        }
-        Ok(self.manifest)
-    }
-
-    fn resolve(&self, prefix: &str) -> Option<&str> {
-        if prefix == "xml" {
-            return Some("http://www.w3.org/XML/1998/namespace");
-        }
-        self.scopes
-            .iter()
-            .rev()
-            .flat_map(|scope| scope.iter())
-            .find(|(p, _)| p == prefix)
-            .map(|(_, uri)| uri.as_str())
-    }
-
-    fn open(&mut self, element: Pending) -> Result<(), String> {
-        let mut scope = Vec::new();
+    fn open(&mut self, ns: &str, element: &BytesStart) -> Result<(), String> {
+        let local = element.local_name().as_ref().to_string();
         let mut plain = Vec::new();
-        for (prefix, local, value) in &element.attributes {
-            let value = unescape(value)?;
-            match (*prefix, *local) {
-                ("xmlns", p) => scope.push((p.to_string(), value)),
-                ("", "xmlns") => scope.push((String::new(), value)),
-                ("", name) => plain.push((name.to_string(), value)),
-                _ => {}
+        for attribute in element.attributes() {
+            let attribute = attribute.map_err(|e| format!("XML mal formado ({e})"))?;
+            // Only unprefixed attributes carry meaning here (URI, MimeType, Algorithm).
+            if attribute.key.prefix().is_none() {
+                let value = attribute
+                    .normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(|e| format!("XML mal formado ({e})"))?;
+                plain.push((attribute.key.as_ref().to_string(), value.into_owned()));
             }
         }
-        self.scopes.push(scope);
-        let ns = match self.resolve(element.prefix) {
-            Some(uri) => uri.to_string(),
-            None if element.prefix.is_empty() => String::new(),
-            None => return Err(format!("el prefijo «{}» no está declarado", element.prefix)),
-        };
-        let name = (ns, element.local.to_string());
         let get = |key: &str| plain.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-        let depth = self.path.len();
-        let is = |ns: &str, local: &str| name.0 == ns && name.1 == local;
-        match depth {
+        let is = |want_ns: &str, want: &str| ns == want_ns && local == want;
+        match self.path.len() {
             0 => {
                 if !is(ASIC_NS, "ASiCManifest") {
                     return Err(format!(
-                        "el elemento raíz es «{}» y no asic:ASiCManifest del espacio {ASIC_NS}",
-                        element.local
+                        "el elemento raíz es «{local}» y no asic:ASiCManifest del espacio {ASIC_NS}"
                     ));
                 }
                 if self.root_seen {
@@ -276,16 +227,18 @@ impl Parser {
             }
             _ => {}
         }
-        self.path.push(name);
-        self.written
-            .push((element.prefix.to_string(), element.local.to_string()));
+        self.path.push((ns.to_string(), local));
         Ok(())
+    }
+
+    fn text(&mut self, text: &str) {
+        if let Some(digest) = self.digest_text.as_mut() {
+            digest.push_str(text);
+        }
     }
 
     fn close(&mut self) -> Result<(), String> {
         let (ns, local) = self.path.pop().ok_or("etiqueta de cierre sin apertura")?;
-        self.written.pop();
-        self.scopes.pop();
         let depth = self.path.len();
         if depth == 2 && ns == DS_NS && local == "DigestValue" {
             if let (Some(text), Some(object)) = (self.digest_text.take(), self.object.as_mut()) {
@@ -308,6 +261,16 @@ impl Parser {
         }
         Ok(())
     }
+
+    fn finish(self) -> Result<AsicManifest, String> {
+        if !self.root_seen {
+            return Err("no tiene el elemento asic:ASiCManifest".into());
+        }
+        if !self.path.is_empty() {
+            return Err("el XML termina sin cerrar sus elementos".into());
+        }
+        Ok(self.manifest)
+    }
 }
 
 /// The digest of `data` with the algorithm named by `uri`, or `None` for
@@ -321,92 +284,25 @@ pub fn digest(uri: &str, data: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// XML attribute value escaping.
-fn attr(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Resolves the five predefined entities and character references.
-fn unescape(text: &str) -> Result<String, String> {
-    if !text.contains('&') {
-        return Ok(text.to_string());
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let end = after
-            .find(';')
-            .ok_or_else(|| format!("referencia sin «;» en «{text}»"))?;
-        let name = &after[..end];
-        let c = match name {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            _ => {
-                let code = if let Some(hex) = name.strip_prefix("#x") {
-                    u32::from_str_radix(hex, 16).ok()
-                } else if let Some(dec) = name.strip_prefix('#') {
-                    dec.parse().ok()
-                } else {
-                    None
-                };
-                code.and_then(char::from_u32)
-                    .ok_or_else(|| format!("referencia desconocida «&{name};»"))?
-            }
-        };
-        out.push(c);
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
+/// What a relative URI may hold as is (RFC 3986 unreserved, and `/`);
+/// everything else is percent-encoded.
+const URI_KEEP: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
 
 /// Percent-encodes what a relative URI may not hold as is.
 pub fn uri_encode(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for byte in name.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(name, URI_KEEP).to_string()
 }
 
 fn uri_decode(uri: &str) -> Result<String, String> {
-    let bytes = uri.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = uri
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| format!("la URI «{uri}» tiene un «%» inválido"))?;
-            out.push(hex);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| format!("la URI «{uri}» no es UTF-8"))
+    percent_decode_str(uri)
+        .decode_utf8()
+        .map(|name| name.into_owned())
+        .map_err(|_| format!("la URI «{uri}» no es UTF-8"))
 }
 
 /// `manifiesto.json`.
@@ -502,8 +398,14 @@ impl Manifiesto {
             "estado_firma",
             "campo",
         ];
-        let mut out = String::new();
-        push_csv_row(&mut out, HEADER.iter().map(|h| h.to_string()));
+        let mut out = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        // Writing into a Vec cannot fail.
+        let mut row = |cells: Vec<String>| {
+            let _ = out.write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()));
+        };
+        row(HEADER.iter().map(|h| h.to_string()).collect());
         for doc in &self.documents {
             let head = [
                 doc.number.clone(),
@@ -517,12 +419,11 @@ impl Manifiesto {
                 doc.sha256.clone(),
             ];
             if doc.signatures.is_empty() {
-                push_csv_row(
-                    &mut out,
-                    head.iter()
-                        .cloned()
-                        .chain(std::iter::repeat_n(String::new(), 6)),
-                );
+                row(head
+                    .iter()
+                    .cloned()
+                    .chain(std::iter::repeat_n(String::new(), 6))
+                    .collect());
             }
             for (i, s) in doc.signatures.iter().enumerate() {
                 let tail = [
@@ -533,34 +434,21 @@ impl Manifiesto {
                     s.status.clone(),
                     s.field.clone(),
                 ];
-                push_csv_row(&mut out, head.iter().cloned().chain(tail));
+                row(head.iter().cloned().chain(tail).collect());
             }
         }
-        out.into_bytes()
+        out.into_inner().unwrap_or_default()
     }
 }
 
-fn push_csv_row(out: &mut String, cells: impl Iterator<Item = String>) {
-    for (i, cell) in cells.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        // A cell a spreadsheet would run as a formula (a certificate's
-        // name is not ours to trust) is prefixed with «'», as OWASP advises.
-        let cell = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{cell}")
-        } else {
-            cell
-        };
-        if cell.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&cell.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(&cell);
-        }
+/// A cell a spreadsheet would run as a formula (a certificate's name is
+/// not ours to trust) gets a leading «'», as OWASP advises.
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
     }
-    out.push_str("\r\n");
 }
 
 #[cfg(test)]

@@ -110,6 +110,47 @@ pub fn bundle_id<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> String 
 /// `f` over every item on all cores, results in order. Verifying a PDF is
 /// independent of the others, and most of a bundle's time.
 pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    parallel_map_within(items, |_| 0, 0, f)
+}
+
+/// [`parallel_map`] with memory in mind: an item weighs `weight(item)`
+/// bytes while `f` runs on it, and the items in flight together never
+/// weigh more than `budget` (an item heavier than the whole budget runs
+/// alone). Reading a bundle's entries this way keeps their decompressed
+/// bytes bounded however many cores or entries there are.
+pub(crate) fn parallel_map_within<T: Sync, R: Send>(
+    items: &[T],
+    weight: impl Fn(&T) -> u64 + Sync,
+    budget: u64,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    use std::sync::{Condvar, Mutex as Lock};
+    let in_flight = Lock::new(0u64);
+    let freed = Condvar::new();
+    let f = |item: &T| {
+        let w = weight(item).min(budget);
+        if w == 0 {
+            return f(item);
+        }
+        {
+            let Ok(mut used) = in_flight.lock() else {
+                return f(item);
+            };
+            while *used > 0 && *used + w > budget {
+                used = match freed.wait(used) {
+                    Ok(used) => used,
+                    Err(_) => return f(item),
+                };
+            }
+            *used += w;
+        }
+        let result = f(item);
+        if let Ok(mut used) = in_flight.lock() {
+            *used -= w;
+        }
+        freed.notify_all();
+        result
+    };
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
 

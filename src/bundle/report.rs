@@ -60,9 +60,7 @@ impl ReportHeader {
 
 /// `15/03/2026 10:00 -05:00` from RFC 3339 (the text itself when unreadable).
 pub fn human_time(rfc3339: &str) -> String {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| t.format("%d/%m/%Y %H:%M %:z").to_string())
-        .unwrap_or_else(|_| rfc3339.to_string())
+    crate::dates::format_rfc3339_moment(rfc3339)
 }
 
 /// The report's data file (the JSON a template takes).

@@ -26,7 +26,10 @@ use super::asic::{self, Container, MANIFEST_ENTRY, SIGNATURE_ENTRY};
 use super::export::signature_entry;
 use super::manifest::{self, AsicManifest, Manifiesto, SignatureEntry, MANIFIESTO_FORMAT};
 use super::zip::Limits;
-use super::{parallel_map, BundleError, MANIFIESTO_CSV, MANIFIESTO_JSON, REPORT_PDF};
+use super::{parallel_map_within, BundleError, MANIFIESTO_CSV, MANIFIESTO_JSON, REPORT_PDF};
+
+/// Decompressed bytes of entries being verified at once.
+const READ_BUDGET: u64 = 512 << 20;
 use crate::sign::certificate::{common_name, one_line_name, serial_hex};
 use crate::verify::cms::{verify_chain, verify_detached, ChainStatus};
 use crate::verify::{verify_pdf, VerifyOptions};
@@ -171,9 +174,14 @@ pub fn verify_bundle(
     let verify_options = VerifyOptions {
         trust_roots: options.trust_roots.clone(),
     };
-    let checks = parallel_map(objects, |object| {
-        check_object(&container, object, &verify_options)
-    });
+    // Entries are read and verified a few at a time: the decompressed
+    // bytes in memory stay within READ_BUDGET whatever the bundle declares.
+    let checks = parallel_map_within(
+        objects,
+        |object| container.entry(&object.uri).map_or(0, |e| e.size),
+        READ_BUDGET,
+        |object| check_object(&container, object, &verify_options),
+    );
 
     let mut files = Vec::with_capacity(objects.len() + 2);
     let mut documents = Vec::new();

@@ -1,37 +1,46 @@
-//! The ZIP format (PKWARE APPNOTE 6.3), only as much as an ASiC-E container
-//! needs, written and read by hand so every byte is ours to check.
+//! The ZIP format (PKWARE APPNOTE 6.3) as an ASiC-E container needs it.
 //!
-//! Writing: entries in the order given, stored or deflated, no extra
-//! fields, no data descriptors, DOS times from the export clock (so the
-//! same input and clock give the same bytes), UTF-8 names flagged as such.
+//! Writing goes through the `zip` crate ([`ZipWriter`]): entries in the
+//! order given, stored or deflated, no extra fields, no data descriptors,
+//! DOS times from the export clock (so the same input and clock give the
+//! same bytes), UTF-8 names flagged as such.
 //!
 //! Reading is defensive: [`read_index`] parses the end record and the whole
 //! central directory, and compares each entry with its local header,
 //! **before** anything is decompressed. It refuses names that could escape a
 //! folder (absolute, `..`, backslashes, drive letters), duplicate names (also
-//! ones that differ only in case), encryption, methods other than stored and
-//! deflate, more entries or bytes than [`Limits`] allow, compression ratios
-//! typical of zip bombs, and entries whose data overlap (the "overlapping
-//! files" bomb). [`read_entry`] then inflates one entry into memory, never
-//! more than its declared size, and checks its CRC-32.
+//! ones that differ only in case or in Unicode normalisation, `año` written
+//! precomposed or as `a` + `n` + combining tilde), encryption, methods other
+//! than stored and deflate, more entries or bytes than [`Limits`] allow,
+//! compression ratios typical of zip bombs, entries whose data overlap (the
+//! "overlapping files" bomb), and bytes outside every entry — before the
+//! first one, between two, between the last and the central directory, in
+//! comments — where unsealed content could hide. [`read_entry`] then
+//! inflates one entry into memory, never more than its declared size (and
+//! reserving no more than it has read), and checks its CRC-32.
 //!
-//! The `zip` crate was not used because its reader keys entries by name and
-//! silently keeps one of two duplicates, which is exactly what must be
-//! refused here. ZIP64 is neither written nor read (a bundle stays under
-//! 65 535 entries and 4 GiB); such archives are refused with a clear message.
+//! The reading is by hand because the `zip` crate's reader (9.x) keeps its
+//! entries in a map keyed by name: of two entries with one name the second
+//! replaces the first (only `has_duplicate_names()` tells), it finds the
+//! end record heuristically and accepts data prepended to the archive, and
+//! it exposes neither the byte ranges between entries nor every central
+//! directory record — exactly what must be checked here. ZIP64 is neither
+//! written nor read (a bundle stays under 65 534 entries and 4 GiB); such
+//! archives are refused with a clear message.
 
 use std::collections::HashSet;
-use std::io::Read;
+use std::io::{Cursor, Read};
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use flate2::read::DeflateDecoder;
-use flate2::write::DeflateEncoder;
-use flate2::{Compression, Crc};
+use flate2::Crc;
+use unicode_normalization::UnicodeNormalization;
 
 const LOCAL_HEADER: u32 = 0x0403_4b50;
 const CENTRAL_HEADER: u32 = 0x0201_4b50;
 const END_OF_CENTRAL_DIRECTORY: u32 = 0x0605_4b50;
 const ZIP64_LOCATOR: u32 = 0x0706_4b50;
+const DATA_DESCRIPTOR: u32 = 0x0807_4b50;
 const LOCAL_HEADER_LEN: usize = 30;
 const EOCD_LEN: usize = 22;
 /// General purpose flag bits.
@@ -40,10 +49,9 @@ const FLAG_DATA_DESCRIPTOR: u16 = 1 << 3;
 const FLAG_STRONG_ENCRYPTION: u16 = 1 << 6;
 const FLAG_UTF8: u16 = 1 << 11;
 const FLAG_MASKED_HEADERS: u16 = 1 << 13;
-/// "Version made by": UNIX (3), spec 2.0, so `unzip` applies the permissions below.
-const MADE_BY_UNIX: u16 = (3 << 8) | 20;
-/// `-rw-r--r--` regular file, in the high half of the external attributes.
-const FILE_ATTRIBUTES: u32 = 0o100_644 << 16;
+/// What [`read_entry`] reserves before it has read anything: the declared
+/// size is the file's word, not a promise.
+const INITIAL_RESERVE: u64 = 1 << 20;
 
 /// How an entry's bytes are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +103,10 @@ pub enum ZipError {
     TotalRatio { ratio: u64, max: u64 },
     #[error("la entrada «{name}» comparte sus datos con otra entrada: posible bomba ZIP")]
     Overlap { name: String },
+    #[error("el ZIP tiene {len} bytes fuera de toda entrada en la posición {offset}: contenido oculto que el sello no cubre")]
+    Hidden { offset: u64, len: u64 },
+    #[error("{0} tiene un comentario; un paquete no lleva comentarios que el sello no cubre")]
+    Comment(String),
     #[error("la entrada «{name}» no coincide con su cabecera local ({reason})")]
     LocalHeader { name: String, reason: &'static str },
     #[error("la entrada «{name}» no se puede descomprimir ({reason})")]
@@ -129,7 +141,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_entries: 50_000,
-            max_entry_size: 1 << 30,
+            max_entry_size: 256 << 20,
             max_total_size: 4 << 30,
             max_ratio: 100,
             ratio_floor: 1 << 20,
@@ -151,16 +163,24 @@ pub struct Entry {
     pub data_offset: u64,
     /// Length of the local header's extra field.
     pub local_extra_len: u16,
+    /// Where its bytes end: after the data, and its data descriptor if any.
+    pub end_offset: u64,
     /// A folder entry (`META-INF/`): no data.
     pub is_dir: bool,
 }
 
-/// Builds a ZIP in memory.
-#[derive(Debug, Default)]
+/// Builds a ZIP in memory with the `zip` crate: entries in the order
+/// given, no extra fields, no data descriptors, DOS times from the export
+/// clock (the same input and clock give the same bytes), `-rw-r--r--`.
 pub struct ZipWriter {
-    out: Vec<u8>,
-    central: Vec<u8>,
+    inner: ::zip::ZipWriter<Cursor<Vec<u8>>>,
     count: usize,
+}
+
+impl Default for ZipWriter {
+    fn default() -> ZipWriter {
+        ZipWriter::with_capacity(0)
+    }
 }
 
 impl ZipWriter {
@@ -171,8 +191,8 @@ impl ZipWriter {
     /// A writer that expects about `bytes` of output.
     pub fn with_capacity(bytes: usize) -> ZipWriter {
         ZipWriter {
-            out: Vec::with_capacity(bytes),
-            ..ZipWriter::default()
+            inner: ::zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes))),
+            count: 0,
         }
     }
 
@@ -184,143 +204,86 @@ impl ZipWriter {
         method: Method,
         modified: NaiveDateTime,
     ) -> Result<(), ZipError> {
-        let compressed = compress(name, data, method)?;
-        self.add_compressed(name, &compressed, modified)
+        let prepared = prepare(name, data, method, modified)?;
+        self.add_prepared(prepared)
     }
 
-    /// Appends one file compressed beforehand with [`compress`] (so many
+    /// Appends one file compressed beforehand with [`prepare`] (so many
     /// can be compressed at once on all cores).
-    pub fn add_compressed(
-        &mut self,
-        name: &str,
-        entry: &Compressed,
-        modified: NaiveDateTime,
-    ) -> Result<(), ZipError> {
+    pub fn add_prepared(&mut self, entry: Prepared) -> Result<(), ZipError> {
         let fail = |reason: String| ZipError::Write {
-            name: name.to_string(),
+            name: entry.name.clone(),
             reason,
         };
-        check_name(name)?;
-        if self.count >= usize::from(u16::MAX) {
-            return Err(fail("el ZIP llegaría a más de 65 535 entradas".into()));
+        // More would need ZIP64, which the reader refuses.
+        if self.count >= usize::from(u16::MAX) - 1 {
+            return Err(fail("el ZIP llegaría a más de 65 534 entradas".into()));
         }
-        let (method, body, crc) = (entry.method, entry.body.as_ref(), entry.crc32);
-        let too_big = || fail("el ZIP superaría 4 GiB".into());
-        let size = u32::try_from(entry.size).map_err(|_| too_big())?;
-        let compressed_size = u32::try_from(body.len()).map_err(|_| too_big())?;
-        let offset = u32::try_from(self.out.len()).map_err(|_| too_big())?;
-        let name_len =
-            u16::try_from(name.len()).map_err(|_| fail("nombre demasiado largo".into()))?;
-        let flags = if name.is_ascii() { 0 } else { FLAG_UTF8 };
-        let needed: u16 = match method {
-            Method::Stored => 10,
-            Method::Deflated => 20,
-        };
-        let (time, date) = dos_time(modified);
-
-        let out = &mut self.out;
-        put32(out, LOCAL_HEADER);
-        put16(out, needed);
-        put16(out, flags);
-        put16(out, method.code());
-        put16(out, time);
-        put16(out, date);
-        put32(out, crc);
-        put32(out, compressed_size);
-        put32(out, size);
-        put16(out, name_len);
-        put16(out, 0); // no extra field (ASiC requires none for `mimetype`)
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(body);
-        u32::try_from(self.out.len()).map_err(|_| too_big())?;
-
-        let c = &mut self.central;
-        put32(c, CENTRAL_HEADER);
-        put16(c, MADE_BY_UNIX);
-        put16(c, needed);
-        put16(c, flags);
-        put16(c, method.code());
-        put16(c, time);
-        put16(c, date);
-        put32(c, crc);
-        put32(c, compressed_size);
-        put32(c, size);
-        put16(c, name_len);
-        put16(c, 0); // extra
-        put16(c, 0); // comment
-        put16(c, 0); // disk
-        put16(c, 0); // internal attributes
-        put32(c, FILE_ATTRIBUTES);
-        put32(c, offset);
-        c.extend_from_slice(name.as_bytes());
+        if entry.size >= u64::from(u32::MAX) || entry.compressed_size >= u64::from(u32::MAX) {
+            return Err(fail("el ZIP superaría 4 GiB".into()));
+        }
+        self.inner
+            .add_prepared_file(entry.file)
+            .map_err(|e| fail(e.to_string()))?;
         self.count += 1;
         Ok(())
     }
 
     /// The central directory and its end record; the finished ZIP.
-    pub fn finish(mut self) -> Result<Vec<u8>, ZipError> {
-        let fail = || ZipError::Write {
+    pub fn finish(self) -> Result<Vec<u8>, ZipError> {
+        let fail = |reason: String| ZipError::Write {
             name: "(directorio central)".into(),
-            reason: "el ZIP superaría 4 GiB".into(),
+            reason,
         };
-        let offset = u32::try_from(self.out.len()).map_err(|_| fail())?;
-        let size = u32::try_from(self.central.len()).map_err(|_| fail())?;
-        u32::try_from(self.out.len() + self.central.len() + EOCD_LEN).map_err(|_| fail())?;
-        // `add` keeps the count within u16.
-        let count = self.count as u16;
-        self.out.append(&mut self.central);
-        let out = &mut self.out;
-        put32(out, END_OF_CENTRAL_DIRECTORY);
-        put16(out, 0); // this disk
-        put16(out, 0); // disk with the central directory
-        put16(out, count);
-        put16(out, count);
-        put32(out, size);
-        put32(out, offset);
-        put16(out, 0); // comment
-        Ok(self.out)
+        let bytes = self
+            .inner
+            .finish()
+            .map_err(|e| fail(e.to_string()))?
+            .into_inner();
+        if bytes.len() as u64 >= u64::from(u32::MAX) {
+            return Err(fail("el ZIP superaría 4 GiB".into()));
+        }
+        Ok(bytes)
     }
 }
 
-/// An entry's bytes ready for [`ZipWriter::add_compressed`].
-#[derive(Debug, Clone)]
-pub struct Compressed<'a> {
-    pub method: Method,
-    pub crc32: u32,
-    /// Uncompressed size.
-    pub size: u64,
-    pub body: std::borrow::Cow<'a, [u8]>,
+/// One entry compressed and checked, ready for [`ZipWriter::add_prepared`].
+pub struct Prepared {
+    name: String,
+    size: u64,
+    compressed_size: u64,
+    file: ::zip::write::PreparedZipFile,
 }
 
-/// CRC-32 and, for [`Method::Deflated`], deflate at the fast level: PDFs
-/// are mostly compressed streams already (they shrink about 1.2:1 at any
-/// level), so a higher level costs time for nothing.
-pub fn compress<'a>(
+/// Checks `name` and compresses `data` (deflate at the fast level: PDFs
+/// are mostly compressed streams already, they shrink about 1.2:1 at any
+/// level, so a higher one costs time for nothing). Runs on any thread.
+pub fn prepare(
     name: &str,
-    data: &'a [u8],
+    data: &[u8],
     method: Method,
-) -> Result<Compressed<'a>, ZipError> {
-    let mut crc = Crc::new();
-    crc.update(data);
-    let body = match method {
-        Method::Stored => std::borrow::Cow::Borrowed(data),
-        Method::Deflated => {
-            use std::io::Write;
-            let fail = |e: std::io::Error| ZipError::Write {
-                name: name.to_string(),
-                reason: format!("al comprimir: {e}"),
-            };
-            let mut encoder =
-                DeflateEncoder::new(Vec::with_capacity(data.len() / 2 + 64), Compression::fast());
-            encoder.write_all(data).map_err(fail)?;
-            std::borrow::Cow::Owned(encoder.finish().map_err(fail)?)
-        }
+    modified: NaiveDateTime,
+) -> Result<Prepared, ZipError> {
+    use ::zip::write::{PreparedZipFile, SimpleFileOptions};
+    check_name(name)?;
+    let (method, level) = match method {
+        Method::Stored => (::zip::CompressionMethod::Stored, None),
+        Method::Deflated => (::zip::CompressionMethod::Deflated, Some(1)),
     };
-    Ok(Compressed {
-        method,
-        crc32: crc.sum(),
+    let options = SimpleFileOptions::default()
+        .compression_method(method)
+        .compression_level(level)
+        .last_modified_time(dos_time(modified))
+        .unix_permissions(0o644);
+    let file = PreparedZipFile::from_data(name, options, data).map_err(|e| ZipError::Write {
+        name: name.to_string(),
+        reason: e.to_string(),
+    })?;
+    Ok(Prepared {
+        name: name.to_string(),
         size: data.len() as u64,
-        body,
+        compressed_size: file.compressed_size(),
+        file,
     })
 }
 
@@ -392,11 +355,21 @@ pub fn read_index(zip: &[u8], limits: &Limits) -> Result<Vec<Entry>, ZipError> {
             max: limits.max_entries,
         });
     }
+    let comment = usize::from(r.u16()?);
+    if comment > 0 {
+        return Err(ZipError::Comment("el ZIP".into()));
+    }
     let cd_start = cd_offset as usize;
     let cd_end = cd_start
         .checked_add(cd_size as usize)
         .filter(|end| *end <= eocd)
         .ok_or_else(|| malformed("el directorio central sale del archivo"))?;
+    if cd_end < eocd {
+        return Err(ZipError::Hidden {
+            offset: cd_end as u64,
+            len: (eocd - cd_end) as u64,
+        });
+    }
 
     let mut entries = Vec::with_capacity(count);
     let mut seen: HashSet<String> = HashSet::with_capacity(count);
@@ -410,8 +383,8 @@ pub fn read_index(zip: &[u8], limits: &Limits) -> Result<Vec<Entry>, ZipError> {
                 "el directorio central sale de su tamaño declarado",
             ));
         }
-        // Same name, or the same on a case-insensitive filesystem.
-        if !seen.insert(entry.name.to_lowercase()) {
+        // Same name, or the same on a case-insensitive or normalising filesystem.
+        if !seen.insert(comparable_name(&entry.name)) {
             return Err(ZipError::Duplicate { name: entry.name });
         }
         total = total.saturating_add(entry.size);
@@ -438,24 +411,34 @@ pub fn read_index(zip: &[u8], limits: &Limits) -> Result<Vec<Entry>, ZipError> {
         });
     }
 
-    // No two entries may share bytes: sort by where they start.
+    // No two entries may share bytes, and no byte may lie outside them:
+    // sorted by where they start, each begins where the previous ends, the
+    // first at 0 and the last where the central directory begins.
     let mut spans: Vec<(u64, u64, &str)> = entries
         .iter()
-        .map(|e| {
-            (
-                e.header_offset,
-                e.data_offset + e.compressed_size,
-                e.name.as_str(),
-            )
-        })
+        .map(|e| (e.header_offset, e.end_offset, e.name.as_str()))
         .collect();
     spans.sort_unstable();
-    for pair in spans.windows(2) {
-        if pair[1].0 < pair[0].1 {
+    let mut next = 0u64;
+    for (start, end, name) in spans {
+        if start < next {
             return Err(ZipError::Overlap {
-                name: pair[1].2.to_string(),
+                name: name.to_string(),
             });
         }
+        if start > next {
+            return Err(ZipError::Hidden {
+                offset: next,
+                len: start - next,
+            });
+        }
+        next = end;
+    }
+    if next < cd_start as u64 {
+        return Err(ZipError::Hidden {
+            offset: next,
+            len: cd_start as u64 - next,
+        });
     }
     Ok(entries)
 }
@@ -488,6 +471,9 @@ fn read_central_entry(
     r.skip(extra_len + comment_len)?;
 
     let name = decode_name(raw_name, flags)?;
+    if comment_len > 0 {
+        return Err(ZipError::Comment(format!("la entrada «{name}»")));
+    }
     if compressed == u32::MAX || size == u32::MAX || offset == u32::MAX {
         return Err(ZipError::Zip64);
     }
@@ -591,6 +577,14 @@ fn read_central_entry(
     if data_offset + compressed > cd_start as u64 {
         return Err(malformed_entry(&name, "sus datos salen del archivo"));
     }
+    let mut end_offset = data_offset + compressed;
+    if deferred {
+        end_offset += data_descriptor_len(zip, end_offset as usize, crc32, compressed, size)
+            .ok_or_else(|| local("un descriptor de datos que no coincide"))?;
+        if end_offset > cd_start as u64 {
+            return Err(malformed_entry(&name, "sus datos salen del archivo"));
+        }
+    }
     Ok(Entry {
         name,
         method,
@@ -600,8 +594,46 @@ fn read_central_entry(
         header_offset: u64::from(offset),
         data_offset,
         local_extra_len,
+        end_offset,
         is_dir,
     })
+}
+
+/// The length of the data descriptor at `at` — 16 bytes with its optional
+/// signature, 12 without — when it repeats the central directory's CRC
+/// and sizes.
+fn data_descriptor_len(
+    zip: &[u8],
+    at: usize,
+    crc32: u32,
+    compressed: u64,
+    size: u64,
+) -> Option<u64> {
+    let expected = (crc32, compressed as u32, size as u32);
+    let values = |at: usize| {
+        Some((
+            read_u32(zip, at)?,
+            read_u32(zip, at + 4)?,
+            read_u32(zip, at + 8)?,
+        ))
+    };
+    if read_u32(zip, at) == Some(DATA_DESCRIPTOR) && values(at + 4) == Some(expected) {
+        Some(16)
+    } else if values(at) == Some(expected) {
+        Some(12)
+    } else {
+        None
+    }
+}
+
+/// How names compare for duplicates: Unicode NFC, then lower case — what
+/// makes two names one file on macOS, Windows or a case-folding disk.
+fn comparable_name(name: &str) -> String {
+    name.nfc()
+        .collect::<String>()
+        .to_lowercase()
+        .nfc()
+        .collect()
 }
 
 /// The entry's bytes, decompressed in memory: never more than its declared
@@ -615,7 +647,7 @@ pub fn read_entry(zip: &[u8], entry: &Entry) -> Result<Vec<u8>, ZipError> {
     let data = match entry.method {
         Method::Stored => raw.to_vec(),
         Method::Deflated => {
-            let mut out = Vec::with_capacity(entry.size as usize);
+            let mut out = Vec::with_capacity(entry.size.min(INITIAL_RESERVE) as usize);
             DeflateDecoder::new(raw)
                 .take(entry.size + 1)
                 .read_to_end(&mut out)
@@ -679,25 +711,24 @@ fn malformed_entry(name: &str, reason: &str) -> ZipError {
     ZipError::Malformed(format!("la entrada «{name}» es {reason}"))
 }
 
-/// MS-DOS time and date (2-second resolution, 1980–2107).
-fn dos_time(at: NaiveDateTime) -> (u16, u16) {
-    let year = at.year().clamp(1980, 2107);
-    let (month, day) = if at.year() < 1980 {
-        (1, 1)
+/// MS-DOS time and date (2-second resolution), clamped to 1980–2107.
+fn dos_time(at: NaiveDateTime) -> ::zip::DateTime {
+    let (year, month, day) = if at.year() < 1980 {
+        (1980, 1, 1)
+    } else if at.year() > 2107 {
+        (2107, 12, 31)
     } else {
-        (at.month(), at.day())
+        (at.year() as u16, at.month() as u8, at.day() as u8)
     };
-    let time = (at.hour() << 11) | (at.minute() << 5) | (at.second() / 2);
-    let date = (((year - 1980) as u32) << 9) | (month << 5) | day;
-    (time as u16, date as u16)
-}
-
-fn put16(out: &mut Vec<u8>, value: u16) {
-    out.extend_from_slice(&value.to_le_bytes());
-}
-
-fn put32(out: &mut Vec<u8>, value: u32) {
-    out.extend_from_slice(&value.to_le_bytes());
+    ::zip::DateTime::from_date_and_time(
+        year,
+        month,
+        day,
+        at.hour() as u8,
+        at.minute() as u8,
+        at.second().min(59) as u8,
+    )
+    .unwrap_or_default()
 }
 
 fn read_u16(bytes: &[u8], at: usize) -> Option<u16> {

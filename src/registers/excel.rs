@@ -19,7 +19,9 @@
 //! It does not know which column means what; that is each register's column
 //! list (`licences`, `tapes`, `maintenance`).
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::dates;
 use unicode_normalization::UnicodeNormalization;
 
 /// A cell's value as read from any source.
@@ -105,9 +107,9 @@ pub fn from_calamine(data: &calamine::Data) -> Cell {
                     .unwrap_or(Cell::Number(serial))
             }
         }
-        Data::DateTimeIso(s) => parse_iso_datetime(s)
+        Data::DateTimeIso(s) => dates::parse_iso_date_or_datetime(s)
             .map(Cell::DateTime)
-            .or_else(|| parse_time_text(s).map(Cell::Time))
+            .or_else(|| dates::parse_time_of_day(s).map(Cell::Time))
             .unwrap_or_else(|| Cell::text(s)),
         Data::DurationIso(s) => parse_iso_duration(s)
             .map(Cell::Time)
@@ -214,7 +216,7 @@ pub fn parse_date(cell: &Cell) -> Result<Option<NaiveDate>, String> {
             "el número {} no es una fecha (se espera dd/mm/aaaa)",
             format_plain_number(*n)
         )),
-        Cell::Text(s) => parse_date_text(s).map(Some),
+        Cell::Text(s) => dates::parse_day_first(s).map(Some),
         Cell::Time(_) => Err("es una hora, no una fecha".into()),
         Cell::Bool(_) => Err("es un valor lógico, no una fecha".into()),
         Cell::Error(e) => Err(format!("la celda tiene un error de fórmula ({e})")),
@@ -232,22 +234,8 @@ pub fn parse_datetime(cell: &Cell) -> Result<Option<NaiveDateTime>, String> {
                 NaiveTime::from_num_seconds_from_midnight_opt(seconds, 0).map(|t| d.and_time(t))
             }))
         }
-        Cell::Text(s) => {
-            let s = s.trim();
-            if let Some(dt) = parse_iso_datetime(s) {
-                return Ok(Some(dt));
-            }
-            // «15/03/2024 22:30», «15-mar-2024 10:05 p. m.»
-            let (date_part, time_part) = split_time(s);
-            let date = parse_date_text(date_part)?;
-            let time = match time_part {
-                Some(t) => parse_time_text(t).ok_or_else(|| {
-                    format!("hora no reconocida «{}» (se espera HH:MM)", t.trim())
-                })?,
-                None => NaiveTime::MIN,
-            };
-            Ok(Some(date.and_time(time)))
-        }
+        // «15/03/2024 22:30», «15-mar-2024 10:05 p. m.»
+        Cell::Text(s) => dates::parse_day_first_datetime(s).map(Some),
         other => parse_date(other).map(|d| d.map(|d| d.and_time(NaiveTime::MIN))),
     }
 }
@@ -264,7 +252,7 @@ pub fn parse_time(cell: &Cell) -> Result<Option<NaiveTime>, String> {
                 0,
             ))
         }
-        Cell::Text(s) => parse_time_text(s)
+        Cell::Text(s) => dates::parse_time_of_day(s)
             .map(Some)
             .ok_or_else(|| format!("hora no reconocida «{s}» (se espera HH:MM)")),
         other => Err(format!(
@@ -272,38 +260,6 @@ pub fn parse_time(cell: &Cell) -> Result<Option<NaiveTime>, String> {
             other.shown()
         )),
     }
-}
-
-/// Splits «15/03/2024 22:30» into the date and the time (the part from the
-/// first token holding a colon).
-fn split_time(s: &str) -> (&str, Option<&str>) {
-    match s.find(':') {
-        Some(colon) => {
-            let start = s[..colon]
-                .rfind(|c: char| c.is_whitespace() || c == 'T')
-                .map(|i| i + 1)
-                .unwrap_or(0);
-            (&s[..start], Some(&s[start..]))
-        }
-        None => (s, None),
-    }
-}
-
-fn parse_iso_datetime(s: &str) -> Option<NaiveDateTime> {
-    let s = s.trim();
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(s, format) {
-            return Some(dt);
-        }
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .map(|d| d.and_time(NaiveTime::MIN))
 }
 
 /// `PT01H30M00S` (how ODS stores a time cell).
@@ -326,134 +282,6 @@ fn parse_iso_duration(s: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(h % 24, m, sec as u32)
 }
 
-/// `22:30`, `22:30:15`, `10:30 p. m.`, `10:30 PM`.
-fn parse_time_text(s: &str) -> Option<NaiveTime> {
-    let lower = fold(s).to_lowercase().replace(['.', ' '], "");
-    let (clock, pm, am) = if let Some(c) = lower.strip_suffix("pm") {
-        (c, true, false)
-    } else if let Some(c) = lower.strip_suffix("am") {
-        (c, false, true)
-    } else {
-        (lower.as_str(), false, false)
-    };
-    let mut parts = clock.split(':');
-    let mut h: u32 = parts.next()?.trim().parse().ok()?;
-    let m: u32 = parts.next()?.trim().parse().ok()?;
-    let sec: u32 = match parts.next() {
-        Some(p) => p.trim().parse::<f64>().ok()? as u32,
-        None => 0,
-    };
-    if parts.next().is_some() {
-        return None;
-    }
-    if pm && h < 12 {
-        h += 12;
-    }
-    if am && h == 12 {
-        h = 0;
-    }
-    NaiveTime::from_hms_opt(h, m, sec)
-}
-
-/// Month number of a Spanish (or English, as Excel prints it) month name or abbreviation.
-fn month_from_name(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.');
-    let month = match w {
-        "ene" | "enero" | "jan" | "january" => 1,
-        "feb" | "febrero" | "february" => 2,
-        "mar" | "marzo" | "march" => 3,
-        "abr" | "abril" | "apr" | "april" => 4,
-        "may" | "mayo" => 5,
-        "jun" | "junio" | "june" => 6,
-        "jul" | "julio" | "july" => 7,
-        "ago" | "agosto" | "aug" | "august" => 8,
-        "set" | "sep" | "sept" | "setiembre" | "septiembre" | "september" => 9,
-        "oct" | "octubre" | "october" => 10,
-        "nov" | "noviembre" | "november" => 11,
-        "dic" | "diciembre" | "dec" | "december" => 12,
-        _ => return None,
-    };
-    Some(month)
-}
-
-/// Weekday names that may precede a date («lunes, 15 de marzo de 2024»);
-/// «mar» is left out: it is March.
-const WEEKDAYS: [&str; 13] = [
-    "lunes",
-    "martes",
-    "miercoles",
-    "jueves",
-    "viernes",
-    "sabado",
-    "domingo",
-    "lun",
-    "mie",
-    "jue",
-    "vie",
-    "sab",
-    "dom",
-];
-
-/// A date typed as text, day first.
-pub fn parse_date_text(s: &str) -> Result<NaiveDate, String> {
-    let original = s.trim();
-    let unknown =
-        || format!("fecha no reconocida «{original}» (se espera dd/mm/aaaa, p. ej. 15/03/2024)");
-    if let Ok(d) = NaiveDate::parse_from_str(original, "%Y-%m-%d") {
-        return Ok(d);
-    }
-    let lower = fold(original).to_lowercase();
-    let mut tokens: Vec<&str> = lower
-        .split(['/', '-', '.', ' ', ','])
-        .filter(|t| !t.is_empty() && *t != "de" && *t != "del")
-        .collect();
-    // «lunes, 15 de marzo de 2024»
-    if tokens.len() == 4 && WEEKDAYS.contains(&tokens[0]) {
-        tokens.remove(0);
-    }
-    if tokens.len() != 3 {
-        return Err(unknown());
-    }
-    let number = |t: &str| -> Option<u32> {
-        (t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit()))
-            .then(|| t.parse().ok())
-            .flatten()
-    };
-    let (year_text, month, day) = if tokens[0].len() == 4 && number(tokens[0]).is_some() {
-        // 2024/03/15, 2024-mar-15
-        let month = number(tokens[1]).or_else(|| month_from_name(tokens[1]));
-        (tokens[0], month, number(tokens[2]))
-    } else if let Some(month) = month_from_name(tokens[0]) {
-        // «marzo 15, 2024»
-        (tokens[2], Some(month), number(tokens[1]))
-    } else {
-        let month = number(tokens[1]).or_else(|| month_from_name(tokens[1]));
-        (tokens[2], month, number(tokens[0]))
-    };
-    let (Some(month), Some(day), Some(year)) = (month, day, number(year_text)) else {
-        return Err(unknown());
-    };
-    let year = match year_text.len() {
-        4 => year as i32,
-        2 => {
-            // Two-digit years: 00–69 are 2000–2069, 70–99 are 1970–1999.
-            if year < 70 {
-                2000 + year as i32
-            } else {
-                1900 + year as i32
-            }
-        }
-        _ => return Err(unknown()),
-    };
-    if !(1..=12).contains(&month) {
-        return Err(format!(
-            "fecha no válida «{original}»: el mes {month} no existe (se espera dd/mm/aaaa)"
-        ));
-    }
-    NaiveDate::from_ymd_opt(year, month, day)
-        .ok_or_else(|| format!("fecha no válida «{original}»: el día {day} no existe en ese mes"))
-}
-
 // ---------------------------------------------------------------- numbers
 
 /// An amount in soles, in cents. `Ok(None)` for an empty cell (or a lone `-`,
@@ -462,10 +290,11 @@ pub fn parse_amount(cell: &Cell) -> Result<Option<i64>, String> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Number(n) => {
-            if n.is_finite() {
-                Ok(Some((n * 100.0).round() as i64))
+            let cents = (n * 100.0).round();
+            if cents.is_finite() && cents.abs() <= MAX_AMOUNT_CENTS as f64 {
+                Ok(Some(cents as i64))
             } else {
-                Err("importe no válido".into())
+                Err(out_of_range(&format_plain_number(*n)))
             }
         }
         Cell::Text(s) => parse_amount_text(s),
@@ -562,26 +391,51 @@ pub fn parse_amount_text(s: &str) -> Result<Option<i64>, String> {
     if frac_part.contains(['.', ',']) || (int_digits.is_empty() && frac_part.is_empty()) {
         return Err(unknown());
     }
-    let units: i64 = if int_digits.is_empty() {
+    let digits = int_digits.trim_start_matches('0');
+    // More digits than the largest amount has: refused before any arithmetic.
+    if digits.len() > MAX_AMOUNT_DIGITS {
+        return Err(out_of_range(original));
+    }
+    let units: i64 = if digits.is_empty() {
         0
     } else {
-        int_digits.parse().map_err(|_| unknown())?
+        digits.parse().map_err(|_| unknown())?
     };
-    let mut cents = units.checked_mul(100).ok_or_else(unknown)?;
+    let mut cents = units * 100;
     if !frac_part.is_empty() {
         // Round to cents: «1234.567» → 1234.57.
         let padded = format!("{frac_part:0<3}");
         let first_three: i64 = padded[..3].parse().map_err(|_| unknown())?;
         cents += (first_three + 5) / 10;
     }
+    if cents > MAX_AMOUNT_CENTS {
+        return Err(out_of_range(original));
+    }
     Ok(Some(if negative { -cents } else { cents }))
 }
+
+/// The largest amount a register holds, in cents: S/ 999,999,999,999.99 —
+/// far above any public entity's purchase, and small enough that the sums
+/// of millions of rows stay exact in `i64` and `f64`.
+pub const MAX_AMOUNT_CENTS: i64 = 99_999_999_999_999;
+/// Digits of the whole part of [`MAX_AMOUNT_CENTS`] in soles.
+const MAX_AMOUNT_DIGITS: usize = 12;
+
+fn out_of_range(shown: &str) -> String {
+    format!(
+        "importe fuera de rango «{shown}» (el máximo admitido es S/ {})",
+        format_cents(MAX_AMOUNT_CENTS)
+    )
+}
+
+/// Whole numbers a register holds (quantities, counts) stay below this.
+const MAX_INTEGER: u64 = 1_000_000_000_000_000;
 
 /// A whole number column (quantities, counts). `Ok(None)` when empty.
 pub fn parse_integer(cell: &Cell) -> Result<Option<i64>, String> {
     match cell {
         Cell::Empty => Ok(None),
-        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Ok(Some(*n as i64)),
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < MAX_INTEGER as f64 => Ok(Some(*n as i64)),
         Cell::Number(n) => Err(format!(
             "se espera un número entero, no {}",
             format_plain_number(*n)
@@ -593,8 +447,10 @@ pub fn parse_integer(cell: &Cell) -> Result<Option<i64>, String> {
                 .collect();
             cleaned
                 .parse::<i64>()
+                .ok()
+                .filter(|n| n.unsigned_abs() < MAX_INTEGER)
                 .map(Some)
-                .map_err(|_| format!("se espera un número entero, no «{s}»"))
+                .ok_or_else(|| format!("se espera un número entero, no «{s}»"))
         }
         other => Err(format!(
             "se espera un número entero, no «{}»",
@@ -618,11 +474,6 @@ pub fn parse_decimal(cell: &Cell) -> Result<Option<f64>, String> {
         }
         other => Err(format!("se espera un número, no «{}»", other.shown())),
     }
-}
-
-/// dd/mm/aaaa, as every human output of Actas prints dates.
-pub fn format_date(date: NaiveDate) -> String {
-    format!("{:02}/{:02}/{:04}", date.day(), date.month(), date.year())
 }
 
 /// `1,234.50` (no currency sign) from cents.
@@ -653,40 +504,15 @@ mod tests {
     }
 
     #[test]
-    fn dates_as_people_type_them() {
-        let cases = [
-            ("15/03/2024", d(2024, 3, 15)),
-            ("15-03-2024", d(2024, 3, 15)),
-            ("15.03.24", d(2024, 3, 15)),
-            ("5/3/2024", d(2024, 3, 5)),
-            ("2024-03-15", d(2024, 3, 15)),
-            ("15-mar-2024", d(2024, 3, 15)),
-            ("15-MAR-24", d(2024, 3, 15)),
-            ("15/Mar./2024", d(2024, 3, 15)),
-            ("15 de marzo de 2024", d(2024, 3, 15)),
-            ("lunes, 15 de marzo de 2024", d(2024, 3, 15)),
-            ("1 setiembre 2025", d(2025, 9, 1)),
-            ("1-sept-2025", d(2025, 9, 1)),
-            ("31 DICIEMBRE 2026", d(2026, 12, 31)),
-            ("3-Aug-2024", d(2024, 8, 3)),
-            ("marzo 15, 2024", d(2024, 3, 15)),
-            ("  15 / 03 / 2024 ", d(2024, 3, 15)),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(parse_date_text(text), Ok(expected), "{text}");
-        }
-    }
-
-    #[test]
-    fn impossible_or_ambiguous_dates_are_refused_in_spanish() {
-        let err = parse_date_text("03/15/2024").unwrap_err();
+    fn text_dates_are_read_day_first() {
+        assert_eq!(
+            parse_date(&Cell::text("15-mar-2024")),
+            Ok(Some(d(2024, 3, 15)))
+        );
+        let err = parse_date(&Cell::text("03/15/2024")).unwrap_err();
         assert!(err.contains("el mes 15 no existe"), "{err}");
-        let err = parse_date_text("31/02/2024").unwrap_err();
-        assert!(err.contains("el día 31 no existe"), "{err}");
-        let err = parse_date_text("pronto").unwrap_err();
-        assert!(err.starts_with("fecha no reconocida «pronto»"), "{err}");
-        assert!(parse_date_text("15-foo-2024").is_err());
         assert!(parse_date(&Cell::Number(12.0)).is_err());
+        assert_eq!(parse_date(&Cell::Empty), Ok(None));
     }
 
     #[test]
@@ -749,6 +575,38 @@ mod tests {
         let err = parse_amount_text("mil soles").unwrap_err();
         assert!(err.starts_with("importe no reconocido"), "{err}");
         assert!(parse_amount_text("1.2.3,4,5").is_err());
+    }
+
+    /// `92233720368547758.99` used to overflow `i64` while adding the cents.
+    #[test]
+    fn huge_amounts_are_refused_not_wrapped() {
+        for text in [
+            "92233720368547758.99",
+            "92,233,720,368,547,758.99",
+            "-92233720368547758.99",
+            "1000000000000",
+            "99999999999999999999999999999999",
+        ] {
+            let err = parse_amount_text(text).unwrap_err();
+            assert!(err.starts_with("importe fuera de rango"), "{text}: {err}");
+            assert!(err.contains("999,999,999,999.99"), "{err}");
+        }
+        assert_eq!(
+            parse_amount_text("999,999,999,999.99"),
+            Ok(Some(MAX_AMOUNT_CENTS))
+        );
+        assert_eq!(
+            parse_amount_text("999999999999.999"),
+            Err(out_of_range("999999999999.999"))
+        );
+        assert_eq!(parse_amount_text("000000000000000001.5"), Ok(Some(150)));
+        for n in [f64::MAX, -1e300, f64::NAN, f64::INFINITY, 1e12] {
+            assert!(parse_amount(&Cell::Number(n)).is_err(), "{n}");
+        }
+        assert_eq!(
+            parse_amount(&Cell::Number(-1e11)),
+            Ok(Some(-10_000_000_000_000))
+        );
     }
 
     #[test]

@@ -18,8 +18,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{json, Value as Json};
 
-use super::excel::{fold, format_date};
+use super::excel::fold;
 use super::licences::Licence;
+use crate::dates::format_date;
 
 /// `actas licences summary --json` (contract).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,7 +46,7 @@ pub fn summarize(licences: &[Licence], as_of: NaiveDate) -> Summary {
     };
     let mut cents: i64 = 0;
     for licence in licences {
-        cents += licence.valor_cents.unwrap_or(0);
+        cents = cents.saturating_add(licence.valor_cents.unwrap_or(0));
         match days_left(licence, as_of) {
             Some(days) if days < 0 => summary.expired += 1,
             Some(days) => {
@@ -199,7 +200,7 @@ pub fn notice_data(
     within: i64,
     source: Option<&NoticeSource>,
 ) -> Json {
-    let until = as_of + chrono::Days::new(within.max(0) as u64);
+    let until = crate::dates::days_after(as_of, within);
     // Groups in the order of `entries` (already by folded UBICACIÓN).
     let mut groups: BTreeMap<String, (String, Vec<&LicenceStatus>)> = BTreeMap::new();
     for entry in entries {
@@ -226,7 +227,7 @@ pub fn notice_data(
             .iter()
             .filter_map(|e| e.valor_adquisicion)
             .map(|v| (v * 100.0).round() as i64)
-            .sum();
+            .fold(0i64, i64::saturating_add);
         let mut row = json!({
             "ubicacion": name,
             "licencias": group.len(),

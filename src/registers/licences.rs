@@ -27,11 +27,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::excel::{
-    fold, format_cents, parse_amount, parse_date, parse_date_text, parse_decimal, parse_integer,
-    parse_text, Cell,
+    fold, format_cents, parse_amount, parse_date, parse_decimal, parse_integer, parse_text, Cell,
 };
 use super::table::{ColumnSpec, SourceRow, Table};
 use super::{Rejection, Warning};
+use crate::dates::{format_date, parse_day_first};
 
 /// Column indexes into [`LICENCE_COLUMNS`].
 mod col {
@@ -247,7 +247,10 @@ impl Licence {
     /// one of the three is missing.
     pub fn saldo_consistente(&self) -> Option<bool> {
         match (self.valor_cents, self.amortizacion_cents, self.saldo_cents) {
-            (Some(v), Some(a), Some(s)) => Some((s - (v - a)).abs() <= 1),
+            // i128: values read back from a database are not bounded like parsed ones.
+            (Some(v), Some(a), Some(s)) => {
+                Some((i128::from(s) - (i128::from(v) - i128::from(a))).abs() <= 1)
+            }
             _ => None,
         }
     }
@@ -311,7 +314,7 @@ pub fn parse_master(table: &Table) -> ParsedMaster {
                                 format_cents(s),
                                 format_cents(v),
                                 format_cents(a),
-                                format_cents(v - a)
+                                format_cents(v.saturating_sub(a))
                             ),
                         });
                     }
@@ -367,7 +370,7 @@ fn saldo_date_from_header(header: &str) -> Option<NaiveDate> {
     let folded = fold(header);
     let after = folded.split_once(" AL ")?.1;
     let token = after.split_whitespace().next()?;
-    parse_date_text(token).ok()
+    parse_day_first(token).ok()
 }
 
 fn parse_row(row: &SourceRow, saldo_al: Option<NaiveDate>) -> Result<Licence, Vec<Rejection>> {
@@ -415,8 +418,8 @@ fn parse_row(row: &SourceRow, saldo_al: Option<NaiveDate>) -> Result<Licence, Ve
                 col::INICIO,
                 format!(
                     "el INICIO ({}) es posterior al TERMINO ({})",
-                    super::excel::format_date(i),
-                    super::excel::format_date(t)
+                    format_date(i),
+                    format_date(t)
                 ),
             );
         }

@@ -171,7 +171,7 @@ pub fn key(values: &Map<String, Json>) -> String {
 
 /// The date of a maintenance row.
 pub fn date(values: &Map<String, Json>) -> Option<NaiveDate> {
-    text(values, "fecha").and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    text(values, "fecha").and_then(crate::dates::parse_iso_date)
 }
 
 /// Data of `senace-ficha-mantenimientos` for the rows of a period (already

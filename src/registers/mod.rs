@@ -2,7 +2,7 @@
 //! notices, and the backup, tape-custody, recovery, restoration and
 //! maintenance registers whose rows feed the catalogue's forms.
 //!
-//! The flow is file → [`table`] (find the header, skip titles, blanks and
+//! The flow is file → [`table`] (opened within bounds by [`workbook`]; find the header, skip titles, blanks and
 //! totals) → cells parsed by [`excel`] → typed rows of one register
 //! ([`licences`], [`tapes`], [`maintenance`]) with the rows that could not be
 //! read reported, never guessed → the store (`store::registers`, one
@@ -18,6 +18,7 @@ pub mod maintenance;
 pub mod rows;
 pub mod table;
 pub mod tapes;
+pub mod workbook;
 
 use serde::Serialize;
 
@@ -92,6 +93,7 @@ pub fn describe_read_error(
 ) -> String {
     match error {
         ReadError::Unreadable(reason) => format!("no se puede leer {file}: {reason}"),
+        ReadError::Limit(reason) => format!("{file}: {reason}; no se importó nada"),
         ReadError::NoHeader { sheets } => {
             let where_ = if sheets.is_empty() {
                 String::new()

@@ -13,6 +13,7 @@ use serde_json::{Map, Value as Json};
 use super::excel::{parse_date, parse_datetime, parse_integer, parse_text, parse_time, Cell};
 use super::table::{ColumnSpec, Table};
 use super::Rejection;
+use crate::dates::{iso_date, iso_datetime};
 
 /// How a column's cells are read.
 #[derive(Debug, Clone, Copy)]
@@ -107,19 +108,17 @@ pub fn parse_rows(table: &Table, fields: &[Field]) -> (Vec<TypedRow>, Vec<Reject
 fn parse_cell(kind: Kind, cell: &Cell) -> Result<Option<Json>, String> {
     Ok(match kind {
         Kind::Text => parse_text(cell).map(Json::String),
-        Kind::Date => parse_date(cell)?.map(|d| Json::String(d.format("%Y-%m-%d").to_string())),
-        Kind::DateTime => {
-            parse_datetime(cell)?.map(|d| Json::String(d.format("%Y-%m-%dT%H:%M").to_string()))
-        }
+        Kind::Date => parse_date(cell)?.map(|d| Json::String(iso_date(d))),
+        Kind::DateTime => parse_datetime(cell)?.map(|d| Json::String(iso_datetime(d))),
         Kind::TimeOrDateTime => match cell {
-            Cell::DateTime(dt) => Some(Json::String(dt.format("%Y-%m-%dT%H:%M").to_string())),
+            Cell::DateTime(dt) => Some(Json::String(iso_datetime(*dt))),
             Cell::Text(t)
                 if t.contains(['/', '-']) || t.chars().filter(|c| *c == ' ').count() > 2 =>
             {
-                parse_datetime(cell)?.map(|d| Json::String(d.format("%Y-%m-%dT%H:%M").to_string()))
+                parse_datetime(cell)?.map(|d| Json::String(iso_datetime(d)))
             }
             Cell::Number(n) if *n >= 1.0 => {
-                parse_datetime(cell)?.map(|d| Json::String(d.format("%Y-%m-%dT%H:%M").to_string()))
+                parse_datetime(cell)?.map(|d| Json::String(iso_datetime(d)))
             }
             other => parse_time(other)?.map(|t| Json::String(t.format("%H:%M").to_string())),
         },

@@ -14,16 +14,16 @@
 //! It returns cells, not values: what a cell means (a date, an amount) is
 //! decided by the register that asked ([`super::licences`] and friends).
 
-use std::io::Cursor;
-
-use calamine::{
-    open_workbook_from_rs, Data, DataRef, Range, Reader, ReaderRef, Sheets, Xls, Xlsb, Xlsx,
-};
+use calamine::{Data, DataRef, Range, Reader, Sheets};
 
 use super::excel::{fold, from_calamine, from_json, header_key, Cell};
+use super::workbook::{self, Workbook};
+use crate::limits::{self, group_thousands, TooLarge, SHEET_CELLS};
 
-/// Rows searched for the header at the top of each sheet.
+/// Rows searched for the header at the top of each sheet …
 const HEADER_SEARCH_ROWS: usize = 60;
+/// … and columns, from the left: a register's columns start well before.
+const HEADER_SEARCH_COLUMNS: usize = 1024;
 
 /// One column a register reads.
 #[derive(Debug, Clone, Copy)]
@@ -71,32 +71,66 @@ pub enum ReadError {
     Unreadable(String),
     /// No row names the required columns; the sheets looked at.
     NoHeader { sheets: Vec<String> },
+    /// Over one of the bounds of `limits`: the whole reason, in Spanish.
+    Limit(String),
 }
 
+/// A JSON register: its whole tree is held in memory, several times the
+/// size of its text, so it is bounded tighter than the other formats.
+const JSON_FILE_BYTES: u64 = 32 << 20;
+
 /// Reads `bytes` (the content of `file_name`) and finds the table of `specs`.
+/// Every format is read within the bounds of [`crate::limits`] (file size,
+/// cells of a sheet), refused with [`ReadError::Limit`] before the reader
+/// allocates for more.
 pub fn read_table(file_name: &str, bytes: &[u8], specs: &[ColumnSpec]) -> Result<Table, ReadError> {
     let extension = file_name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    match extension.as_str() {
-        "csv" | "tsv" | "txt" => read_csv(bytes, specs),
-        "json" => read_json(bytes, specs),
-        "xlsx" | "xlsm" | "xlsb" | "xls" | "xla" | "ods" => read_workbook(bytes, &extension, specs),
-        _ => {
-            if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-                read_workbook(bytes, "", specs)
-            } else if bytes
-                .iter()
-                .find(|b| !b.is_ascii_whitespace())
-                .is_some_and(|b| *b == b'[' || *b == b'{')
-            {
-                read_json(bytes, specs)
-            } else {
-                read_csv(bytes, specs)
-            }
+    let kind = match extension.as_str() {
+        "csv" | "tsv" | "txt" => Kind::Csv,
+        "json" => Kind::Json,
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "xla" | "ods" => Kind::Workbook,
+        _ if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) => {
+            Kind::Workbook
         }
+        _ if bytes
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == b'[' || *b == b'{') =>
+        {
+            Kind::Json
+        }
+        _ => Kind::Csv,
+    };
+    let max = match kind {
+        Kind::Json => JSON_FILE_BYTES,
+        _ => limits::REGISTER_FILE_BYTES,
+    };
+    if bytes.len() as u64 > max {
+        return Err(ReadError::Limit(
+            TooLarge {
+                what: "el archivo".into(),
+                size: bytes.len() as u64,
+                max,
+            }
+            .to_string(),
+        ));
     }
+    match kind {
+        Kind::Csv => read_csv(bytes, specs),
+        Kind::Json => read_json(bytes, specs),
+        Kind::Workbook => read_workbook(bytes, &extension, specs),
+    }
+}
+
+/// How a register file is read.
+#[derive(Clone, Copy)]
+enum Kind {
+    Csv,
+    Json,
+    Workbook,
 }
 
 // ---------------------------------------------------------------- grids
@@ -226,20 +260,26 @@ struct Header {
     texts: Vec<Option<String>>,
 }
 
-fn spec_matches(spec: &ColumnSpec, key: &str) -> bool {
+/// Whether a header cell's key names the column of `spec`, whose accepted
+/// names were reduced to `names` with [`header_key`].
+fn spec_matches(spec: &ColumnSpec, names: &[String], key: &str) -> bool {
     !key.is_empty()
-        && spec.names.iter().any(|name| {
-            let name = header_key(name);
-            key == name || (spec.prefix && key.starts_with(&name))
-        })
+        && names
+            .iter()
+            .any(|name| key == name || (spec.prefix && key.starts_with(name.as_str())))
 }
 
 fn find_header(grid: &dyn Grid, specs: &[ColumnSpec]) -> Option<Header> {
+    let names: Vec<Vec<String>> = specs
+        .iter()
+        .map(|spec| spec.names.iter().map(|n| header_key(n)).collect())
+        .collect();
     let rows = grid.height().min(HEADER_SEARCH_ROWS);
+    let width = grid.width().min(HEADER_SEARCH_COLUMNS);
     for row in 0..rows {
         let mut columns: Vec<Option<usize>> = vec![None; specs.len()];
         let mut texts: Vec<Option<String>> = vec![None; specs.len()];
-        for col in 0..grid.width() {
+        for col in 0..width {
             let here = grid.cell(row, col).shown();
             let above = if row > 0 {
                 grid.cell(row - 1, col).shown()
@@ -258,7 +298,7 @@ fn find_header(grid: &dyn Grid, specs: &[ColumnSpec]) -> Option<Header> {
             'candidates: for text in candidates {
                 let key = header_key(&text);
                 for (i, spec) in specs.iter().enumerate() {
-                    if columns[i].is_none() && spec_matches(spec, &key) {
+                    if columns[i].is_none() && spec_matches(spec, &names[i], &key) {
                         columns[i] = Some(col);
                         texts[i] = Some(text.split_whitespace().collect::<Vec<_>>().join(" "));
                         break 'candidates;
@@ -359,73 +399,100 @@ fn rows_of(grid: &dyn Grid, header: &Header, sheet: Option<String>, merges: &[Me
 // ---------------------------------------------------------------- workbooks
 
 fn read_workbook(bytes: &[u8], extension: &str, specs: &[ColumnSpec]) -> Result<Table, ReadError> {
-    let cursor = Cursor::new(bytes);
-    let opened: Result<Sheets<Cursor<&[u8]>>, String> = match extension {
-        "xlsx" | "xlsm" => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
-            .map(Sheets::Xlsx)
-            .map_err(|e| e.to_string()),
-        "xls" | "xla" => open_workbook_from_rs::<Xls<_>, _>(cursor)
-            .map(Sheets::Xls)
-            .map_err(|e| e.to_string()),
-        "xlsb" => open_workbook_from_rs::<Xlsb<_>, _>(cursor)
-            .map(Sheets::Xlsb)
-            .map_err(|e| e.to_string()),
-        "ods" => open_workbook_from_rs::<calamine::Ods<_>, _>(cursor)
-            .map(Sheets::Ods)
-            .map_err(|e| e.to_string()),
-        _ => calamine::open_workbook_auto_from_rs(cursor).map_err(|e| e.to_string()),
-    };
-    let mut workbook = opened.map_err(|reason| {
-        ReadError::Unreadable(format!(
-            "no es un libro de Excel (.xlsx, .xls) ni de OpenDocument (.ods) legible ({})",
-            first_line(&reason)
-        ))
-    })?;
-    let names = workbook.sheet_names();
+    let mut book = workbook::open(bytes, extension)?;
+    let names = book.sheet_names();
     for name in &names {
-        // .xlsx fast path: cells that borrow the shared strings (no copy of
-        // every text cell); a table with gaps is read again below, with merges.
-        if let Sheets::Xlsx(xlsx) = &mut workbook {
-            let Ok(range) = xlsx.worksheet_range_ref(name) else {
-                continue;
-            };
-            let grid = SheetGrid {
-                range: &range,
-                origin: range.start().unwrap_or((0, 0)),
-            };
-            let Some(header) = find_header(&grid, specs) else {
-                continue;
-            };
-            let table = rows_of(&grid, &header, Some(name.clone()), &[]);
-            if !has_gaps(&table) {
-                return Ok(table);
-            }
-        }
-        let range = match workbook.worksheet_range(name) {
-            Ok(range) => range,
-            // A chart sheet or a damaged one: look at the others.
-            Err(_) => continue,
+        let sheet = Some(name.clone());
+        let table = match &mut book {
+            // Cells that borrow the shared strings (no copy of every text cell).
+            Sheets::Xlsx(xlsx) => match workbook::xlsx_range(xlsx, name)? {
+                Some(range) => table_of(&range, specs, sheet),
+                None => continue,
+            },
+            Sheets::Xlsb(xlsb) => match workbook::xlsb_range(xlsb, name)? {
+                Some(range) => table_of(&range, specs, sheet),
+                None => continue,
+            },
+            // .xls and .ods were read, within bounds, when opened.
+            other => match other.worksheet_range(name) {
+                Ok(range) => table_of(&range, specs, sheet),
+                // A chart sheet or a damaged one: look at the others.
+                Err(_) => continue,
+            },
         };
-        let origin = range.start().unwrap_or((0, 0));
-        let grid = SheetGrid {
-            range: &range,
-            origin,
-        };
-        let Some(header) = find_header(&grid, specs) else {
+        let Some((table, header)) = table else {
             continue;
         };
-        let table = rows_of(&grid, &header, Some(name.clone()), &[]);
         // Reading the merges parses the sheet a second time: only worth it
         // when a column has gaps a merge could fill.
         if has_gaps(&table) {
-            let merges = vertical_merges(&mut workbook, name, origin, header.row);
-            if !merges.is_empty() {
-                return Ok(rows_of(&grid, &header, Some(name.clone()), &merges));
+            if let Some(merged) = with_merges(&mut book, name, &header)? {
+                return Ok(merged);
             }
         }
         return Ok(table);
     }
     Err(ReadError::NoHeader { sheets: names })
+}
+
+/// The table of `specs` in one sheet's cells, with where its header is.
+fn table_of<T: SheetCell + calamine::CellType>(
+    range: &Range<T>,
+    specs: &[ColumnSpec],
+    sheet: Option<String>,
+) -> Option<(Table, Header)> {
+    let grid = SheetGrid {
+        range,
+        origin: range.start().unwrap_or((0, 0)),
+    };
+    let header = find_header(&grid, specs)?;
+    let table = rows_of(&grid, &header, sheet, &[]);
+    Some((table, header))
+}
+
+/// The table read again with the sheet's vertical merges filled in, when
+/// it has some (only .xlsx and .xls report merges through calamine).
+fn with_merges(
+    book: &mut Workbook,
+    name: &str,
+    header: &Header,
+) -> Result<Option<Table>, ReadError> {
+    let sheet = Some(name.to_string());
+    let table = match book {
+        Sheets::Xlsx(xlsx) => {
+            let merged = xlsx.merge_cells_by_sheet_name(name).unwrap_or_default();
+            let Some(range) = workbook::xlsx_range(xlsx, name)? else {
+                return Ok(None);
+            };
+            merged_rows(&range, &merged, header, sheet)
+        }
+        Sheets::Xls(xls) => {
+            let merged = xls.merge_cells_by_sheet_name(name).unwrap_or_default();
+            let Ok(range) = xls.worksheet_range(name) else {
+                return Ok(None);
+            };
+            merged_rows(&range, &merged, header, sheet)
+        }
+        _ => None,
+    };
+    Ok(table)
+}
+
+/// The rows below `header` with the vertical merges among `merged` filled
+/// in; `None` when there are none.
+fn merged_rows<T: SheetCell + calamine::CellType>(
+    range: &Range<T>,
+    merged: &[calamine::Dimensions],
+    header: &Header,
+    sheet: Option<String>,
+) -> Option<Table> {
+    let origin = range.start().unwrap_or((0, 0));
+    let merges = vertical_merges(merged, origin, header.row);
+    if merges.is_empty() {
+        return None;
+    }
+    let grid = SheetGrid { range, origin };
+    Some(rows_of(&grid, header, sheet, &merges))
 }
 
 /// Whether some column is filled in some rows and empty in others.
@@ -438,19 +505,12 @@ fn has_gaps(table: &Table) -> bool {
 }
 
 /// Merged regions spanning several rows below the header, grid-relative.
-/// Only .xlsx and .xls report merges through calamine.
 fn vertical_merges(
-    workbook: &mut Sheets<Cursor<&[u8]>>,
-    sheet: &str,
+    dims: &[calamine::Dimensions],
     origin: (u32, u32),
     header_row: usize,
 ) -> Vec<Merge> {
-    let dims = match workbook {
-        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
-        Sheets::Xls(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    dims.into_iter()
+    dims.iter()
         .filter(|d| d.end.0 > d.start.0 && d.start.0 >= origin.0 && d.start.1 >= origin.1)
         .map(|d| {
             (
@@ -463,10 +523,6 @@ fn vertical_merges(
         .collect()
 }
 
-fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or_default().trim().to_string()
-}
-
 // ---------------------------------------------------------------- CSV
 
 fn read_csv(bytes: &[u8], specs: &[ColumnSpec]) -> Result<Table, ReadError> {
@@ -476,17 +532,8 @@ fn read_csv(bytes: &[u8], specs: &[ColumnSpec]) -> Result<Table, ReadError> {
             "no es un archivo de texto CSV ni una hoja de cálculo legible".into(),
         ));
     }
-    for delimiter in [',', ';', '\t'] {
-        let records = parse_csv(&text, delimiter);
-        let width = records.iter().map(Vec::len).max().unwrap_or(0);
-        let grid = CellGrid {
-            rows: records
-                .into_iter()
-                .map(|r| r.iter().map(|s| Cell::text(s)).collect())
-                .collect(),
-            width,
-            number_offset: 1,
-        };
+    for delimiter in [b',', b';', b'\t'] {
+        let grid = csv_grid(&text, delimiter)?;
         if let Some(header) = find_header(&grid, specs) {
             return Ok(rows_of(&grid, &header, None, &[]));
         }
@@ -496,65 +543,72 @@ fn read_csv(bytes: &[u8], specs: &[ColumnSpec]) -> Result<Table, ReadError> {
 
 /// UTF-8 (with or without BOM), else Windows-1252 — what Excel's «CSV» saves
 /// on a Spanish Windows.
-fn decode_text(bytes: &[u8]) -> String {
+fn decode_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => bytes.iter().map(|&b| cp1252(b)).collect(),
-    }
-}
-
-fn cp1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9F => HIGH[(b - 0x80) as usize],
-        _ => b as char,
-    }
-}
-
-/// RFC 4180 records: quoted fields may hold the delimiter, quotes (`""`) and newlines.
-fn parse_csv(text: &str, delimiter: char) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(ch) = chars.next() {
-        if quoted {
-            if ch == '"' {
-                if chars.peek() == Some(&'"') {
-                    field.push('"');
-                    chars.next();
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field.push(ch);
-            }
-        } else if ch == '"' && field.trim().is_empty() {
-            field.clear();
-            quoted = true;
-        } else if ch == delimiter {
-            record.push(std::mem::take(&mut field));
-        } else if ch == '\n' || ch == '\r' {
-            if ch == '\r' && chars.peek() == Some(&'\n') {
-                chars.next();
-            }
-            record.push(std::mem::take(&mut field));
-            records.push(std::mem::take(&mut record));
-        } else {
-            field.push(ch);
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
         }
     }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        records.push(record);
+}
+
+/// RFC 4180 records (quoted fields may hold the delimiter, quotes and
+/// newlines; rows may differ in length), read with the `csv` crate, as
+/// cells; refused past [`SHEET_CELLS`].
+fn csv_grid(text: &str, delimiter: u8) -> Result<CellGrid, ReadError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut budget = CellBudget::default();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            // Only invalid UTF-8 fails, and the text is already UTF-8.
+            Err(e) => return Err(ReadError::Unreadable(format!("CSV ilegible ({e})"))),
+        }
+        budget.row(record.len())?;
+        rows.push(record.iter().map(Cell::text).collect());
     }
-    records
+    Ok(CellGrid {
+        width: budget.width,
+        rows,
+        number_offset: 1,
+    })
+}
+
+/// Counts the rows and columns of a CSV or JSON table as they are read:
+/// its rectangle (which the header search and the blank-row check walk)
+/// must stay within [`SHEET_CELLS`].
+#[derive(Default)]
+struct CellBudget {
+    rows: u64,
+    width: usize,
+}
+
+impl CellBudget {
+    fn row(&mut self, len: usize) -> Result<(), ReadError> {
+        self.rows += 1;
+        self.width = self.width.max(len);
+        let cells = self.rows.saturating_mul(self.width as u64);
+        if cells > SHEET_CELLS {
+            return Err(ReadError::Limit(format!(
+                "la tabla ocupa {} filas de hasta {} columnas ({} celdas); el máximo admitido es {} celdas",
+                group_thousands(self.rows),
+                group_thousands(self.width as u64),
+                group_thousands(cells),
+                group_thousands(SHEET_CELLS)
+            )));
+        }
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------- JSON
@@ -586,24 +640,29 @@ fn read_json(bytes: &[u8], specs: &[ColumnSpec]) -> Result<Table, ReadError> {
             ))
         }
     };
-    let mut keys: Vec<String> = Vec::new();
+    // Every key of every row, in order of first appearance.
+    let mut keys: Vec<&String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for row in rows {
         if let Some(object) = row.as_object() {
             for key in object.keys() {
-                if !keys.contains(key) {
-                    keys.push(key.clone());
+                if seen.insert(key) {
+                    keys.push(key);
                 }
             }
         }
     }
+    let mut budget = CellBudget::default();
+    budget.row(keys.len())?;
     let mut grid_rows = vec![keys.iter().map(|k| Cell::text(k)).collect::<Vec<_>>()];
     for row in rows {
+        budget.row(keys.len())?;
         let object = row.as_object();
         grid_rows.push(
             keys.iter()
                 .map(|k| {
                     object
-                        .and_then(|o| o.get(k))
+                        .and_then(|o| o.get(k.as_str()))
                         .map(from_json)
                         .unwrap_or(Cell::Empty)
                 })

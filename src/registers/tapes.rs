@@ -27,9 +27,10 @@ use chrono::{Months, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
 
-use super::excel::{fold, format_date};
+use super::excel::fold;
 use super::rows::{field, text, Field, Kind, TypedRow};
 use super::Rejection;
+use crate::dates::{self, format_date};
 
 /// Retention of a tape in custody (seed 002, lines 1770 and 1951).
 pub const RETENTION_YEARS: u32 = 4;
@@ -615,11 +616,10 @@ pub fn backup_runs(rows: Vec<TypedRow>) -> (Vec<(u32, BackupRun)>, Vec<Rejection
     let mut rejected = Vec::new();
     for row in rows {
         let v = &row.values;
-        let fecha = text(v, "fecha").and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+        let fecha = text(v, "fecha").and_then(dates::parse_iso_date);
         let moment = |id: &str, day: Option<NaiveDate>| -> Option<NaiveDateTime> {
             let s = text(v, id)?;
-            NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
-                .ok()
+            dates::parse_iso_datetime(s)
                 .or_else(|| Some(day?.and_time(NaiveTime::parse_from_str(s, "%H:%M").ok()?)))
         };
         let Some(inicio) = moment("hora_inicio", fecha) else {
@@ -736,7 +736,7 @@ pub fn restoration_key(values: &Map<String, Json>) -> String {
 pub fn restoration_date(values: &Map<String, Json>) -> Option<NaiveDate> {
     text(values, "fecha_restauracion")
         .or_else(|| text(values, "fecha_backup"))
-        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .and_then(dates::parse_iso_date)
 }
 
 // ---------------------------------------------------------------- retention

@@ -29,7 +29,8 @@ pub struct BundleSelection {
     pub documents: Vec<String>,
     /// Template ids.
     pub forms: Vec<String>,
-    /// Statuses, e.g. «firmado» (case-insensitive).
+    /// Statuses, e.g. «firmado» (case-insensitive); «en firma» also takes
+    /// «en firma (1 de 3)».
     pub statuses: Vec<String>,
     /// Created on or after this day (in the offset it was saved with).
     pub from: Option<NaiveDate>,
@@ -69,11 +70,7 @@ impl BundleSelection {
             .ok()
             .map(|t| t.date_naive());
         (self.forms.is_empty() || self.forms.contains(&doc.template_id))
-            && (self.statuses.is_empty()
-                || self
-                    .statuses
-                    .iter()
-                    .any(|s| s.trim().to_lowercase() == doc.status.to_lowercase()))
+            && (self.statuses.is_empty() || self.statuses.iter().any(|s| status_is(&doc.status, s)))
             && self
                 .from
                 .is_none_or(|from| created.is_some_and(|c| c >= from))
@@ -274,29 +271,18 @@ impl Service {
             limits: Default::default(),
             now: self.clock.now(),
         };
-        // A bundle never exceeds what its entries may decompress to.
-        if let Ok(meta) = std::fs::metadata(path) {
-            if meta.len() > options.limits.max_total_size {
-                return Err(ActasError::Other(format!(
-                    "{}: el paquete ocupa {} bytes; el máximo admitido es {}",
-                    path.display(),
-                    meta.len(),
-                    options.limits.max_total_size
-                )));
-            }
-        }
-        let bytes = files::read(path)?;
+        let bytes = crate::limits::read_file(path, crate::limits::BUNDLE_FILE_BYTES)?;
         verify_bundle(&bytes, &options)
             .map_err(|e| ActasError::Other(format!("{}: {e}", path.display())))
     }
 }
 
-/// A day typed by the user (`AAAA-MM-DD`), `option` naming the flag in the error.
-pub fn parse_day(text: &str, option: &str) -> Result<NaiveDate, ActasError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        ActasError::Other(format!(
-            "fecha inválida en {option}: «{}» (se espera AAAA-MM-DD)",
-            text.trim()
-        ))
-    })
+/// Whether a stored status is `wanted`: equal (case-insensitive), or
+/// `wanted` followed by its detail («en firma (1 de 3)»).
+fn status_is(stored: &str, wanted: &str) -> bool {
+    let (stored, wanted) = (stored.to_lowercase(), wanted.trim().to_lowercase());
+    stored == wanted
+        || stored
+            .strip_prefix(&wanted)
+            .is_some_and(|rest| rest.starts_with(" ("))
 }

@@ -22,7 +22,7 @@ use crate::render::{render_pdf, RenderOptions, Rendered};
 use crate::store::{DocumentSummary, NewDocument, Store, StoredDocument};
 use crate::template::{Catalogue, Template, DEFAULT_SERIES};
 
-pub use bundle::{parse_day, BundleExportOutcome, BundleExportRequest, BundleSelection};
+pub use bundle::{BundleExportOutcome, BundleExportRequest, BundleSelection};
 pub use registers::{
     EmittedForm, FormRequest, GeneratedForm, ImportReport, LICENCE_NOTICE_TEMPLATE,
 };
@@ -285,7 +285,7 @@ impl Service {
 
 /// Reads a JSON data file, reporting syntax errors with line and column.
 pub fn read_data_file(path: &Path) -> Result<Json, ActasError> {
-    let bytes = files::read(path)?;
+    let bytes = crate::limits::read_file(path, crate::limits::DATA_FILE_BYTES)?;
     serde_json::from_slice(&bytes).map_err(|e| ActasError::Json {
         path: path.to_path_buf(),
         line: e.line(),

@@ -15,9 +15,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
+use crate::dates::format_date;
 use crate::error::ActasError;
 use crate::files;
-use crate::registers::excel::{fold, format_date};
+use crate::registers::excel::fold;
 use crate::registers::expiry::{self, LicenceStatus, NoticeSource, Summary};
 use crate::registers::licences::{parse_master, LICENCE_COLUMNS};
 use crate::registers::rows::{self, parse_rows, Field, TypedRow};
@@ -131,7 +132,7 @@ impl Service {
         path: &Path,
         actor: &str,
     ) -> Result<ImportReport, ActasError> {
-        let bytes = files::read(path)?;
+        let bytes = crate::limits::read_file(path, crate::limits::REGISTER_FILE_BYTES)?;
         let name = file_label(path);
         let table = read_table(&name, &bytes, &LICENCE_COLUMNS).map_err(|e| {
             ActasError::Other(describe_read_error(
@@ -224,7 +225,7 @@ impl Service {
                 "no hay licencias {}que venzan entre el {} y el {}: no se generó la notificación",
                 if include_expired { "vencidas ni " } else { "" },
                 format_date(as_of),
-                format_date(as_of + chrono::Days::new(within.max(0) as u64))
+                format_date(crate::dates::days_after(as_of, within))
             )));
         }
         let source = store.last_import(Register::Licences.name())?.and_then(|i| {
@@ -254,7 +255,7 @@ impl Service {
     ) -> Result<ImportReport, ActasError> {
         let fields = fields_of(register);
         let specs = rows::specs(fields);
-        let bytes = files::read(path)?;
+        let bytes = crate::limits::read_file(path, crate::limits::REGISTER_FILE_BYTES)?;
         let name = file_label(path);
         let table = read_table(&name, &bytes, &specs).map_err(|e| {
             ActasError::Other(describe_read_error(
@@ -553,7 +554,7 @@ fn entries_of(
             .map(|t| RegisterEntry {
                 key: tapes::recovery_key(&t.values),
                 fecha: rows::text(&t.values, "fecha_solicitud")
-                    .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()),
+                    .and_then(crate::dates::parse_iso_date),
                 data: Json::Object(t.values),
                 row: t.row,
             })

@@ -113,7 +113,7 @@ impl Service {
                 output.display()
             )));
         }
-        let bytes = files::read(input)?;
+        let bytes = crate::limits::read_file(input, crate::limits::PDF_FILE_BYTES)?;
         let (signed, outcome) = self
             .sign_bytes(bytes, request)
             .map_err(|e| in_file(e, input))?;

@@ -112,9 +112,14 @@ pub fn load_pkcs12(
     at: DateTime<FixedOffset>,
 ) -> Result<SigningIdentity, CertificateError> {
     let origin = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| CertificateError::Unreadable {
-        path: origin.clone(),
-        reason: crate::files::describe_io(&e),
+    let bytes = crate::limits::read_file(path, crate::limits::P12_FILE_BYTES).map_err(|e| {
+        CertificateError::Unreadable {
+            path: origin.clone(),
+            reason: match e {
+                crate::error::ActasError::Read { reason, .. } => reason,
+                other => other.to_string(),
+            },
+        }
     })?;
     load_pkcs12_bytes(&bytes, &origin, password, at)
 }
@@ -132,6 +137,17 @@ pub fn load_pkcs12_bytes(
     // panic on one).
     if password.contains('\0') {
         return Err(CertificateError::WrongPassword { path: path() });
+    }
+    let iterations = pkcs12_iterations(bytes, 0);
+    if iterations > crate::limits::P12_ITERATIONS {
+        return Err(CertificateError::Unreadable {
+            path: path(),
+            reason: format!(
+                "pide {} iteraciones para derivar sus claves; el máximo admitido es {}",
+                crate::limits::group_thousands(iterations),
+                crate::limits::group_thousands(crate::limits::P12_ITERATIONS)
+            ),
+        });
     }
     let pkcs12 = Pkcs12::from_der(bytes).map_err(|_| CertificateError::Unreadable {
         path: path(),
@@ -182,6 +198,42 @@ pub fn load_pkcs12_bytes(
         certificate,
         chain,
     })
+}
+
+/// The largest iteration count a PKCS#12 asks for. Its MAC data, PBKDF2
+/// parameters (RFC 8018 A.2) and PKCS#12 PBE parameters (RFC 7292 C) all
+/// hold a salt OCTET STRING followed by the count INTEGER, so every such
+/// pair counts; the encrypted and authenticated contents are OCTET STRINGs
+/// holding DER, walked too (at most `MAX_NESTING` deep). OpenSSL would
+/// otherwise run whatever count the file names before failing or not.
+fn pkcs12_iterations(der: &[u8], nesting: usize) -> u64 {
+    elements_iterations(crate::asn1::Reader::new(der), nesting)
+}
+
+/// [`pkcs12_iterations`] over a run of elements (and their content).
+fn elements_iterations(elements: crate::asn1::Reader, nesting: usize) -> u64 {
+    use crate::asn1::{INTEGER, OCTET_STRING};
+    const MAX_NESTING: usize = 6;
+    let mut highest = 0;
+    let mut after_salt = false;
+    for tlv in elements {
+        let Ok(tlv) = tlv else { break };
+        let here = match tlv.tag {
+            INTEGER if after_salt => match tlv.unsigned_bytes() {
+                Ok(magnitude) if magnitude.len() <= 8 => magnitude
+                    .iter()
+                    .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
+                Ok(_) => u64::MAX,
+                Err(_) => 0,
+            },
+            OCTET_STRING if nesting < MAX_NESTING => pkcs12_iterations(tlv.value, nesting + 1),
+            _ if tlv.is_constructed() => elements_iterations(tlv.children(), nesting),
+            _ => 0,
+        };
+        highest = highest.max(here);
+        after_salt = tlv.tag == OCTET_STRING;
+    }
+    highest
 }
 
 /// Parses with the providers already loaded; if that fails for any reason

@@ -6,9 +6,10 @@
 //!
 //! It changes nothing; `sign` builds the update from a [`PreparedPdf`].
 
-use lopdf::{decode_text_string, Dictionary, Document, Object, ObjectId};
+use lopdf::{decode_text_string, Dictionary, Document, LoadOptions, Object, ObjectId};
 
 use super::SignError;
+use crate::limits::{self, TooLarge};
 
 /// A terminal signature field.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,14 +36,36 @@ pub struct PreparedPdf {
 }
 
 impl PreparedPdf {
+    /// Reads `bytes` within [`limits::PDF_FILE_BYTES`], each stream decoded
+    /// while reading (object and cross-reference streams) within
+    /// [`limits::PDF_STREAM_BYTES`].
     pub fn parse(bytes: Vec<u8>) -> Result<PreparedPdf, SignError> {
+        if bytes.len() as u64 > limits::PDF_FILE_BYTES {
+            return Err(SignError::TooLarge(
+                TooLarge {
+                    what: "el PDF".into(),
+                    size: bytes.len() as u64,
+                    max: limits::PDF_FILE_BYTES,
+                }
+                .to_string(),
+            ));
+        }
         if !bytes.starts_with(b"%PDF-") {
             return Err(SignError::NotPdf {
                 reason: "no empieza con %PDF-".into(),
             });
         }
-        let doc = Document::load_mem(&bytes).map_err(|e| SignError::NotPdf {
-            reason: e.to_string(),
+        let options = LoadOptions::with_max_decompressed_size(limits::PDF_STREAM_BYTES);
+        let doc = Document::load_mem_with_options(&bytes, options).map_err(|e| match e {
+            lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => {
+                SignError::TooLarge(format!(
+                    "un flujo del PDF se descomprime a más de {}, el máximo admitido",
+                    limits::bytes(limits::PDF_STREAM_BYTES as u64)
+                ))
+            }
+            other => SignError::NotPdf {
+                reason: other.to_string(),
+            },
         })?;
         if doc.trailer.get(b"Encrypt").is_ok() || doc.is_encrypted() {
             return Err(SignError::Encrypted);

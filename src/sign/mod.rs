@@ -48,6 +48,9 @@ pub enum SignError {
     NotPdf { reason: String },
     #[error("el PDF está cifrado; no se puede firmar sin alterar su cifrado")]
     Encrypted,
+    /// Over a bound of `crate::limits`: the whole reason.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("el PDF no tiene el campo de firma «{field}»; campos de firma: {available}")]
     FieldNotFound { field: String, available: String },
     #[error("el rol «{role}» ya firmó este documento")]
