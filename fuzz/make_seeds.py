@@ -159,6 +159,13 @@ put("regressions", "register_ods", "rows-repeated.ods", zip_bytes([
     ("content.xml", ods_content),
 ]))
 
+# A small container for the ZIP reader (the bundle seeds are made by actas).
+put("seeds", "zip_reader", "pequeno.zip", zip_bytes([
+    ("mimetype", "application/vnd.etsi.asic-e+zip"),
+    ("META-INF/ASiCManifest.xml", "<x/>"),
+    ("año.pdf", "%PDF-1.7 " + "x" * 200),
+]))
+
 # ---------------------------------------------------------------- manifest
 DIGEST = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
 put("seeds", "asic_manifest", "manifest.xml",

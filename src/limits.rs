@@ -45,12 +45,23 @@ pub const DATA_FILE_BYTES: u64 = 16 << 20;
 
 /// An input over its bound, refused before it was read whole.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what} ocupa {}; el máximo admitido es {}", bytes(*.size), bytes(*.max))]
 pub struct TooLarge {
     /// The file or part, as messages name it («maestro.xlsx», «la hoja «Datos»»).
     pub what: String,
     pub size: u64,
     pub max: u64,
+}
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (mut size, mut max) = (bytes(self.size), bytes(self.max));
+        if size == max {
+            // Rounded to the same MiB: the exact counts tell them apart.
+            size = format!("{} bytes", group_thousands(self.size));
+            max = format!("{} bytes", group_thousands(self.max));
+        }
+        write!(f, "{} ocupa {size}; el máximo admitido es {max}", self.what)
+    }
 }
 
 /// `1 234 567 bytes`, `12,5 MiB`: sizes as people read them.

@@ -893,6 +893,115 @@ mod tests {
         ));
     }
 
+    /// `año.pdf` precomposed and as `an` + U+0303: one file on macOS.
+    #[test]
+    fn names_equal_after_unicode_normalisation_are_duplicates() {
+        // Both names non-ASCII (flagged UTF-8) and of the same length, so
+        // the second can be renamed in place.
+        let mut zip = zip_of(&[
+            ("a\u{f1}o.pdf", b"uno", Method::Stored),
+            ("a\u{f1}xy.pdf", b"dos", Method::Stored),
+        ]);
+        rename(&mut zip, "a\u{f1}xy.pdf", "an\u{303}o.pdf");
+        let err = read_index(&zip, &Limits::default()).unwrap_err();
+        assert!(matches!(err, ZipError::Duplicate { .. }), "{err:?}");
+        assert_eq!(
+            comparable_name("A\u{d1}O.PDF"),
+            comparable_name("an\u{303}o.pdf")
+        );
+    }
+
+    /// Bytes between two entries, before the first, after the last or in a
+    /// comment: content the seal does not cover.
+    #[test]
+    fn hidden_bytes_and_comments_are_refused() {
+        let zip = zip_of(&[
+            ("a.txt", b"uno", Method::Stored),
+            ("b.txt", b"dos", Method::Stored),
+        ]);
+        let entries = read_index(&zip, &Limits::default()).unwrap();
+        let second = entries[1].header_offset as usize;
+        let shift = |zip: &[u8], at: usize, extra: &[u8]| -> Vec<u8> {
+            // Insert `extra` at `at` and move every offset after it.
+            let mut out = zip[..at].to_vec();
+            out.extend_from_slice(extra);
+            out.extend_from_slice(&zip[at..]);
+            let n = extra.len() as u32;
+            let eocd = out.len() - 22;
+            let cd = u32::from_le_bytes(out[eocd + 16..eocd + 20].try_into().unwrap()) + n;
+            out[eocd + 16..eocd + 20].copy_from_slice(&cd.to_le_bytes());
+            let mut p = cd as usize;
+            while out[p..p + 4] == CENTRAL_HEADER.to_le_bytes() {
+                let offset = u32::from_le_bytes(out[p + 42..p + 46].try_into().unwrap());
+                if offset as usize >= at {
+                    out[p + 42..p + 46].copy_from_slice(&(offset + n).to_le_bytes());
+                }
+                let lens = |i: usize| u16::from_le_bytes([out[p + i], out[p + i + 1]]) as usize;
+                p += 46 + lens(28) + lens(30) + lens(32);
+            }
+            out
+        };
+        let cd_start = entries[1].end_offset as usize;
+        for (at, what) in [
+            (second, "between two entries"),
+            (0, "before the first"),
+            (cd_start, "after the last"),
+        ] {
+            let hidden = shift(&zip, at, b"OCULTO");
+            let err = read_index(&hidden, &Limits::default()).unwrap_err();
+            assert_eq!(
+                err,
+                ZipError::Hidden {
+                    offset: at as u64,
+                    len: 6
+                },
+                "{what}"
+            );
+            assert!(
+                err.to_string().contains("6 bytes fuera de toda entrada"),
+                "{err}"
+            );
+        }
+
+        let mut commented = zip.clone();
+        let eocd = commented.len() - 22;
+        commented[eocd + 20..eocd + 22].copy_from_slice(&4u16.to_le_bytes());
+        commented.extend_from_slice(b"nota");
+        assert_eq!(
+            read_index(&commented, &Limits::default()).unwrap_err(),
+            ZipError::Comment("el ZIP".into())
+        );
+    }
+
+    #[test]
+    fn a_data_descriptor_counts_as_its_entry() {
+        let zip = zip_of(&[("a.txt", b"uno", Method::Stored)]);
+        let entries = read_index(&zip, &Limits::default()).unwrap();
+        let e = &entries[0];
+        let end = e.data_offset as usize + 3;
+        let mut with = zip[..end].to_vec();
+        with.extend_from_slice(&DATA_DESCRIPTOR.to_le_bytes());
+        with.extend_from_slice(&e.crc32.to_le_bytes());
+        with.extend_from_slice(&3u32.to_le_bytes());
+        with.extend_from_slice(&3u32.to_le_bytes());
+        let central = with.len();
+        with.extend_from_slice(&zip[end..]);
+        // Flag bit 3 in both headers, the central directory moved by 16.
+        with[6] |= FLAG_DATA_DESCRIPTOR as u8;
+        with[central + 8] |= FLAG_DATA_DESCRIPTOR as u8;
+        let eocd = with.len() - 22;
+        with[eocd + 16..eocd + 20].copy_from_slice(&(central as u32).to_le_bytes());
+        let entries = read_index(&with, &Limits::default()).unwrap();
+        assert_eq!(entries[0].end_offset, central as u64);
+        assert_eq!(read_entry(&with, &entries[0]).unwrap(), b"uno");
+        // A descriptor that disagrees with the central directory is refused.
+        with[end + 4] ^= 1;
+        assert!(matches!(
+            read_index(&with, &Limits::default()),
+            Err(ZipError::LocalHeader { .. })
+        ));
+    }
+
     #[test]
     fn zip_bomb_ratio_and_sizes_are_refused_before_inflating() {
         let zeros = vec![0u8; 8 << 20];

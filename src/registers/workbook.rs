@@ -503,6 +503,65 @@ fn close_cell(cols: &mut u64, row_used: &mut u64, repeat: u64, used: bool) {
 mod tests {
     use super::*;
 
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/registers")
+            .join(name);
+        std::fs::read(path).unwrap()
+    }
+
+    /// Where the `nth` BIFF record of `typ` with `len` bytes of data starts.
+    fn record(bytes: &[u8], typ: u16, len: u16, nth: usize) -> usize {
+        let mut header = typ.to_le_bytes().to_vec();
+        header.extend_from_slice(&len.to_le_bytes());
+        (0..bytes.len() - 4)
+            .filter(|&i| bytes[i..i + 4] == header[..])
+            .nth(nth)
+            .expect("record present")
+    }
+
+    #[test]
+    fn an_honest_xls_opens() {
+        let bytes = fixture("maestro.xls");
+        check_xls(&bytes).unwrap();
+        assert!(open(&bytes, "xls").is_ok());
+    }
+
+    /// A DIMENSIONS record claiming 2³¹ rows: calamine would reserve them.
+    #[test]
+    fn an_xls_claiming_more_rows_than_the_format_has_is_refused() {
+        let mut bytes = fixture("maestro.xls");
+        let at = record(&bytes, BIFF_DIMENSIONS, 14, 0);
+        bytes[at + 8..at + 12].copy_from_slice(&0x7FFF_FFFFu32.to_le_bytes());
+        let err = open(&bytes, "xls").err().expect("refused");
+        let ReadError::Limit(reason) = err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            reason.contains("declara 2 147 483 647 filas") && reason.contains("65 536 filas"),
+            "{reason}"
+        );
+    }
+
+    /// One cell of the master's sheet moved to IV65536: the sheet's
+    /// rectangle passes the limit. (The first text cell is alone on the
+    /// cover sheet; the second is the master's title.)
+    #[test]
+    fn an_xls_cell_far_away_is_refused() {
+        let mut bytes = fixture("maestro.xls");
+        let at = record(&bytes, 0x00FD, 10, 1);
+        bytes[at + 4..at + 8].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0x00]);
+        let err = open(&bytes, "xls").err().expect("refused");
+        let ReadError::Limit(reason) = err else {
+            panic!("{err:?}")
+        };
+        assert!(reason.contains("a IV65536"), "{reason}");
+        assert!(
+            reason.contains("el máximo admitido es 5 000 000 celdas"),
+            "{reason}"
+        );
+    }
+
     #[test]
     fn cell_names_are_spreadsheet_names() {
         assert_eq!(cell_name(0, 0), "A1");

@@ -499,6 +499,36 @@ mod tests {
         load_pkcs12(&pki.p12(name), PASSWORD, now())
     }
 
+    /// A PKCS#12 whose MAC asks for two billion PBKDF iterations would keep
+    /// OpenSSL busy for minutes: refused by reading its DER first. Its
+    /// encrypted contents' counts are found too.
+    #[test]
+    fn a_pkcs12_asking_for_billions_of_iterations_is_refused_first() {
+        use crate::asn1;
+        let pki = test_pki::shared();
+        for name in ["maria", "legado"] {
+            let bytes = std::fs::read(pki.p12(name)).unwrap();
+            // Honest files ask for their usual counts (2,048 in OpenSSL 3).
+            let honest = pkcs12_iterations(&bytes, 0);
+            assert!((1..=600_000).contains(&honest), "{name}: {honest}");
+            // PFX ::= SEQUENCE { version, authSafe, macData { mac, macSalt, iterations } }
+            let (pfx, _) = asn1::parse_one(&bytes).unwrap();
+            let parts: Vec<_> = pfx.children().map(Result::unwrap).collect();
+            let mac: Vec<_> = parts[2].children().map(Result::unwrap).collect();
+            let mac_data = asn1::sequence(&[mac[0].raw, mac[1].raw, &asn1::integer(2_000_000_000)]);
+            let hostile = asn1::sequence(&[parts[0].raw, parts[1].raw, &mac_data]);
+            let started = std::time::Instant::now();
+            let err = load_pkcs12_bytes(&hostile, "costosa.p12", PASSWORD, now()).unwrap_err();
+            assert!(started.elapsed() < std::time::Duration::from_secs(5));
+            let text = err.to_string();
+            assert!(text.contains("costosa.p12"), "{text}");
+            assert!(
+                text.contains("pide 2 000 000 000 iteraciones para derivar sus claves; el máximo admitido es 10 000 000"),
+                "{text}"
+            );
+        }
+    }
+
     #[test]
     fn loads_a_modern_p12_with_its_chain() {
         let id = load("maria").unwrap();

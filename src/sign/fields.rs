@@ -70,6 +70,16 @@ impl PreparedPdf {
         if doc.trailer.get(b"Encrypt").is_ok() || doc.is_encrypted() {
             return Err(SignError::Encrypted);
         }
+        // lopdf skips an object stream it cannot decode, a bomb included:
+        // a catalog that was inside one is missing.
+        if doc.catalog().is_err() {
+            return Err(SignError::NotPdf {
+                reason: format!(
+                    "no se puede leer su catálogo (/Root): el PDF está dañado o un flujo se descomprime a más de {}, el máximo admitido",
+                    limits::bytes(limits::PDF_STREAM_BYTES as u64)
+                ),
+            });
+        }
         let prev_xref = last_startxref(&bytes).ok_or_else(|| SignError::NotPdf {
             reason: "falta startxref".into(),
         })?;
@@ -207,5 +217,75 @@ fn walk(
     }
     for kid in field_kids {
         walk(doc, kid, &name, ft, out, depth + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A PDF whose catalog sits in an object stream of `padding` bytes
+    /// (zeros after the objects), with a classic cross-reference table.
+    fn pdf_with_object_stream(padding: usize) -> Vec<u8> {
+        use std::io::Write;
+        let objects = b"1 0 << /Type /Catalog /Pages 2 0 R >>";
+        let mut content = b"1 0 ".to_vec();
+        let first = content.len();
+        content.extend_from_slice(&objects[4..]);
+        content.resize(content.len() + padding, b' ');
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        z.write_all(&content).unwrap();
+        let body = z.finish().unwrap();
+        let mut pdf = b"%PDF-1.5\n".to_vec();
+        let mut offsets = Vec::new();
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n");
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(
+            format!(
+                "3 0 obj << /Type /ObjStm /N 1 /First {first} /Filter /FlateDecode /Length {} >>\nstream\n",
+                body.len()
+            )
+            .as_bytes(),
+        );
+        pdf.extend_from_slice(&body);
+        pdf.extend_from_slice(b"\nendstream\nendobj\n");
+        let xref = pdf.len();
+        pdf.extend_from_slice(b"xref\n0 4\n0000000000 65535 f \n0000000000 65535 f \n");
+        for at in offsets {
+            pdf.extend_from_slice(format!("{at:010} 00000 n \n").as_bytes());
+        }
+        pdf.extend_from_slice(
+            format!("trailer << /Size 4 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        );
+        pdf
+    }
+
+    #[test]
+    fn an_object_stream_within_the_limit_is_read() {
+        let prepared = PreparedPdf::parse(pdf_with_object_stream(1000)).unwrap();
+        assert!(prepared.fields.is_empty());
+    }
+
+    /// 65 MiB of content in a stream of about 65 KiB: not decoded, and the
+    /// PDF is refused naming the limit (without the limit it would load).
+    #[test]
+    fn an_object_stream_bomb_is_not_decoded() {
+        let pdf = pdf_with_object_stream(limits::PDF_STREAM_BYTES + (1 << 20));
+        assert!(pdf.len() < 1 << 20, "{} bytes", pdf.len());
+        let err = PreparedPdf::parse(pdf).err().expect("refused");
+        let text = err.to_string();
+        assert!(text.contains("más de 64 MiB, el máximo admitido"), "{text}");
+    }
+
+    #[test]
+    fn a_pdf_over_the_file_limit_is_refused_before_parsing() {
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        pdf.resize(limits::PDF_FILE_BYTES as usize + 1, b' ');
+        let text = PreparedPdf::parse(pdf).err().expect("refused").to_string();
+        assert_eq!(
+            text,
+            "el PDF ocupa 268 435 457 bytes; el máximo admitido es 268 435 456 bytes"
+        );
     }
 }
