@@ -512,8 +512,14 @@ fn export_selects_by_form_status_and_dates() {
     let line = excluded.assert_fails();
     assert!(line.contains("2026-001 no cumple los filtros"), "{line}");
 
+    // A typed argument: exit 2, before the store is read.
     let (bad_date, _) = run(&["--from", "15/03/2026"], "fecha.zip");
-    assert!(bad_date.assert_fails().contains("fecha inválida en --from"));
+    let line = bad_date.assert_fails();
+    assert_eq!(bad_date.code(), Some(2), "{line}");
+    assert!(
+        line.contains("--from <AAAA-MM-DD>: fecha inválida «15/03/2026» (se espera AAAA-MM-DD)"),
+        "{line}"
+    );
 
     let (nothing, _) = run(&[], "nada.zip");
     assert!(nothing
