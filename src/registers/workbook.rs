@@ -283,16 +283,16 @@ const BIFF_COLUMNS: u64 = 256;
 /// Walks the `Workbook` (or `Book`) stream of an .xls: every sheet's
 /// DIMENSIONS within the format's rows and columns, and the cells of all
 /// sheets — which calamine builds while opening — within [`SHEET_CELLS`].
-/// A file `cfb` cannot open is left to calamine to refuse.
+/// A compound file the `cfb` crate finds damaged is refused here: calamine's
+/// own reader can panic on one (a sector past the end of a truncated file).
 fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
-    let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return Ok(());
-    };
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|e| unreadable(&format!("archivo compuesto dañado: {e}")))?;
     let mut stream = Vec::new();
-    let opened = file
+    let s = file
         .open_stream("/Workbook")
-        .or_else(|_| file.open_stream("/Book"));
-    let Ok(s) = opened else { return Ok(()) };
+        .or_else(|_| file.open_stream("/Book"))
+        .map_err(|_| unreadable("no tiene el flujo Workbook de un libro .xls"))?;
     if s.len() > limits::REGISTER_FILE_BYTES {
         return Err(unreadable("el flujo Workbook es mayor que el archivo"));
     }
