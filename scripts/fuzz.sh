@@ -30,7 +30,7 @@ else
 fi
 
 echo "== cargo fuzz build (${#targets[@]} objetivos)"
-(cd fuzz && cargo +nightly fuzz build -O --debug-assertions)
+(cd fuzz && cargo +nightly fuzz build -O)
 
 failed=()
 for t in "${targets[@]}"; do
@@ -42,7 +42,7 @@ for t in "${targets[@]}"; do
   [ -d "fuzz/regressions/$t" ] && seeds+=("$PWD/fuzz/regressions/$t")
   echo "== fuzz $t (${seconds} s)"
   log="$FUZZ_DIR/$t.log"
-  if (cd fuzz && cargo +nightly fuzz run -O --debug-assertions "$t" "$corpus" "${seeds[@]}" -- \
+  if (cd fuzz && cargo +nightly fuzz run -O "$t" "$corpus" "${seeds[@]}" -- \
         -max_total_time="$seconds" -rss_limit_mb=1024 -malloc_limit_mb=1024 -timeout=25 \
         -print_final_stats=1 -artifact_prefix="$artifacts/") >"$log" 2>&1; then
     grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)' "$log" | tr '\n' ' ' || true

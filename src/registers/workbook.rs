@@ -287,7 +287,7 @@ const BIFF_COLUMNS: u64 = 256;
 /// own reader can panic on one (a sector past the end of a truncated file).
 fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes))
-        .map_err(|e| unreadable(&format!("archivo compuesto dañado: {e}")))?;
+        .map_err(|_| unreadable("su archivo compuesto está dañado"))?;
     let mut stream = Vec::new();
     let s = file
         .open_stream("/Workbook")
@@ -324,18 +324,39 @@ fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
             BIFF_BOF => spans.push(Span::new()),
             BIFF_EOF => {}
             BIFF_DIMENSIONS => {
-                // calamine reserves rows × columns from this record.
-                let (rows, cols) = match len {
+                // calamine reserves (last − first) rows × columns from this
+                // record, subtracting without a check: first ≥ last wraps
+                // to billions of rows in a release build.
+                let (first_row, last_row, first_col, last_col) = match len {
                     10 => (
+                        u64::from(u16_at(0).unwrap_or(0)),
                         u64::from(u16_at(2).unwrap_or(0)),
+                        u64::from(u16_at(4).unwrap_or(0)),
                         u64::from(u16_at(6).unwrap_or(0)),
                     ),
                     14 | 16 => (
+                        u64::from(u32_at(0).unwrap_or(0)),
                         u64::from(u32_at(4).unwrap_or(0)),
+                        u64::from(u16_at(8).unwrap_or(0)),
                         u64::from(u16_at(10).unwrap_or(0)),
                     ),
-                    _ => (0, 0),
+                    _ => (0, 0, 0, 0),
                 };
+                let first_col = if first_col > 0xFF || last_col < first_col {
+                    0
+                } else {
+                    first_col
+                };
+                let (rows, cols) = if last_row >= 1 && last_col >= 1 {
+                    (last_row.saturating_sub(first_row), last_col - first_col)
+                } else {
+                    (1, 1)
+                };
+                if last_row >= 1 && last_col >= 1 && first_row >= last_row {
+                    return Err(unreadable(
+                        "un registro DIMENSIONS con la primera fila después de la última",
+                    ));
+                }
                 if rows > BIFF_ROWS || cols > BIFF_COLUMNS {
                     return Err(ReadError::Limit(format!(
                         "una hoja declara {} filas y {} columnas; una hoja .xls tiene como máximo {} filas y {} columnas",
