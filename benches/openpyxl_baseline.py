@@ -33,14 +33,17 @@ def main():
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         tempfile.gettempdir(), "actas-licences-50000.xlsx")
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-    best = None
+    best = best_cpu = None
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         rows = read_all(path)
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
         best = elapsed if best is None else min(best, elapsed)
+        best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
     print(f"openpyxl {openpyxl.__version__} read_only: {rows} filas no vacías de {path}")
     print(f"mejor de {repeats}: {best:.3f} s")
+    # CPU time: what it costs on one core, whatever else the machine runs.
+    print(f"cpu mejor de {repeats}: {best_cpu:.3f} s")
 
 
 if __name__ == "__main__":

@@ -121,7 +121,7 @@ pub fn read_table(file_name: &str, bytes: &[u8], specs: &[ColumnSpec]) -> Result
     match kind {
         Kind::Csv => read_csv(bytes, specs),
         Kind::Json => read_json(bytes, specs),
-        Kind::Workbook => read_workbook(bytes, &extension, specs),
+        Kind::Workbook => workbook::catch_damaged(|| read_workbook(bytes, &extension, specs)),
     }
 }
 

@@ -22,10 +22,18 @@
 //!   while opening.
 //!
 //! Every refusal is a [`ReadError::Limit`] naming the sheet, the cells and
-//! the limit. Finding the header and reading values is `table`'s and
-//! `excel`'s work, not this module's.
+//! the limit. What remains are calamine's parsers trusting a damaged file's
+//! offsets and lengths (an .xls sheet said to start past the end of its
+//! stream, a record shorter than its type): they panic. [`catch_damaged`]
+//! turns such a panic, and only inside a workbook read, into «el libro está
+//! dañado»; since memory was bounded first, nothing can abort.
+//! Finding the header and reading values is `table`'s and `excel`'s work,
+//! not this module's.
 
+use std::cell::Cell as Flag;
 use std::io::{Cursor, Read};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
 
 use calamine::{open_workbook_from_rs, Cell as SheetCell, DataRef, Range, Sheets, Xls, Xlsb, Xlsx};
 
@@ -34,6 +42,35 @@ use crate::limits::{self, group_thousands, TooLarge, SHEET_CELLS};
 
 /// A workbook read from memory.
 pub type Workbook<'b> = Sheets<Cursor<&'b [u8]>>;
+
+thread_local! {
+    /// Set while this thread runs a workbook read under [`catch_damaged`].
+    static GUARDED: Flag<bool> = const { Flag::new(false) };
+}
+
+/// Runs `read` (calamine on a workbook's bytes); a panic inside it is a
+/// damaged workbook, reported as unreadable. The panic hook is wrapped once
+/// so that such a panic prints nothing — any other panic, anywhere, still
+/// goes to the hook that was there before.
+pub fn catch_damaged<T>(read: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
+    static QUIET_INSIDE: Once = Once::new();
+    QUIET_INSIDE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(Flag::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = GUARDED.with(|g| g.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(read));
+    GUARDED.with(|g| g.set(was));
+    result.unwrap_or_else(|_| {
+        Err(unreadable(
+            "el libro está dañado: su estructura no se puede leer",
+        ))
+    })
+}
 
 /// Opens `bytes` as a workbook of the kind `extension` names (or guessed
 /// from its content when empty), after the checks of its format.
@@ -539,6 +576,26 @@ mod tests {
             .filter(|&i| bytes[i..i + 4] == header[..])
             .nth(nth)
             .expect("record present")
+    }
+
+    #[test]
+    fn a_panic_inside_a_workbook_read_is_a_damaged_workbook() {
+        let err = catch_damaged::<()>(|| {
+            let v: Vec<u8> = Vec::new();
+            let i = v.len() + 3;
+            let _ = v[i];
+            Ok(())
+        })
+        .err()
+        .expect("refused");
+        assert_eq!(
+            err,
+            ReadError::Unreadable(
+                "no es un libro de Excel (.xlsx, .xls) ni de OpenDocument (.ods) legible (el libro está dañado: su estructura no se puede leer)".into()
+            )
+        );
+        assert!(!GUARDED.with(Flag::get));
+        assert_eq!(catch_damaged(|| Ok(7)), Ok(7));
     }
 
     #[test]
