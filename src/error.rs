@@ -35,6 +35,14 @@ pub enum ActasError {
         column: usize,
         reason: String,
     },
+    /// A PDF that cannot be verified at all (not a PDF, no structure,
+    /// encrypted): unusable input, exit status 2 (docs/verification.md).
+    #[error("{what}: {source}")]
+    Unverifiable {
+        what: String,
+        #[source]
+        source: crate::verify::VerifyError,
+    },
     #[error("{0}")]
     Other(String),
 }
@@ -44,7 +52,10 @@ impl ActasError {
     /// fix (data, templates, arguments), 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            ActasError::Invalid { .. } | ActasError::Json { .. } | ActasError::Template(_) => 2,
+            ActasError::Invalid { .. }
+            | ActasError::Json { .. }
+            | ActasError::Template(_)
+            | ActasError::Unverifiable { .. } => 2,
             _ => 1,
         }
     }

@@ -403,18 +403,17 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 None => Vec::new(),
             };
             // Name the file or document in the message (e.g. «x.pdf: no es un PDF …»).
-            let report = service
-                .verify_bytes(&bytes, trust.as_deref(), configured)
-                .map_err(|e| ActasError::Other(format!("{target}: {e}")))?;
+            let report = service.verify_bytes(&bytes, &target, trust.as_deref(), configured)?;
             if json {
                 print_json(&report);
             } else {
                 print!("{}", report.to_table());
             }
             if !report.ok {
-                return Err(ActasError::Other(format!(
-                    "la verificación de {target} no es conforme (ver el detalle)"
-                )));
+                // Exit 1 NO VÁLIDO, 3 INDETERMINADO (docs/verification.md).
+                let first = report.reasons.first().cloned().unwrap_or_default();
+                eprintln!("actas: {target}: {} — {first}", report.verdict.label());
+                return Ok(ExitCode::from(report.verdict.exit_code()));
             }
         }
         Command::Bundle {

@@ -15,6 +15,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::oracles::{pdfsig, pyhanko, qpdf_check, tool};
 use common::pki::{self, Pki, PASSWORD};
 use common::{example, Run, Sandbox, NOW};
 use serde_json::Value as Json;
@@ -115,96 +116,7 @@ fn signatures(report: &Json) -> &Vec<Json> {
 }
 
 // ---------------------------------------------------------------- the other validators
-
-/// Runs a tool; a missing tool fails the test (it never skips).
-fn tool(program: &str, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{program} is not available ({e}); run scripts/install-deps.sh test")
-        });
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// One signature as `pdfsig` reports it.
-#[derive(Debug)]
-struct PdfsigEntry {
-    field: String,
-    common_name: String,
-    validation: String,
-    total_document: bool,
-    /// pdfsig lists empty signature fields too ("… is not signed.").
-    unsigned: bool,
-}
-
-/// `pdfsig FILE`: the whole output and one entry per signature.
-fn pdfsig(file: &Path) -> (String, Vec<PdfsigEntry>) {
-    let (_, stdout, _) = tool("pdfsig", &[s(file)]);
-    let mut entries: Vec<PdfsigEntry> = Vec::new();
-    for line in stdout.lines() {
-        let line = line.trim();
-        if line.starts_with("Signature #") {
-            entries.push(PdfsigEntry {
-                field: String::new(),
-                common_name: String::new(),
-                validation: String::new(),
-                total_document: false,
-                unsigned: false,
-            });
-        } else if let Some(entry) = entries.last_mut() {
-            if let Some(v) = line.strip_prefix("- Signature Field Name: ") {
-                entry.field = v.to_string();
-            } else if let Some(v) = line.strip_prefix("- Signer Certificate Common Name: ") {
-                entry.common_name = v.to_string();
-            } else if let Some(v) = line.strip_prefix("- Signature Validation: ") {
-                entry.validation = v.to_string();
-            } else if line == "- Total document signed" {
-                entry.total_document = true;
-            } else if line == "The signature form field is not signed." {
-                entry.unsigned = true;
-            }
-        }
-    }
-    entries.retain(|e| !e.unsigned);
-    (stdout, entries)
-}
-
-fn pyhanko_script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validators/pyhanko_validate.py")
-}
-
-/// pyHanko's validator on FILE trusting the test root, at the signing clock.
-fn pyhanko(file: &Path, pki: &Pki) -> (String, Json) {
-    let script = pyhanko_script();
-    let (ok, stdout, stderr) = tool(
-        "python3",
-        &[
-            s(&script),
-            s(file),
-            "--trust",
-            s(&pki.root_pem()),
-            "--moment",
-            NOW,
-        ],
-    );
-    assert!(
-        ok,
-        "pyHanko validator failed (is pyHanko installed? scripts/install-deps.sh test):\n{stderr}"
-    );
-    let json = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("pyHanko output is not JSON ({e}): {stdout}"));
-    (stdout, json)
-}
-
-fn qpdf_check(file: &Path) {
-    let (ok, stdout, stderr) = tool("qpdf", &["--check", s(file)]);
-    assert!(ok, "qpdf --check {}:\n{stdout}{stderr}", file.display());
-}
+// (`common::oracles`: pdfsig, pyHanko, qpdf)
 
 /// After a signature: our verify, pdfsig and pyHanko all accept every
 /// signature so far (`expected` = field and signer name, in order), and

@@ -14,7 +14,7 @@ use super::*;
 use crate::form::Problem;
 use crate::service::{DocumentListing, SignOutcome};
 use crate::store::{NewPerson, Person};
-use crate::verify::VerifyReport;
+use crate::verify::{Verdict, VerifyReport};
 
 /// Where the UI keeps the generated files, from the crate root.
 pub const UI_BINDINGS_DIR: &str = "ui/src/api/bindings";
@@ -51,6 +51,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         VerifyRequest,
         VerifyView,
         VerifyReport,
+        Verdict,
         ExportReportRequest,
         Profile,
         TrustRootInfo,

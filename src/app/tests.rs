@@ -281,10 +281,9 @@ fn verification_verdicts_and_the_exported_report() {
         reference: Some(reference.clone()),
         path: None,
     };
-    assert_eq!(
-        app.verify(&target()).unwrap().verdict,
-        "El documento no tiene firmas."
-    );
+    let unsigned = app.verify(&target()).unwrap();
+    assert_eq!(unsigned.verdict, "NO VÁLIDO: el documento no tiene firmas");
+    assert_eq!(unsigned.report.verdict, crate::verify::Verdict::NoValido);
 
     for (role, who) in [("coord-arquitectura", "maria"), ("coord-calidad", "carlos")] {
         app.sign_document(&SignDocumentRequest {
@@ -298,17 +297,20 @@ fn verification_verdicts_and_the_exported_report() {
     }
     let untrusted = app.verify(&target()).unwrap();
     assert!(
-        untrusted.verdict.contains("la confianza no se comprobó"),
+        untrusted
+            .verdict
+            .starts_with("INDETERMINADO: no hay certificados raíz configurados"),
         "{}",
         untrusted.verdict
     );
+    assert_eq!(untrusted.report.verdict, crate::verify::Verdict::Indeterminado);
     assert_eq!(untrusted.trust_roots, 0);
 
     app.import_trust_roots(&pki.root_pem()).unwrap();
     let trusted = app.verify(&target()).unwrap();
     assert_eq!(
         trusted.verdict,
-        "Correcto: 2 firmas íntegras y válidas, de confianza y sin modificaciones no permitidas."
+        "VÁLIDO: 2 firmas íntegras y válidas, de confianza y sin modificaciones no permitidas."
     );
 
     let out = dir.path().join("reporte.pdf");
@@ -323,7 +325,7 @@ fn verification_verdicts_and_the_exported_report() {
         "María Fernanda Quispe Ñahui",
         "Carlos Alberto Mendoza Villanueva",
         "Actas Prueba Raíz",
-        "Correcto: 2 firmas",
+        "VÁLIDO: 2 firmas",
     ] {
         assert!(text.contains(expected), "{expected} missing in:\n{text}");
     }

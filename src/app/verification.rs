@@ -17,7 +17,7 @@ use crate::form::{validate, ValidationContext};
 use crate::render::{render_pdf, RenderOptions};
 use crate::store::Store;
 use crate::template::{load_template_str, Template};
-use crate::verify::{verify_pdf, SignatureReport, VerifyOptions, VerifyReport};
+use crate::verify::{verify_pdf, SignatureReport, Verdict, VerifyOptions, VerifyReport};
 
 /// What to verify: a stored document (`reference`) or a PDF on disk (`path`).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -184,6 +184,7 @@ fn report_data(view: &VerifyView, roots: &[super::TrustRootInfo], at: &str) -> s
                 "valida": yes_no(s.valid),
                 "confiable": match s.trusted { Some(t) => yes_no(t), None => "No comprobado" },
                 "modificada": yes_no(s.modified_after),
+                "veredicto": s.verdict.label(),
             })
         })
         .collect();
@@ -216,35 +217,31 @@ fn report_data(view: &VerifyView, roots: &[super::TrustRootInfo], at: &str) -> s
 
 fn observations(s: &SignatureReport) -> Vec<String> {
     let who = s.role.clone().unwrap_or_else(|| s.field.clone());
-    s.problems
+    s.reasons
         .iter()
+        .chain(s.problems.iter())
         .chain(s.modifications.iter())
         .map(|p| format!("{who}: {p}"))
         .collect()
 }
 
-/// One sentence for the whole document.
+/// One sentence for the whole document: the verdict first, then why.
 fn verdict(report: &VerifyReport, trust_checked: bool) -> String {
     let n = report.signatures.len();
-    let plural =
-        |one: &'static str, many: &'static str, count: usize| if count == 1 { one } else { many };
-    if n == 0 {
-        return "El documento no tiene firmas.".into();
-    }
-    let firmas = plural("firma", "firmas", n);
-    if !report.ok {
-        let bad = report.signatures.iter().filter(|s| !s.ok()).count();
-        return format!(
-            "Con problemas: {bad} de {n} {firmas} no {} la verificación.",
-            plural("supera", "superan", bad)
-        );
-    }
-    let sound = plural("íntegra y válida", "íntegras y válidas", n);
-    if trust_checked {
-        format!("Correcto: {n} {firmas} {sound}, de confianza y sin modificaciones no permitidas.")
-    } else {
-        format!(
-            "{n} {firmas} {sound}, sin modificaciones no permitidas; la confianza no se comprobó (no hay certificados raíz configurados)."
-        )
+    let firmas = if n == 1 { "firma" } else { "firmas" };
+    match report.verdict {
+        Verdict::Valido => format!(
+            "VÁLIDO: {n} {firmas} {}, de confianza y sin modificaciones no permitidas.",
+            if n == 1 { "íntegra y válida" } else { "íntegras y válidas" }
+        ),
+        Verdict::Indeterminado if !trust_checked => format!(
+            "INDETERMINADO: no hay certificados raíz configurados, así que no se comprobó quién emitió {} ({n} {firmas}).",
+            if n == 1 { "el certificado" } else { "los certificados" }
+        ),
+        verdict => format!(
+            "{}: {}",
+            verdict.label(),
+            report.reasons.first().cloned().unwrap_or_default()
+        ),
     }
 }

@@ -193,10 +193,12 @@ impl Service {
         let identity = load_pkcs12(&request.p12, &request.password, now)
             .map_err(crate::sign::SignError::from)?;
         let signer = CmsSigner::new(&identity).map_err(crate::sign::SignError::from)?;
-        let trust_roots = match &request.trust {
-            Some(path) => load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?,
-            None => Vec::new(),
-        };
+        // The office's configured roots, and the ones given for this export.
+        let mut trust_roots = crate::app::trust_root_certificates(store)?;
+        if let Some(path) = &request.trust {
+            trust_roots
+                .extend(load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?);
+        }
         let chosen = self.select_for_bundle(store, &request.selection)?;
         let mut documents = Vec::with_capacity(chosen.len());
         for doc in chosen {

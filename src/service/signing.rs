@@ -149,6 +149,7 @@ impl Service {
     pub fn verify_bytes(
         &self,
         pdf: &[u8],
+        what: &str,
         trust: Option<&Path>,
         configured: Vec<openssl::x509::X509>,
     ) -> Result<VerifyReport, ActasError> {
@@ -157,8 +158,12 @@ impl Service {
             trust_roots
                 .extend(load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?);
         }
-        verify_pdf(pdf, &VerifyOptions { trust_roots })
-            .map_err(|e| ActasError::Other(e.to_string()))
+        verify_pdf(pdf, &VerifyOptions { trust_roots }).map_err(|source| {
+            ActasError::Unverifiable {
+                what: what.to_string(),
+                source,
+            }
+        })
     }
 }
 

@@ -152,7 +152,8 @@ struct RawTemplate {
     series: Option<String>,
     seed: RawSeed,
     design_note: Option<String>,
-    #[serde(default)]
+    /// Certification by default (docs/verification.md); `certify = false` opts out.
+    #[serde(default = "yes")]
     certify: bool,
     #[serde(default)]
     signers: Vec<RawSigner>,

@@ -2,6 +2,8 @@
 //! folder and database, and runs the real `actas` binary with the repository's
 //! templates and a fixed clock (`ACTAS_NOW`), so output is reproducible.
 
+pub mod forge;
+pub mod oracles;
 pub mod pki;
 
 use std::path::{Path, PathBuf};
