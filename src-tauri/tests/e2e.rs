@@ -138,6 +138,41 @@ fn sign_as(d: &mut Desktop, reference: &str, role: &str, p12: &Path, name: &str,
     d.step(&format!("{shot}-firmado"));
 }
 
+/// `pdf` plus an incremental update that replaces page 1's content with a
+/// blank one (written by hand: object, cross-reference table, trailer).
+fn replace_first_page(pdf: &[u8]) -> Vec<u8> {
+    use actas::verify::reader::PdfFile;
+    let file = PdfFile::parse(pdf).unwrap();
+    let last = file.last();
+    let page = last.dict_of(last.pages()[0]).unwrap();
+    let content = page.get(b"Contents").unwrap().as_reference().unwrap();
+    let root = last.root_id().unwrap();
+    let revision = file.revisions().last().unwrap();
+    let (prev, size) = (
+        revision.xref_offset,
+        revision.trailer.get(b"Size").unwrap().as_i64().unwrap(),
+    );
+    let mut out = pdf.to_vec();
+    out.push(b'\n');
+    let at = out.len();
+    out.extend_from_slice(
+        format!(
+            "{} 0 obj\n<< /Length 3 >>\nstream\nq Q\nendstream\nendobj\n",
+            content.0
+        )
+        .as_bytes(),
+    );
+    let xref = out.len();
+    out.extend_from_slice(
+        format!(
+            "xref\n{} 1\n{at:010} 00000 n \ntrailer\n<< /Size {size} /Root {} 0 R /Prev {prev} >>\nstartxref\n{xref}\n%%EOF\n",
+            content.0, root.0
+        )
+        .as_bytes(),
+    );
+    out
+}
+
 #[test]
 fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
     let dir = tempfile::tempdir().unwrap();
@@ -302,8 +337,8 @@ fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
         "[data-testid=verify-document] option[value=\"{reference}\"]"
     )));
     d.click_css("[data-testid=verify-run]");
-    d.wait_text("[data-testid=verdict]", "a correct verdict", |t| {
-        t.starts_with("Correcto")
+    d.wait_text("[data-testid=verdict]", "a valid verdict", |t| {
+        t.starts_with("VÁLIDO")
     });
     let rows = d.all("[data-testid=sig-row]");
     assert_eq!(rows.len(), 2, "one row per signature");
@@ -321,10 +356,31 @@ fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
     }
     d.step("verificar-dos-firmas");
 
+    // A copy whose page 1 was replaced after the signatures (an incremental
+    // update): the window says NO VÁLIDO in red and names the change.
+    let store = actas::store::Store::open(&db).unwrap();
+    let signed = store.latest_revision(reference).unwrap().pdf;
+    let tampered = dir.path().join("acta-alterada.pdf");
+    std::fs::write(&tampered, replace_first_page(&signed)).unwrap();
+    d.type_into("[data-testid=verify-path]", &tampered.display().to_string());
+    d.click_css("[data-testid=verify-run]");
+    d.wait_text("[data-testid=verdict]", "a NO VÁLIDO verdict", |t| {
+        t.starts_with("NO VÁLIDO")
+    });
+    let banner = d.find("[data-testid=verdict]");
+    assert!(d
+        .attribute(&banner, "class")
+        .is_some_and(|c| c.contains("bad")));
+    let notes = d.text(&d.find("[data-testid=sig-problems]"));
+    assert!(notes.contains("contenido de la página 1"), "{notes}");
+    for cell in d.all("[data-testid=sig-verdict]") {
+        assert_eq!(d.text(&cell), "NO VÁLIDO");
+    }
+    d.step("verificar-alterado");
+
     // The window's database holds the signed revision; pdfsig agrees.
     drop(d);
     let exported = dir.path().join("2026-001.pdf");
-    let store = actas::store::Store::open(&db).unwrap();
     std::fs::write(&exported, store.latest_revision(reference).unwrap().pdf).unwrap();
     let pdfsig = Command::new("pdfsig")
         .arg(&exported)

@@ -303,7 +303,10 @@ fn verification_verdicts_and_the_exported_report() {
         "{}",
         untrusted.verdict
     );
-    assert_eq!(untrusted.report.verdict, crate::verify::Verdict::Indeterminado);
+    assert_eq!(
+        untrusted.report.verdict,
+        crate::verify::Verdict::Indeterminado
+    );
     assert_eq!(untrusted.trust_roots, 0);
 
     app.import_trust_roots(&pki.root_pem()).unwrap();

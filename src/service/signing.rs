@@ -158,11 +158,9 @@ impl Service {
             trust_roots
                 .extend(load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?);
         }
-        verify_pdf(pdf, &VerifyOptions { trust_roots }).map_err(|source| {
-            ActasError::Unverifiable {
-                what: what.to_string(),
-                source,
-            }
+        verify_pdf(pdf, &VerifyOptions { trust_roots }).map_err(|source| ActasError::Unverifiable {
+            what: what.to_string(),
+            source,
         })
     }
 }

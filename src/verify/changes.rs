@@ -31,7 +31,7 @@
 //! It does not: verify signatures' cryptography (`cms`) or read the file
 //! (`reader`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use lopdf::{Dictionary, Object, ObjectId};
 
@@ -212,7 +212,8 @@ pub fn compare(
         signing: HashMap::new(),
         new_fields: HashSet::new(),
         certifying: None,
-        queue: Vec::new(),
+        queue: VecDeque::new(),
+        current: None,
         memo: HashSet::new(),
         findings: Vec::new(),
         work: 0,
@@ -304,7 +305,10 @@ struct Walker<'f> {
     new_fields: HashSet<ObjectId>,
     /// The certification signature bound in this revision, if any.
     certifying: Option<ObjectId>,
-    queue: Vec<Task>,
+    /// Breadth first, so an object shared by pages is named after the first one.
+    queue: VecDeque<Task>,
+    /// The object being compared (named in findings).
+    current: Option<ObjectId>,
     memo: HashSet<(ObjectId, ObjectId)>,
     findings: Vec<String>,
     work: usize,
@@ -332,7 +336,8 @@ impl<'f> Walker<'f> {
             }
             if let Ok(Object::Reference(id)) = form.get(b"DR") {
                 set(&mut self.roles, *id, Role::Resources);
-                self.labels.insert(*id, "recursos del formulario (/DR)".into());
+                self.labels
+                    .insert(*id, "recursos del formulario (/DR)".into());
             }
         }
         for node in &tree.nodes {
@@ -358,7 +363,9 @@ impl<'f> Walker<'f> {
                     stack.extend(kids.iter().filter_map(|k| k.as_reference().ok()));
                 }
             }
-            self.labels.entry(*top).or_insert_with(|| "árbol de páginas".into());
+            self.labels
+                .entry(*top)
+                .or_insert_with(|| "árbol de páginas".into());
         }
         for (index, page_id) in view.pages().into_iter().enumerate() {
             let number = index + 1;
@@ -375,7 +382,9 @@ impl<'f> Walker<'f> {
                             .filter_map(|o| o.as_reference().ok()),
                     )
                     .collect(),
-                Ok(Object::Array(items)) => items.iter().filter_map(|o| o.as_reference().ok()).collect(),
+                Ok(Object::Array(items)) => {
+                    items.iter().filter_map(|o| o.as_reference().ok()).collect()
+                }
                 _ => Vec::new(),
             };
             for id in contents {
@@ -407,7 +416,7 @@ impl<'f> Walker<'f> {
                 .findings
                 .push("el catálogo del documento (/Root) fue reemplazado".into()),
         }
-        while let Some(task) = self.queue.pop() {
+        while let Some(task) = self.queue.pop_front() {
             self.work += 1;
             if self.work > MAX_WORK {
                 self.findings.push(
@@ -422,25 +431,33 @@ impl<'f> Walker<'f> {
 
     fn push(&mut self, old: ObjectId, new: ObjectId, at: String) {
         if self.memo.insert((old, new)) {
-            self.queue.push(Task { old, new, at });
+            self.queue.push_back(Task { old, new, at });
         }
     }
 
+    /// A finding at `at` (a place in the current object), naming the object.
     fn find(&mut self, at: &str, what: impl std::fmt::Display) {
-        self.findings.push(format!("{at}: {what}"));
+        let object = self
+            .current
+            .map(|id| format!(" (objeto {})", id.0))
+            .unwrap_or_default();
+        self.findings.push(format!("{at}{object}: {what}"));
     }
 
-    /// «página 1 (objeto 7)», or the path that led here.
+    /// «página 1», «contenido de la página 1», or the path that led here.
     fn place(&self, id: ObjectId, at: &str) -> String {
-        match self.labels.get(&id) {
-            Some(label) => format!("{label} (objeto {})", id.0),
-            None => format!("{at} (objeto {})", id.0),
-        }
+        self.labels
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| at.to_string())
     }
 
     fn task(&mut self, Task { old, new, at }: Task) {
-        let role = (old == new).then(|| self.roles.get(&old).copied()).flatten();
+        let role = (old == new)
+            .then(|| self.roles.get(&old).copied())
+            .flatten();
         let place = self.place(new, &at);
+        self.current = Some(new);
         let (o, n) = (self.old.get(old), self.new.get(new));
         let (o, n) = match (o, n) {
             (None, None) => return,
@@ -514,10 +531,10 @@ impl<'f> Walker<'f> {
                         y.len()
                     ));
                 }
-                x.iter()
-                    .zip(y)
-                    .enumerate()
-                    .find_map(|(i, (p, q))| self.diff(p, q, &format!("{at}[{i}]"), depth + 1))
+                x.iter().zip(y).enumerate().find_map(|(i, (p, q))| {
+                    self.diff(p, q, &format!("{at}[{i}]"), depth + 1)
+                        .map(|what| format!("[{i}] {what}"))
+                })
             }
             (Object::Stream(x), Object::Stream(y)) => {
                 if x.content != y.content {
@@ -548,7 +565,11 @@ impl<'f> Walker<'f> {
                 (Some(_), None) => return Some(format!("se quitó /{name}")),
                 (Some(p), Some(q)) => {
                     if let Some(what) = self.diff(p, q, &format!("{at} › /{name}"), depth + 1) {
-                        return Some(what);
+                        return Some(match (p, q) {
+                            (Object::Dictionary(_), Object::Dictionary(_))
+                            | (Object::Array(_), Object::Array(_)) => format!("/{name} › {what}"),
+                            _ => format!("/{name} {what}"),
+                        });
                     }
                 }
                 (None, None) => {}
@@ -564,7 +585,9 @@ impl<'f> Walker<'f> {
             (None, None) => None,
             (None, Some(_)) => Some(format!("se agregó /{name}")),
             (Some(_), None) => Some(format!("se quitó /{name}")),
-            (Some(p), Some(q)) => self.diff(p, q, &format!("{at} › /{name}"), 1),
+            (Some(p), Some(q)) => self
+                .diff(p, q, &format!("{at} › /{name}"), 1)
+                .map(|what| format!("/{name} {what}")),
         };
         if let Some(what) = what {
             self.find(at, what);
@@ -578,10 +601,7 @@ impl<'f> Walker<'f> {
         match (o.get(key).ok(), n.get(key).ok()) {
             (Some(Object::Reference(a)), Some(Object::Reference(b))) if a == b => {}
             (None, None) => {}
-            _ => self.find(
-                at,
-                format!("cambió /{}", String::from_utf8_lossy(key)),
-            ),
+            _ => self.find(at, format!("cambió /{}", String::from_utf8_lossy(key))),
         }
     }
 
@@ -628,9 +648,7 @@ impl<'f> Walker<'f> {
         }
         let names_certification = p.is_none()
             && self.certifying.is_some_and(|sig| {
-                self.new
-                    .dict(q)
-                    .and_then(|perms| perms.get(b"DocMDP").ok())
+                self.new.dict(q).and_then(|perms| perms.get(b"DocMDP").ok())
                     == Some(&Object::Reference(sig))
             });
         if !names_certification {
@@ -681,7 +699,11 @@ impl<'f> Walker<'f> {
                 }
                 b"SigFlags" => {}
                 b"DR" => {
-                    let old = o.get(key).ok().and_then(|p| self.old.dict(Some(p))).cloned();
+                    let old = o
+                        .get(key)
+                        .ok()
+                        .and_then(|p| self.old.dict(Some(p)))
+                        .cloned();
                     let new = n.get(key).ok().and_then(|q| self.new.dict(Some(q)));
                     match (old, new) {
                         (_, None) if o.has(key) => self.find(at, "se quitó /DR"),
@@ -801,21 +823,18 @@ impl<'f> Walker<'f> {
                     }
                 }
                 b"Parent" | b"P" => self.identity_key(o, n, key, at),
-                b"V" if signature => {
-                    match (o.get(key).ok(), n.get(key).ok()) {
-                        (None, Some(Object::Reference(value))) if signing == Some(*value) => {}
-                        (Some(p), Some(q)) if p == q => {
-                            if let Object::Reference(value) = p {
-                                self.push(*value, *value, format!("firma del campo «{name}»"));
-                            }
+                b"V" if signature => match (o.get(key).ok(), n.get(key).ok()) {
+                    (None, Some(Object::Reference(value))) if signing == Some(*value) => {}
+                    (Some(p), Some(q)) if p == q => {
+                        if let Object::Reference(value) = p {
+                            self.push(*value, *value, format!("firma del campo «{name}»"));
                         }
-                        (None, Some(_)) => self.find(
-                            at,
-                            "recibió un valor de firma que no firma esta revisión",
-                        ),
-                        _ => self.find(at, "cambió su firma"),
                     }
-                }
+                    (None, Some(_)) => {
+                        self.find(at, "recibió un valor de firma que no firma esta revisión")
+                    }
+                    _ => self.find(at, "cambió su firma"),
+                },
                 b"V" | b"AS" if fillable => {}
                 b"AP" if signing.is_some() || fillable => {}
                 _ => self.strict_key(o, n, key, at),
@@ -834,7 +853,10 @@ impl<'f> Walker<'f> {
                             continue;
                         }
                     }
-                    let old = p.and_then(|p| self.old.array(Some(p))).unwrap_or(&[]).to_vec();
+                    let old = p
+                        .and_then(|p| self.old.array(Some(p)))
+                        .unwrap_or(&[])
+                        .to_vec();
                     let new = q.and_then(|q| self.new.array(Some(q))).unwrap_or(&[]);
                     self.annots(&old, new, &format!("{at} › /Annots"));
                 }
@@ -950,9 +972,15 @@ mod tests {
     #[test]
     fn visibility_of_widgets() {
         let rect = |r: [f32; 4]| r.iter().map(|v| Object::Real(*v)).collect::<Vec<_>>();
-        assert!(is_visible(&dictionary! { "Rect" => rect([0.0, 0.0, 10.0, 10.0]) }));
-        assert!(!is_visible(&dictionary! { "Rect" => rect([0.0, 0.0, 0.0, 0.0]) }));
-        assert!(!is_visible(&dictionary! { "Rect" => rect([5.0, 5.0, 5.0, 9.0]) }));
+        assert!(is_visible(
+            &dictionary! { "Rect" => rect([0.0, 0.0, 10.0, 10.0]) }
+        ));
+        assert!(!is_visible(
+            &dictionary! { "Rect" => rect([0.0, 0.0, 0.0, 0.0]) }
+        ));
+        assert!(!is_visible(
+            &dictionary! { "Rect" => rect([5.0, 5.0, 5.0, 9.0]) }
+        ));
         assert!(!is_visible(
             &dictionary! { "Rect" => rect([0.0, 0.0, 10.0, 10.0]), "F" => 2 }
         ));
@@ -965,7 +993,10 @@ mod tests {
     #[test]
     fn scalars_compare_by_value() {
         assert!(same_scalar(&Object::Integer(1), &Object::Real(1.0)));
-        assert!(!same_scalar(&Object::Integer(1), &Object::Name(b"1".to_vec())));
+        assert!(!same_scalar(
+            &Object::Integer(1),
+            &Object::Name(b"1".to_vec())
+        ));
         assert!(same_scalar(
             &Object::String(b"x".to_vec(), lopdf::StringFormat::Literal),
             &Object::String(b"x".to_vec(), lopdf::StringFormat::Hexadecimal)

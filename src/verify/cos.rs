@@ -267,7 +267,7 @@ impl<'a> Parser<'a> {
     fn hex_string(&mut self) -> Result<Object, SyntaxError> {
         let start = self.pos;
         self.pos += 1; // '<'
-        // The closing '>' bounds the work and the allocation.
+                       // The closing '>' bounds the work and the allocation.
         let Some(len) = self.bytes[self.pos..].iter().position(|b| *b == b'>') else {
             self.pos = start;
             return Err(self.error("cadena hexadecimal sin cerrar"));
@@ -564,7 +564,10 @@ mod tests {
         let err = indirect_object(file, 9, (8, 0), &mut none).err().unwrap();
         assert!(err.what.contains("objeto 7 0"), "{err}");
         assert!(indirect_object(file, 10, (7, 0), &mut none).is_err());
-        assert!(indirect_object(file, 8, (7, 0), &mut none).is_err(), "whitespace first");
+        assert!(
+            indirect_object(file, 8, (7, 0), &mut none).is_err(),
+            "whitespace first"
+        );
         // a /Length that does not end at `endstream`
         let short = b"1 0 obj << /Length 3 >> stream\nhello\nendstream endobj";
         assert!(indirect_object(short, 0, (1, 0), &mut none).is_err());

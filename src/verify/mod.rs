@@ -166,10 +166,11 @@ fn verify_inner(bytes: &[u8], options: &VerifyOptions) -> Result<VerifyReport, V
                 .steps
                 .iter()
                 .filter(|(k, _)| *k > binding.revision)
-                .flat_map(|(k, findings)| findings.iter().map(move |f| format!("revisión {k}: {f}")))
+                .flat_map(|(k, findings)| {
+                    findings.iter().map(move |f| format!("revisión {k}: {f}"))
+                })
                 .collect();
-            let mut report =
-                verify_signature(&file, binding, later, options, &mut certificates);
+            let mut report = verify_signature(&file, binding, later, options, &mut certificates);
             if !structure.is_empty() {
                 report.problems.extend(structure.iter().cloned());
             }

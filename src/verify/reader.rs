@@ -82,7 +82,10 @@ enum Slot {
     Free,
     /// Declared but unreadable (a structural problem was recorded): null.
     Broken,
-    Object { generation: u16, index: usize },
+    Object {
+        generation: u16,
+        index: usize,
+    },
 }
 
 impl Revision {
@@ -115,6 +118,17 @@ pub struct View<'f> {
     revision: usize,
 }
 
+/// A decoded object stream: its data, its directory of (object, offset)
+/// and `/First`, where the objects begin.
+struct ObjectStream {
+    data: Vec<u8>,
+    directory: Vec<(u32, usize)>,
+    first: usize,
+}
+
+/// Object streams decoded so far in one revision, by object number.
+type Decoded = HashMap<u32, Result<ObjectStream, String>>;
+
 /// One parsed cross-reference section before it becomes a revision.
 struct Section {
     offset: usize,
@@ -137,7 +151,8 @@ impl<'a> PdfFile<'a> {
         let Some(eof_at) = rfind(&bytes[tail_from..], b"%%EOF").map(|p| p + tail_from) else {
             return Err(ReadError::Truncated("falta el marcador final %%EOF".into()));
         };
-        let Some(startxref_at) = rfind(&bytes[tail_from..eof_at], b"startxref").map(|p| p + tail_from)
+        let Some(startxref_at) =
+            rfind(&bytes[tail_from..eof_at], b"startxref").map(|p| p + tail_from)
         else {
             return Err(ReadError::Truncated("falta startxref".into()));
         };
@@ -162,9 +177,7 @@ impl<'a> PdfFile<'a> {
             usize::try_from(offset)
                 .ok()
                 .filter(|o| *o < bytes.len())
-                .ok_or_else(|| {
-                    ReadError::Malformed("startxref apunta fuera del archivo".into())
-                })?
+                .ok_or_else(|| ReadError::Malformed("startxref apunta fuera del archivo".into()))?
         };
         let file_eof = eof_at + b"%%EOF".len();
         if !bytes[file_eof..].iter().all(|b| b.is_ascii_whitespace()) {
@@ -317,8 +330,9 @@ impl<'a> PdfFile<'a> {
     /// does not have; the same object in both at different places is a problem.
     fn merge_hybrid(&mut self, number: usize, xref_stm: &Object, entries: &mut Vec<(u32, Entry)>) {
         let Some(offset) = xref_stm.as_i64().ok().and_then(|o| usize::try_from(o).ok()) else {
-            self.problems
-                .push(format!("/XRefStm de la revisión {number} no es una posición"));
+            self.problems.push(format!(
+                "/XRefStm de la revisión {number} no es una posición"
+            ));
             return;
         };
         match read_section(self.bytes, offset, MAX_ENTRIES) {
@@ -401,8 +415,7 @@ impl<'a> PdfFile<'a> {
                 }
             }
         }
-        let mut decoded: HashMap<u32, Result<(Vec<u8>, Vec<(u32, usize)>, usize), String>> =
-            HashMap::new();
+        let mut decoded: Decoded = HashMap::new();
         for (n, stream, index) in compressed {
             let slot = match self.read_compressed(number, n, stream, index, &mut decoded) {
                 Ok(index) => Slot::Object {
@@ -419,7 +432,10 @@ impl<'a> PdfFile<'a> {
             self.revisions[number - 1].slots.insert(n, slot);
         }
         if !first {
-            spans.push((section.offset, section.body_end));
+            // A cross-reference stream is usually one of the objects it declares.
+            if !spans.iter().any(|(start, _)| *start == section.offset) {
+                spans.push((section.offset, section.body_end));
+            }
             self.check_gaps(number, spans);
         }
     }
@@ -446,7 +462,12 @@ impl<'a> PdfFile<'a> {
     }
 
     /// An indirect `/Length`: an integer object of revision `number`.
-    fn length_value(&self, number: usize, pending: &HashMap<u32, Entry>, id: ObjectId) -> Option<i64> {
+    fn length_value(
+        &self,
+        number: usize,
+        pending: &HashMap<u32, Entry>,
+        id: ObjectId,
+    ) -> Option<i64> {
         if let Some(entry) = pending.get(&id.0) {
             let Entry::InFile { offset, generation } = *entry else {
                 return None;
@@ -476,16 +497,18 @@ impl<'a> PdfFile<'a> {
         n: u32,
         stream: u32,
         index: u32,
-        decoded: &mut HashMap<u32, Result<(Vec<u8>, Vec<(u32, usize)>, usize), String>>,
+        decoded: &mut Decoded,
     ) -> Result<usize, String> {
-        if !decoded.contains_key(&stream) {
-            let result = self.decode_object_stream(number, stream);
-            decoded.insert(stream, result);
-        }
-        let (data, directory, first) = match decoded.get(&stream) {
-            Some(Ok(entry)) => entry,
-            Some(Err(reason)) => return Err(reason.clone()),
-            None => return Err("flujo de objetos ilegible".into()),
+        let ObjectStream {
+            data,
+            directory,
+            first,
+        } = match decoded
+            .entry(stream)
+            .or_insert_with(|| self.decode_object_stream(number, stream))
+        {
+            Ok(entry) => entry,
+            Err(reason) => return Err(reason.clone()),
         };
         let &(found, at) = directory
             .get(index as usize)
@@ -511,17 +534,14 @@ impl<'a> PdfFile<'a> {
 
     /// Decodes object stream `stream` (declared, in the file, by revision
     /// `number`): its data, its directory of (object, offset) and `/First`.
-    fn decode_object_stream(
-        &self,
-        number: usize,
-        stream: u32,
-    ) -> Result<(Vec<u8>, Vec<(u32, usize)>, usize), String> {
+    fn decode_object_stream(&self, number: usize, stream: u32) -> Result<ObjectStream, String> {
         let index = match self.revisions[number - 1].slots.get(&stream) {
-            Some(Slot::Object { index, generation: 0 }) => *index,
+            Some(Slot::Object {
+                index,
+                generation: 0,
+            }) => *index,
             _ => {
-                return Err(
-                    "su flujo de objetos no está declarado en la misma revisión".to_string()
-                )
+                return Err("su flujo de objetos no está declarado en la misma revisión".to_string())
             }
         };
         let Object::Stream(objstm) = &self.objects[index] else {
@@ -560,7 +580,11 @@ impl<'a> PdfFile<'a> {
         if p.pos > first {
             return Err("el directorio del flujo de objetos pasa de /First".into());
         }
-        Ok((data, directory, first))
+        Ok(ObjectStream {
+            data,
+            directory,
+            first,
+        })
     }
 
     /// In an incremental update, every byte is an object the section
@@ -827,7 +851,8 @@ fn read_table(bytes: &[u8], offset: usize, max_entries: usize) -> Result<Section
             let entry = if p.keyword(b"n") {
                 Entry::InFile {
                     offset: usize::try_from(at).map_err(|_| "posición fuera de rango")?,
-                    generation: u16::try_from(generation).map_err(|_| "generación fuera de rango")?,
+                    generation: u16::try_from(generation)
+                        .map_err(|_| "generación fuera de rango")?,
                 }
             } else if p.keyword(b"f") {
                 Entry::Free
@@ -859,7 +884,9 @@ fn read_table(bytes: &[u8], offset: usize, max_entries: usize) -> Result<Section
 
 fn read_xref_stream(bytes: &[u8], offset: usize, max_entries: usize) -> Result<Section, String> {
     let mut p = Parser::new(bytes, offset);
-    let number = p.unsigned().map_err(|_| "no hay «xref» ni un objeto en esa posición")?;
+    let number = p
+        .unsigned()
+        .map_err(|_| "no hay «xref» ni un objeto en esa posición")?;
     let generation = p.unsigned().map_err(|e| e.to_string())?;
     let id = (
         u32::try_from(number).map_err(|_| "número fuera de rango")?,
@@ -960,7 +987,14 @@ fn read_xref_stream(bytes: &[u8], offset: usize, max_entries: usize) -> Result<S
         return Err("el flujo declara el mismo objeto dos veces".into());
     }
     let mut trailer = stream.dict.clone();
-    for key in [&b"Length"[..], b"Filter", b"DecodeParms", b"W", b"Index", b"Type"] {
+    for key in [
+        &b"Length"[..],
+        b"Filter",
+        b"DecodeParms",
+        b"W",
+        b"Index",
+        b"Type",
+    ] {
         trailer.remove(key);
     }
     Ok(Section {

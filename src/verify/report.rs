@@ -169,7 +169,9 @@ impl SignatureReport {
                 );
             }
             if !self.valid {
-                failed.push("el valor de la firma no verifica con el certificado del firmante".into());
+                failed.push(
+                    "el valor de la firma no verifica con el certificado del firmante".into(),
+                );
             }
             if self.signer_subject.is_some() {
                 if !self.cert_valid_at_signing {
@@ -236,10 +238,7 @@ impl VerifyReport {
     pub fn judge(&mut self) {
         let mut reasons = Vec::new();
         let mut verdict = Verdict::Valido;
-        if self.signatures.is_empty() {
-            verdict = Verdict::NoValido;
-            reasons.push("el documento no tiene firmas".to_string());
-        }
+        // The structure first: it explains everything after it.
         if !self.structure_problems.is_empty() {
             verdict = Verdict::NoValido;
             reasons.extend(self.structure_problems.iter().cloned());
@@ -247,6 +246,10 @@ impl VerifyReport {
         if !self.forgeries.is_empty() {
             verdict = Verdict::NoValido;
             reasons.extend(self.forgeries.iter().cloned());
+        }
+        if self.signatures.is_empty() {
+            verdict = Verdict::NoValido;
+            reasons.push("el documento no tiene firmas".to_string());
         }
         for s in &self.signatures {
             verdict = verdict.max(s.verdict);
@@ -504,7 +507,10 @@ mod tests {
         assert_eq!(judged(&|s| s.cert_valid_at_signing = false, true), NoValido);
         assert_eq!(judged(&|s| s.signer_use_ok = false, true), NoValido);
         assert_eq!(judged(&|s| s.strong_algorithms = false, true), NoValido);
-        assert_eq!(judged(&|s| s.signing_certificate_mismatch = true, true), NoValido);
+        assert_eq!(
+            judged(&|s| s.signing_certificate_mismatch = true, true),
+            NoValido
+        );
         assert_eq!(judged(&|s| s.pades_ok = false, true), Indeterminado);
         assert_eq!(
             judged(&|s| s.sub_filter = "adbe.x509.rsa_sha1".into(), true),
@@ -531,7 +537,9 @@ mod tests {
         assert_eq!(mixed.verdict, Verdict::Indeterminado);
         assert!(!mixed.ok);
         let mut forged = report(vec![signature("firma.a", true)]);
-        forged.forgeries.push("el campo «firma.c» recibió una firma copiada".into());
+        forged
+            .forgeries
+            .push("el campo «firma.c» recibió una firma copiada".into());
         forged.judge();
         assert_eq!(forged.verdict, Verdict::NoValido);
         assert_eq!(Verdict::Valido.exit_code(), 0);

@@ -88,7 +88,11 @@ pub fn field_tree(view: View<'_>) -> FieldTree {
         let Some(dict) = view.dict_of(id) else {
             continue;
         };
-        let partial = dict.get(b"T").ok().and_then(|t| view.resolve(t)).and_then(text);
+        let partial = dict
+            .get(b"T")
+            .ok()
+            .and_then(|t| view.resolve(t))
+            .and_then(text);
         let name = match (&partial, parent_name.is_empty()) {
             (Some(t), true) => t.clone(),
             (Some(t), false) => format!("{parent_name}.{t}"),
@@ -160,7 +164,10 @@ pub fn docmdp_level(view: View<'_>, sig: &Dictionary) -> Option<u8> {
     let references = view.array(sig.get(b"Reference").ok())?;
     references.iter().find_map(|reference| {
         let reference = view.dict(Some(reference))?;
-        let method = view.get_key(reference, b"TransformMethod")?.as_name().ok()?;
+        let method = view
+            .get_key(reference, b"TransformMethod")?
+            .as_name()
+            .ok()?;
         if method != b"DocMDP" {
             return None;
         }
@@ -383,5 +390,4 @@ mod tests {
             );
         }
     }
-
 }

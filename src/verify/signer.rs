@@ -38,7 +38,8 @@ pub fn signing_use(cert: &X509Ref) -> Result<(), String> {
             | X509ExtendedKeyUsage::SSL_CLIENT;
         if !extended.intersects(known) && !has_document_signing_eku(cert) {
             return Err(
-                "el uso extendido de clave del certificado no incluye la firma de documentos".into(),
+                "el uso extendido de clave del certificado no incluye la firma de documentos"
+                    .into(),
             );
         }
     }
@@ -116,8 +117,10 @@ mod tests {
         b.set_subject_name(&name).unwrap();
         b.set_issuer_name(&name).unwrap();
         b.set_pubkey(&key).unwrap();
-        b.set_not_before(&Asn1Time::days_from_now(0).unwrap()).unwrap();
-        b.set_not_after(&Asn1Time::days_from_now(30).unwrap()).unwrap();
+        b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+            .unwrap();
+        b.set_not_after(&Asn1Time::days_from_now(30).unwrap())
+            .unwrap();
         if let Some(ku) = key_usage {
             b.append_extension(ku.build().unwrap()).unwrap();
         }

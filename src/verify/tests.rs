@@ -104,7 +104,10 @@ fn without_trust_roots_the_verdict_is_indeterminate() {
     for s in &report.signatures {
         assert!(s.intact && s.valid && !s.modified_after, "{s:#?}");
         assert_eq!(s.verdict, Verdict::Indeterminado);
-        assert!(s.reasons.iter().any(|r| r.contains("raíces de confianza")), "{s:#?}");
+        assert!(
+            s.reasons.iter().any(|r| r.contains("raíces de confianza")),
+            "{s:#?}"
+        );
     }
     assert!(report.to_table().contains("Resultado: INDETERMINADO."));
 }
@@ -187,7 +190,10 @@ fn a_flipped_byte_breaks_every_signature_covering_it() {
         );
     }
     let table = report.to_table();
-    assert!(table.contains("firma.coord-arquitectura — NO VÁLIDO:\n  - "), "{table}");
+    assert!(
+        table.contains("firma.coord-arquitectura — NO VÁLIDO:\n  - "),
+        "{table}"
+    );
     assert!(table.contains("| no      |"), "{table}");
 }
 
@@ -236,8 +242,10 @@ fn a_later_page_content_change_is_flagged() {
         assert!(s.modified_after, "{s:#?}");
         assert!(!s.covers_whole_file);
         assert!(
-            s.modifications.iter().any(|m| m.starts_with("revisión 4: contenido de la página 1")
-                && m.contains("cambió el contenido del flujo")),
+            s.modifications
+                .iter()
+                .any(|m| m.starts_with("revisión 4: contenido de la página 1")
+                    && m.contains("cambió el contenido del flujo")),
             "{s:#?}"
         );
         assert_eq!(s.verdict, Verdict::NoValido);
@@ -389,7 +397,11 @@ fn a_pdf_cut_at_a_revision_boundary_is_an_earlier_revision() {
     let report = verify_pdf(&bytes[..ends[0]], &trusted()).unwrap();
     assert!(report.signatures.is_empty());
     assert_eq!(report.unsigned_fields.len(), 3);
-    assert_eq!(report.verdict, Verdict::NoValido, "no signature is not valid");
+    assert_eq!(
+        report.verdict,
+        Verdict::NoValido,
+        "no signature is not valid"
+    );
     assert!(report.to_table().contains("El documento no tiene firmas."));
 }
 

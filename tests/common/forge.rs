@@ -5,6 +5,8 @@
 //! produced exactly, including the ones a well-behaved writer (lopdf's
 //! incremental writer skips `/Type /XRef` objects, for instance) never makes.
 
+#![allow(dead_code)] // not every test crate uses every helper
+
 use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
@@ -14,6 +16,10 @@ pub struct Forger {
     pub bytes: Vec<u8>,
     /// The document as lopdf reads it (the last revision).
     pub doc: Document,
+    /// The signed file's last cross-reference section: the new `/Prev`.
+    prev: usize,
+    /// The highest object number written so far (for `/Size`).
+    highest: u32,
 }
 
 /// What an appended update wrote: where each object is, where its table is.
@@ -24,31 +30,25 @@ pub struct Written {
 
 impl Forger {
     pub fn new(bytes: &[u8]) -> Forger {
+        let doc = Document::load_mem(bytes).expect("a readable PDF");
         Forger {
             bytes: bytes.to_vec(),
-            doc: Document::load_mem(bytes).expect("a readable PDF"),
+            highest: doc.max_id,
+            doc,
+            prev: last_xref(bytes),
         }
     }
 
-    /// The offset the last `startxref` gives.
+    /// The offset the signed file's last `startxref` gives.
     pub fn last_xref(&self) -> usize {
-        let text = &self.bytes[self.bytes.len().saturating_sub(64)..];
-        let at = text
-            .windows(9)
-            .rposition(|w| w == b"startxref")
-            .expect("startxref");
-        let digits: String = text[at + 9..]
-            .iter()
-            .skip_while(|b| b.is_ascii_whitespace())
-            .take_while(|b| b.is_ascii_digit())
-            .map(|b| *b as char)
-            .collect();
-        digits.parse().expect("startxref offset")
+        self.prev
     }
 
-    /// A fresh object number.
-    pub fn new_id(&self, n: u32) -> ObjectId {
-        (self.doc.max_id + n, 0)
+    /// A fresh object number (the `n`-th after the document's highest).
+    pub fn new_id(&mut self, n: u32) -> ObjectId {
+        let id = self.doc.max_id + n;
+        self.highest = self.highest.max(id);
+        (id, 0)
     }
 
     pub fn object(&self, id: ObjectId) -> Object {
@@ -120,6 +120,7 @@ impl Forger {
         }
         let mut offsets = BTreeMap::new();
         for (id, object) in objects {
+            self.highest = self.highest.max(id.0);
             offsets.insert(id.0, self.bytes.len());
             self.bytes
                 .extend_from_slice(format!("{} {} obj\n", id.0, id.1).as_bytes());
@@ -132,7 +133,10 @@ impl Forger {
             .iter()
             .map(|(n, off)| (*n, format!("{off:010} 00000 n \n")))
             .collect();
-        rows.extend(free.iter().map(|n| (*n, "0000000000 00001 f \n".to_string())));
+        rows.extend(
+            free.iter()
+                .map(|n| (*n, "0000000000 00001 f \n".to_string())),
+        );
         rows.sort();
         for (n, row) in rows {
             table.push_str(&format!("{n} 1\n{row}"));
@@ -150,7 +154,7 @@ impl Forger {
                 dict.set(key, value.clone());
             }
         }
-        dict.set("Size", i64::from(self.doc.max_id + 100));
+        dict.set("Size", i64::from(self.highest + 1));
         dict.set("Prev", self.last_xref() as i64);
         for (key, value) in changes {
             dict.set(key.as_bytes(), value.clone());
@@ -160,6 +164,22 @@ impl Forger {
         self.bytes
             .extend_from_slice(format!("\nstartxref\n{xref}\n%%EOF\n").as_bytes());
     }
+}
+
+/// The offset the last `startxref` of `bytes` gives.
+fn last_xref(bytes: &[u8]) -> usize {
+    let text = &bytes[bytes.len().saturating_sub(64)..];
+    let at = text
+        .windows(9)
+        .rposition(|w| w == b"startxref")
+        .expect("startxref");
+    let digits: String = text[at + 9..]
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .map(|b| *b as char)
+        .collect();
+    digits.parse().expect("startxref offset")
 }
 
 /// PDF syntax for a value (strings in hex, so no escaping is needed).

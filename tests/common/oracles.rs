@@ -3,6 +3,8 @@
 //! --check` and `pdftotext`. A missing tool fails the test, it never skips
 //! (`scripts/install-deps.sh test` installs them).
 
+#![allow(dead_code)] // not every test crate uses every helper
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -104,7 +106,6 @@ pub fn qpdf_check(file: &Path) {
     let (ok, stdout, stderr) = tool("qpdf", &["--check", s(file)]);
     assert!(ok, "qpdf --check {}:\n{stdout}{stderr}", file.display());
 }
-
 
 /// pyHanko accepts every signature of FILE: intact, valid, trusted, no
 /// disallowed modification (its own diff analysis), nothing suspicious.

@@ -20,7 +20,12 @@ impl Writer {
 
     /// Appends objects and a table section (entries from the actual
     /// offsets, unless `lie` changes one) and `startxref … %%EOF`.
-    fn revision(&mut self, objects: &[(u32, &str)], trailer_extra: &str, lie: Option<(u32, usize)>) {
+    fn revision(
+        &mut self,
+        objects: &[(u32, &str)],
+        trailer_extra: &str,
+        lie: Option<(u32, usize)>,
+    ) {
         let mut entries = Vec::new();
         for (n, body) in objects {
             let offset = self.bytes.len();
@@ -63,7 +68,10 @@ fn base() -> Writer {
         &[
             (1, "<< /Type /Catalog /Pages 2 0 R >>"),
             (2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
-            (3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Contents 4 0 R >>"),
+            (
+                3,
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] /Contents 4 0 R >>",
+            ),
             (4, "<< /Length 8 >>\nstream\nBT ET q \nendstream"),
         ],
         "",
@@ -104,11 +112,18 @@ fn reads_revisions_and_views() {
 fn an_entry_that_points_at_another_object_is_a_problem() {
     let mut w = base();
     let offset_of_3 = super::find(&w.bytes, b"3 0 obj").unwrap();
-    w.revision(&[(4, "<< /Length 3 >>\nstream\nq Q\nendstream")], "", Some((4, offset_of_3)));
+    w.revision(
+        &[(4, "<< /Length 3 >>\nstream\nq Q\nendstream")],
+        "",
+        Some((4, offset_of_3)),
+    );
     let file = PdfFile::parse(&w.bytes).unwrap();
     let problems = file.problems().join(" | ");
     assert!(problems.contains("objeto 4"), "{problems}");
-    assert!(file.last().get((4, 0)).is_none(), "read as null, not guessed");
+    assert!(
+        file.last().get((4, 0)).is_none(),
+        "read as null, not guessed"
+    );
 }
 
 #[test]
@@ -126,10 +141,17 @@ fn an_entry_into_the_same_revision_but_the_wrong_object_is_a_problem() {
     // point 4's entry at object 5's bytes, keeping the table's width
     let five = start + super::find(&w.bytes[start..], b"5 0 obj").unwrap();
     let four = start + super::find(&w.bytes[start..], b"4 0 obj").unwrap();
-    let patched = replace(&w.bytes, &format!("{four:010} 00000 n"), &format!("{five:010} 00000 n"));
+    let patched = replace(
+        &w.bytes,
+        &format!("{four:010} 00000 n"),
+        &format!("{five:010} 00000 n"),
+    );
     let file = PdfFile::parse(&patched).unwrap();
     let problems = file.problems().join(" | ");
-    assert!(problems.contains("allí está el objeto 5 0, no el 4 0"), "{problems}");
+    assert!(
+        problems.contains("allí está el objeto 5 0, no el 4 0"),
+        "{problems}"
+    );
 }
 
 #[test]
@@ -140,7 +162,11 @@ fn prev_loops_and_forward_jumps_are_problems() {
     // the last section's /Prev points at itself
     let first_xref = super::find(&w.bytes, b"xref").unwrap();
     assert_eq!(first_xref.to_string().len(), last_xref.to_string().len());
-    let looped = replace(&w.bytes, &format!("/Prev {first_xref}"), &format!("/Prev {last_xref}"));
+    let looped = replace(
+        &w.bytes,
+        &format!("/Prev {first_xref}"),
+        &format!("/Prev {last_xref}"),
+    );
     // The chain stops at the loop: the first revision is never reached, so
     // there is no catalog to read — an error naming the loop.
     let err = PdfFile::parse(&looped).err().expect("unreadable");
@@ -179,13 +205,19 @@ fn stray_bytes_in_an_update_and_after_the_end_are_problems() {
     w.bytes.extend_from_slice(b"% un comentario\n\n");
     w.revision(&[(4, "<< /Length 3 >>\nstream\nq Q\nendstream")], "", None);
     let file = PdfFile::parse(&w.bytes).unwrap();
-    assert!(file.problems().is_empty(), "comments are fine: {:?}", file.problems());
+    assert!(
+        file.problems().is_empty(),
+        "comments are fine: {:?}",
+        file.problems()
+    );
 
     let mut w = base();
     w.bytes.extend_from_slice(b"basura");
     let file = PdfFile::parse(&w.bytes).unwrap();
     assert!(
-        file.problems().iter().any(|p| p.contains("después del último %%EOF")),
+        file.problems()
+            .iter()
+            .any(|p| p.contains("después del último %%EOF")),
         "{:?}",
         file.problems()
     );
@@ -206,7 +238,9 @@ fn an_update_that_points_into_earlier_bytes_is_a_problem() {
     ));
     let file = PdfFile::parse(&patched).unwrap();
     assert!(
-        file.problems().iter().any(|p| p.contains("fuera de los bytes")),
+        file.problems()
+            .iter()
+            .any(|p| p.contains("fuera de los bytes")),
         "{:?}",
         file.problems()
     );
@@ -240,12 +274,17 @@ fn object_and_xref_streams_are_read() {
     });
     doc.objects.insert(
         pages,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
     );
     let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
     doc.trailer.set("Root", catalog);
     let mut bytes = Vec::new();
-    let options = lopdf::SaveOptions::builder().use_object_streams(true).use_xref_streams(true).build();
+    let options = lopdf::SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .build();
     doc.save_with_options(&mut bytes, options).unwrap();
     let file = PdfFile::parse(&bytes).unwrap();
     assert!(file.problems().is_empty(), "{:?}", file.problems());

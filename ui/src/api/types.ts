@@ -38,6 +38,7 @@ export type { SigningTarget } from './bindings/SigningTarget';
 export type { StatusFilter } from './bindings/StatusFilter';
 export type { TargetRequest } from './bindings/TargetRequest';
 export type { TrustRootInfo } from './bindings/TrustRootInfo';
+export type { Verdict } from './bindings/Verdict';
 export type { ValidateRequest } from './bindings/ValidateRequest';
 export type { Validation } from './bindings/Validation';
 export type { VerifyReport } from './bindings/VerifyReport';
