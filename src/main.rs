@@ -379,7 +379,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             trust,
             json,
         } => {
-            // Verifying reads no template.
+            // Verifying reads only the template the signed PDF names.
             let service = Service::open_deferred(&templates_dir, clock);
             let path = Path::new(&target);
             // The office's configured roots count too, when its database exists.
@@ -394,16 +394,37 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             } else {
                 Some(store()?)
             };
-            let bytes = match &store {
-                Some(store) if !is_file => store.latest_revision(&target)?.pdf,
-                _ => actas::files::read(path)?,
-            };
-            let configured = match &store {
-                Some(store) => actas::app::trust_root_certificates(store)?,
-                None => Vec::new(),
-            };
             // Name the file or document in the message (e.g. «x.pdf: no es un PDF …»).
-            let report = service.verify_bytes(&bytes, &target, trust.as_deref(), configured)?;
+            let report = match &store {
+                Some(store) if !is_file => {
+                    service.verify_stored(store, &target, trust.as_deref())?
+                }
+                _ => {
+                    let configured = match &store {
+                        Some(store) => actas::app::trust_root_certificates(store)?,
+                        None => Vec::new(),
+                    };
+                    let bytes = actas::files::read(path)?;
+                    let mut report = service.verify_bytes(
+                        &bytes,
+                        &target,
+                        trust.as_deref(),
+                        configured,
+                        None,
+                    )?;
+                    // A copy of a document in the register: who must still sign, by name.
+                    let stored = store
+                        .as_ref()
+                        .zip(report.number.clone())
+                        .and_then(|(store, number)| store.document(&number).ok());
+                    if let Some(doc) =
+                        stored.filter(|d| Some(&d.template_id) == report.template.as_ref())
+                    {
+                        service.describe_acta(&mut report, Some(&doc.data))?;
+                    }
+                    report
+                }
+            };
             if json {
                 print_json(&report);
             } else {

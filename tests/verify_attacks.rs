@@ -536,6 +536,24 @@ fn every_attack_is_not_valid_and_pyhanko_agrees() {
     let (code, report, _) = verify(&sb, &base_path);
     assert_eq!(code, 0, "the base is valid: {report:#}");
     assert_eq!(report["verdict"], "VALIDO");
+    // Valid, and pending: the copy is of a document in the register, which names who signs next.
+    assert_eq!(report["completeness"]["complete"], false);
+    assert_eq!(
+        report["completeness"]["pending"][0]["role"],
+        "coord-computo"
+    );
+    assert_eq!(
+        report["completeness"]["pending"][0]["name"],
+        "Víctor Raúl Chávez Paredes"
+    );
+    let table = sb.run(&["verify", s(&base_path), "--trust", s(&pki.root_pem())]);
+    assert!(
+        table.stdout.contains(
+            "Estado del acta: pendiente; falta la firma de Coordinador Cómputo (Víctor Raúl Chávez Paredes)."
+        ),
+        "{}",
+        table.stdout
+    );
     assert!(pyhanko_accepts(&pyhanko(&base_path, pki).1));
 
     let window = actas::app::App::open(
@@ -708,6 +726,8 @@ fn documents_signed_by_actas_and_by_pyhanko_are_valid() {
     assert_eq!(code, 0, "{report:#}\n{stderr}");
     assert_eq!(report["signatures"][0]["certification"], 2, "{report:#}");
     assert!(report["signatures"][1]["certification"].is_null());
+    assert_eq!(report["completeness"]["complete"], true, "{report:#}");
+    assert_eq!(report["signatures"][2]["role_title"], "Coordinador Cómputo");
     assert!(pyhanko_accepts(&pyhanko(&acta, pki).1));
     qpdf_check(&acta);
 

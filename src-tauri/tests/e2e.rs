@@ -340,6 +340,11 @@ fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
     d.wait_text("[data-testid=verdict]", "a valid verdict", |t| {
         t.starts_with("VÁLIDO")
     });
+    let status = d.text(&d.find("[data-testid=acta-status]"));
+    assert!(
+        status.starts_with("Acta pendiente: falta la firma de Coordinador Cómputo"),
+        "{status}"
+    );
     let rows = d.all("[data-testid=sig-row]");
     assert_eq!(rows.len(), 2, "one row per signature");
     for row in &rows {

@@ -315,6 +315,20 @@ fn verification_verdicts_and_the_exported_report() {
         trusted.verdict,
         "VÁLIDO: 2 firmas íntegras y válidas, de confianza y sin modificaciones no permitidas."
     );
+    // Valid as far as it goes, and pending: the third role, by title and by
+    // the name the document gives for it.
+    let completeness = trusted.report.completeness.clone().unwrap();
+    assert!(!completeness.complete);
+    assert_eq!(completeness.pending.len(), 1);
+    assert_eq!(completeness.pending[0].role, "coord-computo");
+    assert_eq!(
+        completeness.pending[0].label(),
+        "Coordinador Cómputo (Víctor Raúl Chávez Paredes)"
+    );
+    assert_eq!(
+        trusted.report.signatures[1].role_title.as_deref(),
+        Some("Coordinador de Calidad")
+    );
 
     let out = dir.path().join("reporte.pdf");
     app.export_verification(&ExportReportRequest {
@@ -329,6 +343,8 @@ fn verification_verdicts_and_the_exported_report() {
         "Carlos Alberto Mendoza Villanueva",
         "Actas Prueba Raíz",
         "VÁLIDO: 2 firmas",
+        "falta la firma de Coordinador Cómputo",
+        "Coordinador de Calidad",
     ] {
         assert!(text.contains(expected), "{expected} missing in:\n{text}");
     }

@@ -48,11 +48,22 @@ pub struct ExportReportRequest {
 
 impl App {
     pub fn verify(&self, request: &VerifyRequest) -> Result<VerifyView, ActasError> {
-        let (source, pdf) = self.verify_source(request)?;
+        let (source, pdf, data) = self.verify_source(request)?;
         let trust_roots = self.trust_root_certificates()?;
         let root_count = trust_roots.len() as u32;
-        let report = verify_pdf(&pdf, &VerifyOptions { trust_roots })
-            .map_err(|e| ActasError::Other(format!("{source}: {e}")))?;
+        let service = self.service();
+        let mut report = service.verify_bytes(&pdf, &source, None, trust_roots, data.as_ref())?;
+        if data.is_none() {
+            // A copy of a document in the register: who must still sign, by name.
+            let stored = report
+                .number
+                .clone()
+                .and_then(|n| self.store().document(&n).ok())
+                .filter(|d| Some(&d.template_id) == report.template.as_ref());
+            if let Some(doc) = stored {
+                service.describe_acta(&mut report, Some(&doc.data))?;
+            }
+        }
         Ok(VerifyView {
             verdict: verdict(&report, root_count > 0),
             sha256: crate::store::sha256_hex(&pdf),
@@ -85,13 +96,19 @@ impl App {
         trust_root_certificates(&self.store())
     }
 
-    fn verify_source(&self, request: &VerifyRequest) -> Result<(String, Vec<u8>), ActasError> {
+    /// The bytes to verify, the name to show, and the document's data when it is stored.
+    fn verify_source(
+        &self,
+        request: &VerifyRequest,
+    ) -> Result<(String, Vec<u8>, Option<serde_json::Value>), ActasError> {
         match (&request.reference, &request.path) {
             (Some(reference), _) if !reference.trim().is_empty() => {
                 let reference = reference.trim();
+                let store = self.store();
                 Ok((
                     reference.to_string(),
-                    self.store().latest_revision(reference)?.pdf,
+                    store.latest_revision(reference)?.pdf,
+                    store.document(reference).ok().map(|d| d.data),
                 ))
             }
             (_, Some(path)) if !path.trim().is_empty() => {
@@ -100,7 +117,7 @@ impl App {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| path.display().to_string());
-                Ok((name, crate::files::read(path)?))
+                Ok((name, crate::files::read(path)?, None))
             }
             _ => Err(ActasError::Other(
                 "indique un documento o un archivo PDF".into(),
@@ -177,18 +194,25 @@ fn report_data(view: &VerifyView, roots: &[super::TrustRootInfo], at: &str) -> s
         .iter()
         .map(|s| {
             json!({
-                "rol": s.role.clone().unwrap_or_else(|| s.field.clone()),
+                "rol": s.role_title.clone().or_else(|| s.role.clone()).unwrap_or_else(|| s.field.clone()),
                 "firmante": s.signer.clone().unwrap_or_else(|| "(desconocido)".into()),
                 "fecha": s.signing_time.clone().unwrap_or_default(),
                 "integra": yes_no(s.intact),
                 "valida": yes_no(s.valid),
                 "confiable": match s.trusted { Some(t) => yes_no(t), None => "No comprobado" },
-                "modificada": yes_no(s.modified_after),
+                // A byte changed inside the signed range is a change too.
+                "modificada": yes_no(s.modified_after || !s.intact),
                 "veredicto": s.verdict.label(),
             })
         })
         .collect();
-    let observaciones: Vec<String> = report.signatures.iter().flat_map(observations).collect();
+    let observaciones: Vec<String> = report
+        .structure_problems
+        .iter()
+        .chain(&report.forgeries)
+        .cloned()
+        .chain(report.signatures.iter().flat_map(observations))
+        .collect();
     let documento = match (&report.template, &report.number) {
         (Some(t), Some(n)) => format!("{t}, N.° {n}"),
         (Some(t), None) => t.clone(),
@@ -210,13 +234,18 @@ fn report_data(view: &VerifyView, roots: &[super::TrustRootInfo], at: &str) -> s
         "verificado": at,
         "raices": raices,
         "resultado": view.verdict,
+        "estado": report.status_line().unwrap_or_else(|| "No es un formulario de Actas: no se sabe qué firmas requiere.".into()),
         "firmas": firmas,
         "observaciones": if observaciones.is_empty() { "Ninguna.".to_string() } else { observaciones.join("\n") },
     })
 }
 
 fn observations(s: &SignatureReport) -> Vec<String> {
-    let who = s.role.clone().unwrap_or_else(|| s.field.clone());
+    let who = s
+        .role_title
+        .clone()
+        .or_else(|| s.role.clone())
+        .unwrap_or_else(|| s.field.clone());
     s.reasons
         .iter()
         .chain(s.problems.iter())

@@ -6,6 +6,7 @@
 mod bundle;
 mod registers;
 mod signing;
+mod verification;
 
 use std::path::Path;
 

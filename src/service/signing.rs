@@ -16,8 +16,6 @@ use crate::sign::cms::CmsSigner;
 use crate::sign::{sign_pdf, PreparedPdf, SignOptions};
 use crate::store::Store;
 use crate::template::Template;
-use crate::verify::cms::load_trust_roots;
-use crate::verify::{verify_pdf, VerifyOptions, VerifyReport};
 
 /// Prefix of a revision note that records a signature: `firma:<role>:<signer>`.
 pub const SIGNATURE_NOTE_PREFIX: &str = "firma:";
@@ -142,26 +140,6 @@ impl Service {
         )?;
         outcome.revision = Some(info.revision);
         Ok(outcome)
-    }
-
-    /// Verifies a PDF's signatures, trusting the roots in `trust` (PEM/DER)
-    /// when given and the store's configured roots (`configured`).
-    pub fn verify_bytes(
-        &self,
-        pdf: &[u8],
-        what: &str,
-        trust: Option<&Path>,
-        configured: Vec<openssl::x509::X509>,
-    ) -> Result<VerifyReport, ActasError> {
-        let mut trust_roots = configured;
-        if let Some(path) = trust {
-            trust_roots
-                .extend(load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?);
-        }
-        verify_pdf(pdf, &VerifyOptions { trust_roots }).map_err(|source| ActasError::Unverifiable {
-            what: what.to_string(),
-            source,
-        })
     }
 }
 

@@ -210,6 +210,7 @@ fn verify_inner(bytes: &[u8], options: &VerifyOptions) -> Result<VerifyReport, V
         trust_checked: !options.trust_roots.is_empty(),
         structure_problems: structure,
         forgeries: history.forgeries,
+        completeness: None,
         ok: false,
     };
     report.judge();
@@ -255,6 +256,7 @@ fn verify_signature(
             .and_then(|rest| rest.strip_prefix('.'))
             .filter(|role| !role.is_empty() && !role.contains('.'))
             .map(String::from),
+        role_title: None,
         timestamp: binding.timestamp,
         signer: text_of(b"Name"),
         signer_subject: None,

@@ -64,8 +64,39 @@ pub struct VerifyReport {
     pub structure_problems: Vec<String>,
     /// Fields that show a signature that is not theirs, a certification out of place.
     pub forgeries: Vec<String>,
+    /// Complete or pending, for an Actas form (filled by the service from
+    /// the template; `None` for a PDF of no known form).
+    pub completeness: Option<Completeness>,
     /// `verdict` is VÁLIDO.
     pub ok: bool,
+}
+
+/// Whether every required role of the form has signed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct Completeness {
+    pub complete: bool,
+    /// The required roles with no signature yet, in signing order.
+    pub pending: Vec<PendingSignature>,
+}
+
+/// A required role that has not signed yet.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct PendingSignature {
+    pub role: String,
+    /// As printed on the form: «Coordinador Cómputo».
+    pub title: String,
+    /// Who the document names for it, when known.
+    pub name: Option<String>,
+}
+
+impl PendingSignature {
+    /// «Coordinador Cómputo (Víctor Raúl Chávez Paredes)».
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{} ({name})", self.title),
+            None => self.title.clone(),
+        }
+    }
 }
 
 /// One signature: what it covers, whether it holds, and what came after it.
@@ -76,6 +107,9 @@ pub struct SignatureReport {
     /// `coord-calidad` when the field is `firma.<role>` (an Actas field),
     /// the field the signature is bound to.
     pub role: Option<String>,
+    /// The role as printed on the form («Coordinador de Calidad»), when the
+    /// form is known (filled by the service).
+    pub role_title: Option<String>,
     /// A document time-stamp (`/DocTimeStamp`), not a person's signature.
     pub timestamp: bool,
     /// The signer certificate's common name (its subject when it has none),
@@ -205,12 +239,21 @@ impl SignatureReport {
             }
         }
         if self.modified_after {
-            let n = self.modifications.len();
-            failed.push(format!(
-                "el documento cambió después de esta firma ({n} {} no {})",
-                if n == 1 { "cambio" } else { "cambios" },
-                if n == 1 { "permitido" } else { "permitidos" }
-            ));
+            // The first change, without its «revisión N: » prefix, says what.
+            let first = self.modifications.first().map(|m| {
+                m.strip_prefix("revisión ")
+                    .and_then(|rest| rest.split_once(": "))
+                    .map_or(m.as_str(), |(_, what)| what)
+            });
+            let more = match self.modifications.len() {
+                0 | 1 => String::new(),
+                2 => " (y 1 cambio más)".into(),
+                n => format!(" (y {} cambios más)", n - 1),
+            };
+            failed.push(match first {
+                Some(first) => format!("el documento cambió después de esta firma: {first}{more}"),
+                None => "el documento cambió después de esta firma".into(),
+            });
         }
         if !roots_given {
             doubtful.push(
@@ -266,6 +309,24 @@ impl VerifyReport {
         self.verdict = verdict;
         self.reasons = reasons;
         self.ok = verdict == Verdict::Valido;
+    }
+
+    /// Whether the acta is complete, or who must still sign; `None` when
+    /// the form is not known.
+    pub fn status_line(&self) -> Option<String> {
+        let completeness = self.completeness.as_ref()?;
+        if completeness.complete {
+            return Some("Estado del acta: completa (firmaron todos los roles requeridos).".into());
+        }
+        let who: Vec<String> = completeness
+            .pending
+            .iter()
+            .map(PendingSignature::label)
+            .collect();
+        Some(format!(
+            "Estado del acta: pendiente; falta la firma de {}.",
+            who.join(", ")
+        ))
     }
 
     /// Spanish table for people: one row per signature, then the details
@@ -356,6 +417,7 @@ impl VerifyReport {
         }
         out.push('\n');
         out.push_str(&format!("Resultado: {}", self.verdict.label()));
+        let status = self.status_line();
         match self.verdict {
             Verdict::Valido => out.push_str(
                 " — todas las firmas son íntegras, válidas y de confianza, sin cambios no permitidos.\n",
@@ -366,6 +428,10 @@ impl VerifyReport {
                     out.push_str(&format!("  - {reason}\n"));
                 }
             }
+        }
+        if let Some(status) = status {
+            out.push_str(&status);
+            out.push('\n');
         }
         out
     }
@@ -401,6 +467,7 @@ mod tests {
         let mut s = SignatureReport {
             field: field.into(),
             role: field.strip_prefix("firma.").map(String::from),
+            role_title: None,
             timestamp: false,
             signer: Some("José Ibáñez Ruiz".into()),
             signer_subject: Some("CN=José Ibáñez Ruiz".into()),
@@ -448,6 +515,7 @@ mod tests {
             trust_checked: true,
             structure_problems: vec![],
             forgeries: vec![],
+            completeness: None,
             ok: false,
         };
         report.judge();

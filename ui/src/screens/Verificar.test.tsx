@@ -31,6 +31,7 @@ const signature = (over: object) => ({
   modifications: [],
   problems: [],
   timestamp: false,
+  role_title: 'Coordinador de Calidad',
   signer_use_ok: true,
   strong_algorithms: true,
   signing_certificate_mismatch: false,
@@ -67,6 +68,7 @@ beforeEach(() => {
       trust_checked: false,
       structure_problems: [],
       forgeries: [],
+      completeness: { complete: false, pending: [{ role: 'jefe', title: 'Jefe de la Oficina', name: 'Rosa Díaz' }] },
       unsigned_fields: [],
       template: 'mef',
       number: '2026-001',
@@ -82,6 +84,8 @@ describe('Verificar', () => {
     await waitFor(() => expect(screen.getByTestId('verdict').textContent).toContain('NO VÁLIDO'));
     expect(screen.getByTestId('verdict').className).toContain('bad');
     expect(screen.getByTestId('verdict-reasons').textContent).toContain('INDETERMINADO');
+    expect(screen.getByTestId('acta-status').textContent).toBe('Acta pendiente: falta la firma de Jefe de la Oficina (Rosa Díaz).');
+    expect(screen.getAllByTestId('sig-row')[0].textContent).toContain('Coordinador de Calidad');
     expect(api.verify).toHaveBeenCalledWith({ reference: '2026-001', path: null });
     const rows = screen.getAllByTestId('sig-row');
     expect(rows).toHaveLength(2);
@@ -112,10 +116,12 @@ describe('Verificar', () => {
         trust_checked: false,
         structure_problems: [],
         forgeries: [],
+        completeness: null,
       },
     });
     render(<Verificar initialReference="2026-001" />);
     await waitFor(() => expect(screen.getByTestId('verdict').className).toContain('warn'));
+    expect(screen.queryByTestId('acta-status')).toBeNull();
   });
 
   it('exports the report and shows where it was written', async () => {

@@ -44,8 +44,8 @@ function SignatureRows({ s }: { s: SignatureReport }) {
     <>
       <tr data-testid="sig-row" data-field={s.field} data-ok={String(s.verdict === 'VALIDO')} data-verdict={s.verdict}>
         <td>
-          <strong>{s.role ?? s.field}</strong>
-          {s.role && <div class="sub mono">{s.field}</div>}
+          <strong>{s.role_title ?? s.role ?? s.field}</strong>
+          <div class="sub mono">{s.field}</div>
         </td>
         <td>
           {s.signer ?? '(desconocido)'}
@@ -55,7 +55,8 @@ function SignatureRows({ s }: { s: SignatureReport }) {
         <CheckCell value={s.intact} testid="sig-intact" />
         <CheckCell value={s.valid} testid="sig-valid" />
         <CheckCell value={s.trusted} testid="sig-trusted" />
-        <CheckCell value={s.modified_after} good={false} testid="sig-modified" />
+        {/* A byte changed inside the signed range is a change too. */}
+        <CheckCell value={s.modified_after || !s.intact} good={false} testid="sig-modified" />
         <td class={`check verdict-cell ${verdict.tone}`} data-testid="sig-verdict">
           {verdict.label}
         </td>
@@ -206,6 +207,19 @@ export function Verificar({ initialReference }: { initialReference?: string }) {
           <p class={`verdict ${VERDICTS[view.report.verdict].tone}`} data-testid="verdict" data-verdict={view.report.verdict}>
             {view.verdict}
           </p>
+          {view.report.completeness && (
+            <p
+              class={`acta-status ${view.report.completeness.complete ? 'ok' : 'warn'}`}
+              data-testid="acta-status"
+              data-complete={String(view.report.completeness.complete)}
+            >
+              {view.report.completeness.complete
+                ? 'Acta completa: firmaron todos los roles requeridos.'
+                : `Acta pendiente: falta la firma de ${view.report.completeness.pending
+                    .map((p) => (p.name ? `${p.title} (${p.name})` : p.title))
+                    .join(', ')}.`}
+            </p>
+          )}
           {view.report.reasons.length > 1 && (
             <ul class="verdict-reasons" data-testid="verdict-reasons">
               {view.report.reasons.map((r) => (

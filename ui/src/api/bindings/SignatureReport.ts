@@ -15,6 +15,11 @@ field: string,
  */
 role: string | null, 
 /**
+ * The role as printed on the form («Coordinador de Calidad»), when the
+ * form is known (filled by the service).
+ */
+role_title: string | null, 
+/**
  * A document time-stamp (`/DocTimeStamp`), not a person's signature.
  */
 timestamp: boolean, 
