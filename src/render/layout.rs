@@ -8,6 +8,7 @@
 //! does not write PDF syntax (that is `render::pdf`).
 
 use super::fonts::{fonts, wrap, wrap_units, Face, Weight};
+use crate::form::condition;
 use crate::form::{FormData, SignerData, Value};
 use crate::template::{Column, Field, FieldKind, Section, Template};
 
@@ -238,6 +239,13 @@ impl Layouter {
         };
         match &field.kind {
             FieldKind::Static { text } => {
+                if field
+                    .when
+                    .as_ref()
+                    .is_some_and(|w| !condition::holds(w, |id| form.get(id)))
+                {
+                    return;
+                }
                 let text = fill_placeholders(text, template, form, header);
                 let mut cells = Vec::new();
                 if !field.label.trim().is_empty() {
@@ -260,7 +268,7 @@ impl Layouter {
                 }
                 self.place_row(cells, None);
             }
-            FieldKind::Table { columns, .. } => self.table(field, columns, value),
+            FieldKind::Table { columns, .. } => self.table(template, field, columns, value),
             FieldKind::Choice { options } | FieldKind::MultiChoice { options } => {
                 let chosen = |o: &String| match value {
                     Value::Choice(c) => c == o,
@@ -281,7 +289,7 @@ impl Layouter {
                 self.place_row(vec![label(), choice_cell(value_x, value_w, &units)], None);
             }
             _ => {
-                let text = value.display();
+                let text = shown(template, value);
                 self.place_row(
                     vec![
                         label(),
@@ -293,7 +301,7 @@ impl Layouter {
         }
     }
 
-    fn table(&mut self, field: &Field, columns: &[Column], value: &Value) {
+    fn table(&mut self, template: &Template, field: &Field, columns: &[Column], value: &Value) {
         let total: f32 = columns.iter().map(|c| c.width).sum();
         let mut x = MARGIN_X;
         let geometry: Vec<(f32, f32)> = columns
@@ -362,7 +370,7 @@ impl Layouter {
                         (FieldKind::YesNo, Value::YesNo(b)) => {
                             if *b { "Sí" } else { "No" }.to_string()
                         }
-                        _ => v.display(),
+                        _ => shown(template, v),
                     };
                     Cell::text(*x, *w, &text, size, Weight::Regular)
                 })
@@ -708,8 +716,18 @@ fn choice_cell(x: f32, w: f32, units: &[String]) -> Cell {
     }
 }
 
+/// A value as this template prints it: secrets masked, unless the template
+/// is the restricted copy.
+pub(crate) fn shown(template: &Template, value: &Value) -> String {
+    if template.restricted_copy {
+        value.reveal()
+    } else {
+        value.display()
+    }
+}
+
 /// Replaces `{field}`, `{numero}`, `{entidad}`, `{oficina}` in a static text.
-fn fill_placeholders(
+pub(crate) fn fill_placeholders(
     text: &str,
     template: &Template,
     form: &FormData,
@@ -727,7 +745,7 @@ fn fill_placeholders(
                     "numero" => header.number.unwrap_or("(sin numerar)").to_string(),
                     "entidad" => template.entity.clone(),
                     "oficina" => template.office.clone(),
-                    field => form.get(field).display(),
+                    field => shown(template, form.get(field)),
                 };
                 out.push_str(&value);
                 rest = &after[end + 1..];
@@ -784,6 +802,14 @@ impl HeaderBlock {
             format!("N°: {}", info.number.unwrap_or("(sin numerar)")),
         ] {
             right.extend(wrap(&f.regular, &text, HEADER_SIZE, inner_right));
+        }
+        if template.restricted_copy {
+            right.extend(wrap(
+                &f.bold,
+                "COPIA RESTRINGIDA: contiene secretos",
+                HEADER_SIZE,
+                inner_right,
+            ));
         }
         right.push(String::new()); // «Página X de Y», filled per page
         let left_h = left.len() as f32 * HEADER_SIZE * LINE;

@@ -205,6 +205,10 @@ fn add_signature_fields(
     pages: &[ObjectId],
     slots: &[SignatureSlot],
 ) -> Result<(), String> {
+    // A form nobody signs (an e-mail's printed copy) has no AcroForm at all.
+    if slots.is_empty() {
+        return Ok(());
+    }
     let parent_id = doc.new_object_id();
     let mut kids = Vec::with_capacity(slots.len());
     for slot in slots {
