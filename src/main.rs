@@ -323,7 +323,11 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                     "Correo generado: {} ({} bytes{})",
                     output.display(),
                     eml.len(),
-                    if adjunto.is_some() { ", con adjunto" } else { "" }
+                    if adjunto.is_some() {
+                        ", con adjunto"
+                    } else {
+                        ""
+                    }
                 );
                 return Ok(ExitCode::SUCCESS);
             }

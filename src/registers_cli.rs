@@ -758,7 +758,12 @@ pub fn run_support(
     match command {
         SupportCommand::Stats { period, out } => {
             let (from, to) = period.days()?;
-            generate(&service, store, &FormRequest::SupportStatistics { from, to }, &out)
+            generate(
+                &service,
+                store,
+                &FormRequest::SupportStatistics { from, to },
+                &out,
+            )
         }
     }
 }

@@ -60,7 +60,9 @@ pub struct OfficeKey {
 
 impl std::fmt::Debug for OfficeKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OfficeKey").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("OfficeKey")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -348,7 +350,11 @@ mod tests {
         let (_, key) = key_in(&dir);
         let sealed = key.seal(SECRET, "t/token").unwrap();
         assert!(is_sealed(&sealed) && !sealed.contains(SECRET));
-        assert_ne!(sealed, key.seal(SECRET, "t/token").unwrap(), "fresh nonce each time");
+        assert_ne!(
+            sealed,
+            key.seal(SECRET, "t/token").unwrap(),
+            "fresh nonce each time"
+        );
         assert_eq!(key.open(&sealed, "t/token").unwrap(), SECRET);
         // Moved to another field: refused, and the message holds no secret.
         let err = key.open(&sealed, "t/otro").unwrap_err().to_string();
@@ -357,7 +363,9 @@ mod tests {
         let mut tampered = sealed.clone().into_bytes();
         let last = tampered.len() - 3;
         tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
-        assert!(key.open(std::str::from_utf8(&tampered).unwrap(), "t/token").is_err());
+        assert!(key
+            .open(std::str::from_utf8(&tampered).unwrap(), "t/token")
+            .is_err());
         // Another office's key: named by id.
         let other_dir = tempfile::tempdir().unwrap();
         let (_, other) = key_in(&other_dir);
@@ -411,7 +419,10 @@ kind = "secret"
         assert!(has_clear(&template, &data));
         seal_data(&template, &mut data, &key).unwrap();
         let text = data.to_string();
-        assert!(!text.contains(SECRET) && !text.contains("Cl4ve-Muy-Secreta"), "{text}");
+        assert!(
+            !text.contains(SECRET) && !text.contains("Cl4ve-Muy-Secreta"),
+            "{text}"
+        );
         assert!(text.contains("SIGEP"));
         assert!(has_sealed(&template, &data) && !has_clear(&template, &data));
         assert_eq!(data["credenciales"][1]["clave"], "");

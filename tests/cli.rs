@@ -170,7 +170,10 @@ fn templates_lists_the_whole_catalogue_in_text_and_json() {
         ],
         "MEF signing order (the operador de turno's V°B° last, 000 line 65)"
     );
-    assert_eq!(mef["signers"][3]["after"], serde_json::json!(["coord-computo"]));
+    assert_eq!(
+        mef["signers"][3]["after"],
+        serde_json::json!(["coord-computo"])
+    );
     assert_eq!(
         mef["signers"][2]["after"],
         serde_json::json!(["coord-calidad"])

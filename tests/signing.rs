@@ -998,7 +998,11 @@ fn stored_documents_are_signed_as_new_revisions_listed_exported_and_verified() {
         "{doc:#}"
     );
     // Complete: only the operador de turno's optional V°B° (000, line 65) may follow.
-    assert_eq!(doc["next"], serde_json::json!(["operador-turno"]), "{doc:#}");
+    assert_eq!(
+        doc["next"],
+        serde_json::json!(["operador-turno"]),
+        "{doc:#}"
+    );
     let (ok, report) = verify_json(&sb, pki, &number);
     assert!(ok, "{report:#}");
     assert_eq!(signatures(&report).len(), 3);

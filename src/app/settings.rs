@@ -89,9 +89,8 @@ impl App {
     /// Saves the office's non-working days after checking every line (the
     /// error names the line); returns them as saved.
     pub fn save_office_days(&self, text: &str) -> Result<String, ActasError> {
-        crate::calendar::parse_office_days(text).map_err(|e| {
-            ActasError::Other(format!("días no laborables de la oficina: {e}"))
-        })?;
+        crate::calendar::parse_office_days(text)
+            .map_err(|e| ActasError::Other(format!("días no laborables de la oficina: {e}")))?;
         let now = self.service().clock.now();
         self.store()
             .set_settings(&[(OFFICE_DAYS_SETTING, text.trim())], now)?;

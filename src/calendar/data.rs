@@ -19,9 +19,18 @@ pub const OFFICE_FILE: &str = "oficina.toml";
 
 /// The national files shipped with the program (the same text as in `templates/calendarios/`).
 const SHIPPED: [(Country, &str); 3] = [
-    (Country::PE, include_str!("../../templates/calendarios/pe.toml")),
-    (Country::BO, include_str!("../../templates/calendarios/bo.toml")),
-    (Country::MX, include_str!("../../templates/calendarios/mx.toml")),
+    (
+        Country::PE,
+        include_str!("../../templates/calendarios/pe.toml"),
+    ),
+    (
+        Country::BO,
+        include_str!("../../templates/calendarios/bo.toml"),
+    ),
+    (
+        Country::MX,
+        include_str!("../../templates/calendarios/mx.toml"),
+    ),
 ];
 
 /// A calendar file that cannot be used.
@@ -160,10 +169,9 @@ impl Reader<'_> {
         let weekend_at = raw.fin_de_semana.span().start;
         let mut weekend = Vec::new();
         for name in raw.fin_de_semana.into_inner() {
-            weekend.push(
-                weekday(&name)
-                    .ok_or_else(|| self.err(weekend_at, format!("día de la semana desconocido «{name}»")))?,
-            );
+            weekend.push(weekday(&name).ok_or_else(|| {
+                self.err(weekend_at, format!("día de la semana desconocido «{name}»"))
+            })?);
         }
         let mut holidays = Vec::with_capacity(raw.feriados.len());
         for spanned in raw.feriados {
@@ -201,7 +209,10 @@ impl Reader<'_> {
                 }
             };
             if h.cada.is_some() && h.desde.is_none() {
-                return Err(self.err(at, format!("el feriado «{}» usa «cada» sin «desde»", h.nombre)));
+                return Err(self.err(
+                    at,
+                    format!("el feriado «{}» usa «cada» sin «desde»", h.nombre),
+                ));
             }
             holidays.push(Holiday {
                 name: h.nombre,
@@ -254,7 +265,13 @@ pub fn load_calendar(dir: Option<&Path>, country: Country) -> Result<Calendar, C
     if let Some(dir) = dir {
         let path = dir.join(&name);
         match std::fs::read_to_string(&path) {
-            Ok(text) => return Reader { text: &text, path: &path }.country(country),
+            Ok(text) => {
+                return Reader {
+                    text: &text,
+                    path: &path,
+                }
+                .country(country)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
                 return Err(CalendarError::Io {
@@ -274,7 +291,9 @@ pub fn load_calendar(dir: Option<&Path>, country: Country) -> Result<Calendar, C
 }
 
 /// The office's days of `<dir>/oficina.toml` (none when there is no such file).
-pub(super) fn load_office_file(dir: &Path) -> Result<Vec<(Option<Country>, OfficeDay)>, CalendarError> {
+pub(super) fn load_office_file(
+    dir: &Path,
+) -> Result<Vec<(Option<Country>, OfficeDay)>, CalendarError> {
     let path = dir.join(OFFICE_FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
@@ -286,9 +305,15 @@ pub(super) fn load_office_file(dir: &Path) -> Result<Vec<(Option<Country>, Offic
             })
         }
     };
-    let reader = Reader { text: &text, path: &path };
+    let reader = Reader {
+        text: &text,
+        path: &path,
+    };
     let raw: RawOffice = reader.parse()?;
-    raw.no_laborables.into_iter().map(|d| reader.day(d)).collect()
+    raw.no_laborables
+        .into_iter()
+        .map(|d| reader.day(d))
+        .collect()
 }
 
 /// The office's days as typed in Configuración: one a line,
@@ -310,7 +335,10 @@ pub fn parse_office_days(text: &str) -> Result<Vec<OfficeDay>, String> {
         })?;
         let name = name.trim().trim_start_matches(['-', '–', ':']).trim();
         if name.is_empty() {
-            return Err(format!("línea {}: falta el motivo del día no laborable", i + 1));
+            return Err(format!(
+                "línea {}: falta el motivo del día no laborable",
+                i + 1
+            ));
         }
         days.push(OfficeDay {
             date,
@@ -341,8 +369,13 @@ mod tests {
             "pais = \"PE\"\nfuente = \"prueba\"\nfin_de_semana = [\"domingo\"]\n[[feriados]]\nnombre = \"Solo uno\"\nfecha = \"02-30\"\n",
         )
         .unwrap();
-        let err = load_calendar(Some(dir.path()), Country::PE).unwrap_err().to_string();
-        assert!(err.contains("pe.toml:4:") && err.contains("«02-30»"), "{err}");
+        let err = load_calendar(Some(dir.path()), Country::PE)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("pe.toml:4:") && err.contains("«02-30»"),
+            "{err}"
+        );
         std::fs::write(
             dir.path().join("pe.toml"),
             "pais = \"PE\"\nfuente = \"prueba\"\nfin_de_semana = [\"domingo\"]\n[[feriados]]\nnombre = \"Solo uno\"\nfecha = \"03-02\"\n",
@@ -352,7 +385,13 @@ mod tests {
         assert_eq!(cal.weekend, [Weekday::Sun]);
         assert_eq!(cal.holidays.len(), 1);
         // Another country still comes from the shipped copy.
-        assert!(load_calendar(Some(dir.path()), Country::BO).unwrap().holidays.len() > 1);
+        assert!(
+            load_calendar(Some(dir.path()), Country::BO)
+                .unwrap()
+                .holidays
+                .len()
+                > 1
+        );
     }
 
     #[test]
@@ -363,8 +402,13 @@ mod tests {
             "pais = \"PE\"\nfuente = \"x\"\nfin_de_semana = []\n",
         )
         .unwrap();
-        let err = load_calendar(Some(dir.path()), Country::MX).unwrap_err().to_string();
-        assert!(err.contains("mx.toml:1:") && err.contains("se esperaba MX"), "{err}");
+        let err = load_calendar(Some(dir.path()), Country::MX)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("mx.toml:1:") && err.contains("se esperaba MX"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -379,15 +423,28 @@ mod tests {
         assert_eq!(days.len(), 2);
         assert_eq!(days[0].0, Some(Country::PE));
         assert_eq!(days[1].0, None);
-        std::fs::write(dir.path().join(OFFICE_FILE), "[[no_laborables]]\nfecha = \"ayer\"\nnombre = \"x\"\n").unwrap();
+        std::fs::write(
+            dir.path().join(OFFICE_FILE),
+            "[[no_laborables]]\nfecha = \"ayer\"\nnombre = \"x\"\n",
+        )
+        .unwrap();
         let err = load_office_file(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("oficina.toml:1:") && err.contains("«ayer»"), "{err}");
+        assert!(
+            err.contains("oficina.toml:1:") && err.contains("«ayer»"),
+            "{err}"
+        );
 
-        let typed = parse_office_days("# días de la oficina\n07/04/2026 Aniversario\n\n2026-05-07 – Corte de energía\n").unwrap();
+        let typed = parse_office_days(
+            "# días de la oficina\n07/04/2026 Aniversario\n\n2026-05-07 – Corte de energía\n",
+        )
+        .unwrap();
         assert_eq!(typed.len(), 2);
         assert_eq!(typed[1].name, "Corte de energía");
         let err = parse_office_days("07/04/2026 Aniversario\n31/02/2026 Nada").unwrap_err();
-        assert!(err.starts_with("línea 2: fecha inválida «31/02/2026»"), "{err}");
+        assert!(
+            err.starts_with("línea 2: fecha inválida «31/02/2026»"),
+            "{err}"
+        );
         let err = parse_office_days("07/04/2026").unwrap_err();
         assert!(err.contains("falta el motivo"), "{err}");
     }

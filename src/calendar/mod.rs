@@ -83,7 +83,11 @@ pub enum HolidayRule {
     /// Days from Easter Sunday (`pascua = -2`: Good Friday).
     Easter { offset: i64 },
     /// The `nth` weekday of a month (`mes = 3, dia_semana = "lunes", ordinal = 3`).
-    NthWeekday { month: u32, weekday: Weekday, nth: u32 },
+    NthWeekday {
+        month: u32,
+        weekday: Weekday,
+        nth: u32,
+    },
 }
 
 /// A national holiday and the years it applies to.
@@ -213,7 +217,7 @@ impl Calendar {
         for holiday in &self.holidays {
             if let Some(mut date) = holiday.date_in(year) {
                 if self.sunday_moves_to_monday && date.weekday() == Weekday::Sun {
-                    date = date + Duration::days(1);
+                    date += Duration::days(1);
                 }
                 out.entry(date).or_insert_with(|| holiday.name.clone());
             }
@@ -297,7 +301,10 @@ impl Calendars {
     /// Every country's calendar from `dir` (`<templates>/calendarios`), the
     /// copy shipped inside the program for a country without a file, and
     /// the office's days of `oficina.toml` plus `office_days`.
-    pub fn load(dir: Option<&std::path::Path>, office_days: &[(Option<Country>, OfficeDay)]) -> Result<Calendars, CalendarError> {
+    pub fn load(
+        dir: Option<&std::path::Path>,
+        office_days: &[(Option<Country>, OfficeDay)],
+    ) -> Result<Calendars, CalendarError> {
         let file_days = match dir {
             Some(dir) => data::load_office_file(dir)?,
             None => Vec::new(),
@@ -364,7 +371,11 @@ mod tests {
     fn the_seed_example_skips_holy_week_and_the_weekend() {
         let deadline = peru().add_business_days(d("2026-03-30"), 6).unwrap();
         assert_eq!(deadline.vence, d("2026-04-09"));
-        let skipped: Vec<&str> = deadline.omitidos.iter().map(|s| s.motivo.as_str()).collect();
+        let skipped: Vec<&str> = deadline
+            .omitidos
+            .iter()
+            .map(|s| s.motivo.as_str())
+            .collect();
         assert_eq!(skipped, ["Jueves Santo", "Viernes Santo"]);
         assert_eq!(deadline.fines_de_semana, 2);
     }
@@ -372,8 +383,14 @@ mod tests {
     #[test]
     fn zero_days_is_the_start_and_a_holiday_start_counts_from_the_next_day() {
         let cal = peru();
-        assert_eq!(cal.add_business_days(d("2026-04-03"), 0).unwrap().vence, d("2026-04-03"));
-        assert_eq!(cal.add_business_days(d("2026-04-03"), 1).unwrap().vence, d("2026-04-06"));
+        assert_eq!(
+            cal.add_business_days(d("2026-04-03"), 0).unwrap().vence,
+            d("2026-04-03")
+        );
+        assert_eq!(
+            cal.add_business_days(d("2026-04-03"), 1).unwrap().vence,
+            d("2026-04-06")
+        );
     }
 
     #[test]
@@ -409,20 +426,38 @@ mod tests {
     fn bolivia_moves_a_sunday_holiday_to_monday_and_has_carnival() {
         let cal = load_calendar(None, Country::BO).unwrap();
         // 2026: Carnival Monday and Tuesday are 16 and 17 February (Easter 5 April − 48/−47).
-        assert!(matches!(cal.non_working(d("2026-02-16")), Some(NonWorking::Feriado(_))));
-        assert!(matches!(cal.non_working(d("2026-02-17")), Some(NonWorking::Feriado(_))));
+        assert!(matches!(
+            cal.non_working(d("2026-02-16")),
+            Some(NonWorking::Feriado(_))
+        ));
+        assert!(matches!(
+            cal.non_working(d("2026-02-17")),
+            Some(NonWorking::Feriado(_))
+        ));
         // 2025: 2 November (Todos Santos) was a Sunday: kept on Monday the 3rd.
-        assert!(matches!(cal.non_working(d("2025-11-03")), Some(NonWorking::Feriado(_))));
+        assert!(matches!(
+            cal.non_working(d("2025-11-03")),
+            Some(NonWorking::Feriado(_))
+        ));
     }
 
     #[test]
     fn mexico_counts_mondays_of_the_month_and_the_six_yearly_holiday() {
         let cal = load_calendar(None, Country::MX).unwrap();
         // First Monday of February 2026 is the 2nd; third Monday of March the 16th.
-        assert!(matches!(cal.non_working(d("2026-02-02")), Some(NonWorking::Feriado(_))));
-        assert!(matches!(cal.non_working(d("2026-03-16")), Some(NonWorking::Feriado(_))));
+        assert!(matches!(
+            cal.non_working(d("2026-02-02")),
+            Some(NonWorking::Feriado(_))
+        ));
+        assert!(matches!(
+            cal.non_working(d("2026-03-16")),
+            Some(NonWorking::Feriado(_))
+        ));
         // 1 October: change of federal government in 2024 and 2030, not 2026.
-        assert!(matches!(cal.non_working(d("2030-10-01")), Some(NonWorking::Feriado(_))));
+        assert!(matches!(
+            cal.non_working(d("2030-10-01")),
+            Some(NonWorking::Feriado(_))
+        ));
         assert_eq!(cal.non_working(d("2026-10-01")), None);
     }
 

@@ -49,7 +49,8 @@ fn split(text: &str) -> Vec<String> {
 }
 
 fn parse_one(piece: &str) -> Result<Address, String> {
-    let invalid = || format!("dirección de correo inválida «{piece}» (se espera Nombre <correo@dominio>)");
+    let invalid =
+        || format!("dirección de correo inválida «{piece}» (se espera Nombre <correo@dominio>)");
     let (name, email) = match (piece.find('<'), piece.rfind('>')) {
         (Some(open), Some(close)) if open < close && piece[close + 1..].trim().is_empty() => (
             piece[..open].trim().trim_matches('"').trim().to_string(),
@@ -72,7 +73,9 @@ fn is_mailbox(email: &str) -> bool {
     let atom_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c);
     let local_ok = !local.is_empty()
         && local.len() <= 64
-        && local.split('.').all(|a| !a.is_empty() && a.chars().all(atom_char));
+        && local
+            .split('.')
+            .all(|a| !a.is_empty() && a.chars().all(atom_char));
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && labels.iter().all(|l| {
@@ -106,7 +109,15 @@ mod tests {
 
     #[test]
     fn bad_addresses_are_named() {
-        for bad in ["juan", "juan@", "@mef.gob.pe", "juan@localhost", "Juan <juan@mef.gob.pe", "juan perez@mef.gob.pe", "a@b..pe"] {
+        for bad in [
+            "juan",
+            "juan@",
+            "@mef.gob.pe",
+            "juan@localhost",
+            "Juan <juan@mef.gob.pe",
+            "juan perez@mef.gob.pe",
+            "a@b..pe",
+        ] {
             let err = parse_list(bad).unwrap_err();
             assert!(err.contains("dirección de correo inválida"), "{bad}: {err}");
         }

@@ -67,10 +67,7 @@ pub fn describe(condition: &Condition, label: impl Fn(&str) -> String) -> String
         let values = alternatives(&condition.values);
         (format!("es {values}"), format!("no es {values}"))
     };
-    format!(
-        "cuando {field} {}",
-        if condition.negate { no } else { yes }
-    )
+    format!("cuando {field} {}", if condition.negate { no } else { yes })
 }
 
 #[cfg(test)]
@@ -95,8 +92,14 @@ mod tests {
         let choice = Value::Choice("Presencial".into());
         let get = |_: &str| &choice;
         assert!(holds(&cond("canal", &["Presencial"], &[], false), get));
-        assert!(!holds(&cond("canal", &["Llamada telefónica"], &[], false), get));
-        assert!(holds(&cond("canal", &["Llamada telefónica"], &[], true), get));
+        assert!(!holds(
+            &cond("canal", &["Llamada telefónica"], &[], false),
+            get
+        ));
+        assert!(holds(
+            &cond("canal", &["Llamada telefónica"], &[], true),
+            get
+        ));
         assert!(holds(&cond("canal", &[], &[], false), get));
         let empty = Value::Empty;
         assert!(!holds(&cond("canal", &[], &[], false), |_| &empty));
@@ -110,7 +113,10 @@ mod tests {
         let open_minor = cond(
             "incidencias",
             &[],
-            &[("severidad", &["Menor"]), ("estado", &["Pendiente", "En subsanación"])],
+            &[
+                ("severidad", &["Menor"]),
+                ("estado", &["Pendiente", "En subsanación"]),
+            ],
             false,
         );
         let table = Value::Table(vec![closed.clone(), pending]);
@@ -132,7 +138,10 @@ mod tests {
         let c = cond(
             "incidencias",
             &[],
-            &[("severidad", &["Menor"]), ("estado", &["Pendiente", "En subsanación"])],
+            &[
+                ("severidad", &["Menor"]),
+                ("estado", &["Pendiente", "En subsanación"]),
+            ],
             false,
         );
         assert_eq!(
@@ -140,7 +149,8 @@ mod tests {
             "cuando «Incidencias reportadas» tiene una fila con «SEVERIDAD» «Menor» y «ESTADO» «Pendiente» o «En subsanación»"
         );
         assert_eq!(
-            describe(&cond("canal", &["Presencial"], &[], false), |s| s.to_string()),
+            describe(&cond("canal", &["Presencial"], &[], false), |s| s
+                .to_string()),
             "cuando «canal» es «Presencial»"
         );
     }

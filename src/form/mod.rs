@@ -285,7 +285,10 @@ fn parse_table(
             let path = format!("{row_path}.{}", column.id);
             let missing = parsed.get(&column.id).is_none_or(Value::is_empty);
             let reported = problems.iter().any(|p| p.path == path);
-            if missing && !reported && condition::holds(when, |id| parsed.get(id).unwrap_or(&Value::Empty)) {
+            if missing
+                && !reported
+                && condition::holds(when, |id| parsed.get(id).unwrap_or(&Value::Empty))
+            {
                 let label = |id: &str| {
                     columns
                         .iter()
@@ -349,7 +352,9 @@ fn parse_value(path: &str, kind: &FieldKind, json: &Json, problems: &mut Vec<Pro
         },
         FieldKind::Time => match json.as_str().and_then(parse_time) {
             Some(t) => Value::Time(t),
-            None => problem(format!("hora inválida {json}: se espera HH:MM (00:00 a 23:59)")),
+            None => problem(format!(
+                "hora inválida {json}: se espera HH:MM (00:00 a 23:59)"
+            )),
         },
         // The value never appears in a message: it is a secret.
         FieldKind::Secret { max_length } => match json.as_str() {

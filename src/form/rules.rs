@@ -257,7 +257,10 @@ fn business_deadline(
         if !form.get(flag).is_empty() {
             problems.push(Problem {
                 path: flag.clone(),
-                message: format!("«{}» lo escribe la regla de plazos: déjelo vacío", label(flag)),
+                message: format!(
+                    "«{}» lo escribe la regla de plazos: déjelo vacío",
+                    label(flag)
+                ),
             });
             return;
         }
@@ -289,7 +292,11 @@ fn business_deadline(
     let days = rule.days;
     let plazo = format!(
         "{days} {} desde el {}",
-        if days == 1 { "día útil" } else { "días útiles" },
+        if days == 1 {
+            "día útil"
+        } else {
+            "días útiles"
+        },
         format_date(start)
     );
     let Some(deadline) = context
@@ -539,7 +546,8 @@ requester = "solicitante"
         let problems = check(json!({"solicitud": "2026-03-01T23:59", "ejecucion": "2026-03-08T20:00", "urgente": false}), &[]).unwrap_err();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
-            problems[0].message.contains("7 × 24 horas") && problems[0].message.contains("6 días, 20 horas y 1 minuto"),
+            problems[0].message.contains("7 × 24 horas")
+                && problems[0].message.contains("6 días, 20 horas y 1 minuto"),
             "{}",
             problems[0].message
         );
@@ -547,25 +555,46 @@ requester = "solicitante"
         assert!(check(json!({"solicitud": "2026-03-01T20:00", "ejecucion": "2026-03-08T20:00", "urgente": false}), &[]).is_ok());
         // An execution before its request is named as such.
         let problems = check(json!({"solicitud": "2026-03-10T09:00", "ejecucion": "2026-03-08T21:00", "urgente": true}), &[]).unwrap_err();
-        assert!(problems[0].message.contains("anterior a la solicitud"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("anterior a la solicitud"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
     fn the_execution_window_may_run_past_midnight_within_the_night() {
         let ok = |start: &str, end: &str| {
-            check(json!({"solicitud": "2026-03-01T09:00", "ejecucion": start, "fin": end, "urgente": false}), &[])
+            check(
+                json!({"solicitud": "2026-03-01T09:00", "ejecucion": start, "fin": end, "urgente": false}),
+                &[],
+            )
         };
         assert!(ok("2026-03-10T22:00", "2026-03-11T02:30").is_ok());
         // A start after midnight belongs to the night that began at 20:00.
         assert!(ok("2026-03-11T00:30", "2026-03-11T03:00").is_ok());
         let problems = ok("2026-03-10T22:00", "2026-03-11T07:15").unwrap_err();
         assert_eq!(problems[0].path, "fin");
-        assert!(problems[0].message.contains("a más tardar el 11/03/2026 06:00"), "{}", problems[0].message);
+        assert!(
+            problems[0]
+                .message
+                .contains("a más tardar el 11/03/2026 06:00"),
+            "{}",
+            problems[0].message
+        );
         let problems = ok("2026-03-10T22:00", "2026-03-10T21:00").unwrap_err();
-        assert!(problems[0].message.contains("posterior a su inicio"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("posterior a su inicio"),
+            "{}",
+            problems[0].message
+        );
         // 06:00 or later is daytime again.
         let problems = ok("2026-03-11T06:30", "2026-03-11T07:00").unwrap_err();
-        assert!(problems[0].message.contains("a partir de las 20:00"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("a partir de las 20:00"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
@@ -579,8 +608,16 @@ requester = "solicitante"
             form.get("asunto").display(),
             "PRODUCCIÓN.EVA.2020/02/06.INSTALACIÓN-2020-036.ESALVATIERRA"
         );
-        assert!(check(subject_data("Produccion.Eva.2020/02/06.Instalacion-2020-036.esalvatierra"), &[]).is_ok());
-        assert!(check(subject_data("produccion.eva.2020/02/06.instalación-2020-037.esalvatierra"), &[]).is_err());
+        assert!(check(
+            subject_data("Produccion.Eva.2020/02/06.Instalacion-2020-036.esalvatierra"),
+            &[]
+        )
+        .is_ok());
+        assert!(check(
+            subject_data("produccion.eva.2020/02/06.instalación-2020-037.esalvatierra"),
+            &[]
+        )
+        .is_err());
     }
 
     #[test]

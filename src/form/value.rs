@@ -22,7 +22,10 @@ pub enum Value {
     /// A secret's clear text: never printed by [`Value::display`].
     #[serde(serialize_with = "masked")]
     Secret(String),
-    Number { value: f64, decimals: u8 },
+    Number {
+        value: f64,
+        decimals: u8,
+    },
     Money(f64),
     Choice(String),
     MultiChoice(Vec<String>),

@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde_json::{json, Value as Json};
 
-
 /// What the statistics read from one attention record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attention {
@@ -52,8 +51,10 @@ fn ranked<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
     for key in keys {
         *counts.entry(key).or_default() += 1;
     }
-    let mut ranked: Vec<(String, usize)> =
-        counts.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
+    let mut ranked: Vec<(String, usize)> = counts
+        .into_iter()
+        .map(|(k, n)| (k.to_string(), n))
+        .collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     ranked
 }
@@ -92,10 +93,11 @@ pub fn statistics_data(
             json!({"sistema": sistema, "atenciones": n, "incidencias": incidencias})
         })
         .collect();
-    let por_solucion: Vec<Json> = ranked(attentions.iter().filter_map(|a| a.tipo_solucion.as_deref()))
-        .into_iter()
-        .map(|(tipo, n)| json!({"tipo_solucion": tipo, "atenciones": n}))
-        .collect();
+    let por_solucion: Vec<Json> =
+        ranked(attentions.iter().filter_map(|a| a.tipo_solucion.as_deref()))
+            .into_iter()
+            .map(|(tipo, n)| json!({"tipo_solucion": tipo, "atenciones": n}))
+            .collect();
     let derivaciones: Vec<Json> = ranked(attentions.iter().filter_map(|a| a.derivado_a.as_deref()))
         .into_iter()
         .map(|(area, n)| json!({"area": area, "atenciones": n}))
@@ -154,19 +156,43 @@ mod tests {
             attention("2026-03-01", "Presencial", "Incidencia", "SIGA"),
         ];
         let oficios = [
-            Oficio { date: d("2026-02-05"), resultado: "Atendido".into(), late: true },
-            Oficio { date: d("2026-02-06"), resultado: "Atendido".into(), late: false },
-            Oficio { date: d("2026-01-30"), resultado: "Rechazado".into(), late: false },
+            Oficio {
+                date: d("2026-02-05"),
+                resultado: "Atendido".into(),
+                late: true,
+            },
+            Oficio {
+                date: d("2026-02-06"),
+                resultado: "Atendido".into(),
+                late: false,
+            },
+            Oficio {
+                date: d("2026-01-30"),
+                resultado: "Rechazado".into(),
+                late: false,
+            },
         ];
         let data = statistics_data(&attentions, &oficios, d("2026-02-01"), d("2026-02-28"));
         assert_eq!(data["total_atenciones"], 3);
         assert_eq!(data["total_incidencias"], 1);
         assert_eq!(data["total_oficios"], 2);
-        assert_eq!(data["por_canal"][0], json!({"canal": "Llamada telefónica", "atenciones": 2, "porcentaje": 66.7}));
+        assert_eq!(
+            data["por_canal"][0],
+            json!({"canal": "Llamada telefónica", "atenciones": 2, "porcentaje": 66.7})
+        );
         assert_eq!(data["por_canal"][1]["porcentaje"], 33.3);
-        assert_eq!(data["por_sistema"][0], json!({"sistema": "SIAF-SP", "atenciones": 2, "incidencias": 1}));
-        assert_eq!(data["derivaciones"], json!([{"area": "Área de Control de Calidad", "atenciones": 1}]));
-        assert_eq!(data["oficios"], json!([{"resultado": "Atendido", "oficios": 2, "fuera_de_plazo": 1}]));
+        assert_eq!(
+            data["por_sistema"][0],
+            json!({"sistema": "SIAF-SP", "atenciones": 2, "incidencias": 1})
+        );
+        assert_eq!(
+            data["derivaciones"],
+            json!([{"area": "Área de Control de Calidad", "atenciones": 1}])
+        );
+        assert_eq!(
+            data["oficios"],
+            json!([{"resultado": "Atendido", "oficios": 2, "fuera_de_plazo": 1}])
+        );
         let empty = statistics_data(&[], &[], d("2026-02-01"), d("2026-02-28"));
         assert_eq!(empty["total_atenciones"], 0);
         assert_eq!(empty["por_canal"], json!([]));

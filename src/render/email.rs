@@ -78,7 +78,10 @@ pub fn render_eml(
     };
     let to = addresses(&spec.to)?;
     if to.is_empty() {
-        return Err(fail(format!("«{}» no tiene destinatarios", label(template, &spec.to))));
+        return Err(fail(format!(
+            "«{}» no tiene destinatarios",
+            label(template, &spec.to)
+        )));
     }
     let cc = match &spec.cc {
         Some(id) => addresses(id)?,
@@ -90,20 +93,35 @@ pub fn render_eml(
     let html = html_body(&blocks, &subject);
 
     // Content-derived identifiers: the same message gives the same bytes.
-    let mut seed = format!("{}\n{}\n{}\n{text}", template.id, options.number.as_deref().unwrap_or(""), options.now.to_rfc3339());
+    let mut seed = format!(
+        "{}\n{}\n{}\n{text}",
+        template.id,
+        options.number.as_deref().unwrap_or(""),
+        options.now.to_rfc3339()
+    );
     if let Some((name, bytes)) = &options.attachment {
         let _ = write!(seed, "\n{name}\n{}", crate::store::sha256_hex(bytes));
     }
     let digest = crate::store::sha256_hex(seed.as_bytes());
-    let domain = from.email.rsplit_once('@').map(|(_, d)| d).unwrap_or("actas.local");
+    let domain = from
+        .email
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .unwrap_or("actas.local");
     let message_id = format!("{}.{}@{domain}", &digest[..24], template.id);
     let boundary = |n: u8| format!("=_actas_{n}_{}", &digest[24..48]);
 
     let alternative = MimePart::new(
         ContentType::new("multipart/alternative").attribute("boundary", boundary(1)),
         vec![
-            MimePart::new(ContentType::new("text/plain").attribute("charset", "utf-8"), text),
-            MimePart::new(ContentType::new("text/html").attribute("charset", "utf-8"), html),
+            MimePart::new(
+                ContentType::new("text/plain").attribute("charset", "utf-8"),
+                text,
+            ),
+            MimePart::new(
+                ContentType::new("text/html").attribute("charset", "utf-8"),
+                html,
+            ),
         ],
     );
     let body = match &options.attachment {
@@ -176,7 +194,11 @@ fn body_blocks(template: &Template, form: &FormData, number: Option<&str>) -> Ve
     for section in &template.sections {
         // The section that holds the sender is the message's header block:
         // the PDF prints it, the body does not repeat it.
-        if section.fields.iter().any(|f| headers.first() == Some(&f.id.as_str())) {
+        if section
+            .fields
+            .iter()
+            .any(|f| headers.first() == Some(&f.id.as_str()))
+        {
             continue;
         }
         let fields: Vec<&Field> = section
@@ -269,7 +291,11 @@ fn text_body(blocks: &[Block]) -> String {
                 let _ = writeln!(out, "{}", text.trim_end());
             }
             Block::Pairs(pairs) => {
-                let width = pairs.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+                let width = pairs
+                    .iter()
+                    .map(|(l, _)| l.chars().count())
+                    .max()
+                    .unwrap_or(0);
                 for (label, value) in pairs {
                     let pad = " ".repeat(width - label.chars().count());
                     let mut lines = value.lines();
@@ -279,7 +305,11 @@ fn text_body(blocks: &[Block]) -> String {
                     }
                 }
             }
-            Block::Table { caption, headers, rows } => {
+            Block::Table {
+                caption,
+                headers,
+                rows,
+            } => {
                 if !caption.trim().is_empty() {
                     let _ = writeln!(out, "{caption}:");
                 }
@@ -324,7 +354,11 @@ fn html_body(blocks: &[Block], subject: &str) -> String {
     for block in blocks {
         match block {
             Block::Heading(title) => {
-                let _ = writeln!(out, "<h3 style=\"margin: 12px 0 4px;\">{}</h3>", escape(title));
+                let _ = writeln!(
+                    out,
+                    "<h3 style=\"margin: 12px 0 4px;\">{}</h3>",
+                    escape(title)
+                );
             }
             Block::Paragraph(text) => {
                 let _ = writeln!(out, "<p>{}</p>", html_lines(text));
@@ -341,10 +375,18 @@ fn html_body(blocks: &[Block], subject: &str) -> String {
                 }
                 out.push_str("</table>\n");
             }
-            Block::Table { caption, headers, rows } => {
+            Block::Table {
+                caption,
+                headers,
+                rows,
+            } => {
                 out.push_str("<table style=\"border-collapse: collapse;\">\n");
                 if !caption.trim().is_empty() {
-                    let _ = writeln!(out, "<caption style=\"text-align: left; font-weight: bold;\">{}</caption>", escape(caption));
+                    let _ = writeln!(
+                        out,
+                        "<caption style=\"text-align: left; font-weight: bold;\">{}</caption>",
+                        escape(caption)
+                    );
                 }
                 out.push_str("<tr>");
                 for h in headers {

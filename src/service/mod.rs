@@ -150,7 +150,10 @@ impl Service {
 
     /// What validation consults: today (the clock), the calendars, and —
     /// given a store — its people (Senace USUARIO) and the office's days.
-    pub fn validation_context(&self, store: Option<&Store>) -> Result<ValidationContext, ActasError> {
+    pub fn validation_context(
+        &self,
+        store: Option<&Store>,
+    ) -> Result<ValidationContext, ActasError> {
         let people = match store {
             Some(store) => store
                 .people()?
@@ -325,7 +328,9 @@ impl Service {
 pub fn office_days(store: &Store) -> Result<Vec<crate::calendar::OfficeDay>, ActasError> {
     let text = store.setting(OFFICE_DAYS_SETTING)?.unwrap_or_default();
     crate::calendar::parse_office_days(&text).map_err(|e| {
-        ActasError::Other(format!("Configuración, días no laborables de la oficina: {e}"))
+        ActasError::Other(format!(
+            "Configuración, días no laborables de la oficina: {e}"
+        ))
     })
 }
 

@@ -17,12 +17,12 @@ use serde_json::{Map, Value as Json};
 
 use crate::error::ActasError;
 use crate::files;
+use crate::form::Value;
 use crate::registers::excel::{fold, format_date};
 use crate::registers::expiry::{self, LicenceStatus, NoticeSource, Summary};
 use crate::registers::licences::{parse_master, LICENCE_COLUMNS};
 use crate::registers::rows::{self, parse_rows, Field, TypedRow};
 use crate::registers::tapes::{self, BackupRun, Movement, TapeStatus};
-use crate::form::Value;
 use crate::registers::{
     describe_read_error, maintenance, read_table, support, Register, Rejection, Warning,
 };
@@ -457,7 +457,11 @@ impl Service {
                 let rows = data["total_atenciones"].as_u64().unwrap_or(0) as usize
                     + data["total_oficios"].as_u64().unwrap_or(0) as usize;
                 if rows == 0 {
-                    return Err(none_in("atenciones ni oficios de soporte guardados", from, to));
+                    return Err(none_in(
+                        "atenciones ni oficios de soporte guardados",
+                        from,
+                        to,
+                    ));
                 }
                 Ok(GeneratedForm {
                     template: SUPPORT_STATS_TEMPLATE,
@@ -521,7 +525,9 @@ impl Service {
                 _ => None,
             };
             if template == SUPPORT_ATTENTION_TEMPLATE {
-                let Some(day) = date("fecha_hora") else { continue };
+                let Some(day) = date("fecha_hora") else {
+                    continue;
+                };
                 attentions.push(support::Attention {
                     date: day,
                     canal: text("canal"),
@@ -531,10 +537,12 @@ impl Service {
                     derivado_a: optional("derivado_a"),
                 });
             } else {
-                let Some(day) = date("fecha_escalamiento") else { continue };
-                let late = ["alerta_busqueda", "alerta_cierre"]
-                    .iter()
-                    .any(|id| text(id).starts_with("FUERA DE PLAZO") || text(id).starts_with("VENCIDO"));
+                let Some(day) = date("fecha_escalamiento") else {
+                    continue;
+                };
+                let late = ["alerta_busqueda", "alerta_cierre"].iter().any(|id| {
+                    text(id).starts_with("FUERA DE PLAZO") || text(id).starts_with("VENCIDO")
+                });
                 oficios.push(support::Oficio {
                     date: day,
                     resultado: text("resultado"),

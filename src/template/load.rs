@@ -162,6 +162,7 @@ struct RawTemplate {
     email: Option<Spanned<RawEmail>>,
     #[serde(default)]
     restricted_copy: bool,
+    orientation: Option<Spanned<String>>,
     #[serde(default)]
     signers: Vec<RawSigner>,
     #[serde(default)]
@@ -331,6 +332,19 @@ impl Converter<'_> {
                 )
             })?,
         };
+        let landscape = match &raw.orientation {
+            None => false,
+            Some(o) => match o.get_ref().as_str() {
+                "portrait" => false,
+                "landscape" => true,
+                other => {
+                    return Err(self.err(
+                        o.span(),
+                        format!("orientación desconocida «{other}» (portrait o landscape)"),
+                    ))
+                }
+            },
+        };
         let signers = self.signers(raw.signers)?;
         let mut seen = HashMap::new();
         let mut sections = Vec::with_capacity(raw.sections.len());
@@ -356,6 +370,7 @@ impl Converter<'_> {
             country,
             email: None,
             restricted_copy: raw.restricted_copy,
+            landscape,
             sections,
             signers,
             rules: Vec::new(),
@@ -364,10 +379,7 @@ impl Converter<'_> {
         self.check_signer_blocks(&template, id_span.clone())?;
         self.check_placeholders(&template, &seen)?;
         self.check_conditions(&template, &seen)?;
-        let email = raw
-            .email
-            .map(|e| self.email(e, &template))
-            .transpose()?;
+        let email = raw.email.map(|e| self.email(e, &template)).transpose()?;
         let template = Template { email, ..template };
         let mut rules = Vec::with_capacity(raw.rules.len());
         for rule in raw.rules {
@@ -593,7 +605,13 @@ impl Converter<'_> {
                     FieldKind::MultiChoice { options }
                 }
             }
-            "table" => self.table(&id, kind_span.clone(), raw.columns, raw.min_rows, raw.max_rows)?,
+            "table" => self.table(
+                &id,
+                kind_span.clone(),
+                raw.columns,
+                raw.min_rows,
+                raw.max_rows,
+            )?,
             "static" => match raw.text {
                 Some(text) if !text.trim().is_empty() => FieldKind::Static { text },
                 _ => {
@@ -624,7 +642,9 @@ impl Converter<'_> {
         if raw.required && raw.computed {
             return Err(self.err(
                 kind_span,
-                format!("el campo «{id}» es «computed» (lo llena una regla): no puede ser «required»"),
+                format!(
+                    "el campo «{id}» es «computed» (lo llena una regla): no puede ser «required»"
+                ),
             ));
         }
         Ok(Field {
@@ -707,7 +727,10 @@ impl Converter<'_> {
                 if let Err(message) = check_condition(condition, sibling) {
                     return Err(self.err(
                         span.clone(),
-                        format!("«required_when» de la columna «{}» de «{id}»: {message}", column.id),
+                        format!(
+                            "«required_when» de la columna «{}» de «{id}»: {message}",
+                            column.id
+                        ),
                     ));
                 }
             }
@@ -783,11 +806,20 @@ impl Converter<'_> {
                 .map(|f| &f.kind)
         };
         for field in template.fields() {
-            for (key, condition) in [("required_when", &field.required_when), ("when", &field.when)] {
+            for (key, condition) in [
+                ("required_when", &field.required_when),
+                ("when", &field.when),
+            ] {
                 let Some(condition) = condition else { continue };
                 if condition.field == field.id {
                     return Err(self
-                        .err(0..0, format!("«{key}» de «{}» no puede depender del mismo campo", field.id))
+                        .err(
+                            0..0,
+                            format!(
+                                "«{key}» de «{}» no puede depender del mismo campo",
+                                field.id
+                            ),
+                        )
                         .at_line(self.field_line(&field.id, seen)));
                 }
                 if let Err(message) = check_condition(condition, kind_of) {
@@ -800,7 +832,11 @@ impl Converter<'_> {
         Ok(())
     }
 
-    fn email(&self, raw: Spanned<RawEmail>, template: &Template) -> Result<EmailSpec, TemplateError> {
+    fn email(
+        &self,
+        raw: Spanned<RawEmail>,
+        template: &Template,
+    ) -> Result<EmailSpec, TemplateError> {
         let span = raw.span();
         let raw = raw.into_inner();
         let need = |key: &str, id: &str, kind: &str| -> Result<String, TemplateError> {
@@ -822,7 +858,11 @@ impl Converter<'_> {
         Ok(EmailSpec {
             from: need("from", &raw.from, "email")?,
             to: need("to", &raw.to, "email")?,
-            cc: raw.cc.as_deref().map(|cc| need("cc", cc, "email")).transpose()?,
+            cc: raw
+                .cc
+                .as_deref()
+                .map(|cc| need("cc", cc, "email"))
+                .transpose()?,
             subject: need("subject", &raw.subject, "text")?,
             signature: raw
                 .signature
@@ -940,7 +980,10 @@ impl Converter<'_> {
                 requester: need("requester", raw.requester.clone(), &["text"])?,
             },
             other => {
-                return Err(self.err(span, format!("regla desconocida «{other}» (conocidas: {RULES})")));
+                return Err(self.err(
+                    span,
+                    format!("regla desconocida «{other}» (conocidas: {RULES})"),
+                ));
             }
         };
         Ok(rule)
@@ -1007,12 +1050,17 @@ fn check_condition<'k>(
                     ));
                 };
                 if let Some(bad) = values.iter().find(|v| !fits(&col.kind, v)) {
-                    return Err(format!("el valor «{bad}» no es posible en la columna «{column}»"));
+                    return Err(format!(
+                        "el valor «{bad}» no es posible en la columna «{column}»"
+                    ));
                 }
             }
         }
         _ if !condition.row.is_empty() => {
-            return Err(format!("«row» solo vale para tablas, y «{}» no lo es", condition.field));
+            return Err(format!(
+                "«row» solo vale para tablas, y «{}» no lo es",
+                condition.field
+            ));
         }
         _ => {}
     }
@@ -1234,23 +1282,43 @@ role = "coordinador"
     fn conditions_name_existing_fields_and_possible_values() {
         let with = |extra: &str| GOOD.replace("required = true\n", &format!("{extra}\n"));
         let t = load(&with("required_when = { field = \"nota_extra\" }")).unwrap_err();
-        assert!(t.to_string().contains("nombra el campo desconocido «nota_extra»"), "{t}");
+        assert!(
+            t.to_string()
+                .contains("nombra el campo desconocido «nota_extra»"),
+            "{t}"
+        );
         let choice = GOOD.replace(
             "[[sections.fields]]\nid = \"nota\"",
             "[[sections.fields]]\nid = \"tipo\"\nlabel = \"Tipo\"\nkind = \"choice\"\noptions = [\"A\", \"B\"]\n\n[[sections.fields]]\nid = \"nota\"",
         );
-        let bad = choice.replace("required = true\n", "required_when = { field = \"tipo\", values = [\"C\"] }\n");
+        let bad = choice.replace(
+            "required = true\n",
+            "required_when = { field = \"tipo\", values = [\"C\"] }\n",
+        );
         let (_, message) = error_of(&bad);
-        assert!(message.contains("el valor «C» no es posible en «tipo»"), "{message}");
-        let good = choice.replace("required = true\n", "required_when = { field = \"tipo\", values = [\"B\"] }\n");
+        assert!(
+            message.contains("el valor «C» no es posible en «tipo»"),
+            "{message}"
+        );
+        let good = choice.replace(
+            "required = true\n",
+            "required_when = { field = \"tipo\", values = [\"B\"] }\n",
+        );
         let t = load(&good).unwrap();
         assert!(t.field("sistema").unwrap().required_when.is_some());
-        let both = choice.replace("required = true\n", "required = true\nrequired_when = { field = \"tipo\" }\n");
+        let both = choice.replace(
+            "required = true\n",
+            "required = true\nrequired_when = { field = \"tipo\" }\n",
+        );
         let (_, message) = error_of(&both);
         assert!(message.contains("use solo uno"), "{message}");
         // `when` belongs to static texts only.
-        let (_, message) = error_of(&choice.replace("required = true\n", "when = { field = \"tipo\" }\n"));
-        assert!(message.contains("«when» no corresponde al tipo «text»"), "{message}");
+        let (_, message) =
+            error_of(&choice.replace("required = true\n", "when = { field = \"tipo\" }\n"));
+        assert!(
+            message.contains("«when» no corresponde al tipo «text»"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -1262,8 +1330,12 @@ role = "coordinador"
             "[email]\nfrom = \"sistema\"\nto = \"sistema\"\nsubject = \"sistema\"\n\n[[signers]]\nrole = \"jefe\"",
         );
         let err = load(&email).unwrap_err().to_string();
-        assert!(err.contains("[email]: «from» = «sistema» es de tipo «text», se espera «email»"), "{err}");
-        let (_, message) = error_of(&GOOD.replace("required = true\n", "required = true\ncomputed = true\n"));
+        assert!(
+            err.contains("[email]: «from» = «sistema» es de tipo «text», se espera «email»"),
+            "{err}"
+        );
+        let (_, message) =
+            error_of(&GOOD.replace("required = true\n", "required = true\ncomputed = true\n"));
         assert!(message.contains("«computed»"), "{message}");
         let (_, message) = error_of(&GOOD.replace("seed = {", "country = \"CL\"\nseed = {"));
         assert!(message.contains("país desconocido «CL»"), "{message}");

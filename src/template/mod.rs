@@ -46,6 +46,8 @@ pub struct Template {
     /// The PDF is the restricted copy: secret fields print in clear (and
     /// every page says so). Otherwise they print masked, «•••• 1234».
     pub restricted_copy: bool,
+    /// Laid out on landscape A4 (a table with many columns).
+    pub landscape: bool,
     pub sections: Vec<Section>,
     /// In signing order.
     pub signers: Vec<Signer>,
