@@ -927,3 +927,48 @@ fn support_statistics_count_the_stored_attention_and_oficio_records_of_the_perio
         "{line}"
     );
 }
+
+// ------------------------------------------------------------------ correlatives
+
+#[test]
+fn every_form_that_carries_a_requerimiento_numbers_it_as_a_senace_correlative() {
+    use actas::template::Rule;
+    let catalogue = actas::template::load_catalogue(&common::templates_dir()).unwrap();
+    let mut carriers = Vec::new();
+    for template in &catalogue.templates {
+        for field in template.fields() {
+            if field.id != "requerimiento" && field.id != "numero_requerimiento" {
+                continue;
+            }
+            let checked = template.rules.iter().any(|rule| {
+                matches!(rule, Rule::SenaceCorrelative { fields } if fields.contains(&field.id))
+            });
+            assert!(
+                checked,
+                "{}: «{}» is not checked as AAAA-NNN",
+                template.id, field.id
+            );
+            carriers.push(template.id.as_str());
+        }
+    }
+    assert!(carriers.len() >= 7, "{carriers:?}");
+    // And the rule bites: a requerimiento written another way is refused.
+    let sb = Sandbox::new();
+    let mut data = example_json("senace-acta-instalacion");
+    data["requerimiento"] = json!("REQ-9");
+    let path = write_json(&sb, "req.json", &data);
+    let line = sb
+        .run(&[
+            "render",
+            "senace-acta-instalacion",
+            "--data",
+            s(&path),
+            "-o",
+            s(&sb.path("r.pdf")),
+        ])
+        .assert_fails();
+    assert!(
+        line.contains("requerimiento: regla Senace de correlativos: «REQ-9»"),
+        "{line}"
+    );
+}

@@ -56,6 +56,8 @@ pub struct TemplateSummary {
     pub form_code: String,
     pub format_version: String,
     pub seed: String,
+    /// An e-mail form: it renders an `.eml` too, and nobody signs it.
+    pub email: bool,
     pub signers: Vec<SignerSummary>,
 }
 
@@ -119,6 +121,7 @@ impl Service {
                 form_code: t.form_code.clone(),
                 format_version: t.format_version.clone(),
                 seed: format!("{}:{}", t.seed.file, t.seed.line),
+                email: t.email.is_some(),
                 signers: t
                     .signers
                     .iter()
