@@ -29,6 +29,12 @@ fn write_json(sb: &Sandbox, name: &str, value: &Json) -> PathBuf {
     path
 }
 
+/// `actas render ID` of `data` (written beside it as `<out>.json`) to `out`.
+fn render_data(sb: &Sandbox, id: &str, data: &Json, out: &str) -> common::Run {
+    let path = write_json(sb, &format!("{out}.json"), data);
+    sb.run(&["render", id, "--data", s(&path), "-o", s(&sb.path(out))])
+}
+
 /// `pdftotext -raw` of a PDF, whitespace squashed.
 fn pdf_text(pdf: &Path) -> String {
     let out = Command::new("pdftotext")
@@ -450,17 +456,7 @@ fn an_email_with_a_bad_address_or_an_urgent_publication_is_refused() {
     let sb = Sandbox::new();
     let mut data = example_json("sig-solicitud-publicacion");
     data["para"] = json!("Jorge Ramírez Ávila <jorge.ramirez@sig>");
-    let path = write_json(&sb, "malo.json", &data);
-    let line = sb
-        .run(&[
-            "render",
-            "sig-solicitud-publicacion",
-            "--data",
-            s(&path),
-            "-o",
-            s(&sb.path("m.eml")),
-        ])
-        .assert_fails();
+    let line = render_data(&sb, "sig-solicitud-publicacion", &data, "m.eml").assert_fails();
     assert!(
         line.contains(
             "para: dirección de correo inválida «Jorge Ramírez Ávila <jorge.ramirez@sig>»"
@@ -470,17 +466,7 @@ fn an_email_with_a_bad_address_or_an_urgent_publication_is_refused() {
 
     let mut data = example_json("sig-solicitud-publicacion");
     data["urgente"] = json!(true);
-    let path = write_json(&sb, "urgente.json", &data);
-    let line = sb
-        .run(&[
-            "render",
-            "sig-solicitud-publicacion",
-            "--data",
-            s(&path),
-            "-o",
-            s(&sb.path("u.eml")),
-        ])
-        .assert_fails();
+    let line = render_data(&sb, "sig-solicitud-publicacion", &data, "u.eml").assert_fails();
     assert!(line.contains("urgente: procedimiento PSDT-13"), "{line}");
 }
 
@@ -710,10 +696,7 @@ fn the_informe_de_pruebas_requires_acuerdos_only_while_minor_incidents_remain() 
         data.as_object_mut().unwrap().remove(field);
     }
     // INC-03 is a minor incident still pending: the four fields are required.
-    let path = write_json(&sb, "sin-acuerdos.json", &data);
-    let line = sb
-        .run(&["render", id, "--data", s(&path), "-o", s(&sb.path("a.pdf"))])
-        .assert_fails();
+    let line = render_data(&sb, id, &data, "a.pdf").assert_fails();
     for field in acuerdos {
         assert!(line.contains(&format!("{field}: «")), "{field}: {line}");
     }
@@ -725,10 +708,8 @@ fn the_informe_de_pruebas_requires_acuerdos_only_while_minor_incidents_remain() 
     );
     // Once it is subsanada, no acuerdo is needed and the page says so.
     data["incidencias"][2]["estado"] = json!("Subsanada");
-    let path = write_json(&sb, "subsanada.json", &data);
     let pdf = sb.path("b.pdf");
-    sb.run(&["render", id, "--data", s(&path), "-o", s(&pdf)])
-        .assert_ok();
+    render_data(&sb, id, &data, "b.pdf").assert_ok();
     let text = pdf_text(&pdf);
     assert!(
         text.contains("No quedan incidencias menores pendientes"),
@@ -774,29 +755,21 @@ fn the_oficio_shows_its_business_day_deadlines_and_flags_what_is_late() {
     // Closing before day 22 is refused, naming the rule.
     let mut data = example_json(id);
     data["fecha_cierre"] = json!("2026-03-04");
-    let path = write_json(&sb, "temprano.json", &data);
-    let line = sb
-        .run(&["render", id, "--data", s(&path), "-o", s(&sb.path("t.pdf"))])
-        .assert_fails();
+    let line = render_data(&sb, id, &data, "t.pdf").assert_fails();
     assert!(
         line.contains("fecha_cierre:") && line.contains("no puede ser anterior al 05/03/2026"),
         "{line}"
     );
     // Closing late is accepted and flagged.
     data["fecha_cierre"] = json!("2026-03-09");
-    let path = write_json(&sb, "tarde.json", &data);
     let pdf = sb.path("tarde.pdf");
-    sb.run(&["render", id, "--data", s(&path), "-o", s(&pdf)])
-        .assert_ok();
+    render_data(&sb, id, &data, "tarde.pdf").assert_ok();
     assert!(pdf_text(&pdf).contains("FUERA DE PLAZO: vencía el 05/03/2026"));
     // A computed date typed wrong is refused; an alert typed by hand too.
     data["fecha_cierre"] = json!("2026-03-05");
     data["vence_busqueda"] = json!("2026-02-09");
     data["alerta_cierre"] = json!("Todo bien");
-    let path = write_json(&sb, "a-mano.json", &data);
-    let line = sb
-        .run(&["render", id, "--data", s(&path), "-o", s(&sb.path("m.pdf"))])
-        .assert_fails();
+    let line = render_data(&sb, id, &data, "m.pdf").assert_fails();
     assert!(line.contains("vence_busqueda: «Vence la búsqueda de datos (6 días útiles)» se calcula: es el 10/02/2026"), "{line}");
     assert!(
         line.contains("alerta_cierre: «Plazo de cierre» lo escribe la regla"),
@@ -956,17 +929,7 @@ fn every_form_that_carries_a_requerimiento_numbers_it_as_a_senace_correlative() 
     let sb = Sandbox::new();
     let mut data = example_json("senace-acta-instalacion");
     data["requerimiento"] = json!("REQ-9");
-    let path = write_json(&sb, "req.json", &data);
-    let line = sb
-        .run(&[
-            "render",
-            "senace-acta-instalacion",
-            "--data",
-            s(&path),
-            "-o",
-            s(&sb.path("r.pdf")),
-        ])
-        .assert_fails();
+    let line = render_data(&sb, "senace-acta-instalacion", &data, "r.pdf").assert_fails();
     assert!(
         line.contains("requerimiento: regla Senace de correlativos: «REQ-9»"),
         "{line}"

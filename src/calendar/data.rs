@@ -13,6 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Calendar, Country, Holiday, HolidayRule, OfficeDay};
+use crate::template::line_of;
 
 /// The office's own non-working days, beside the national files.
 pub const OFFICE_FILE: &str = "oficina.toml";
@@ -86,14 +87,6 @@ struct RawDay {
 struct RawOffice {
     #[serde(default)]
     no_laborables: Vec<Spanned<RawDay>>,
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
 }
 
 struct Reader<'a> {

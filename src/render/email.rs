@@ -21,10 +21,9 @@ use mail_builder::headers::raw::Raw;
 use mail_builder::mime::MimePart;
 use mail_builder::MessageBuilder;
 
-use super::layout::{fill_placeholders, HeaderInfo};
+use super::layout::{fill_placeholders, printed, shown, HeaderInfo};
 use super::RenderError;
 use crate::form::address::{parse_list, Address};
-use crate::form::condition;
 use crate::form::{FormData, Value};
 use crate::template::{Field, FieldKind, Template};
 
@@ -183,13 +182,7 @@ fn body_blocks(template: &Template, form: &FormData, number: Option<&str>) -> Ve
         })
         .flatten()
         .collect();
-    let shown = |v: &Value| {
-        if template.restricted_copy {
-            v.reveal()
-        } else {
-            v.display()
-        }
-    };
+    let shown = |v: &Value| shown(template, v);
     let mut blocks = Vec::new();
     for section in &template.sections {
         // The section that holds the sender is the message's header block:
@@ -223,11 +216,7 @@ fn body_blocks(template: &Template, form: &FormData, number: Option<&str>) -> Ve
             let value = form.get(&field.id);
             match &field.kind {
                 FieldKind::Static { text } => {
-                    if field
-                        .when
-                        .as_ref()
-                        .is_some_and(|w| !condition::holds(w, |id| form.get(id)))
-                    {
+                    if !printed(field, form) {
                         continue;
                     }
                     flush(&mut pairs, &mut blocks);

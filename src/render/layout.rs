@@ -315,11 +315,7 @@ impl Layouter {
         };
         match &field.kind {
             FieldKind::Static { text } => {
-                if field
-                    .when
-                    .as_ref()
-                    .is_some_and(|w| !condition::holds(w, |id| form.get(id)))
-                {
+                if !printed(field, form) {
                     return;
                 }
                 let text = fill_placeholders(text, template, form, header);
@@ -786,6 +782,14 @@ fn choice_cell(x: f32, w: f32, units: &[String]) -> Cell {
         weight: Weight::Regular,
         fill: None,
     }
+}
+
+/// Whether a field prints: a static text with `when` only while it holds.
+pub(crate) fn printed(field: &Field, form: &FormData) -> bool {
+    field
+        .when
+        .as_ref()
+        .is_none_or(|w| condition::holds(w, |id| form.get(id)))
 }
 
 /// A value as this template prints it: secrets masked, unless the template

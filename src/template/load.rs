@@ -116,7 +116,8 @@ pub fn load_template_str(text: &str, path: &Path) -> Result<Template, TemplateEr
     Converter { text, path }.template(raw)
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+/// The 1-based line of byte `offset` in `text` (for «file:line» messages).
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|b| **b == b'\n')

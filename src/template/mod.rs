@@ -11,6 +11,7 @@ mod load;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+pub(crate) use load::line_of;
 pub use load::{load_catalogue, load_template, load_template_str, TemplateError};
 
 use crate::calendar::Country;
