@@ -26,8 +26,6 @@ pub enum ActasError {
     Sign(#[from] crate::sign::SignError),
     #[error(transparent)]
     Secret(#[from] crate::secrets::SecretError),
-    #[error(transparent)]
-    Calendar(#[from] crate::calendar::CalendarError),
     #[error("no se puede leer {}: {reason}", path.display())]
     Read { path: PathBuf, reason: String },
     #[error("no se puede escribir {}: {reason}", path.display())]
@@ -48,10 +46,7 @@ impl ActasError {
     /// fix (data, templates, arguments), 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            ActasError::Invalid { .. }
-            | ActasError::Json { .. }
-            | ActasError::Template(_)
-            | ActasError::Calendar(_) => 2,
+            ActasError::Invalid { .. } | ActasError::Json { .. } | ActasError::Template(_) => 2,
             _ => 1,
         }
     }

@@ -829,19 +829,21 @@ fn support_statistics_count_the_stored_attention_and_oficio_records_of_the_perio
     sb.new_from_example("mef-oficio-soporte");
 
     let out = sb.path("estadisticas.pdf");
-    // The analysis is the specialist's: without it the form is refused…
-    let line = sb
-        .run(&[
+    let february = |more: &[&str]| {
+        let mut args = vec![
             "support",
             "stats",
             "--from",
             "2026-02-01",
             "--to",
             "2026-02-28",
-            "-o",
-            s(&out),
-        ])
-        .assert_fails();
+        ];
+        args.extend(["-o", s(&out)]);
+        args.extend(more);
+        sb.run(&args)
+    };
+    // The analysis is the specialist's: without it the form is refused…
+    let line = february(&[]).assert_fails();
     assert!(
         line.contains("analisis_causas: «Análisis de las causas» es obligatorio"),
         "{line}"
@@ -854,19 +856,7 @@ fn support_statistics_count_the_stored_attention_and_oficio_records_of_the_perio
         &json!({"analisis_causas": "Las incidencias del SIAF-SP se deben a clasificadores desactualizados.",
                 "firma_especialista": {"nombre": "Carmen Rosa Núñez Villanueva", "cargo": "Especialista"}}),
     );
-    let run = sb.run(&[
-        "support",
-        "stats",
-        "--from",
-        "2026-02-01",
-        "--to",
-        "2026-02-28",
-        "-o",
-        s(&out),
-        "--data",
-        s(&extra),
-        "--new",
-    ]);
+    let run = february(&["--data", s(&extra), "--new"]);
     run.assert_ok();
     assert!(run.stdout.contains("guardado como"), "{}", run.stdout);
     let text = pdf_text(&out);

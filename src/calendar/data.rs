@@ -4,7 +4,8 @@
 //! the templates folder so an office edits them without recompiling. The
 //! national files are also compiled in, so a templates folder without
 //! `calendarios/` still gets the law's holidays. The format is in
-//! `docs/templates.md` («Calendarios»). Errors name the file and the line.
+//! `docs/templates.md` («Calendarios»). Errors name the file and the line,
+//! as a template's do.
 
 use std::path::{Path, PathBuf};
 
@@ -13,7 +14,11 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Calendar, Country, Holiday, HolidayRule, OfficeDay};
-use crate::template::line_of;
+use crate::template::{line_of, TemplateError};
+
+/// A calendar file that cannot be used: the same error as a template's
+/// (the calendars live in the templates folder), naming file and line.
+pub type CalendarError = TemplateError;
 
 /// The office's own non-working days, beside the national files.
 pub const OFFICE_FILE: &str = "oficina.toml";
@@ -33,19 +38,6 @@ const SHIPPED: [(Country, &str); 3] = [
         include_str!("../../templates/calendarios/mx.toml"),
     ),
 ];
-
-/// A calendar file that cannot be used.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum CalendarError {
-    #[error("no se puede leer {}: {reason}", path.display())]
-    Io { path: PathBuf, reason: String },
-    #[error("{}:{line}: {message}", path.display())]
-    Invalid {
-        path: PathBuf,
-        line: usize,
-        message: String,
-    },
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -96,7 +88,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn err(&self, offset: usize, message: impl Into<String>) -> CalendarError {
-        CalendarError::Invalid {
+        TemplateError::Invalid {
             path: self.path.to_path_buf(),
             line: line_of(self.text, offset),
             message: message.into(),
@@ -267,7 +259,7 @@ pub fn load_calendar(dir: Option<&Path>, country: Country) -> Result<Calendar, C
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(CalendarError::Io {
+                return Err(TemplateError::Io {
                     path,
                     reason: e.to_string(),
                 })
@@ -292,7 +284,7 @@ pub(super) fn load_office_file(
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => {
-            return Err(CalendarError::Io {
+            return Err(TemplateError::Io {
                 path,
                 reason: e.to_string(),
             })
