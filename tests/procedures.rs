@@ -925,3 +925,27 @@ fn every_form_that_carries_a_requerimiento_numbers_it_as_a_senace_correlative() 
         "{line}"
     );
 }
+
+// ------------------------------------------------------------------ determinism
+
+#[test]
+fn every_example_renders_the_same_bytes_twice_under_a_fixed_clock() {
+    let sb = Sandbox::new();
+    let catalogue = actas::template::load_catalogue(&common::templates_dir()).unwrap();
+    for template in &catalogue.templates {
+        let id = template.id.as_str();
+        let (a, b) = (
+            sb.path(&format!("{id}-a.pdf")),
+            sb.path(&format!("{id}-b.pdf")),
+        );
+        for out in [&a, &b] {
+            sb.run(&["render", id, "--data", s(&example(id)), "-o", s(out)])
+                .assert_ok();
+        }
+        assert_eq!(
+            std::fs::read(&a).unwrap(),
+            std::fs::read(&b).unwrap(),
+            "{id}: two renders differ"
+        );
+    }
+}
