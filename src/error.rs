@@ -24,6 +24,8 @@ pub enum ActasError {
     Render(#[from] RenderError),
     #[error(transparent)]
     Sign(#[from] crate::sign::SignError),
+    #[error(transparent)]
+    Secret(#[from] crate::secrets::SecretError),
     #[error("no se puede leer {}: {reason}", path.display())]
     Read { path: PathBuf, reason: String },
     #[error("no se puede escribir {}: {reason}", path.display())]

@@ -5,12 +5,14 @@
 pub mod app;
 pub mod asn1;
 pub mod bundle;
+pub mod calendar;
 pub mod clock;
 pub mod error;
 pub mod files;
 pub mod form;
 pub mod registers;
 pub mod render;
+pub mod secrets;
 pub mod service;
 pub mod sign;
 pub mod store;

@@ -18,7 +18,9 @@ use actas::store::{NewPerson, Store};
 use actas::template::Catalogue;
 
 mod registers_cli;
-use registers_cli::{BackupsCommand, LicencesCommand, MaintenanceCommand, TapesCommand};
+use registers_cli::{
+    BackupsCommand, LicencesCommand, MaintenanceCommand, SupportCommand, TapesCommand,
+};
 
 /// Actas: actas y formatos de TI — generar, firmar y archivar.
 #[derive(Parser)]
@@ -41,7 +43,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Genera el PDF de una plantilla con un archivo de datos, sin guardarlo.
+    /// Genera el PDF de una plantilla con un archivo de datos, sin guardarlo
+    /// (o el correo .eml de una plantilla de correo, si la salida termina en .eml).
     Render {
         template: String,
         #[arg(long)]
@@ -51,6 +54,22 @@ enum Command {
         /// Número a imprimir (AAAA-NNN); sin él, el PDF dice «sin numerar».
         #[arg(long)]
         numero: Option<String>,
+        /// PDF que se adjunta al correo (solo con salida .eml), p. ej. el acta relacionada.
+        #[arg(long)]
+        adjunto: Option<PathBuf>,
+    },
+    /// Fecha en que vence un plazo en días útiles (sin fines de semana, feriados ni días no laborables).
+    Plazo {
+        /// Fecha desde la que se cuenta (AAAA-MM-DD); no se cuenta ella misma.
+        desde: String,
+        /// Número de días útiles.
+        #[arg(long = "dias-utiles")]
+        dias_utiles: u32,
+        /// País del calendario: PE, BO o MX.
+        #[arg(long, default_value = "PE")]
+        pais: String,
+        #[arg(long)]
+        json: bool,
     },
     /// Guarda un documento nuevo: le asigna su correlativo e imprime el número.
     New {
@@ -129,6 +148,11 @@ enum Command {
     Maintenance {
         #[command(subcommand)]
         command: MaintenanceCommand,
+    },
+    /// Soporte técnico (MEF): estadísticas de atenciones e incidencias.
+    Support {
+        #[command(subcommand)]
+        command: SupportCommand,
     },
     /// Registro de auditoría.
     Audit {
@@ -266,7 +290,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 for t in list {
                     let n = t.signers.len();
                     println!(
-                        "{:<30} {} — {} ({n} {})",
+                        "{:<36} {} — {} ({n} {})",
                         t.id,
                         t.form_code,
                         t.title,
@@ -280,8 +304,38 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             data,
             output,
             numero,
+            adjunto,
         } => {
             let data = read_data_file(&data)?;
+            let is_eml = output
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("eml"));
+            if is_eml {
+                let eml = service()?.render_email(
+                    None,
+                    &template,
+                    &data,
+                    numero.as_deref(),
+                    adjunto.as_deref(),
+                )?;
+                actas::files::write_atomic(&output, &eml)?;
+                println!(
+                    "Correo generado: {} ({} bytes{})",
+                    output.display(),
+                    eml.len(),
+                    if adjunto.is_some() {
+                        ", con adjunto"
+                    } else {
+                        ""
+                    }
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            if adjunto.is_some() {
+                return Err(ActasError::Other(
+                    "--adjunto solo vale al generar un correo (-o archivo.eml)".into(),
+                ));
+            }
             let rendered = service()?.render(&template, &data, numero.as_deref())?;
             actas::files::write_atomic(&output, &rendered.pdf)?;
             println!(
@@ -292,6 +346,51 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 rendered.slots.len(),
                 plural(rendered.slots.len(), "campo de firma", "campos de firma")
             );
+        }
+        Command::Plazo {
+            desde,
+            dias_utiles,
+            pais,
+            json,
+        } => {
+            let from = parse_day(&desde, "DESDE")?;
+            let country = actas::calendar::Country::parse(&pais).ok_or_else(|| {
+                ActasError::Other(format!("país desconocido «{pais}» (use PE, BO o MX)"))
+            })?;
+            let service = service()?;
+            // The office's days typed in Configuración count when its database exists.
+            let db_exists = cli
+                .db
+                .clone()
+                .or_else(|| default_db_path().ok())
+                .is_some_and(|db| db.exists());
+            let store = if db_exists { Some(store()?) } else { None };
+            let deadline = service.plazo(store.as_ref(), from, dias_utiles, country)?;
+            if json {
+                print_json(&deadline);
+            } else {
+                println!("{}", deadline.vence.format("%d/%m/%Y"));
+                let skipped: Vec<String> = deadline
+                    .omitidos
+                    .iter()
+                    .map(|d| format!("{} {}", d.fecha.format("%d/%m"), d.motivo))
+                    .collect();
+                println!(
+                    "Vence el {}: {} {} desde el {} ({}); sin contar {} {} de fin de semana{}.",
+                    actas::calendar::weekday_date(deadline.vence),
+                    dias_utiles,
+                    plural(dias_utiles as usize, "día útil", "días útiles"),
+                    actas::calendar::weekday_date(from),
+                    country.name(),
+                    deadline.fines_de_semana,
+                    plural(deadline.fines_de_semana as usize, "día", "días"),
+                    if skipped.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ni {}", skipped.join(", "))
+                    }
+                );
+            }
         }
         Command::New { template, data } => {
             let data = read_data_file(&data)?;
@@ -520,6 +619,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
         Command::Maintenance { command } => {
             registers_cli::run_maintenance(command, &service, &store)?
         }
+        Command::Support { command } => registers_cli::run_support(command, &service, &store)?,
         Command::Audit {
             command: AuditCommand::Verify { json },
         } => {

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use common::{example, finish, line_of, Sandbox};
 use serde_json::Value as Json;
 
-/// The catalogue's ids (DESIGN §2, contract).
-const CATALOGUE: [&str; 13] = [
+/// The catalogue's ids (DESIGN §2, contract: both parts).
+const CATALOGUE: [&str; 30] = [
     "mef-anexo-11-1",
     "senace-plan-pruebas",
     "senace-informe-pruebas",
@@ -25,6 +25,23 @@ const CATALOGUE: [&str; 13] = [
     "senace-inventario-cintas",
     "senace-recuperacion-respaldo",
     "senace-bitacora-restauracion",
+    "agetic-solicitud-puesta-produccion",
+    "agetic-observaciones",
+    "agetic-informe-conclusion",
+    "agetic-nota-interna",
+    "sig-solicitud-publicacion",
+    "sig-confirmacion-publicacion",
+    "sig-servicio-no-conforme",
+    "mef-aviso-distribucion",
+    "mef-atencion-soporte",
+    "mef-oficio-soporte",
+    "mef-estadisticas-soporte",
+    "senace-requerimiento-desarrollo",
+    "senace-solicitud-control-validacion",
+    "senace-solicitud-instalacion",
+    "senace-control-acceso",
+    "senace-seguimiento-cuentas-correo",
+    "senace-checklist-servicios-ti",
 ];
 
 const MEF: &str = "mef-anexo-11-1";
@@ -114,7 +131,7 @@ fn templates_lists_the_whole_catalogue_in_text_and_json() {
         .iter()
         .map(|t| t["id"].as_str().expect("id is a string"))
         .collect();
-    // The 13 forms of the catalogue are all there (other forms may follow them).
+    // The 30 forms of the catalogue are all there (other forms may follow them).
     let catalogue: BTreeSet<&str> = CATALOGUE.iter().copied().collect();
     assert!(
         ids.is_superset(&catalogue),
@@ -126,7 +143,13 @@ fn templates_lists_the_whole_catalogue_in_text_and_json() {
         let signers = t["signers"]
             .as_array()
             .unwrap_or_else(|| panic!("{} has no signers array", t["id"]));
-        assert!(!signers.is_empty(), "{} has no signers", t["id"]);
+        // Every form is signed, except an e-mail (it is sent, not signed).
+        assert_eq!(
+            signers.is_empty(),
+            t["email"] == true,
+            "{}: signers and e-mail",
+            t["id"]
+        );
         for signer in signers {
             assert!(
                 signer["role"].as_str().is_some_and(|r| !r.is_empty()),
@@ -145,8 +168,17 @@ fn templates_lists_the_whole_catalogue_in_text_and_json() {
     let roles = roles_of(mef, "signers");
     assert_eq!(
         roles,
-        ["coord-arquitectura", "coord-calidad", "coord-computo"],
-        "MEF signing order"
+        [
+            "coord-arquitectura",
+            "coord-calidad",
+            "coord-computo",
+            "operador-turno"
+        ],
+        "MEF signing order (the operador de turno's V°B° last, 000 line 65)"
+    );
+    assert_eq!(
+        mef["signers"][3]["after"],
+        serde_json::json!(["coord-computo"])
     );
     assert_eq!(
         mef["signers"][2]["after"],
@@ -589,7 +621,12 @@ fn new_list_and_export_round_trip() {
     let roles = roles_of(mef, "signatures");
     assert_eq!(
         roles,
-        ["coord-arquitectura", "coord-calidad", "coord-computo"]
+        [
+            "coord-arquitectura",
+            "coord-calidad",
+            "coord-computo",
+            "operador-turno"
+        ]
     );
     assert_eq!(mef["title"], "Control de revisión del pase a producción");
 

@@ -830,7 +830,11 @@ fn stored_documents_are_signed_as_new_revisions_listed_exported_and_verified() {
     assert_eq!(signatures(&report).len(), 1);
     assert_eq!(
         report["unsigned_fields"],
-        serde_json::json!(["firma.coord-calidad", "firma.coord-computo"])
+        serde_json::json!([
+            "firma.coord-calidad",
+            "firma.coord-computo",
+            "firma.operador-turno"
+        ])
     );
 
     // Out of turn on a stored document: refused, no new revision.
@@ -851,11 +855,14 @@ fn stored_documents_are_signed_as_new_revisions_listed_exported_and_verified() {
             .as_array()
             .unwrap()
             .iter()
+            .filter(|s| s["role"] != "operador-turno")
             .all(|s| s["signed"] == true),
         "{doc:#}"
     );
-    assert!(
-        doc["next"].as_array().is_some_and(|n| n.is_empty()),
+    // Complete: only the operador de turno's optional V°B° (000, line 65) may follow.
+    assert_eq!(
+        doc["next"],
+        serde_json::json!(["operador-turno"]),
         "{doc:#}"
     );
     let (ok, report) = verify_json(&sb, pki, &number);

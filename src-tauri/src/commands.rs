@@ -123,6 +123,21 @@ pub fn save_profile(app: State<'_, App>, profile: Profile) -> Reply<Profile> {
 }
 
 #[tauri::command(async)]
+pub fn office_days(app: State<'_, App>) -> Reply<String> {
+    app.office_days().map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn save_office_days(app: State<'_, App>, text: String) -> Reply<String> {
+    app.save_office_days(&text).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn generate_email(app: State<'_, App>, request: EmailRequest) -> Reply<String> {
+    app.generate_email(&request).map_err(message)
+}
+
+#[tauri::command(async)]
 pub fn trust_roots(app: State<'_, App>) -> Reply<Vec<TrustRootInfo>> {
     app.trust_roots().map_err(message)
 }

@@ -38,6 +38,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         DraftInfo,
         DraftView,
         CreateRequest,
+        EmailRequest,
         DocumentListing,
         DocumentFilter,
         DocumentRow,

@@ -36,8 +36,9 @@ use crate::template::Catalogue;
 
 pub use documents::{DocumentFilter, DocumentRow, SignatureState, StatusFilter};
 pub use forms::{
-    ColumnSpec, CreateRequest, DraftInfo, DraftView, FieldSpec, FieldType, FormSpec, FormSummary,
-    PreviewRequest, SaveDraftRequest, SectionSpec, SignerSpec, ValidateRequest, Validation,
+    ColumnSpec, ComputedValue, ConditionSpec, CreateRequest, DraftInfo, DraftView, EmailRequest,
+    FieldSpec, FieldType, FormSpec, FormSummary, PreviewRequest, RowConditionSpec,
+    SaveDraftRequest, SectionSpec, SignerSpec, ValidateRequest, Validation,
 };
 pub use licences::{
     LicenceImport, LicenceOverview, LicenceQuery, LicenceRow, NoticeRequest, RejectedRow,

@@ -1,5 +1,6 @@
 //! The Configuración screen: the entity profile (entity and office printed
-//! in every header, default signature location), the trust roots the
+//! in every header, default signature location), the office's own
+//! non-working days (for the plazos in días útiles), the trust roots the
 //! verifier accepts, and the people directory. Values are kept in the store
 //! (`store::settings`, `store::people`); certificates are parsed here.
 
@@ -10,6 +11,7 @@ use ts_rs::TS;
 
 use super::{apply_profile_to, App};
 use crate::error::ActasError;
+use crate::service::OFFICE_DAYS_SETTING;
 use crate::sign::certificate::{asn1_time_to_utc, one_line_name};
 use crate::store::{NewPerson, NewTrustRoot, Person};
 use crate::verify::cms::load_trust_roots;
@@ -74,6 +76,25 @@ impl App {
         let mut service = self.service.write().unwrap_or_else(|e| e.into_inner());
         apply_profile_to(&mut service.catalogue, &profile);
         Ok(())
+    }
+
+    /// The office's non-working days as typed: `dd/mm/aaaa Motivo`, one a line.
+    pub fn office_days(&self) -> Result<String, ActasError> {
+        Ok(self
+            .store()
+            .setting(OFFICE_DAYS_SETTING)?
+            .unwrap_or_default())
+    }
+
+    /// Saves the office's non-working days after checking every line (the
+    /// error names the line); returns them as saved.
+    pub fn save_office_days(&self, text: &str) -> Result<String, ActasError> {
+        crate::calendar::parse_office_days(text)
+            .map_err(|e| ActasError::Other(format!("días no laborables de la oficina: {e}")))?;
+        let now = self.service().clock.now();
+        self.store()
+            .set_settings(&[(OFFICE_DAYS_SETTING, text.trim())], now)?;
+        self.office_days()
     }
 
     pub fn trust_roots(&self) -> Result<Vec<TrustRootInfo>, ActasError> {
