@@ -35,6 +35,14 @@ pub enum ActasError {
         column: usize,
         reason: String,
     },
+    /// Input the user must fix (a wrong certificate for the role, a bad
+    /// argument value); exit status 2.
+    #[error("{0}")]
+    Input(String),
+    /// Refused by the register's rules (another signed first, a PDF that
+    /// conflicts with a stored revision); exit status 1.
+    #[error("{0}")]
+    Refused(String),
     #[error("{0}")]
     Other(String),
 }
@@ -44,7 +52,10 @@ impl ActasError {
     /// fix (data, templates, arguments), 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            ActasError::Invalid { .. } | ActasError::Json { .. } | ActasError::Template(_) => 2,
+            ActasError::Invalid { .. }
+            | ActasError::Json { .. }
+            | ActasError::Template(_)
+            | ActasError::Input(_) => 2,
             _ => 1,
         }
     }

@@ -3,7 +3,10 @@
 //! `template`, `form`, `render` and `store`. The CLI and the desktop shell
 //! call these and only format their results; no logic lives in the front doors.
 
+mod audit;
 mod bundle;
+mod import;
+mod queue;
 mod registers;
 mod signing;
 
@@ -25,6 +28,11 @@ use crate::template::{Catalogue, Template, DEFAULT_SERIES};
 pub use bundle::{parse_day, BundleExportOutcome, BundleExportRequest, BundleSelection};
 pub use registers::{
     EmittedForm, FormRequest, GeneratedForm, ImportReport, LICENCE_NOTICE_TEMPLATE,
+};
+pub use import::{accepted, ImportKind, ImportedPdf, RECEIVED_SERIES_PREFIX};
+pub use queue::{
+    certificate_holder, find_person, holder_matches, named_signer, NamedSigner,
+    PendingSignature,
 };
 pub use signing::{next_roles, SignOutcome, SignRequest, SIGNATURE_NOTE_PREFIX};
 
@@ -224,14 +232,15 @@ impl Service {
 
     fn listing(&self, store: &Store, doc: DocumentSummary) -> Result<DocumentListing, ActasError> {
         let reference = document_reference(&doc.series, &doc.number);
-        // Each signature is recorded in its revision's note: `firma:<role>:<signer>`.
+        // Each signature is recorded in its revision's note: `firma:<role>:<signer>`
+        // (an imported revision may record several, joined by «; »).
         let signed: Vec<(String, String)> = store
             .revisions(&reference)?
-            .into_iter()
-            .filter_map(|r| {
-                let rest = r.note.strip_prefix(SIGNATURE_NOTE_PREFIX)?;
-                let (role, signer) = rest.split_once(':')?;
-                Some((role.to_string(), signer.to_string()))
+            .iter()
+            .flat_map(|r| {
+                signing::signature_notes(&r.note)
+                    .map(|(role, signer)| (role.to_string(), signer.to_string()))
+                    .collect::<Vec<_>>()
             })
             .collect();
         let signatures = self
