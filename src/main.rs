@@ -576,7 +576,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 trust,
                 output,
             };
-            let outcome = service.export_bundle(&store()?, &request)?;
+            let outcome = service.export_bundle(&mut store()?, &request)?;
             if json {
                 print_json(&outcome);
             } else {

@@ -186,7 +186,7 @@ impl Service {
     /// certificate is checked before anything is read or written.
     pub fn export_bundle(
         &self,
-        store: &Store,
+        store: &mut Store,
         request: &BundleExportRequest,
     ) -> Result<BundleExportOutcome, ActasError> {
         let now = self.clock.now();
@@ -227,6 +227,8 @@ impl Service {
                 reference,
             });
         }
+        // The audit chain's head, sealed by the archivist, travels in the bundle.
+        let checkpoint = super::audit::seal_with(store, &signer, now)?;
         let bundle = build_bundle(
             &documents,
             &Seal {
@@ -236,6 +238,7 @@ impl Service {
             &ExportOptions {
                 at: now,
                 trust_roots,
+                checkpoint: Some(checkpoint),
             },
         )
         .map_err(|e| ActasError::Other(e.to_string()))?;

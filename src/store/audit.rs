@@ -410,10 +410,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn chain_of_a_busy_store_verifies() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn chain_of_a_busy_store_verifies(db: TestDb) {
+        let mut store = db.open();
         let empty = store.verify_audit().unwrap();
         assert_eq!(empty.rows, 0);
         assert!(empty.is_intact());
@@ -434,27 +432,19 @@ mod tests {
         store.add_person(&person(), at()).unwrap();
     }
 
-    #[test]
-    fn audit_rows_cannot_be_updated_or_deleted() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn audit_rows_cannot_be_updated_or_deleted(db: TestDb) {
+        let mut store = db.open();
         populate(&mut store);
         let update = store
-            .conn
-            .execute("UPDATE audit_log SET actor = 'x' WHERE id = 1", [])
+            .raw_execute("UPDATE audit_log SET actor = 'x' WHERE id = 1")
             .unwrap_err();
         assert!(update.to_string().contains("no se modifica"), "{update}");
         let delete = store
-            .conn
-            .execute("DELETE FROM audit_log WHERE id = 5", [])
+            .raw_execute("DELETE FROM audit_log WHERE id = 5")
             .unwrap_err();
         assert!(delete.to_string().contains("no se borra"), "{delete}");
         let forged = store
-            .conn
-            .execute(
-                "INSERT INTO audit_log VALUES (9, 'a', 'b', 'c', 'd', '{}', 'x', 'y')",
-                [],
-            )
+            .raw_execute("INSERT INTO audit_log VALUES (9, 'a', 'b', 'c', 'd', '{}', 'x', 'y')")
             .unwrap_err();
         assert!(
             forged.to_string().contains("al final de la cadena"),
@@ -462,17 +452,12 @@ mod tests {
         );
     }
 
-    #[test]
-    fn hand_edited_row_is_reported_with_its_id() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn hand_edited_row_is_reported_with_its_id(db: TestDb) {
+        let mut store = db.open();
         populate(&mut store);
+        store.drop_trigger("audit_log", "audit_log_no_update");
         store
-            .conn
-            .execute_batch(
-                "DROP TRIGGER audit_log_no_update;
-                 UPDATE audit_log SET detail = '{\"note\":\"otra cosa\"}' WHERE id = 2;",
-            )
+            .raw_execute("UPDATE audit_log SET detail = '{\"note\":\"otra cosa\"}' WHERE id = 2")
             .unwrap();
         let report = store.verify_audit().unwrap();
         assert_eq!(report.rows, 5);
@@ -486,17 +471,12 @@ mod tests {
         assert!(!rows.contains(&3), "{:?}", report.problems);
     }
 
-    #[test]
-    fn deleted_row_is_detected() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn deleted_row_is_detected(db: TestDb) {
+        let mut store = db.open();
         populate(&mut store);
+        store.drop_trigger("audit_log", "audit_log_no_delete");
         store
-            .conn
-            .execute_batch(
-                "DROP TRIGGER audit_log_no_delete;
-                 DELETE FROM audit_log WHERE id = 3;",
-            )
+            .raw_execute("DELETE FROM audit_log WHERE id = 3")
             .unwrap();
         let report = store.verify_audit().unwrap();
         assert_eq!(report.rows, 4);
@@ -514,17 +494,12 @@ mod tests {
             .any(|p| p.row_id == 0 && p.reason.contains("s/2026-003")));
     }
 
-    #[test]
-    fn truncated_tail_is_detected() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn truncated_tail_is_detected(db: TestDb) {
+        let mut store = db.open();
         populate(&mut store);
+        store.drop_trigger("audit_log", "audit_log_no_delete");
         store
-            .conn
-            .execute_batch(
-                "DROP TRIGGER audit_log_no_delete;
-                 DELETE FROM audit_log WHERE id >= 4;",
-            )
+            .raw_execute("DELETE FROM audit_log WHERE id >= 4")
             .unwrap();
         let report = store.verify_audit().unwrap();
         let reasons: Vec<&str> = report.problems.iter().map(|p| p.reason.as_str()).collect();
@@ -540,16 +515,13 @@ mod tests {
         );
     }
 
-    #[test]
-    fn swapped_pdf_is_detected() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn swapped_pdf_is_detected(db: TestDb) {
+        let mut store = db.open();
         populate(&mut store);
+        store.drop_trigger("revisions", "revisions_no_update");
         store
-            .conn
-            .execute_batch(
-                "DROP TRIGGER revisions_no_update;
-                 UPDATE revisions SET pdf = X'00' WHERE revision = 1 AND document_id = 1;",
+            .raw_execute(
+                "UPDATE revisions SET pdf = substr(pdf, 1, 1) WHERE revision = 1 AND document_id = 1",
             )
             .unwrap();
         let report = store.verify_audit().unwrap();
@@ -562,4 +534,13 @@ mod tests {
             report.problems
         );
     }
+
+    on_both_engines!(
+        chain_of_a_busy_store_verifies,
+        audit_rows_cannot_be_updated_or_deleted,
+        hand_edited_row_is_reported_with_its_id,
+        deleted_row_is_detected,
+        truncated_tail_is_detected,
+        swapped_pdf_is_detected,
+    );
 }

@@ -699,10 +699,8 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
 
-    #[test]
-    fn numbers_are_sequential_per_series_and_year() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn numbers_are_sequential_per_series_and_year(db: TestDb) {
+        let mut store = db.open();
         assert_eq!(create(&mut store, "instalacion", 2026), "2026-001");
         assert_eq!(create(&mut store, "instalacion", 2026), "2026-002");
         assert_eq!(create(&mut store, "instalacion", 2026), "2026-003");
@@ -723,10 +721,8 @@ mod tests {
         assert_eq!(format_number(2026, 1000), "2026-1000");
     }
 
-    #[test]
-    fn render_receives_the_number_and_its_bytes_are_stored() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn render_receives_the_number_and_its_bytes_are_stored(db: TestDb) {
+        let mut store = db.open();
         let mut seen = String::new();
         let stored = store
             .create_document(&new_doc("s", 2026), |number| {
@@ -765,16 +761,11 @@ mod tests {
     }
 
     fn count(store: &Store, table: &str) -> i64 {
-        store
-            .conn
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-            .unwrap()
+        store.raw_i64(&format!("SELECT count(*) FROM {table}"))
     }
 
-    #[test]
-    fn failed_render_consumes_no_number_and_leaves_no_rows() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn failed_render_consumes_no_number_and_leaves_no_rows(db: TestDb) {
+        let mut store = db.open();
         assert_eq!(create(&mut store, "s", 2026), "2026-001");
         let before: Vec<i64> = ["documents", "revisions", "audit_log", "correlatives"]
             .iter()
@@ -810,10 +801,8 @@ mod tests {
         assert!(store.verify_audit().unwrap().is_intact());
     }
 
-    #[test]
-    fn empty_pdf_is_refused_and_consumes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn empty_pdf_is_refused_and_consumes_nothing(db: TestDb) {
+        let mut store = db.open();
         let err = store
             .create_document(&new_doc("s", 2026), |_| Ok::<_, StoreError>(Vec::new()))
             .unwrap_err();
@@ -824,10 +813,8 @@ mod tests {
         assert_eq!(create(&mut store, "s", 2026), "2026-001");
     }
 
-    #[test]
-    fn invalid_new_document_is_refused_in_spanish() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn invalid_new_document_is_refused_in_spanish(db: TestDb) {
+        let mut store = db.open();
         let mut doc = new_doc("s", 26);
         let err = store
             .create_document(&doc, |_| Ok::<_, StoreError>(vec![1]))
@@ -844,10 +831,8 @@ mod tests {
         assert!(err.to_string().contains("no puede contener «/»"), "{err}");
     }
 
-    #[test]
-    fn revisions_are_added_never_overwritten() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn revisions_are_added_never_overwritten(db: TestDb) {
+        let mut store = db.open();
         let number = create(&mut store, "s", 2026);
         let later = at() + chrono::Duration::hours(2);
         let info = store
@@ -877,32 +862,27 @@ mod tests {
         assert_eq!(store.list_documents().unwrap()[0].revisions, 2);
 
         let update = store
-            .conn
-            .execute("UPDATE revisions SET pdf = X'00' WHERE revision = 1", [])
+            .raw_execute("UPDATE revisions SET pdf = substr(pdf, 1, 1) WHERE revision = 1")
             .unwrap_err();
         assert!(update.to_string().contains("no se modifican"), "{update}");
-        let delete = store.conn.execute("DELETE FROM revisions", []).unwrap_err();
+        let delete = store.raw_execute("DELETE FROM revisions").unwrap_err();
         assert!(delete.to_string().contains("no se borran"), "{delete}");
         let rewrite = store
-            .conn
-            .execute("UPDATE documents SET data = '{}'", [])
+            .raw_execute("UPDATE documents SET data = '{}'")
             .unwrap_err();
         assert!(
             rewrite.to_string().contains("solo cambia el estado"),
             "{rewrite}"
         );
         let skip = store
-            .conn
-            .execute("UPDATE correlatives SET last_seq = last_seq + 5", [])
+            .raw_execute("UPDATE correlatives SET last_seq = last_seq + 5")
             .unwrap_err();
         assert!(skip.to_string().contains("de uno en uno"), "{skip}");
         assert!(store.verify_audit().unwrap().is_intact());
     }
 
-    #[test]
-    fn unknown_number_is_not_found() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn unknown_number_is_not_found(db: TestDb) {
+        let mut store = db.open();
         create(&mut store, "s", 2026);
         let err = store.document("2026-009").unwrap_err();
         assert_eq!(err.to_string(), "documento 2026-009 no encontrado");
@@ -916,10 +896,8 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn same_number_in_two_series_needs_the_series() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn same_number_in_two_series_needs_the_series(db: TestDb) {
+        let mut store = db.open();
         create(&mut store, "instalacion", 2026);
         create(&mut store, "aceptacion", 2026);
         let err = store.document("2026-001").unwrap_err();
@@ -940,10 +918,8 @@ mod tests {
         assert!(store.verify_audit().unwrap().is_intact());
     }
 
-    #[test]
-    fn list_is_ordered_by_creation_instant_then_id() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn list_is_ordered_by_creation_instant_then_id(db: TestDb) {
+        let mut store = db.open();
         let mut late = new_doc("s", 2026);
         // 16:00 in Lima is 21:00 UTC; 20:00 at UTC+0 is earlier in time.
         late.at = DateTime::parse_from_rfc3339("2026-03-15T16:00:00-05:00").unwrap();
@@ -962,10 +938,8 @@ mod tests {
         assert_eq!(numbers, ["2026-002", "2026-003", "2026-001"]);
     }
 
-    #[test]
-    fn two_stores_on_one_file_get_distinct_gap_free_numbers() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("actas.db");
+    fn two_stores_on_one_file_get_distinct_gap_free_numbers(db: TestDb) {
+        let path = db.location.clone();
         let workers: Vec<_> = (0..2)
             .map(|worker| {
                 let path = path.clone();
@@ -1002,4 +976,17 @@ mod tests {
         assert_eq!(report.rows, 100);
         assert!(report.is_intact(), "{:?}", report.problems);
     }
+
+    on_both_engines!(
+        numbers_are_sequential_per_series_and_year,
+        render_receives_the_number_and_its_bytes_are_stored,
+        failed_render_consumes_no_number_and_leaves_no_rows,
+        empty_pdf_is_refused_and_consumes_nothing,
+        invalid_new_document_is_refused_in_spanish,
+        revisions_are_added_never_overwritten,
+        unknown_number_is_not_found,
+        same_number_in_two_series_needs_the_series,
+        list_is_ordered_by_creation_instant_then_id,
+        two_stores_on_one_file_get_distinct_gap_free_numbers,
+    );
 }

@@ -138,10 +138,8 @@ mod tests {
     use super::super::test_support::*;
     use serde_json::json;
 
-    #[test]
-    fn drafts_are_saved_updated_listed_and_deleted() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn drafts_are_saved_updated_listed_and_deleted(db: TestDb) {
+        let mut store = db.open();
         let first = store
             .save_draft(None, "mef-anexo-11-1", &json!({"sistema": "SIAF"}), at())
             .unwrap();
@@ -174,4 +172,8 @@ mod tests {
             .unwrap();
         assert_ne!(again.id, first.id);
     }
+
+    on_both_engines!(
+        drafts_are_saved_updated_listed_and_deleted,
+    );
 }

@@ -34,6 +34,8 @@ pub mod registers;
 pub mod schema;
 mod schema_pg;
 mod settings;
+#[doc(hidden)]
+pub mod testing;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -240,6 +242,34 @@ impl Store {
         Ok(n)
     }
 
+    /// The SQLite connection (tests of the file format).
+    #[cfg(test)]
+    pub(crate) fn sqlite(&self) -> &Connection {
+        match &self.conn {
+            Conn::Sqlite(conn) => conn,
+            Conn::Pg(_) => panic!("not a SQLite store"),
+        }
+    }
+
+    /// Drops a refusing trigger, as someone with SQL access could (tests).
+    #[cfg(test)]
+    pub(crate) fn drop_trigger(&mut self, table: &str, trigger: &str) {
+        let sql = match self.engine() {
+            Engine::Sqlite => format!("DROP TRIGGER {trigger}"),
+            Engine::Postgres => format!("DROP TRIGGER {trigger} ON {table}"),
+        };
+        self.raw_execute(&sql).unwrap();
+    }
+
+    /// One text column of one row, for tests.
+    #[cfg(test)]
+    pub(crate) fn raw_text(&self, sql: &str) -> String {
+        self.read("leer", |tx, path| {
+            tx.scalar(sql, &[]).map_err(error::on(path, "leer"))
+        })
+        .unwrap()
+    }
+
     /// `SELECT count(*) …` and the like, for tests.
     #[cfg(test)]
     pub(crate) fn raw_i64(&self, sql: &str) -> i64 {
@@ -306,6 +336,55 @@ pub(crate) mod test_support {
         Store::open(&dir.path().join("actas.db")).unwrap()
     }
 
+    /// One test's database on one engine: a SQLite file in a temporary
+    /// folder, or a fresh database on the test PostgreSQL server.
+    pub struct TestDb {
+        _dir: tempfile::TempDir,
+        pub location: PathBuf,
+    }
+
+    impl TestDb {
+        /// `None` when PostgreSQL is asked for and no test server is
+        /// configured (outside CI; see `store::testing`).
+        pub fn new(engine: Engine, test: &str) -> Option<TestDb> {
+            let dir = tempfile::tempdir().unwrap();
+            let location = match engine {
+                Engine::Sqlite => dir.path().join("actas.db"),
+                Engine::Postgres => PathBuf::from(super::testing::fresh_postgres_url(test)?),
+            };
+            Some(TestDb { _dir: dir, location })
+        }
+
+        pub fn open(&self) -> Store {
+            Store::open(&self.location).unwrap()
+        }
+    }
+
+    /// Runs each listed `fn name(db: TestDb)` once on SQLite and once on
+    /// PostgreSQL, as `sqlite::name` and `postgres::name`.
+    macro_rules! on_both_engines {
+        ($($name:ident),* $(,)?) => {
+            mod sqlite {
+                $(#[test]
+                fn $name() {
+                    let db = crate::store::test_support::TestDb::new(
+                        crate::store::Engine::Sqlite, stringify!($name)).unwrap();
+                    super::$name(db);
+                })*
+            }
+            mod postgres {
+                $(#[test]
+                fn $name() {
+                    if let Some(db) = crate::store::test_support::TestDb::new(
+                        crate::store::Engine::Postgres, stringify!($name)) {
+                        super::$name(db);
+                    }
+                })*
+            }
+        };
+    }
+    pub(crate) use on_both_engines;
+
     pub fn at() -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339("2026-03-15T10:00:00-05:00").unwrap()
     }
@@ -342,6 +421,7 @@ pub(crate) mod test_support {
             cargo: "Especialista en Calidad de Software".into(),
             area: "Oficina de Tecnologías de la Información".into(),
             email: "esalvatierra@example.gob.pe".into(),
+            dni: String::new(),
         }
     }
 }
@@ -359,20 +439,20 @@ mod tests {
         assert!(path.is_file());
         assert_eq!(store.path(), path);
         let mode: String = store
-            .conn
+            .sqlite()
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
         let fk: i64 = store
-            .conn
+            .sqlite()
             .pragma_query_value(None, "foreign_keys", |r| r.get(0))
             .unwrap();
         assert_eq!(fk, 1);
         let sync: i64 = store
-            .conn
+            .sqlite()
             .pragma_query_value(None, "synchronous", |r| r.get(0))
             .unwrap();
-        assert_eq!(sync, 1, "NORMAL");
+        assert_eq!(sync, 2, "FULL");
     }
 
     #[test]
@@ -408,13 +488,10 @@ mod tests {
     #[test]
     fn locked_database_is_reported_as_busy() {
         let dir = tempfile::tempdir().unwrap();
-        let mut holder = open_in(&dir);
+        let holder = open_in(&dir);
         let mut waiter = open_in(&dir);
         waiter.set_busy_timeout(Duration::from_millis(50));
-        let tx = holder
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .unwrap();
+        holder.sqlite().execute_batch("BEGIN IMMEDIATE").unwrap();
         let err = waiter.add_person(&person(), at()).unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -427,7 +504,7 @@ mod tests {
             .create_document(&new_doc("s", 2026), |_| Ok::<_, StoreError>(vec![1]))
             .unwrap_err();
         assert!(matches!(err, StoreError::Busy { .. }), "{err:?}");
-        drop(tx);
+        holder.sqlite().execute_batch("ROLLBACK").unwrap();
         // Reads are not blocked by a writer in WAL mode, and nothing was consumed.
         assert!(waiter.list_documents().unwrap().is_empty());
         assert_eq!(create(&mut waiter, "s", 2026), "2026-001");

@@ -296,10 +296,8 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
 
-    #[test]
-    fn people_are_stored_trimmed_in_order_with_audit() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn people_are_stored_trimmed_in_order_with_audit(db: TestDb) {
+        let mut store = db.open();
         let mut first = person();
         first.given_names = "  Edgar Martín ".into();
         let added = store.add_person(&first, at()).unwrap();
@@ -316,14 +314,11 @@ mod tests {
         assert_eq!(people[0], added);
         assert_eq!(people[1].given_names, "Rosa");
 
-        let (actor, subject, detail): (String, String, String) = store
-            .conn
-            .query_row(
-                "SELECT actor, subject, detail FROM audit_log WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .unwrap();
+        let (actor, subject, detail) = (
+            store.raw_text("SELECT actor FROM audit_log WHERE id = 1"),
+            store.raw_text("SELECT subject FROM audit_log WHERE id = 1"),
+            store.raw_text("SELECT detail FROM audit_log WHERE id = 1"),
+        );
         assert_eq!(actor, SYSTEM_ACTOR);
         assert_eq!(subject, "1");
         assert!(
@@ -334,10 +329,8 @@ mod tests {
         assert!(store.verify_audit().unwrap().is_intact());
     }
 
-    #[test]
-    fn incomplete_person_is_refused_in_spanish() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn incomplete_person_is_refused_in_spanish(db: TestDb) {
+        let mut store = db.open();
         let mut nobody = person();
         nobody.paternal_surname = " ".into();
         let err = store.add_person(&nobody, at()).unwrap_err();
@@ -351,4 +344,9 @@ mod tests {
         assert!(err.to_string().contains("correo «esalvatierra»"), "{err}");
         assert!(store.people().unwrap().is_empty());
     }
+
+    on_both_engines!(
+        people_are_stored_trimmed_in_order_with_audit,
+        incomplete_person_is_refused_in_spanish,
+    );
 }

@@ -511,10 +511,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn reimport_updates_by_key_and_is_audited() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn reimport_updates_by_key_and_is_audited(db: TestDb) {
+        let mut store = db.open();
         let at = at();
         let first = store
             .import_licences(
@@ -556,10 +554,8 @@ mod tests {
         assert_eq!(iso(None), None);
     }
 
-    #[test]
-    fn batches_and_repeated_keys_in_one_call() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn batches_and_repeated_keys_in_one_call(db: TestDb) {
+        let mut store = db.open();
         let at = at();
         // 150 licences: two full batches and a short one; the last repeats the first.
         let mut list: Vec<Licence> = (0..149)
@@ -574,10 +570,8 @@ mod tests {
         assert_eq!(s0.termino, NaiveDate::from_ymd_opt(2030, 1, 1));
     }
 
-    #[test]
-    fn entries_update_by_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn entries_update_by_key(db: TestDb) {
+        let mut store = db.open();
         let at = at();
         let mut m = meta(&at);
         m.register = "respaldos";
@@ -596,4 +590,10 @@ mod tests {
         );
         assert!(store.entries("mantenimientos").unwrap().is_empty());
     }
+
+    on_both_engines!(
+        reimport_updates_by_key_and_is_audited,
+        batches_and_repeated_keys_in_one_call,
+        entries_update_by_key,
+    );
 }

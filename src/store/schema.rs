@@ -430,11 +430,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = open_in(&dir);
         assert_eq!(
-            user_version(&store.conn, store.path()).unwrap(),
+            user_version(store.sqlite(), store.path()).unwrap(),
             SCHEMA_VERSION
         );
         let id: i32 = store
-            .conn
+            .sqlite()
             .pragma_query_value(None, "application_id", |r| r.get(0))
             .unwrap();
         assert_eq!(id, APPLICATION_ID);
@@ -450,7 +450,7 @@ mod tests {
         }
         for _ in 0..3 {
             let store = super::super::Store::open(&path).unwrap();
-            assert_eq!(user_version(&store.conn, &path).unwrap(), SCHEMA_VERSION);
+            assert_eq!(user_version(store.sqlite(), &path).unwrap(), SCHEMA_VERSION);
             assert_eq!(store.list_documents().unwrap().len(), 1);
         }
     }
@@ -462,7 +462,7 @@ mod tests {
         {
             let store = super::super::Store::open(&path).unwrap();
             store
-                .conn
+                .sqlite()
                 .pragma_update(None, "user_version", SCHEMA_VERSION + 5)
                 .unwrap();
         }

@@ -228,10 +228,8 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
 
-    #[test]
-    fn settings_and_trust_roots_round_trip_with_audit() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn settings_and_trust_roots_round_trip_with_audit(db: TestDb) {
+        let mut store = db.open();
         assert_eq!(store.setting("entidad").unwrap(), None);
         store
             .set_settings(&[("entidad", "Senace"), ("ubicacion", "Lima, Perú")], at())
@@ -261,4 +259,8 @@ mod tests {
         assert!(report.is_intact(), "{:?}", report.problems);
         assert_eq!(report.rows, 4);
     }
+
+    on_both_engines!(
+        settings_and_trust_roots_round_trip_with_audit,
+    );
 }

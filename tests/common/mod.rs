@@ -38,6 +38,20 @@ impl Sandbox {
         }
     }
 
+    /// A sandbox whose database is a fresh one on the test PostgreSQL
+    /// server (`actas::store::testing`); `None` outside CI without one.
+    pub fn postgres(test: &str) -> Option<Sandbox> {
+        let url = actas::store::testing::fresh_postgres_url(test)?;
+        let mut sb = Sandbox::new();
+        sb.db = PathBuf::from(url);
+        Some(sb)
+    }
+
+    /// Whether this sandbox's database is on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        actas::store::is_postgres_url(&self.db.to_string_lossy())
+    }
+
     /// A path inside the sandbox.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
@@ -186,4 +200,26 @@ pub fn line_of(text: &str, needle: &str, from_line: usize) -> usize {
         .find(|(_, l)| l.contains(needle))
         .map(|(i, _)| i + 1)
         .unwrap_or_else(|| panic!("«{needle}» not found in the template"))
+}
+
+/// Runs each listed `fn name(sb: Sandbox)` once on SQLite and once on
+/// PostgreSQL (`sqlite::name`, `postgres::name`): the same test, both engines.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name($crate::common::Sandbox::new());
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                if let Some(sb) = $crate::common::Sandbox::postgres(stringify!($name)) {
+                    super::$name(sb);
+                }
+            })*
+        }
+    };
 }
