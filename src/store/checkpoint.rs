@@ -271,3 +271,123 @@ mod base64_bytes {
             .map_err(serde::de::Error::custom)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+    use openssl::pkey::{PKey, Private};
+    use openssl::x509::X509;
+
+    /// A throwaway seal: a self-signed certificate and its key.
+    fn seal_identity() -> (X509, PKey<Private>) {
+        use openssl::{asn1::Asn1Time, hash::MessageDigest, rsa::Rsa, x509::X509NameBuilder};
+        let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+        let mut name = X509NameBuilder::new().unwrap();
+        name.append_entry_by_text("CN", "Archivo de prueba").unwrap();
+        let name = name.build();
+        let mut cert = X509::builder().unwrap();
+        cert.set_version(2).unwrap();
+        cert.set_subject_name(&name).unwrap();
+        cert.set_issuer_name(&name).unwrap();
+        cert.set_pubkey(&key).unwrap();
+        cert.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+            .unwrap();
+        cert.set_not_after(&Asn1Time::days_from_now(30).unwrap())
+            .unwrap();
+        cert.sign(&key, MessageDigest::sha256()).unwrap();
+        (cert.build(), key)
+    }
+
+    fn seal(store: &mut Store) -> Checkpoint {
+        let (cert, key) = seal_identity();
+        store
+            .add_checkpoint(at(), |content| {
+                let flags = CMSOptions::DETACHED | CMSOptions::BINARY;
+                let cms =
+                    CmsContentInfo::sign(Some(&cert), Some(&key), None, Some(content), flags)
+                        .unwrap();
+                Ok::<_, StoreError>((cms.to_der().unwrap(), "CN=Archivo de prueba".into()))
+            })
+            .unwrap()
+    }
+
+    fn reasons(store: &Store) -> Vec<String> {
+        store
+            .verify_audit()
+            .unwrap()
+            .problems
+            .into_iter()
+            .map(|p| p.reason)
+            .collect()
+    }
+
+    fn a_trimmed_log_is_caught_by_the_checkpoint(db: TestDb) {
+        let mut store = db.open();
+        for _ in 0..3 {
+            create(&mut store, "s", 2026);
+        }
+        let checkpoint = seal(&mut store);
+        assert_eq!(checkpoint.audit_id, 3);
+        assert!(checkpoint.signature_holds());
+        assert_eq!(store.checkpoints().unwrap(), vec![checkpoint.clone()]);
+        assert!(reasons(&store).is_empty(), "{:?}", reasons(&store));
+
+        // Deleting the last rows leaves a valid, shorter chain; the
+        // revisions check flags the documents, and the checkpoint the rows.
+        store.drop_trigger("audit_log", "audit_log_no_delete");
+        store
+            .raw_execute("DELETE FROM audit_log WHERE id >= 3")
+            .unwrap();
+        let found = reasons(&store);
+        assert!(
+            found
+                .iter()
+                .any(|r| r.contains("faltan los registros 3 a 3 posteriores al punto de control")),
+            "{found:?}"
+        );
+        // A forged signature does not hold.
+        let mut forged = checkpoint.clone();
+        forged.head_hash = "0".repeat(64);
+        assert!(!forged.signature_holds());
+    }
+
+    fn changes_without_their_audit_row_are_reported(db: TestDb) {
+        let mut store = db.open();
+        let number = create(&mut store, "s", 2026);
+        store.set_settings(&[("entidad", "Senace")], at()).unwrap();
+        assert!(reasons(&store).is_empty(), "{:?}", reasons(&store));
+        store
+            .raw_execute("UPDATE settings SET value = 'Otra' WHERE key = 'entidad'")
+            .unwrap();
+        store
+            .raw_execute("INSERT INTO settings (key, value) VALUES ('ubicacion', 'Lima')")
+            .unwrap();
+        store
+            .raw_execute(&format!(
+                "UPDATE documents SET status = 'firmado' WHERE number = '{number}'"
+            ))
+            .unwrap();
+        store
+            .raw_execute(
+                "INSERT INTO trust_roots (sha256, subject, not_after, der, added_at)
+                 SELECT 'abababababababababababababababababababababababababababababababab',
+                        'CN=Intrusa', '2036', pdf, 'x' FROM revisions LIMIT 1",
+            )
+            .unwrap();
+        let found = reasons(&store);
+        for expected in [
+            "el ajuste «entidad» cambió sin registro de auditoría",
+            "el ajuste «ubicacion» no tiene registro de auditoría",
+            "el estado del documento s/2026-001 es «firmado»",
+            "(CN=Intrusa) no tiene registro de auditoría",
+        ] {
+            assert!(found.iter().any(|r| r.contains(expected)), "{expected}: {found:?}");
+        }
+    }
+
+    on_both_engines!(
+        a_trimmed_log_is_caught_by_the_checkpoint,
+        changes_without_their_audit_row_are_reported,
+    );
+}
