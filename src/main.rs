@@ -334,7 +334,12 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             numero,
         } => {
             let data = read_data_file(&data)?;
-            let rendered = service()?.render(&template, &data, numero.as_deref())?;
+            let mut service = service()?;
+            // The office profile applies when the office's database exists.
+            if database_exists(cli.db.as_deref()) {
+                service.apply_profile(&store()?)?;
+            }
+            let rendered = service.render(&template, &data, numero.as_deref())?;
             actas::files::write_atomic(&output, &rendered.pdf)?;
             println!(
                 "PDF generado: {} ({} {}, {} {})",
@@ -347,10 +352,12 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
         }
         Command::New { template, data } => {
             let data = read_data_file(&data)?;
-            let service = service()?;
+            let mut service = service()?;
             // Check the template before the store is opened (and possibly created).
             let series = service.catalogue.require(&template)?.series.clone();
             let mut store = store()?;
+            // The office profile prints in the header, as in the window.
+            service.apply_profile(&store)?;
             let stored = service.create(&mut store, &template, data, &actor())?;
             println!("{}", document_reference(&series, &stored.number));
         }
@@ -400,6 +407,15 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             // Only the template the PDF names is read (one process per signature is common).
             let service = Service::open_deferred(&templates_dir, clock);
             let password = read_password(password_env.as_deref())?;
+            // Without --location, the office profile's default location (as in the window).
+            let location = match location {
+                Some(location) => Some(location),
+                None if output.is_none() || database_exists(cli.db.as_deref()) => {
+                    Some(actas::service::read_profile(&store()?)?.ubicacion)
+                        .filter(|l| !l.trim().is_empty())
+                }
+                None => None,
+            };
             let request = SignRequest {
                 role,
                 p12,
@@ -460,16 +476,18 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             let people = store.people()?;
             let me = match (mine, persona.as_deref()) {
                 (false, _) => None,
-                (true, None) => {
-                    return Err(ActasError::Input(
-                        "«--mine» necesita saber quién es usted: indique --persona o ACTAS_PERSONA \
+                (true, None) => return Err(ActasError::Input(
+                    "«--mine» necesita saber quién es usted: indique --persona o ACTAS_PERSONA \
                          (id o DNI)"
-                            .into(),
-                    ))
+                        .into(),
+                )),
+                (true, Some(who)) => {
+                    Some(actas::service::find_person(&people, who).ok_or_else(|| {
+                        ActasError::Input(format!(
+                            "no hay una persona registrada con id o DNI «{who}»"
+                        ))
+                    })?)
                 }
-                (true, Some(who)) => Some(actas::service::find_person(&people, who).ok_or_else(
-                    || ActasError::Input(format!("no hay una persona registrada con id o DNI «{who}»")),
-                )?),
             };
             let pending = service.pending(&store, me)?;
             if json {
@@ -509,11 +527,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             let path = Path::new(&target);
             // The office's configured roots count too, when its database exists.
             let is_file = path.is_file();
-            let db_exists = cli
-                .db
-                .clone()
-                .or_else(|| default_db_path().ok())
-                .is_some_and(|db| db.exists());
+            let db_exists = database_exists(cli.db.as_deref());
             let store = if is_file && !db_exists {
                 None
             } else {
@@ -728,6 +742,15 @@ fn open_store(db: Option<&Path>) -> Result<Store, ActasError> {
         None => default_db_path()?,
     };
     Ok(Store::open(&path)?)
+}
+
+/// Whether the office's database is there to read (a server always counts).
+fn database_exists(db: Option<&Path>) -> bool {
+    match db {
+        Some(db) if actas::store::is_postgres_url(&db.to_string_lossy()) => true,
+        Some(db) => db.exists(),
+        None => default_db_path().is_ok_and(|db| db.exists()),
+    }
 }
 
 fn default_db_path() -> Result<PathBuf, ActasError> {

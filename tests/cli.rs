@@ -928,3 +928,30 @@ on_both_engines!(
     a_template_with_its_own_series_is_referenced_by_series_and_number,
     invalid_data_lists_every_problem_and_consumes_no_number,
 );
+
+/// README: exit status 2 for input to fix, a bad date argument included.
+#[test]
+fn a_bad_date_argument_exits_2() {
+    let sb = Sandbox::new();
+    for args in [
+        &[
+            "bundle",
+            "export",
+            "-o",
+            "x.zip",
+            "--p12",
+            "x.p12",
+            "--from",
+            "2026-13-01",
+        ][..],
+        &["licences", "summary", "--as-of", "2026-02-30"][..],
+    ] {
+        let run = sb.run_env(args, &[("CLAVE", "x")]);
+        assert_eq!(run.code(), Some(2), "{args:?}: {}", run.stderr);
+        assert!(
+            run.assert_fails().contains("fecha inválida"),
+            "{}",
+            run.stderr
+        );
+    }
+}

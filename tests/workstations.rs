@@ -192,7 +192,11 @@ fn parallel_roles(sb: &mut Sandbox) {
     std::fs::create_dir_all(&dir).unwrap();
     let text = std::fs::read_to_string(common::templates_dir().join(format!("{MEF}.toml")))
         .unwrap()
-        .replacen("after = [\"coord-calidad\"]", "after = [\"coord-arquitectura\"]", 1);
+        .replacen(
+            "after = [\"coord-calidad\"]",
+            "after = [\"coord-arquitectura\"]",
+            1,
+        );
     std::fs::write(dir.join(format!("{MEF}.toml")), text).unwrap();
     sb.templates = dir;
 }
@@ -222,13 +226,7 @@ fn two_processes_signing_different_roles_at_once_lose_no_signature(mut sb: Sandb
         assert_eq!(listing["status"], "firmado", "round {round}: {listing:#}");
         let out = sb.path(&format!("final-{round}.pdf"));
         sb.run(&["export", &doc, "-o", s(&out)]).assert_ok();
-        let run = sb.run(&[
-            "verify",
-            s(&out),
-            "--trust",
-            s(&pki.root_pem()),
-            "--json",
-        ]);
+        let run = sb.run(&["verify", s(&out), "--trust", s(&pki.root_pem()), "--json"]);
         run.assert_ok();
         assert_eq!(run.json()["signatures"].as_array().unwrap().len(), 3);
     }
@@ -236,7 +234,10 @@ fn two_processes_signing_different_roles_at_once_lose_no_signature(mut sb: Sandb
     let doc = sb.new_from_example(MEF);
     sign_stored(&sb, pki, &doc, "coord-arquitectura", "maria").assert_ok();
     let line = sign_stored(&other, pki, &doc, "coord-arquitectura", "maria").assert_fails();
-    assert!(line.contains("ya lo firmó María Fernanda Quispe Ñahui"), "{line}");
+    assert!(
+        line.contains("ya lo firmó María Fernanda Quispe Ñahui"),
+        "{line}"
+    );
 }
 
 fn the_holder_must_be_the_person_named_unless_signing_as_substitute(sb: Sandbox) {

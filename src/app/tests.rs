@@ -290,7 +290,7 @@ fn verification_verdicts_and_the_exported_report() {
 
     for (role, who) in [("coord-arquitectura", "maria"), ("coord-calidad", "carlos")] {
         app.sign_document(&SignDocumentRequest {
-        substitute: None,
+            substitute: None,
             reference: reference.clone(),
             role: role.into(),
             p12_path: pki.p12(who).display().to_string(),

@@ -21,8 +21,8 @@ impl Service {
         p12: &Path,
         password: &str,
     ) -> Result<Checkpoint, ActasError> {
-        let identity = load_pkcs12(p12, password, self.clock.now())
-            .map_err(crate::sign::SignError::from)?;
+        let identity =
+            load_pkcs12(p12, password, self.clock.now()).map_err(crate::sign::SignError::from)?;
         let signer = CmsSigner::new(&identity).map_err(crate::sign::SignError::from)?;
         seal_with(store, &signer, self.clock.now())
     }

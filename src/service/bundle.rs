@@ -297,7 +297,7 @@ impl Service {
 /// A day typed by the user (`AAAA-MM-DD`), `option` naming the flag in the error.
 pub fn parse_day(text: &str, option: &str) -> Result<NaiveDate, ActasError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        ActasError::Other(format!(
+        ActasError::Input(format!(
             "fecha inválida en {option}: «{}» (se espera AAAA-MM-DD)",
             text.trim()
         ))

@@ -6,6 +6,7 @@
 mod audit;
 mod bundle;
 mod import;
+mod profile;
 mod queue;
 mod registers;
 mod signing;
@@ -26,13 +27,13 @@ use crate::store::{DocumentSummary, NewDocument, Store, StoredDocument};
 use crate::template::{Catalogue, Template, DEFAULT_SERIES};
 
 pub use bundle::{parse_day, BundleExportOutcome, BundleExportRequest, BundleSelection};
+pub use import::{accepted, ImportKind, ImportedPdf, RECEIVED_SERIES_PREFIX};
+pub use profile::{apply_profile_to, read_profile, save_profile, Profile};
+pub use queue::{
+    certificate_holder, find_person, holder_matches, named_signer, NamedSigner, PendingSignature,
+};
 pub use registers::{
     EmittedForm, FormRequest, GeneratedForm, ImportReport, LICENCE_NOTICE_TEMPLATE,
-};
-pub use import::{accepted, ImportKind, ImportedPdf, RECEIVED_SERIES_PREFIX};
-pub use queue::{
-    certificate_holder, find_person, holder_matches, named_signer, NamedSigner,
-    PendingSignature,
 };
 pub use signing::{next_roles, SignOutcome, SignRequest, SIGNATURE_NOTE_PREFIX};
 
@@ -223,29 +224,43 @@ pub fn document_reference(series: &str, number: &str) -> String {
 
 impl Service {
     pub fn list(&self, store: &Store) -> Result<Vec<DocumentListing>, ActasError> {
-        store
-            .list_documents()?
-            .into_iter()
-            .map(|d| self.listing(store, d))
-            .collect()
+        self.list_where(store, &crate::store::DocumentFilter::default())
     }
 
-    fn listing(&self, store: &Store, doc: DocumentSummary) -> Result<DocumentListing, ActasError> {
-        let reference = document_reference(&doc.series, &doc.number);
-        // Each signature is recorded in its revision's note: `firma:<role>:<signer>`
-        // (an imported revision may record several, joined by «; »).
-        let signed: Vec<(String, String)> = store
-            .revisions(&reference)?
-            .iter()
-            .flat_map(|r| {
-                signing::signature_notes(&r.note)
-                    .map(|(role, signer)| (role.to_string(), signer.to_string()))
-                    .collect::<Vec<_>>()
+    /// The stored documents that pass `filter`, with their signatures: two
+    /// queries whatever the number of documents.
+    pub fn list_where(
+        &self,
+        store: &Store,
+        filter: &crate::store::DocumentFilter,
+    ) -> Result<Vec<DocumentListing>, ActasError> {
+        let mut signed: std::collections::HashMap<(String, String), Vec<(String, String)>> =
+            std::collections::HashMap::new();
+        for (series, number, note) in store.revision_notes()? {
+            // Each signature is recorded in its revision's note: `firma:<role>:<signer>`
+            // (an imported revision may record several, joined by «; »).
+            let entry = signed.entry((series, number)).or_default();
+            entry.extend(
+                signing::signature_notes(&note)
+                    .map(|(role, signer)| (role.to_string(), signer.to_string())),
+            );
+        }
+        Ok(store
+            .list_documents_where(filter)?
+            .into_iter()
+            .map(|d| {
+                let roles = signed
+                    .remove(&(d.series.clone(), d.number.clone()))
+                    .unwrap_or_default();
+                self.listing(d, &roles)
             })
-            .collect();
-        let signatures = self
-            .catalogue
-            .get(&doc.template_id)
+            .collect())
+    }
+
+    fn listing(&self, doc: DocumentSummary, signed: &[(String, String)]) -> DocumentListing {
+        let reference = document_reference(&doc.series, &doc.number);
+        let template = self.catalogue.get(&doc.template_id);
+        let signatures = template
             .map(|t| {
                 t.signers
                     .iter()
@@ -265,12 +280,10 @@ impl Service {
             })
             .unwrap_or_default();
         let signed_roles: Vec<String> = signed.iter().map(|(role, _)| role.clone()).collect();
-        let next = self
-            .catalogue
-            .get(&doc.template_id)
+        let next = template
             .map(|t| signing::next_roles(t, &signed_roles))
             .unwrap_or_default();
-        Ok(DocumentListing {
+        DocumentListing {
             next,
             reference,
             number: doc.number,
@@ -281,7 +294,7 @@ impl Service {
             created_at: doc.created_at,
             revisions: doc.revisions,
             signatures,
-        })
+        }
     }
 
     /// Writes the latest revision of a stored document to `out`, atomically.

@@ -242,8 +242,14 @@ mod tests {
     #[test]
     fn mismatch_names_both_people_in_spanish() {
         let text = mismatch_message(&named(Some("40123456")), Some("1"), "Luis Soto");
-        assert!(text.contains("María Fernanda Quispe Ñahui (DNI 40123456)"), "{text}");
+        assert!(
+            text.contains("María Fernanda Quispe Ñahui (DNI 40123456)"),
+            "{text}"
+        );
         assert!(text.contains("Luis Soto (DNI 1)"), "{text}");
-        assert!(!text.contains("--"), "no CLI flag in a library message: {text}");
+        assert!(
+            !text.contains("--"),
+            "no CLI flag in a library message: {text}"
+        );
     }
 }

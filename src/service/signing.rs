@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::queue::{certificate_holder, holder_matches, mismatch_message, named_signer};
 use super::Service;
 use crate::error::ActasError;
 use crate::files;
 use crate::sign::certificate::load_pkcs12;
 use crate::sign::cms::CmsSigner;
 use crate::sign::{sign_pdf, PreparedPdf, SignOptions};
-use super::queue::{certificate_holder, holder_matches, mismatch_message, named_signer};
 use crate::store::{NewRevision, RevisionInfo, Store, StoreError, ACTION_DOCUMENT_REVISE};
 use crate::template::Template;
 use crate::verify::cms::load_trust_roots;
@@ -248,9 +248,8 @@ pub(super) fn signed_by(revisions: &[RevisionInfo], role: &str) -> Option<(Strin
 
 /// The (role, signer) pairs a revision note records.
 pub(super) fn signature_notes(note: &str) -> impl Iterator<Item = (&str, &str)> {
-    note.split("; ").filter_map(|part| {
-        part.strip_prefix(SIGNATURE_NOTE_PREFIX)?.split_once(':')
-    })
+    note.split("; ")
+        .filter_map(|part| part.strip_prefix(SIGNATURE_NOTE_PREFIX)?.split_once(':'))
 }
 
 /// Roles that may sign now, and whether every required role has signed.
@@ -276,7 +275,11 @@ pub fn next_roles(template: &Template, signed: &[String]) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn status_text(template: Option<&Template>, signed: &[String], complete: bool) -> String {
+pub(super) fn status_text(
+    template: Option<&Template>,
+    signed: &[String],
+    complete: bool,
+) -> String {
     match template {
         Some(_) if complete => "firmado".into(),
         Some(t) => format!("en firma ({} de {})", signed.len(), t.signers.len()),

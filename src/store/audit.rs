@@ -333,7 +333,9 @@ fn check_revisions(
             let sha256: String = row.get(4).map_err(&read)?;
             let pdf: Vec<u8> = row.take(5).map_err(|err| StoreError::Inconsistent {
                 path: path.to_path_buf(),
-                reason: format!("la revisión {revision} del documento {number} no es un PDF: {err}"),
+                reason: format!(
+                    "la revisión {revision} del documento {number} no es un PDF: {err}"
+                ),
             })?;
             if sha256_hex(&pdf) != sha256 {
                 problems.push(AuditProblem {

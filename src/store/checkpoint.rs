@@ -71,7 +71,10 @@ fn content(audit_id: i64, head_hash: &str, at: &str) -> String {
 impl Store {
     /// Seals the chain's current head: `seal(content)` returns the DER CMS
     /// signature and the signer's subject. The checkpoint and its audit row
-    /// are written in one transaction.
+    /// are written in one transaction. When nothing was logged since the
+    /// last checkpoint (its own audit row is the head), that checkpoint is
+    /// returned instead: the same head is not sealed twice, and two exports
+    /// of the same documents stay byte-identical.
     pub fn add_checkpoint<E: From<StoreError>>(
         &mut self,
         at: DateTime<FixedOffset>,
@@ -79,6 +82,23 @@ impl Store {
     ) -> Result<Checkpoint, E> {
         self.write("sellar el registro de auditoría", |tx, path| {
             let save = on(path, "sellar el registro de auditoría");
+            let last = tx
+                .query_opt(
+                    "SELECT action, subject FROM audit_log ORDER BY id DESC LIMIT 1",
+                    &[],
+                )
+                .map_err(&save)?;
+            if let Some(row) = last {
+                let action: String = row.get(0).map_err(&save)?;
+                let subject: String = row.get(1).map_err(&save)?;
+                if action == ACTION_AUDIT_CHECKPOINT {
+                    let existing = read_checkpoints(tx).map_err(&save)?;
+                    if let Some(found) = existing.into_iter().find(|c| c.id.to_string() == subject)
+                    {
+                        return Ok(found);
+                    }
+                }
+            }
             let head = tx
                 .query_opt(
                     "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
@@ -194,7 +214,10 @@ pub(crate) fn check_state(
         }
     }
     let documents = tx
-        .query("SELECT series, number, status FROM documents ORDER BY id", &[])
+        .query(
+            "SELECT series, number, status FROM documents ORDER BY id",
+            &[],
+        )
         .map_err(&read)?;
     for row in documents {
         let (series, number, status): (String, String, String) = (
@@ -219,9 +242,7 @@ pub(crate) fn check_state(
         let (key, value): (String, String) =
             (row.get(0).map_err(&read)?, row.get(1).map_err(&read)?);
         match logged.settings.get(&key) {
-            None => problem(format!(
-                "el ajuste «{key}» no tiene registro de auditoría"
-            )),
+            None => problem(format!("el ajuste «{key}» no tiene registro de auditoría")),
             Some(Some(sha)) if *sha != sha256_hex(value.as_bytes()) => problem(format!(
                 "el ajuste «{key}» cambió sin registro de auditoría"
             )),
@@ -233,8 +254,7 @@ pub(crate) fn check_state(
         .query("SELECT id, subject FROM trust_roots ORDER BY id", &[])
         .map_err(&read)?
     {
-        let (id, subject): (i64, String) =
-            (row.get(0).map_err(&read)?, row.get(1).map_err(&read)?);
+        let (id, subject): (i64, String) = (row.get(0).map_err(&read)?, row.get(1).map_err(&read)?);
         roots_seen.insert(id.to_string());
         if !logged.trust_roots.contains(&id.to_string()) {
             problem(format!(
@@ -284,7 +304,8 @@ mod tests {
         use openssl::{asn1::Asn1Time, hash::MessageDigest, rsa::Rsa, x509::X509NameBuilder};
         let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
         let mut name = X509NameBuilder::new().unwrap();
-        name.append_entry_by_text("CN", "Archivo de prueba").unwrap();
+        name.append_entry_by_text("CN", "Archivo de prueba")
+            .unwrap();
         let name = name.build();
         let mut cert = X509::builder().unwrap();
         cert.set_version(2).unwrap();
@@ -304,9 +325,8 @@ mod tests {
         store
             .add_checkpoint(at(), |content| {
                 let flags = CMSOptions::DETACHED | CMSOptions::BINARY;
-                let cms =
-                    CmsContentInfo::sign(Some(&cert), Some(&key), None, Some(content), flags)
-                        .unwrap();
+                let cms = CmsContentInfo::sign(Some(&cert), Some(&key), None, Some(content), flags)
+                    .unwrap();
                 Ok::<_, StoreError>((cms.to_der().unwrap(), "CN=Archivo de prueba".into()))
             })
             .unwrap()
@@ -382,7 +402,10 @@ mod tests {
             "el estado del documento s/2026-001 es «firmado»",
             "(CN=Intrusa) no tiene registro de auditoría",
         ] {
-            assert!(found.iter().any(|r| r.contains(expected)), "{expected}: {found:?}");
+            assert!(
+                found.iter().any(|r| r.contains(expected)),
+                "{expected}: {found:?}"
+            );
         }
     }
 

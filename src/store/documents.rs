@@ -171,7 +171,16 @@ impl Store {
             let number = format_number(new.year, seq);
             // Returning early drops the transaction: the correlative rolls back.
             let pdf = render(&number)?;
-            let stored = insert_document(tx, path, new, seq, &number, &pdf, ACTION_DOCUMENT_CREATE, None)?;
+            let stored = insert_document(
+                tx,
+                path,
+                new,
+                seq,
+                &number,
+                &pdf,
+                ACTION_DOCUMENT_CREATE,
+                None,
+            )?;
             Ok(stored)
         })
     }
@@ -195,7 +204,10 @@ impl Store {
             .filter(|seq| *seq >= 1)
             .ok_or_else(|| StoreError::Invalid {
                 context: "no se puede registrar el documento recibido",
-                reason: format!("el número «{number}» no tiene la forma AAAA-NNN del año {}", new.year),
+                reason: format!(
+                    "el número «{number}» no tiene la forma AAAA-NNN del año {}",
+                    new.year
+                ),
             })?;
         self.write("registrar el documento recibido", |tx, path| {
             let save = on(path, "registrar el documento recibido");
@@ -319,6 +331,25 @@ impl Store {
         })
     }
 
+    /// The non-empty notes of every revision, as (series, number, note), in
+    /// revision order: what listings read the signatures from, in one query.
+    pub fn revision_notes(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        self.read("leer las revisiones", |tx, path| {
+            let read = on(path, "leer las revisiones");
+            tx.query(
+                "SELECT d.series, d.number, r.note FROM revisions r
+                 JOIN documents d ON d.id = r.document_id
+                 WHERE r.note <> '' ORDER BY r.document_id, r.revision",
+                &[],
+            )
+            .map_err(&read)?
+            .iter()
+            .map(|row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .collect::<Result<Vec<_>, DbError>>()
+            .map_err(&read)
+        })
+    }
+
     /// Every revision of the document, first to last, without the PDFs.
     pub fn revisions(&self, number: &str) -> Result<Vec<RevisionInfo>, StoreError> {
         self.read("leer las revisiones", |tx, path| {
@@ -357,7 +388,20 @@ impl Store {
         actor: &str,
         at: DateTime<FixedOffset>,
     ) -> Result<RevisionInfo, StoreError> {
-        self.add_revision_on(number, None, &NewRevision { pdf, status, note, actor, at, action: ACTION_DOCUMENT_REVISE, file_sha256: None, substitute_for: None })
+        self.add_revision_on(
+            number,
+            None,
+            &NewRevision {
+                pdf,
+                status,
+                note,
+                actor,
+                at,
+                action: ACTION_DOCUMENT_REVISE,
+                file_sha256: None,
+                substitute_for: None,
+            },
+        )
     }
 
     /// [`Store::add_revision`] as an optimistic update: when `base` is given
@@ -408,7 +452,9 @@ impl Store {
             }
             let revision = latest + 1;
             let sha256 = sha256_hex(new.pdf);
-            insert_revision(tx, path, id, revision, new.pdf, &sha256, new.status, new.note, new.actor, &new.at)?;
+            insert_revision(
+                tx, path, id, revision, new.pdf, &sha256, new.status, new.note, new.actor, &new.at,
+            )?;
             tx.execute(
                 "UPDATE documents SET status = ?1 WHERE id = ?2",
                 args![new.status, id],
@@ -521,7 +567,18 @@ fn insert_document(
             ],
         )
         .map_err(&save)?;
-    insert_revision(tx, path, document_id, 1, pdf, &sha256, &new.status, "", &new.actor, &new.at)?;
+    insert_revision(
+        tx,
+        path,
+        document_id,
+        1,
+        pdf,
+        &sha256,
+        &new.status,
+        "",
+        &new.actor,
+        &new.at,
+    )?;
     let mut detail = serde_json::json!({
         "series": new.series,
         "year": new.year,

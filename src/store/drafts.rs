@@ -84,7 +84,7 @@ impl Store {
                     reason: format!("el borrador {id} no existe"),
                 });
             };
-            draft_row(&row, path).map_err(|e| e.unwrap_or_else(|e| read(e)))
+            draft_row(&row, path).map_err(|e| e.unwrap_or_else(&read))
         })
     }
 
@@ -99,7 +99,7 @@ impl Store {
             )
             .map_err(&read)?
             .iter()
-            .map(|row| draft_row(row, path).map_err(|e| e.unwrap_or_else(|e| read(e))))
+            .map(|row| draft_row(row, path).map_err(|e| e.unwrap_or_else(&read)))
             .collect()
         })
     }
@@ -173,7 +173,5 @@ mod tests {
         assert_ne!(again.id, first.id);
     }
 
-    on_both_engines!(
-        drafts_are_saved_updated_listed_and_deleted,
-    );
+    on_both_engines!(drafts_are_saved_updated_listed_and_deleted,);
 }

@@ -87,7 +87,11 @@ pub enum StoreError {
     #[error(
         "el documento {number} recibió la revisión {latest} mientras se trabajaba sobre la {base}"
     )]
-    Stale { number: String, base: u32, latest: u32 },
+    Stale {
+        number: String,
+        base: u32,
+        latest: u32,
+    },
 
     /// Another workstation changed the document since this one read it,
     /// and the change cannot be re-applied on top.

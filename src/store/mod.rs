@@ -44,8 +44,8 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
-use db::Tx;
 pub use db::Engine;
+use db::Tx;
 pub use pg::is_postgres_url;
 
 pub use audit::{
@@ -352,7 +352,10 @@ pub(crate) mod test_support {
                 Engine::Sqlite => dir.path().join("actas.db"),
                 Engine::Postgres => PathBuf::from(super::testing::fresh_postgres_url(test)?),
             };
-            Some(TestDb { _dir: dir, location })
+            Some(TestDb {
+                _dir: dir,
+                location,
+            })
         }
 
         pub fn open(&self) -> Store {

@@ -159,7 +159,12 @@ fn password_for(config: &Config) -> Option<Vec<u8>> {
         Some(Host::Tcp(host)) => host.clone(),
         _ => "localhost".into(),
     };
-    let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
     let db = config.get_dbname().unwrap_or("");
     let user = config.get_user().unwrap_or("");
     pgpass_lookup(&text, [&host, &port, db, user]).map(String::into_bytes)
@@ -221,7 +226,9 @@ mod tests {
 
     #[test]
     fn a_password_in_the_address_is_refused_and_not_repeated() {
-        let err = open("postgres://ana:secreto@127.0.0.1:1/actas").err().unwrap();
+        let err = open("postgres://ana:secreto@127.0.0.1:1/actas")
+            .err()
+            .unwrap();
         let text = err.to_string();
         assert!(text.contains("PGPASSWORD"), "{text}");
         assert!(!text.contains("secreto"), "{text}");

@@ -140,9 +140,8 @@ impl Store {
     pub fn licences(&self) -> Result<Vec<Licence>, StoreError> {
         self.read("leer el maestro de licencias", |tx, path| {
             let read = on(path, "leer el maestro de licencias");
-            let date = |s: Option<String>| {
-                s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-            };
+            let date =
+                |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
             tx.query(
                 "SELECT item, reg_siaf, orden, cantidad, software, tipo, ubicacion, inicio,
                         termino, vida_util_meses, valor_cents, amortizacion_cents, saldo_cents,

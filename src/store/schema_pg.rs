@@ -308,8 +308,11 @@ pub(crate) fn check_and_migrate(client: &mut Client, server: &str) -> Result<(),
             other => other,
         };
         tx.batch_execute(sql).map_err(failed)?;
-        tx.execute("UPDATE actas_schema SET version = $1 WHERE id = 1", &[&target])
-            .map_err(failed)?;
+        tx.execute(
+            "UPDATE actas_schema SET version = $1 WHERE id = 1",
+            &[&target],
+        )
+        .map_err(failed)?;
         tx.commit().map_err(failed)?;
     }
     Ok(())

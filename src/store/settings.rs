@@ -260,7 +260,5 @@ mod tests {
         assert_eq!(report.rows, 4);
     }
 
-    on_both_engines!(
-        settings_and_trust_roots_round_trip_with_audit,
-    );
+    on_both_engines!(settings_and_trust_roots_round_trip_with_audit,);
 }

@@ -41,6 +41,8 @@ pub fn fresh_postgres_url(test: &str) -> Option<String> {
     client
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .unwrap_or_else(|e| panic!("no se puede crear la base {name}: {e}"));
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(base, _)| base);
     Some(format!("{base}/{name}"))
 }

@@ -47,11 +47,6 @@ impl Sandbox {
         Some(sb)
     }
 
-    /// Whether this sandbox's database is on PostgreSQL.
-    pub fn is_postgres(&self) -> bool {
-        actas::store::is_postgres_url(&self.db.to_string_lossy())
-    }
-
     /// A path inside the sandbox.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)

@@ -77,5 +77,7 @@ export const people: Person[] = [
     cargo: 'Coordinadora de Calidad',
     area: 'OGTI',
     email: '',
+    dni: '',
+    roles: [],
   },
 ];
