@@ -12,9 +12,11 @@
 //!    with a page limit.
 //!
 //! `cargo bench --bench register`; the PostgreSQL half needs
-//! `ACTAS_TEST_POSTGRES` (see `scripts/pg-test-cluster.sh`) and is skipped without it.
+//! `ACTAS_TEST_POSTGRES` (see `scripts/pg-test-cluster.sh`) and is skipped
+//! without it. Under `cargo test --all-targets` (no `--bench`) it runs a
+//! small version (40 documents, 1,000 listed) as a smoke test.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -23,8 +25,15 @@ use actas::service::Service;
 use actas::store::{DocumentFilter, NewDocument, Store, StoreError};
 
 const PROCESSES: usize = 4;
-const DOCUMENTS: usize = 1_000;
-const LISTED: i64 = 100_000;
+
+/// (documents created, documents listed): the benchmark's or the smoke test's.
+fn sizes() -> (usize, i64) {
+    if std::env::args().any(|a| a == "--bench") {
+        (1_000, 100_000)
+    } else {
+        (40, 1_000)
+    }
+}
 
 fn main() {
     if let Ok(db) = std::env::var("ACTAS_BENCH_WORKER") {
@@ -42,18 +51,19 @@ fn main() {
         .filter(|u| !u.is_empty())
         .and_then(|_| actas::store::testing::fresh_postgres_url("bench"));
 
-    println!("== {DOCUMENTS} documentos creados por {PROCESSES} procesos a la vez");
-    let sqlite_rate = concurrent_creation(&sqlite);
+    let (documents, listed) = sizes();
+    println!("== {documents} documentos creados por {PROCESSES} procesos a la vez");
+    let sqlite_rate = concurrent_creation(&sqlite, documents);
     println!("SQLite      {sqlite_rate:>8.1} documentos/s");
     match &postgres {
         Some(url) => {
-            let rate = concurrent_creation(Path::new(url));
+            let rate = concurrent_creation(Path::new(url), documents);
             println!("PostgreSQL  {rate:>8.1} documentos/s");
         }
         None => println!("PostgreSQL  omitido (ACTAS_TEST_POSTGRES no está definida)"),
     }
 
-    println!("== listar {LISTED} documentos guardados");
+    println!("== listar {listed} documentos guardados");
     let listing_db = dir.path().join("listado.db");
     listing(&listing_db, "SQLite");
     if let Some(url) = postgres
@@ -92,7 +102,7 @@ fn new_document(template: &str) -> NewDocument {
 }
 
 /// Runs the workers on `db`; checks the numbers; returns documents/s.
-fn concurrent_creation(db: &Path) -> f64 {
+fn concurrent_creation(db: &Path, documents: usize) -> f64 {
     // Create the schema first, so the workers measure documents only.
     drop(Store::open(db).expect("open the register"));
     let exe = std::env::current_exe().expect("this binary");
@@ -101,7 +111,7 @@ fn concurrent_creation(db: &Path) -> f64 {
         .map(|_| {
             Command::new(&exe)
                 .env("ACTAS_BENCH_WORKER", db)
-                .env("ACTAS_BENCH_COUNT", (DOCUMENTS / PROCESSES).to_string())
+                .env("ACTAS_BENCH_COUNT", (documents / PROCESSES).to_string())
                 .output_spawn()
         })
         .collect();
@@ -121,7 +131,7 @@ fn concurrent_creation(db: &Path) -> f64 {
     }
     let elapsed = started.elapsed();
     numbers.sort();
-    let expected: Vec<String> = (1..=DOCUMENTS as i64)
+    let expected: Vec<String> = (1..=documents as i64)
         .map(|n| actas::store::format_number(2026, n))
         .collect();
     let mut expected_sorted = expected.clone();
@@ -132,7 +142,7 @@ fn concurrent_creation(db: &Path) -> f64 {
         numbers.len(),
         elapsed
     );
-    DOCUMENTS as f64 / elapsed.as_secs_f64()
+    documents as f64 / elapsed.as_secs_f64()
 }
 
 trait SpawnPiped {
@@ -148,9 +158,9 @@ impl SpawnPiped for Command {
     }
 }
 
-/// Fills `db` with [`LISTED`] documents in one statement, then times the
+/// Fills `db` with `listed` documents in one statement, then times the
 /// window's listing.
-fn listing(db: &Path, engine: &str) {
+fn listing(db: &Path, engine: &str, listed: i64) {
     drop(Store::open(db).expect("open"));
     let templates = [
         "mef-anexo-11-1",
@@ -158,7 +168,7 @@ fn listing(db: &Path, engine: &str) {
         "senace-plan-pruebas",
     ];
     let fill = format!(
-        "INSERT INTO correlatives (series, year, last_seq) VALUES ('general', 2026, {LISTED});
+        "INSERT INTO correlatives (series, year, last_seq) VALUES ('general', 2026, {listed});
          INSERT INTO documents (series, year, seq, number, template_id, template_version, title,
                                 status, data, created_at, created_ms, created_by)
          SELECT 'general', 2026, g, '2026-' || g,
@@ -175,9 +185,9 @@ fn listing(db: &Path, engine: &str) {
         templates[2],
         match engine {
             "SQLite" => format!(
-                "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {LISTED}) SELECT g FROM s)"
+                "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {listed}) SELECT g FROM s)"
             ),
-            _ => format!("generate_series(1, {LISTED}) AS g"),
+            _ => format!("generate_series(1, {listed}) AS g"),
         },
         match engine {
             "SQLite" => "X'25504446'",
@@ -195,7 +205,7 @@ fn listing(db: &Path, engine: &str) {
             .expect("fill"),
     }
     println!(
-        "{engine}: {LISTED} documentos cargados en {:.2?}",
+        "{engine}: {listed} documentos cargados en {:.2?}",
         started.elapsed()
     );
     let store = Store::open(db).expect("open");
@@ -241,5 +251,4 @@ fn listing(db: &Path, engine: &str) {
         };
         store.list_documents_where(&filter).unwrap().len()
     });
-    let _: PathBuf = db.to_path_buf();
 }

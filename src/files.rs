@@ -83,8 +83,20 @@ fn umask() -> u32 {
 
 /// A temporary file younger than this is never removed, whoever left it:
 /// its process may be alive where this one cannot see it (another PID
-/// namespace, another machine on a network folder).
+/// namespace, another machine on a network folder). [`GRACE_ENV`] changes
+/// it (the crash-soak test sets 0 to check that nothing else is left).
 const ORPHAN_GRACE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Seconds of [`ORPHAN_GRACE`] instead of the default.
+pub const GRACE_ENV: &str = "ACTAS_TEMP_GRACE_SECONDS";
+
+fn orphan_grace() -> std::time::Duration {
+    std::env::var(GRACE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .map(std::time::Duration::from_secs)
+        .unwrap_or(ORPHAN_GRACE)
+}
 
 const TEMP_PREFIX: &str = ".actas-";
 const TEMP_SUFFIX: &str = ".tmp";
@@ -125,7 +137,7 @@ fn remove_orphan_temporaries(dir: &Path, mine: &Path) {
             .modified()
             .ok()
             .and_then(|m| m.elapsed().ok())
-            .is_some_and(|age| age > ORPHAN_GRACE);
+            .is_some_and(|age| age >= orphan_grace());
         if old && pid != std::process::id() && !process_alive(pid) {
             let _ = std::fs::remove_file(entry.path());
         }

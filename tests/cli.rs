@@ -955,3 +955,26 @@ fn a_bad_date_argument_exits_2() {
         );
     }
 }
+
+/// A PostgreSQL server that does not answer: one Spanish line naming it,
+/// exit 1, nothing written (port 1 on loopback: nothing listens there).
+#[test]
+fn an_unreachable_register_server_is_named_in_one_line() {
+    let mut sb = Sandbox::new();
+    sb.db = "postgres://actas@127.0.0.1:1/actas".into();
+    let data = example(MEF);
+    let run = sb.run(&["new", MEF, "--data", s(&data)]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr);
+    let line = run.assert_fails();
+    assert!(
+        line.contains(
+            "no se puede conectar con el servidor PostgreSQL postgres://actas@127.0.0.1:1/actas"
+        ),
+        "{line}"
+    );
+    // A password in the address is refused without repeating it.
+    sb.db = "postgres://actas:secreta@127.0.0.1:1/actas".into();
+    let line = sb.run(&["list"]).assert_fails();
+    assert!(line.contains("PGPASSWORD") && !line.contains("secreta"), "{line}");
+    assert_no_tmp(&sb, "");
+}

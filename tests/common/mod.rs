@@ -20,6 +20,20 @@ pub fn example(id: &str) -> PathBuf {
     templates_dir().join("examples").join(format!("{id}.json"))
 }
 
+/// splitmix64: small, deterministic, good enough to spread kill delays.
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
 /// One test's sandbox: a temporary folder holding its database and outputs.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
