@@ -975,6 +975,9 @@ fn an_unreachable_register_server_is_named_in_one_line() {
     // A password in the address is refused without repeating it.
     sb.db = "postgres://actas:secreta@127.0.0.1:1/actas".into();
     let line = sb.run(&["list"]).assert_fails();
-    assert!(line.contains("PGPASSWORD") && !line.contains("secreta"), "{line}");
+    assert!(
+        line.contains("PGPASSWORD") && !line.contains("secreta"),
+        "{line}"
+    );
     assert_no_tmp(&sb, "");
 }

@@ -144,7 +144,10 @@ fn killed_create_sign_import_and_export_processes_lose_nothing_acknowledged() {
         .collect();
     assert_eq!(numbers, expected, "a gap or a duplicate");
     for number in &acknowledged {
-        assert!(numbers.contains(number), "{number} was acknowledged and is gone");
+        assert!(
+            numbers.contains(number),
+            "{number} was acknowledged and is gone"
+        );
     }
 
     // Every export is absent or complete and verifiable.
@@ -153,7 +156,12 @@ fn killed_create_sign_import_and_export_processes_lose_nothing_acknowledged() {
         if out.exists() {
             written += 1;
             let verify = sb.run(&["verify", s(out), "--trust", s(&pki.root_pem())]);
-            assert!(verify.status.success(), "{}: {}", out.display(), verify.stderr);
+            assert!(
+                verify.status.success(),
+                "{}: {}",
+                out.display(),
+                verify.stderr
+            );
         }
     }
 

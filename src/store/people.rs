@@ -62,17 +62,21 @@ pub struct Person {
 impl Person {
     /// «Nombres Paterno Materno».
     pub fn full_name(&self) -> String {
-        [
+        full_name(
             &self.given_names,
             &self.paternal_surname,
             &self.maternal_surname,
-        ]
-        .iter()
+        )
+    }
+}
+
+/// «Nombres Paterno Materno», skipping empty parts.
+fn full_name(given_names: &str, paternal: &str, maternal: &str) -> String {
+    [given_names, paternal, maternal]
+        .into_iter()
         .filter(|part| !part.is_empty())
-        .map(|part| part.as_str())
         .collect::<Vec<_>>()
         .join(" ")
-    }
 }
 
 impl NewPerson {
@@ -118,16 +122,11 @@ impl NewPerson {
 
     /// «Nombres Paterno Materno».
     fn full_name(&self) -> String {
-        [
+        full_name(
             &self.given_names,
             &self.paternal_surname,
             &self.maternal_surname,
-        ]
-        .iter()
-        .filter(|part| !part.is_empty())
-        .map(|part| part.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+        )
     }
 }
 
