@@ -65,12 +65,12 @@ fn main() {
 
     println!("== listar {listed} documentos guardados");
     let listing_db = dir.path().join("listado.db");
-    listing(&listing_db, "SQLite");
+    listing(&listing_db, "SQLite", listed);
     if let Some(url) = postgres
         .as_deref()
         .and_then(|_| actas::store::testing::fresh_postgres_url("bench-list"))
     {
-        listing(Path::new(&url), "PostgreSQL");
+        listing(Path::new(&url), "PostgreSQL", listed);
     }
 }
 

@@ -21,8 +21,10 @@ pub fn example(id: &str) -> PathBuf {
 }
 
 /// splitmix64: small, deterministic, good enough to spread kill delays.
+#[allow(dead_code)] // used by the crash tests only
 pub struct SplitMix(pub u64);
 
+#[allow(dead_code)]
 impl SplitMix {
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> u64 {
