@@ -45,6 +45,14 @@ pub enum ActasError {
         #[source]
         source: crate::verify::VerifyError,
     },
+    /// Input the user must fix (a wrong certificate for the role, a bad
+    /// argument value); exit status 2.
+    #[error("{0}")]
+    Input(String),
+    /// Refused by the register's rules (another signed first, a PDF that
+    /// conflicts with a stored revision); exit status 1.
+    #[error("{0}")]
+    Refused(String),
     #[error("{0}")]
     Other(String),
 }
@@ -57,7 +65,8 @@ impl ActasError {
             ActasError::Invalid { .. }
             | ActasError::Json { .. }
             | ActasError::Template(_)
-            | ActasError::Unverifiable { .. } => 2,
+            | ActasError::Unverifiable { .. }
+            | ActasError::Input(_) => 2,
             _ => 1,
         }
     }

@@ -273,11 +273,7 @@ type Opener<'a, T> = &'a dyn Fn() -> Result<T, ActasError>;
 
 /// A day given as AAAA-MM-DD on the command line.
 fn day(text: &str, flag: &str) -> Result<NaiveDate, ActasError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        ActasError::Other(format!(
-            "fecha inválida en {flag}: «{text}» (se espera AAAA-MM-DD)"
-        ))
-    })
+    actas::service::parse_day(text, flag)
 }
 
 fn as_of_or_today(service: &Service, as_of: Option<&str>) -> Result<NaiveDate, ActasError> {

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use actas::app::*;
 use actas::error::ActasError;
-use actas::service::{DocumentListing, SignOutcome};
+use actas::service::{DocumentListing, ImportedPdf, SignOutcome};
 use actas::store::{NewPerson, Person};
 use tauri::{AppHandle, Runtime, State};
 
@@ -22,6 +22,16 @@ fn message(error: ActasError) -> String {
 #[tauri::command(async)]
 pub fn app_info(app: State<'_, App>) -> AppInfo {
     app.info()
+}
+
+#[tauri::command(async)]
+pub fn pending(app: State<'_, App>, person: Option<String>) -> Reply<Vec<PendingRow>> {
+    app.pending(person.as_deref()).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn import_pdf(app: State<'_, App>, path: String) -> Reply<ImportedPdf> {
+    app.import_pdf(&path).map_err(message)
 }
 
 #[tauri::command(async)]

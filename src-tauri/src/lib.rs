@@ -34,6 +34,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         create_document,
         documents,
         document_pdf,
+        pending,
+        import_pdf,
         inspect_certificate,
         signing_target,
         sign_document,

@@ -12,7 +12,7 @@ use ts_rs::{Config, ExportError, TS};
 
 use super::*;
 use crate::form::Problem;
-use crate::service::{DocumentListing, SignOutcome};
+use crate::service::{DocumentListing, ImportedPdf, SignOutcome};
 use crate::store::{NewPerson, Person};
 use crate::verify::{Verdict, VerifyReport};
 
@@ -56,6 +56,9 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         ExportReportRequest,
         Profile,
         TrustRootInfo,
+        PendingRow,
+        WaitingFor,
+        ImportedPdf,
         Person,
         NewPerson,
         LicenceQuery,

@@ -125,6 +125,7 @@ fn documents_filter_by_text_form_status_and_date() {
     let acta = create(&app, "senace-acta-instalacion");
     let pki = test_pki::generate(&dir.path().join("pki"));
     app.sign_document(&SignDocumentRequest {
+        substitute: None,
         reference: anexo.clone(),
         role: "coord-arquitectura".into(),
         p12_path: pki.p12("maria").display().to_string(),
@@ -255,6 +256,7 @@ fn the_profile_prints_in_headers_and_gives_the_signature_location() {
     let reference = create(&app, "mef-anexo-11-1");
     let pki = test_pki::generate(&dir.path().join("pki"));
     app.sign_document(&SignDocumentRequest {
+        substitute: None,
         reference: reference.clone(),
         role: "coord-arquitectura".into(),
         p12_path: pki.p12("maria").display().to_string(),
@@ -290,6 +292,7 @@ fn verification_verdicts_and_the_exported_report() {
 
     for (role, who) in [("coord-arquitectura", "maria"), ("coord-calidad", "carlos")] {
         app.sign_document(&SignDocumentRequest {
+            substitute: None,
             reference: reference.clone(),
             role: role.into(),
             p12_path: pki.p12(who).display().to_string(),

@@ -65,6 +65,8 @@ pub struct ExportOptions {
     /// With roots, each signature's trust is checked and recorded, and an
     /// untrusted one is refused.
     pub trust_roots: Vec<X509>,
+    /// The audit checkpoint sealed for this export, carried in `manifiesto.json`.
+    pub checkpoint: Option<crate::store::Checkpoint>,
 }
 
 /// A finished bundle.
@@ -192,6 +194,7 @@ pub fn build_bundle(
             serial: identity.serial_hex(),
         },
         documents: entries,
+        audit_checkpoint: options.checkpoint.clone(),
     };
     let json = manifiesto.to_json();
     let csv = manifiesto.to_csv();

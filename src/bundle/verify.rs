@@ -194,7 +194,17 @@ pub fn verify_bundle(
                 .as_deref()
                 .map(serde_json::from_slice::<Manifiesto>)
             {
-                Some(Ok(m)) => manifiesto = Some(m),
+                Some(Ok(m)) => {
+                    if let Some(checkpoint) = &m.audit_checkpoint {
+                        if !checkpoint.signature_holds() {
+                            problems.push(format!(
+                                "el punto de control de auditoría de {MANIFIESTO_JSON} no está \
+                                 sellado correctamente"
+                            ));
+                        }
+                    }
+                    manifiesto = Some(m);
+                }
                 Some(Err(e)) => {
                     problems.push(format!("{MANIFIESTO_JSON} no se puede leer: {e}"));
                 }
@@ -634,6 +644,7 @@ mod tests {
         let options = ExportOptions {
             at: now(),
             trust_roots: vec![pki.root.clone()],
+            checkpoint: None,
         };
         build_bundle(documents, &seal, &options).map(|b| b.bytes)
     }

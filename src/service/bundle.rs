@@ -186,7 +186,7 @@ impl Service {
     /// certificate is checked before anything is read or written.
     pub fn export_bundle(
         &self,
-        store: &Store,
+        store: &mut Store,
         request: &BundleExportRequest,
     ) -> Result<BundleExportOutcome, ActasError> {
         let now = self.clock.now();
@@ -229,6 +229,8 @@ impl Service {
                 reference,
             });
         }
+        // The audit chain's head, sealed by the archivist, travels in the bundle.
+        let checkpoint = super::audit::seal_with(store, &signer, now)?;
         let bundle = build_bundle(
             &documents,
             &Seal {
@@ -238,6 +240,7 @@ impl Service {
             &ExportOptions {
                 at: now,
                 trust_roots,
+                checkpoint: Some(checkpoint),
             },
         )
         .map_err(|e| ActasError::Other(e.to_string()))?;
@@ -296,7 +299,7 @@ impl Service {
 /// A day typed by the user (`AAAA-MM-DD`), `option` naming the flag in the error.
 pub fn parse_day(text: &str, option: &str) -> Result<NaiveDate, ActasError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        ActasError::Other(format!(
+        ActasError::Input(format!(
             "fecha inválida en {option}: «{}» (se espera AAAA-MM-DD)",
             text.trim()
         ))

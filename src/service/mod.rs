@@ -3,7 +3,11 @@
 //! `template`, `form`, `render` and `store`. The CLI and the desktop shell
 //! call these and only format their results; no logic lives in the front doors.
 
+mod audit;
 mod bundle;
+mod import;
+mod profile;
+mod queue;
 mod registers;
 mod signing;
 mod verification;
@@ -26,6 +30,11 @@ use crate::store::{DocumentSummary, NewDocument, Store, StoredDocument};
 use crate::template::{Catalogue, Template, DEFAULT_SERIES};
 
 pub use bundle::{parse_day, BundleExportOutcome, BundleExportRequest, BundleSelection};
+pub use import::{accepted, ImportKind, ImportedPdf, RECEIVED_SERIES_PREFIX};
+pub use profile::{apply_profile_to, read_profile, save_profile, Profile};
+pub use queue::{
+    certificate_holder, find_person, holder_matches, named_signer, NamedSigner, PendingSignature,
+};
 pub use registers::{
     EmittedForm, FormRequest, GeneratedForm, ImportReport, LICENCE_NOTICE_TEMPLATE,
     SUPPORT_ATTENTION_TEMPLATE, SUPPORT_OFICIO_TEMPLATE, SUPPORT_STATS_TEMPLATE,
@@ -365,28 +374,43 @@ pub fn document_reference(series: &str, number: &str) -> String {
 
 impl Service {
     pub fn list(&self, store: &Store) -> Result<Vec<DocumentListing>, ActasError> {
-        store
-            .list_documents()?
-            .into_iter()
-            .map(|d| self.listing(store, d))
-            .collect()
+        self.list_where(store, &crate::store::DocumentFilter::default())
     }
 
-    fn listing(&self, store: &Store, doc: DocumentSummary) -> Result<DocumentListing, ActasError> {
-        let reference = document_reference(&doc.series, &doc.number);
-        // Each signature is recorded in its revision's note: `firma:<role>:<signer>`.
-        let signed: Vec<(String, String)> = store
-            .revisions(&reference)?
+    /// The stored documents that pass `filter`, with their signatures: two
+    /// queries whatever the number of documents.
+    pub fn list_where(
+        &self,
+        store: &Store,
+        filter: &crate::store::DocumentFilter,
+    ) -> Result<Vec<DocumentListing>, ActasError> {
+        let mut signed: std::collections::HashMap<(String, String), Vec<(String, String)>> =
+            std::collections::HashMap::new();
+        for (series, number, note) in store.revision_notes()? {
+            // Each signature is recorded in its revision's note: `firma:<role>:<signer>`
+            // (an imported revision may record several, joined by «; »).
+            let entry = signed.entry((series, number)).or_default();
+            entry.extend(
+                signing::signature_notes(&note)
+                    .map(|(role, signer)| (role.to_string(), signer.to_string())),
+            );
+        }
+        Ok(store
+            .list_documents_where(filter)?
             .into_iter()
-            .filter_map(|r| {
-                let rest = r.note.strip_prefix(SIGNATURE_NOTE_PREFIX)?;
-                let (role, signer) = rest.split_once(':')?;
-                Some((role.to_string(), signer.to_string()))
+            .map(|d| {
+                let roles = signed
+                    .remove(&(d.series.clone(), d.number.clone()))
+                    .unwrap_or_default();
+                self.listing(d, &roles)
             })
-            .collect();
-        let signatures = self
-            .catalogue
-            .get(&doc.template_id)
+            .collect())
+    }
+
+    fn listing(&self, doc: DocumentSummary, signed: &[(String, String)]) -> DocumentListing {
+        let reference = document_reference(&doc.series, &doc.number);
+        let template = self.catalogue.get(&doc.template_id);
+        let signatures = template
             .map(|t| {
                 t.signers
                     .iter()
@@ -406,12 +430,10 @@ impl Service {
             })
             .unwrap_or_default();
         let signed_roles: Vec<String> = signed.iter().map(|(role, _)| role.clone()).collect();
-        let next = self
-            .catalogue
-            .get(&doc.template_id)
+        let next = template
             .map(|t| signing::next_roles(t, &signed_roles))
             .unwrap_or_default();
-        Ok(DocumentListing {
+        DocumentListing {
             next,
             reference,
             number: doc.number,
@@ -422,7 +444,7 @@ impl Service {
             created_at: doc.created_at,
             revisions: doc.revisions,
             signatures,
-        })
+        }
     }
 
     /// Writes the latest revision of a stored document to `out`, atomically.

@@ -485,7 +485,7 @@ impl Service {
                         year.map(|y| format!(" de {y}")).unwrap_or_default()
                     ))),
                     _ => Err(ActasError::Other(format!(
-                        "hay {} mantenimientos N.º {numero} (de años distintos): indique --anio AAAA",
+                        "hay {} mantenimientos N.º {numero} (de años distintos): indique también el año",
                         found.len()
                     ))),
                 }

@@ -22,11 +22,13 @@ import type {
   ExportReportRequest,
   FormSpec,
   FormSummary,
+  ImportedPdf,
   LicenceImport,
   LicenceOverview,
   LicenceQuery,
   NewPerson,
   NoticeRequest,
+  PendingRow,
   PdfFile,
   Person,
   Profile,
@@ -60,6 +62,8 @@ export const createDocument = (request: CreateRequest) =>
   invoke<DocumentListing>('create_document', { request });
 export const documents = (filter: DocumentFilter) => invoke<DocumentRow[]>('documents', { filter });
 export const documentPdf = (reference: string) => invoke<PdfFile>('document_pdf', { reference });
+export const pending = (person: string | null) => invoke<PendingRow[]>('pending', { person });
+export const importPdf = (path: string) => invoke<ImportedPdf>('import_pdf', { path });
 export const inspectCertificate = (request: CertificateRequest) =>
   invoke<CertificateInfo>('inspect_certificate', { request });
 export const signingTarget = (request: TargetRequest) =>

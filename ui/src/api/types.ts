@@ -55,3 +55,9 @@ export type { LicenceQuery } from './bindings/LicenceQuery';
 export type { LicenceRow } from './bindings/LicenceRow';
 export type { NoticeRequest } from './bindings/NoticeRequest';
 export type { RejectedRow } from './bindings/RejectedRow';
+
+export type { ImportKind } from './bindings/ImportKind';
+export type { ImportedPdf } from './bindings/ImportedPdf';
+export type { PendingRow } from './bindings/PendingRow';
+export type { WaitingFor } from './bindings/WaitingFor';
+export type { PersonRole } from './bindings/PersonRole';

@@ -19,6 +19,7 @@ const EMPTY_PERSON: NewPerson = {
   cargo: '',
   area: '',
   email: '',
+  dni: '',
 };
 
 function TextField(props: {
@@ -325,6 +326,7 @@ export function Configuracion() {
           <TextField id="person-cargo" label="Cargo" required value={person.cargo} onInput={setP('cargo')} />
           <TextField id="person-area" label="Área" value={person.area} onInput={setP('area')} />
           <TextField id="person-email" label="Correo electrónico" type="email" value={person.email} onInput={setP('email')} />
+          <TextField id="person-dni" label="DNI (el de su certificado)" value={person.dni} onInput={setP('dni')} />
           <div class="button-row">
             <button type="submit" class="primary" data-testid="person-add" disabled={adding}>
               {adding ? <Spinner text="Agregando…" /> : 'Agregar persona'}

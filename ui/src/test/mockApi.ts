@@ -22,6 +22,8 @@ export function apiMock() {
     createDocument: fn(),
     documents: fn([]),
     documentPdf: fn(),
+    pending: fn([]),
+    importPdf: fn(),
     inspectCertificate: fn(),
     signingTarget: fn(),
     signDocument: fn(),

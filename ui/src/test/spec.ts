@@ -79,6 +79,8 @@ export const people: Person[] = [
     cargo: 'Coordinadora de Calidad',
     area: 'OGTI',
     email: '',
+    dni: '',
+    roles: [],
   },
 ];
 
