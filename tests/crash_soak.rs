@@ -156,8 +156,12 @@ fn killed_create_sign_import_and_export_processes_lose_nothing_acknowledged() {
         if out.exists() {
             written += 1;
             let verify = sb.run(&["verify", s(out), "--trust", s(&pki.root_pem())]);
+            // VÁLIDO, or a complete PDF exported before anyone signed it
+            // (NO VÁLIDO for that reason alone); never unreadable or forged.
+            let unsigned = verify.code() == Some(1)
+                && verify.stderr.contains("NO VÁLIDO — el documento no tiene firmas");
             assert!(
-                verify.status.success(),
+                verify.status.success() || unsigned,
                 "{}: {}",
                 out.display(),
                 verify.stderr
