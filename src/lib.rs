@@ -5,6 +5,7 @@
 pub mod app;
 pub mod asn1;
 pub mod bundle;
+pub mod calendar;
 pub mod clock;
 pub mod dates;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod form;
 pub mod limits;
 pub mod registers;
 pub mod render;
+pub mod secrets;
 pub mod service;
 pub mod sign;
 pub mod store;

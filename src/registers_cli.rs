@@ -251,6 +251,17 @@ pub enum MaintenanceCommand {
     },
 }
 
+#[derive(Subcommand)]
+pub enum SupportCommand {
+    /// Cuadros estadísticos de atenciones e incidencias de un periodo (MEF, §3.6), de los registros guardados.
+    Stats {
+        #[command(flatten)]
+        period: FormPeriod,
+        #[command(flatten)]
+        out: FormOutput,
+    },
+}
+
 type Opener<'a, T> = &'a dyn Fn() -> Result<T, ActasError>;
 
 /// A number of days (a window, a term): at most a century, so a date
@@ -728,6 +739,25 @@ pub fn run_backups(
         }
     }
     Ok(())
+}
+
+pub fn run_support(
+    command: SupportCommand,
+    service: Opener<'_, Service>,
+    store: Opener<'_, Store>,
+) -> Result<(), ActasError> {
+    let service = service()?;
+    match command {
+        SupportCommand::Stats { period, out } => {
+            let (from, to) = period.days()?;
+            generate(
+                &service,
+                store,
+                &FormRequest::SupportStatistics { from, to },
+                &out,
+            )
+        }
+    }
 }
 
 pub fn run_maintenance(

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use actas::app::*;
 use actas::error::ActasError;
-use actas::service::{DocumentListing, SignOutcome};
+use actas::service::{DocumentListing, ImportedPdf, SignOutcome};
 use actas::store::{NewPerson, Person};
 use tauri::{AppHandle, Runtime, State};
 
@@ -22,6 +22,16 @@ fn message(error: ActasError) -> String {
 #[tauri::command(async)]
 pub fn app_info(app: State<'_, App>) -> AppInfo {
     app.info()
+}
+
+#[tauri::command(async)]
+pub fn pending(app: State<'_, App>, person: Option<String>) -> Reply<Vec<PendingRow>> {
+    app.pending(person.as_deref()).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn import_pdf(app: State<'_, App>, path: String) -> Reply<ImportedPdf> {
+    app.import_pdf(&path).map_err(message)
 }
 
 #[tauri::command(async)]
@@ -120,6 +130,21 @@ pub fn profile(app: State<'_, App>) -> Reply<Profile> {
 #[tauri::command(async)]
 pub fn save_profile(app: State<'_, App>, profile: Profile) -> Reply<Profile> {
     app.save_profile(&profile).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn office_days(app: State<'_, App>) -> Reply<String> {
+    app.office_days().map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn save_office_days(app: State<'_, App>, text: String) -> Reply<String> {
+    app.save_office_days(&text).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn generate_email(app: State<'_, App>, request: EmailRequest) -> Reply<String> {
+    app.generate_email(&request).map_err(message)
 }
 
 #[tauri::command(async)]

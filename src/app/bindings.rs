@@ -12,9 +12,9 @@ use ts_rs::{Config, ExportError, TS};
 
 use super::*;
 use crate::form::Problem;
-use crate::service::{DocumentListing, SignOutcome};
+use crate::service::{DocumentListing, ImportedPdf, SignOutcome};
 use crate::store::{NewPerson, Person};
-use crate::verify::VerifyReport;
+use crate::verify::{Verdict, VerifyReport};
 
 /// Where the UI keeps the generated files, from the crate root.
 pub const UI_BINDINGS_DIR: &str = "ui/src/api/bindings";
@@ -38,6 +38,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         DraftInfo,
         DraftView,
         CreateRequest,
+        EmailRequest,
         DocumentListing,
         DocumentFilter,
         DocumentRow,
@@ -51,9 +52,13 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         VerifyRequest,
         VerifyView,
         VerifyReport,
+        Verdict,
         ExportReportRequest,
         Profile,
         TrustRootInfo,
+        PendingRow,
+        WaitingFor,
+        ImportedPdf,
         Person,
         NewPerson,
         LicenceQuery,

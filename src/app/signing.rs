@@ -79,6 +79,10 @@ pub struct SignDocumentRequest {
     pub password: String,
     /// Empty: the profile's default location.
     pub location: String,
+    /// Signs in place of the person the document names for the role.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub substitute: Option<bool>,
 }
 
 #[derive(Clone, Serialize, Deserialize, TS)]
@@ -176,12 +180,13 @@ impl App {
 
     /// Signs a stored document's latest revision; saves the new revision.
     pub fn sign_document(&self, request: &SignDocumentRequest) -> Result<SignOutcome, ActasError> {
-        let sign = self.sign_request(
+        let mut sign = self.sign_request(
             &request.role,
             &request.p12_path,
             &request.password,
             &request.location,
         )?;
+        sign.substitute = request.substitute.unwrap_or(false);
         let service = self.service();
         let mut store = self.store();
         service.sign_stored(&mut store, request.reference.trim(), &sign, &self.actor)
@@ -227,6 +232,7 @@ impl App {
             password: password.to_string(),
             reason: None,
             location: (!location.is_empty()).then_some(location),
+            substitute: false,
         })
     }
 }

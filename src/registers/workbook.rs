@@ -586,8 +586,7 @@ mod tests {
             let _ = v[i];
             Ok(())
         })
-        .err()
-        .expect("refused");
+        .expect_err("refused");
         assert_eq!(
             err,
             ReadError::Unreadable(

@@ -183,17 +183,19 @@ impl Service {
     /// certificate is checked before anything is read or written.
     pub fn export_bundle(
         &self,
-        store: &Store,
+        store: &mut Store,
         request: &BundleExportRequest,
     ) -> Result<BundleExportOutcome, ActasError> {
         let now = self.clock.now();
         let identity = load_pkcs12(&request.p12, &request.password, now)
             .map_err(crate::sign::SignError::from)?;
         let signer = CmsSigner::new(&identity).map_err(crate::sign::SignError::from)?;
-        let trust_roots = match &request.trust {
-            Some(path) => load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?,
-            None => Vec::new(),
-        };
+        // The office's configured roots, and the ones given for this export.
+        let mut trust_roots = crate::app::trust_root_certificates(store)?;
+        if let Some(path) = &request.trust {
+            trust_roots
+                .extend(load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?);
+        }
         let chosen = self.select_for_bundle(store, &request.selection)?;
         let mut documents = Vec::with_capacity(chosen.len());
         for doc in chosen {
@@ -224,6 +226,8 @@ impl Service {
                 reference,
             });
         }
+        // The audit chain's head, sealed by the archivist, travels in the bundle.
+        let checkpoint = super::audit::seal_with(store, &signer, now)?;
         let bundle = build_bundle(
             &documents,
             &Seal {
@@ -233,6 +237,7 @@ impl Service {
             &ExportOptions {
                 at: now,
                 trust_roots,
+                checkpoint: Some(checkpoint),
             },
         )
         .map_err(|e| ActasError::Other(e.to_string()))?;

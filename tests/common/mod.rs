@@ -2,6 +2,8 @@
 //! folder and database, and runs the real `actas` binary with the repository's
 //! templates and a fixed clock (`ACTAS_NOW`), so output is reproducible.
 
+pub mod forge;
+pub mod oracles;
 pub mod pki;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +22,22 @@ pub fn example(id: &str) -> PathBuf {
     templates_dir().join("examples").join(format!("{id}.json"))
 }
 
+/// splitmix64: small, deterministic, good enough to spread kill delays.
+#[allow(dead_code)] // used by the crash tests only
+pub struct SplitMix(pub u64);
+
+#[allow(dead_code)]
+impl SplitMix {
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
 /// One test's sandbox: a temporary folder holding its database and outputs.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
@@ -36,6 +54,15 @@ impl Sandbox {
             db,
             templates: templates_dir(),
         }
+    }
+
+    /// A sandbox whose database is a fresh one on the test PostgreSQL
+    /// server (`actas::store::testing`); `None` outside CI without one.
+    pub fn postgres(test: &str) -> Option<Sandbox> {
+        let url = actas::store::testing::fresh_postgres_url(test)?;
+        let mut sb = Sandbox::new();
+        sb.db = PathBuf::from(url);
+        Some(sb)
     }
 
     /// A path inside the sandbox.
@@ -186,4 +213,26 @@ pub fn line_of(text: &str, needle: &str, from_line: usize) -> usize {
         .find(|(_, l)| l.contains(needle))
         .map(|(i, _)| i + 1)
         .unwrap_or_else(|| panic!("«{needle}» not found in the template"))
+}
+
+/// Runs each listed `fn name(sb: Sandbox)` once on SQLite and once on
+/// PostgreSQL (`sqlite::name`, `postgres::name`): the same test, both engines.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name($crate::common::Sandbox::new());
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                if let Some(sb) = $crate::common::Sandbox::postgres(stringify!($name)) {
+                    super::$name(sb);
+                }
+            })*
+        }
+    };
 }

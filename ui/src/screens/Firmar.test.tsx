@@ -81,6 +81,7 @@ describe('Firmar', () => {
       p12_path: '/tmp/ana.p12',
       password: 'secreta',
       location: '',
+      substitute: false,
     });
     expect(screen.getByTestId<HTMLInputElement>('p12-password').value).toBe('');
     expect(api.signingTarget).toHaveBeenCalledTimes(2);

@@ -60,6 +60,7 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
   const [cert, setCert] = useState<CertificateInfo | null>(null);
   const [inspecting, setInspecting] = useState(false);
   const [location, setLocation] = useState('');
+  const [substitute, setSubstitute] = useState(false);
   const [defaultLocation, setDefaultLocation] = useState('');
   const [signing, setSigning] = useState(false);
   const [result, setResult] = useState<string | null>(null);
@@ -133,7 +134,7 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
     try {
       const outcome =
         source === 'document'
-          ? await api.signDocument({ reference, ...common })
+          ? await api.signDocument({ reference, substitute, ...common })
           : await api.signFile({ input: inputPath.trim(), output: outputPath.trim(), ...common });
       const text = outcomeText(outcome, target.roles);
       setResult(source === 'file' ? `${text} Archivo guardado en ${outputPath.trim()}.` : text);
@@ -356,6 +357,20 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
             onInput={(e) => setLocation(e.currentTarget.value)}
           />
         </div>
+        {source === 'document' && (
+          <div class="field checkbox">
+            <label>
+              <input
+                type="checkbox"
+                data-testid="sign-substitute"
+                checked={substitute}
+                onChange={(e) => setSubstitute(e.currentTarget.checked)}
+              />{' '}
+              Firmo como suplente de la persona que el documento nombra para este rol (queda en el registro
+              de auditoría)
+            </label>
+          </div>
+        )}
         <div class="button-row">
           <button type="button" class="primary" data-testid="confirm-sign" disabled={!ready} onClick={sign}>
             Firmar documento

@@ -4,4 +4,8 @@ export type SignDocumentRequest = { reference: string, role: string, p12_path: s
 /**
  * Empty: the profile's default location.
  */
-location: string, };
+location: string, 
+/**
+ * Signs in place of the person the document names for the role.
+ */
+substitute?: boolean | null, };
