@@ -187,3 +187,33 @@ put("seeds", "asic_manifest", "default-ns.xml",
 put("seeds", "asn1_round_trip", "tree.bin", bytes(range(0, 256, 3)))
 put("seeds", "asn1_round_trip", "cms-like.der",
     bytes.fromhex("3080" "06092a864886f70d010702" "a080" "3003020101" "0000" "0000"))
+
+# ---------------------------------------------------------------- verification
+# Signed actas from the verify tests' fixtures (made by pyHanko and Actas,
+# tests/fixtures/verify/make.sh; their signers chain to root.pem, which the
+# verify_pdf target trusts), and the same acta cut after its first
+# revisions: unsigned, one signature, two.
+VERIFY = os.path.join(ROOT, "tests", "fixtures", "verify")
+
+
+def revisions(data, count):
+    """The first `count` revisions of a PDF: up to the end of the line after its count-th %%EOF."""
+    end = -1
+    for _ in range(count):
+        end = data.index(b"%%EOF", end + 1)
+    end += len(b"%%EOF")
+    while end < len(data) and data[end:end + 1] in (b"\r", b"\n"):
+        end += 1
+    return data[:end]
+
+
+with open(os.path.join(VERIFY, "signed-5.pdf"), "rb") as f:
+    SIGNED = f.read()
+for target in ("verify_pdf", "verify_reader"):
+    put("seeds", target, "firmado-5.pdf", SIGNED)
+    put("seeds", target, "firmado-2.pdf", revisions(SIGNED, 3))
+    put("seeds", target, "sin-firmas.pdf", revisions(SIGNED, 1))
+    with open(os.path.join(VERIFY, "certified-p1.pdf"), "rb") as f:
+        put("seeds", target, "certificado-p1.pdf", f.read())
+with open(os.path.join(VERIFY, "encrypted-open.pdf"), "rb") as f:
+    put("seeds", "verify_reader", "cifrado.pdf", f.read())

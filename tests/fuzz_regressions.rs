@@ -72,3 +72,48 @@ fn every_check_has_a_target_and_seeds() {
         assert!(seeds > 0, "fuzz/seeds/{name}/ has no seed");
     }
 }
+
+/// The `verify_pdf` oracle is not idle: its signed seeds verify VÁLIDO
+/// against the test root, and a report that lies about them fails it —
+/// a signature said to end in another revision, a forgery left in, a
+/// signature that is not in the file.
+#[test]
+fn the_verify_pdf_oracle_holds_for_valid_seeds_and_catches_a_false_report() {
+    use actas::verify::{verify_pdf, Verdict, VerifyOptions};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/verify_pdf");
+    let root =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/verify/root.pem"))
+            .unwrap();
+    let options = VerifyOptions {
+        trust_roots: openssl::x509::X509::stack_from_pem(&root).unwrap(),
+    };
+    let mut valid = 0;
+    for name in ["firmado-5.pdf", "firmado-2.pdf"] {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let report = verify_pdf(&bytes, &options).expect("a PDF");
+        assert_eq!(
+            report.verdict,
+            Verdict::Valido,
+            "{name}: {:?}",
+            report.reasons
+        );
+        checks::valid_verdict_holds(&bytes, &report);
+        valid += 1;
+
+        let fails = |report: &actas::verify::VerifyReport| {
+            std::panic::catch_unwind(|| checks::valid_verdict_holds(&bytes, report)).is_err()
+        };
+        let mut wrong_revision = report.clone();
+        wrong_revision.signatures[0].revision += 1;
+        assert!(fails(&wrong_revision), "{name}: another revision");
+        let mut forged = report.clone();
+        forged
+            .forgeries
+            .push("firma.x muestra una firma ajena".into());
+        assert!(fails(&forged), "{name}: a forgery");
+        let mut absent = report.clone();
+        absent.signatures[0].field = "firma.nadie".into();
+        assert!(fails(&absent), "{name}: a field with no signature");
+    }
+    assert_eq!(valid, 2);
+}

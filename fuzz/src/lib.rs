@@ -11,6 +11,8 @@
 //! so neither side needs the `arbitrary` crate.
 //!
 //! It only calls `actas`' public API; it adds no behaviour.
+//! `verify_pdf` trusts the test root of `tests/fixtures/verify/`, so a
+//! mutated signed acta can still reach VÁLIDO and meet the oracle.
 
 use actas::asn1;
 use actas::bundle::asic::Container;
@@ -21,6 +23,10 @@ use actas::registers::excel::{self, Cell};
 use actas::registers::licences::{parse_master, LICENCE_COLUMNS};
 use actas::registers::rows::{parse_rows, specs, Field};
 use actas::registers::{maintenance, read_table, tapes};
+use actas::verify::reader::{self, PdfFile, MAX_REVISIONS};
+use actas::verify::signatures::{check_byte_range, field_tree};
+use actas::verify::{Verdict, VerifyOptions, VerifyReport};
+use lopdf::Object;
 
 /// A target's check: returns on every input, or panics.
 pub type Check = fn(&[u8]);
@@ -37,6 +43,8 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("bundle_verify", bundle_verify),
     ("asic_manifest", asic_manifest),
     ("asn1_round_trip", asn1_round_trip),
+    ("verify_reader", verify_reader),
+    ("verify_pdf", verify_pdf),
 ];
 
 /// The check of the target called `name`.
@@ -187,6 +195,130 @@ pub fn asic_manifest(data: &[u8]) {
         Ok(drawn),
         "write → parse lost something:\n{xml}"
     );
+}
+
+// ---------------------------------------------------------------- verification
+
+/// Streams decoded per input by [`verify_reader`] (each is bounded by the
+/// reader; this bounds their number, so one input stays fast).
+const DECODED_STREAMS: usize = 16;
+
+/// The verifier's revision reader on any bytes: it reads a structure or
+/// refuses, within its limits; every revision lies inside the file, in
+/// order; every view can be walked (pages, fields, signature byte ranges)
+/// and its page contents decoded.
+pub fn verify_reader(data: &[u8]) {
+    let Ok(file) = PdfFile::parse(data) else {
+        return;
+    };
+    let revisions = file.revisions();
+    assert!(
+        revisions.len() <= MAX_REVISIONS,
+        "{} revisions",
+        revisions.len()
+    );
+    for (i, revision) in revisions.iter().enumerate() {
+        assert_eq!(revision.number, i + 1, "revisions numbered in order");
+        assert!(
+            revision.eof <= data.len() && revision.end <= data.len(),
+            "revision {} ends past the file",
+            revision.number
+        );
+    }
+    let mut decoded = 0;
+    for k in 1..=revisions.len() {
+        let view = file.view(k);
+        let _ = view.info();
+        let tree = field_tree(view);
+        for field in &tree.signature_fields {
+            if let Some(Object::Reference(id)) = &field.value {
+                if let Some(sig) = view.dict_of(*id) {
+                    let _ = check_byte_range(data, sig);
+                }
+            }
+        }
+        for page in view.pages() {
+            let contents = view.dict_of(page).and_then(|p| p.get(b"Contents").ok());
+            let ids: Vec<_> = match contents {
+                Some(Object::Reference(id)) => vec![*id],
+                Some(Object::Array(items)) => {
+                    items.iter().filter_map(|o| o.as_reference().ok()).collect()
+                }
+                _ => Vec::new(),
+            };
+            for id in ids {
+                if decoded == DECODED_STREAMS {
+                    return;
+                }
+                if let Some(Object::Stream(stream)) = view.get(id) {
+                    decoded += 1;
+                    let _ = reader::decode(view, stream);
+                }
+            }
+        }
+    }
+}
+
+/// The test root that issued every signer of the seeds
+/// (`tests/fixtures/verify/`).
+fn verify_roots() -> Vec<openssl::x509::X509> {
+    static ROOTS: std::sync::OnceLock<Vec<openssl::x509::X509>> = std::sync::OnceLock::new();
+    ROOTS
+        .get_or_init(|| {
+            let pem = include_bytes!("../../tests/fixtures/verify/root.pem");
+            openssl::x509::X509::stack_from_pem(pem).expect("the test root")
+        })
+        .clone()
+}
+
+/// The whole verification of any bytes, trusting the seeds' root; a
+/// VÁLIDO verdict must hold up ([`valid_verdict_holds`]).
+pub fn verify_pdf(data: &[u8]) {
+    let options = VerifyOptions {
+        trust_roots: verify_roots(),
+    };
+    if let Ok(report) = actas::verify::verify_pdf(data, &options) {
+        valid_verdict_holds(data, &report);
+    }
+}
+
+/// The oracle of `verify_pdf`, read from the bytes independently of the
+/// verdict: when the report says VÁLIDO, it names no forgery and no
+/// structural doubt, it has signatures and each is VÁLIDO, and each
+/// signature's dictionary (the `/V` of its field in its revision) has a
+/// byte range that covers the file from byte 0 to the end of that
+/// revision, leaving out exactly its own `/Contents`.
+pub fn valid_verdict_holds(data: &[u8], report: &VerifyReport) {
+    assert_eq!(report.ok, report.verdict == Verdict::Valido);
+    if report.verdict != Verdict::Valido {
+        return;
+    }
+    assert!(report.forgeries.is_empty(), "VÁLIDO with forgeries");
+    assert!(report.structure_problems.is_empty(), "VÁLIDO with doubts");
+    assert!(!report.signatures.is_empty(), "VÁLIDO without signatures");
+    let file = PdfFile::parse(data).expect("a VÁLIDO file reads");
+    for signature in &report.signatures {
+        assert!(signature.ok(), "{}: not VÁLIDO", signature.field);
+        assert!((1..=file.revisions().len()).contains(&signature.revision));
+        let view = file.view(signature.revision);
+        let sig = field_tree(view)
+            .signature_fields
+            .iter()
+            .filter(|f| f.name == signature.field)
+            .find_map(|f| match &f.value {
+                Some(Object::Reference(id)) => view.dict_of(*id),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{}: no signature in its field", signature.field));
+        let range = check_byte_range(data, sig)
+            .unwrap_or_else(|e| panic!("{}: VÁLIDO with {e}", signature.field));
+        assert_eq!(
+            file.revision_ending_at(range.end()).map(|r| r.number),
+            Some(signature.revision),
+            "{}: the signed bytes end elsewhere than its revision",
+            signature.field
+        );
+    }
 }
 
 // ---------------------------------------------------------------- ASN.1
