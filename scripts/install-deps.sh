@@ -75,10 +75,14 @@ if [ "$profile" = "test" ] && ! "$HOME/.cargo/bin/tauri-driver" --help >/dev/nul
 fi
 
 # cargo-fuzz (scripts/fuzz.sh, run by scripts/test.sh) on the nightly
-# toolchain, pinned; installed only when missing.
+# toolchain, pinned; installed only when missing. Without nightly (the Rust
+# distribution server unreachable) scripts/fuzz.sh builds with stable and
+# RUSTC_BOOTSTRAP=1.
 cargo_fuzz_version='0.13.2'
 if [ "$profile" = "test" ]; then
-  rustup toolchain list 2>/dev/null | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+  rustup toolchain list 2>/dev/null | grep -q '^nightly' \
+    || rustup toolchain install nightly --profile minimal \
+    || echo "nightly no disponible: scripts/fuzz.sh usará stable con RUSTC_BOOTSTRAP=1"
   if ! cargo fuzz --version 2>/dev/null | grep -q "$cargo_fuzz_version"; then
     echo "Instalando cargo-fuzz ${cargo_fuzz_version}"
     cargo install --quiet --locked cargo-fuzz --version "$cargo_fuzz_version"
