@@ -85,6 +85,11 @@ pub fn documents(app: State<'_, App>, filter: DocumentFilter) -> Reply<Vec<Docum
 }
 
 #[tauri::command(async)]
+pub fn documents_page(app: State<'_, App>, filter: DocumentFilter) -> Reply<DocumentPage> {
+    app.documents_page(&filter).map_err(message)
+}
+
+#[tauri::command(async)]
 pub fn document_pdf(app: State<'_, App>, reference: String) -> Reply<PdfFile> {
     app.document_pdf(&reference).map_err(message)
 }
@@ -186,6 +191,21 @@ pub fn import_licences(app: State<'_, App>, path: String) -> Reply<LicenceImport
 #[tauri::command(async)]
 pub fn create_licence_notice(app: State<'_, App>, request: NoticeRequest) -> Reply<String> {
     app.create_licence_notice(&request).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn licence_notice_preview(app: State<'_, App>, request: NoticeRequest) -> Reply<PdfFile> {
+    app.licence_notice_preview(&request).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn last_licence_import(app: State<'_, App>) -> Reply<Option<LicenceImport>> {
+    app.last_licence_import().map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn export_licence_report(app: State<'_, App>, path: String) -> Reply<String> {
+    app.export_licence_report(&path).map_err(message)
 }
 
 /// When the process started (set first thing in `main`).

@@ -33,6 +33,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         delete_draft,
         create_document,
         documents,
+        documents_page,
         document_pdf,
         pending,
         import_pdf,
@@ -55,6 +56,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         licences,
         import_licences,
         create_licence_notice,
+        licence_notice_preview,
+        last_licence_import,
+        export_licence_report,
         window_ready,
     ])
 }

@@ -248,15 +248,44 @@ fn every_command_runs_without_a_window() {
         .any(|r| r["role"] == "operador-turno" && r["signed"] == false));
 
     // Licencias: import the messy master, list what expires, store the notice.
+    assert_eq!(w.ok("last_licence_import", json!({})), Value::Null);
     let master =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/registers/maestro.ods");
     let imported = w.ok(
         "import_licences",
         json!({"path": master.display().to_string()}),
     );
-    assert_eq!(imported["rejected"][0]["row"], 10, "{imported}");
-    assert_eq!(imported["rejected"][0]["column"], "TERMINO");
-    assert_eq!(imported["warnings"].as_array().unwrap().len(), 1);
+    // Row 10's TERMINO (31/02/2026) is left empty and warned; nothing rejected.
+    assert_eq!(imported["rejected"], json!([]), "{imported}");
+    let warned: Vec<(u64, &str)> = imported["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["row"].as_u64().unwrap(), w["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(warned, [(8, "SALDO NETO"), (10, "TERMINO")]);
+    assert_eq!(
+        (
+            imported["imported"].clone(),
+            imported["rows_with_warnings"].clone()
+        ),
+        (json!(5), json!(2))
+    );
+    // The report is kept with the import and exported as CSV.
+    let last = w.ok("last_licence_import", json!({}));
+    assert_eq!(last["warnings"], imported["warnings"]);
+    assert_eq!(last["sha256"], imported["sha256"]);
+    let csv_path = dir.path().join("informe.csv");
+    w.ok(
+        "export_licence_report",
+        json!({"path": csv_path.display().to_string()}),
+    );
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(
+        csv.contains("10,TERMINO,Importada con advertencia,"),
+        "{csv}"
+    );
     let query = json!({"as_of": "2026-03-15", "within": 90, "include_expired": true});
     let overview = w.ok("licences", json!({"query": query}));
     assert_eq!(overview["as_of"], "15/03/2026");
@@ -267,15 +296,50 @@ fn every_command_runs_without_a_window() {
             .any(|r| r["software"] == "ArcGIS Pro" && r["termino"] == "31/03/2026"),
         "{overview}"
     );
+    // The notice: a preview first (no number taken), then stored with its signer.
+    let preview = w.ok(
+        "licence_notice_preview",
+        json!({"request": {"query": query, "signer": person["id"]}}),
+    );
+    assert!(preview["base64"].as_str().unwrap().starts_with("JVBERi0"));
+    let unsigned = w
+        .call(
+            "create_licence_notice",
+            json!({"request": {"query": query}}),
+        )
+        .unwrap_err();
+    assert!(unsigned.contains("elija quién firma"), "{unsigned}");
+    assert_eq!(
+        w.ok(
+            "documents",
+            json!({"filter": {"template": "senace-licencias-por-vencer"}}),
+        ),
+        json!([]),
+        "neither the preview nor the refusal took a number"
+    );
     let notice = w.ok(
         "create_licence_notice",
-        json!({"request": {"query": query}}),
+        json!({"request": {"query": query, "signer": person["id"]}}),
     );
     let listed = w.ok(
         "documents",
         json!({"filter": {"template": "senace-licencias-por-vencer"}}),
     );
     assert_eq!(listed[0]["reference"], notice);
+    let stored = actas::store::Store::open(&dir.path().join("actas.db"))
+        .unwrap()
+        .document(notice.as_str().unwrap())
+        .unwrap();
+    assert_eq!(
+        stored.data["firma_especialista_sd"]["nombre"],
+        "María Fernanda Quispe Ñahui"
+    );
+    // Documentos a page at a time: the newest first, with the total.
+    let all = w.ok("documents", json!({"filter": {}}));
+    let page = w.ok("documents_page", json!({"filter": {"limit": 1}}));
+    assert_eq!(page["total"], all.as_array().unwrap().len());
+    assert_eq!(page["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(page["rows"][0], all[0]);
 
     // Configuración: the office's own non-working days; «Generar correo».
     assert_eq!(w.ok("office_days", json!({})), "");

@@ -42,6 +42,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         DocumentListing,
         DocumentFilter,
         DocumentRow,
+        DocumentPage,
         CertificateRequest,
         CertificateInfo,
         TargetRequest,

@@ -1,7 +1,9 @@
 //! The Documentos screen: every stored document with its signing status per
-//! role, filtered by text, form, status and date; and a stored revision's
-//! PDF for the preview. Listing itself is `Service::list`; this module only
-//! filters and shapes rows (dates dd/mm/aaaa).
+//! role, filtered by text, form, status and date, a page at a time (the
+//! newest first, with the number that pass the filter); and a stored
+//! revision's PDF for the preview. Listing itself is `Service::list_where`
+//! and `Service::list_page`; this module only filters, pages and shapes rows
+//! (dates dd/mm/aaaa).
 
 use chrono::{DateTime, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -10,7 +12,7 @@ use ts_rs::TS;
 use super::{App, PdfFile};
 use crate::error::ActasError;
 use crate::form::usuario::normalize;
-use crate::service::DocumentListing;
+use crate::service::{DocumentListing, Service};
 
 /// Which documents by signing status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -43,6 +45,30 @@ pub struct DocumentFilter {
     /// Created on or before, `AAAA-MM-DD`.
     #[serde(default)]
     pub to: Option<String>,
+    /// Paging ([`App::documents_page`]): rows skipped, newest first (none
+    /// when absent) …
+    #[serde(default)]
+    #[ts(optional)]
+    pub offset: Option<u32>,
+    /// … and rows per page (default [`PAGE_ROWS`], at most [`MAX_PAGE_ROWS`]).
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+/// Rows of a page of the Documentos screen unless the filter says otherwise.
+pub const PAGE_ROWS: u32 = 50;
+/// The most rows a page may ask for.
+pub const MAX_PAGE_ROWS: u32 = 1_000;
+
+/// One page of the Documentos screen.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DocumentPage {
+    pub rows: Vec<DocumentRow>,
+    /// Documents that pass the filter, on every page.
+    pub total: u32,
+    /// The filter's offset: `rows[0]` is document `offset + 1` of `total`.
+    pub offset: u32,
 }
 
 /// One role's state on a document.
@@ -88,16 +114,7 @@ impl App {
             ..Default::default()
         };
         let listings = service.list_where(&self.store(), &query)?;
-        let mut rows: Vec<DocumentRow> = listings
-            .into_iter()
-            .map(|d| {
-                let form_code = service
-                    .catalogue
-                    .get(&d.template)
-                    .map(|t| t.form_code.clone())
-                    .unwrap_or_default();
-                row(d, form_code)
-            })
+        let mut rows: Vec<DocumentRow> = rows(&service, listings)
             .filter(|r| {
                 filter
                     .template
@@ -119,12 +136,68 @@ impl App {
         Ok(rows)
     }
 
+    /// One page of [`App::documents`]: `filter.limit` rows from
+    /// `filter.offset`, and how many pass the filter. With only a form
+    /// filter (the screen's usual state) the page is read from the database
+    /// alone — count, page, the page's signatures — so it does not grow with
+    /// the register; words, status or dates filter the whole list first.
+    pub fn documents_page(&self, filter: &DocumentFilter) -> Result<DocumentPage, ActasError> {
+        let limit = filter.limit.unwrap_or(PAGE_ROWS).clamp(1, MAX_PAGE_ROWS);
+        let offset = filter.offset.unwrap_or(0);
+        let blank = |t: &Option<String>| t.as_deref().is_none_or(|t| t.trim().is_empty());
+        let by_form_only = filter.text.trim().is_empty()
+            && filter.status == StatusFilter::Todos
+            && blank(&filter.from)
+            && blank(&filter.to);
+        if by_form_only {
+            let query = crate::store::DocumentFilter {
+                template_id: filter.template.clone().filter(|t| !t.is_empty()),
+                limit: Some(limit),
+                offset: Some(offset),
+                newest_first: true,
+                ..Default::default()
+            };
+            let service = self.service();
+            let (listings, total) = service.list_page(&self.store(), &query)?;
+            return Ok(DocumentPage {
+                rows: rows(&service, listings).collect(),
+                total: u32::try_from(total).unwrap_or(u32::MAX),
+                offset,
+            });
+        }
+        let all = self.documents(filter)?;
+        Ok(DocumentPage {
+            total: u32::try_from(all.len()).unwrap_or(u32::MAX),
+            rows: all
+                .into_iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .collect(),
+            offset,
+        })
+    }
+
     /// The latest revision of a stored document.
     pub fn document_pdf(&self, reference: &str) -> Result<PdfFile, ActasError> {
         let revision = self.store().latest_revision(reference)?;
         let name = format!("{}.pdf", reference.replace('/', "-"));
         Ok(PdfFile::new(name, &revision.pdf))
     }
+}
+
+/// The screen's rows of `listings`, with each form's code.
+fn rows<'a>(
+    service: &'a Service,
+    listings: Vec<DocumentListing>,
+) -> impl Iterator<Item = DocumentRow> + 'a {
+    listings.into_iter().map(|d| {
+        let form_code = service
+            .catalogue
+            .get(&d.template)
+            .map(|t| t.form_code.clone())
+            .unwrap_or_default();
+        row(d, form_code)
+    })
 }
 
 pub(super) fn row(d: DocumentListing, form_code: String) -> DocumentRow {

@@ -34,7 +34,10 @@ use crate::error::ActasError;
 use crate::service::Service;
 use crate::store::Store;
 
-pub use documents::{DocumentFilter, DocumentRow, SignatureState, StatusFilter};
+pub use documents::{
+    DocumentFilter, DocumentPage, DocumentRow, SignatureState, StatusFilter, MAX_PAGE_ROWS,
+    PAGE_ROWS,
+};
 pub use forms::{
     ColumnSpec, ComputedValue, ConditionSpec, CreateRequest, DraftInfo, DraftView, EmailRequest,
     FieldSpec, FieldType, FormSpec, FormSummary, PreviewRequest, RowConditionSpec,

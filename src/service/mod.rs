@@ -384,9 +384,36 @@ impl Service {
         store: &Store,
         filter: &crate::store::DocumentFilter,
     ) -> Result<Vec<DocumentListing>, ActasError> {
+        let notes = store.revision_notes()?;
+        Ok(self.listings(store.list_documents_where(filter)?, notes))
+    }
+
+    /// One page of [`Service::list_where`] (`filter.limit` rows from
+    /// `filter.offset`) and how many documents pass the filter: the
+    /// signatures are read for the page's documents only, so a page costs
+    /// the same with 100 or 100,000 documents stored.
+    pub fn list_page(
+        &self,
+        store: &Store,
+        filter: &crate::store::DocumentFilter,
+    ) -> Result<(Vec<DocumentListing>, u64), ActasError> {
+        let total = store.count_documents_where(filter)?;
+        let docs = store.list_documents_where(filter)?;
+        let numbers: Vec<&str> = docs.iter().map(|d| d.number.as_str()).collect();
+        let notes = store.revision_notes_of(&numbers)?;
+        Ok((self.listings(docs, notes), total))
+    }
+
+    /// The listings of `docs` with the signatures recorded in `notes`
+    /// (series, number, revision note).
+    fn listings(
+        &self,
+        docs: Vec<DocumentSummary>,
+        notes: Vec<(String, String, String)>,
+    ) -> Vec<DocumentListing> {
         let mut signed: std::collections::HashMap<(String, String), Vec<(String, String)>> =
             std::collections::HashMap::new();
-        for (series, number, note) in store.revision_notes()? {
+        for (series, number, note) in notes {
             // Each signature is recorded in its revision's note: `firma:<role>:<signer>`
             // (an imported revision may record several, joined by «; »).
             let entry = signed.entry((series, number)).or_default();
@@ -395,16 +422,14 @@ impl Service {
                     .map(|(role, signer)| (role.to_string(), signer.to_string())),
             );
         }
-        Ok(store
-            .list_documents_where(filter)?
-            .into_iter()
+        docs.into_iter()
             .map(|d| {
                 let roles = signed
                     .remove(&(d.series.clone(), d.number.clone()))
                     .unwrap_or_default();
                 self.listing(d, &roles)
             })
-            .collect())
+            .collect()
     }
 
     fn listing(&self, doc: DocumentSummary, signed: &[(String, String)]) -> DocumentListing {

@@ -247,33 +247,34 @@ impl Store {
     ) -> Result<Vec<DocumentSummary>, StoreError> {
         self.read("leer los documentos", |tx, path| {
             let read = on(path, "leer los documentos");
-            let mut sql = format!("{SUMMARY_SELECT} WHERE 1 = 1");
-            let mut params: Vec<Param<'_>> = Vec::new();
-            if let Some(template) = &filter.template_id {
-                params.push(Param::Text(template));
-                sql.push_str(&format!(" AND d.template_id = ?{}", params.len()));
-            }
-            if let Some(status) = &filter.status {
-                params.push(Param::Text(status));
-                sql.push_str(&format!(" AND d.status = ?{}", params.len()));
-            }
-            if let Some(from) = filter.from_ms {
-                params.push(Param::Int(from));
-                sql.push_str(&format!(" AND d.created_ms >= ?{}", params.len()));
-            }
-            if let Some(to) = filter.to_ms {
-                params.push(Param::Int(to));
-                sql.push_str(&format!(" AND d.created_ms < ?{}", params.len()));
-            }
-            sql.push_str(" ORDER BY d.created_ms, d.id");
-            if let Some(limit) = filter.limit {
-                params.push(Param::Int(i64::from(limit)));
+            let (mut sql, mut params) = filtered(SUMMARY_SELECT, filter);
+            sql.push_str(if filter.newest_first {
+                " ORDER BY d.created_ms DESC, d.id DESC"
+            } else {
+                " ORDER BY d.created_ms, d.id"
+            });
+            if filter.limit.is_some() || filter.offset.is_some() {
+                // SQLite needs a LIMIT before an OFFSET: «no limit» is the largest.
+                params.push(Param::Int(filter.limit.map_or(i64::MAX, i64::from)));
                 sql.push_str(&format!(" LIMIT ?{}", params.len()));
+                params.push(Param::Int(i64::from(filter.offset.unwrap_or(0))));
+                sql.push_str(&format!(" OFFSET ?{}", params.len()));
             }
             let rows = tx.query(&sql, &params).map_err(&read)?;
             rows.iter()
                 .map(|row| summary_row(row).map_err(&read))
                 .collect()
+        })
+    }
+
+    /// How many documents pass `filter` (its limit and offset ignored).
+    pub fn count_documents_where(&self, filter: &DocumentFilter) -> Result<u64, StoreError> {
+        self.read("contar los documentos", |tx, path| {
+            let (sql, params) = filtered("SELECT count(*) FROM documents d", filter);
+            let count: i64 = tx
+                .scalar(&sql, &params)
+                .map_err(on(path, "contar los documentos"))?;
+            Ok(count.max(0) as u64)
         })
     }
 
@@ -341,6 +342,39 @@ impl Store {
                  JOIN documents d ON d.id = r.document_id
                  WHERE r.note <> '' ORDER BY r.document_id, r.revision",
                 &[],
+            )
+            .map_err(&read)?
+            .iter()
+            .map(|row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .collect::<Result<Vec<_>, DbError>>()
+            .map_err(&read)
+        })
+    }
+
+    /// [`Store::revision_notes`] of the documents with these numbers only
+    /// (a page of the window's list), in one query.
+    pub fn revision_notes_of(
+        &self,
+        numbers: &[&str],
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        if numbers.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.read("leer las revisiones", |tx, path| {
+            let read = on(path, "leer las revisiones");
+            let placeholders = (1..=numbers.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            let params: Vec<Param<'_>> = numbers.iter().map(|n| Param::Text(n)).collect();
+            tx.query(
+                &format!(
+                    "SELECT d.series, d.number, r.note FROM revisions r
+                     JOIN documents d ON d.id = r.document_id
+                     WHERE r.note <> '' AND d.number IN ({placeholders})
+                     ORDER BY r.document_id, r.revision"
+                ),
+                &params,
             )
             .map_err(&read)?
             .iter()
@@ -522,6 +556,10 @@ pub struct DocumentFilter {
     /// Created before this instant.
     pub to_ms: Option<i64>,
     pub limit: Option<u32>,
+    /// Rows skipped before the first one returned (paging, with `limit`).
+    pub offset: Option<u32>,
+    /// Newest first (the window's order) instead of oldest first.
+    pub newest_first: bool,
 }
 
 /// Inserts a document and its revision 1 with the audit row `action`.
@@ -719,6 +757,30 @@ pub(crate) fn find_document(tx: &mut Tx<'_>, path: &Path, key: &str) -> Result<i
                 .join(", "),
         }),
     }
+}
+
+/// `select` with the WHERE clause of `filter` (template, status, dates) and
+/// its parameters.
+fn filtered<'f>(select: &str, filter: &'f DocumentFilter) -> (String, Vec<Param<'f>>) {
+    let mut sql = format!("{select} WHERE 1 = 1");
+    let mut params: Vec<Param<'f>> = Vec::new();
+    if let Some(template) = &filter.template_id {
+        params.push(Param::Text(template));
+        sql.push_str(&format!(" AND d.template_id = ?{}", params.len()));
+    }
+    if let Some(status) = &filter.status {
+        params.push(Param::Text(status));
+        sql.push_str(&format!(" AND d.status = ?{}", params.len()));
+    }
+    if let Some(from) = filter.from_ms {
+        params.push(Param::Int(from));
+        sql.push_str(&format!(" AND d.created_ms >= ?{}", params.len()));
+    }
+    if let Some(to) = filter.to_ms {
+        params.push(Param::Int(to));
+        sql.push_str(&format!(" AND d.created_ms < ?{}", params.len()));
+    }
+    (sql, params)
 }
 
 const SUMMARY_SELECT: &str = "SELECT d.number, d.series, d.template_id, d.template_version,

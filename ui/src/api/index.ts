@@ -14,6 +14,7 @@ import type {
   CertificateRequest,
   CreateRequest,
   DocumentFilter,
+  DocumentPage,
   DocumentListing,
   DocumentRow,
   DraftInfo,
@@ -61,6 +62,7 @@ export const deleteDraft = (id: number) => invoke<void>('delete_draft', { id });
 export const createDocument = (request: CreateRequest) =>
   invoke<DocumentListing>('create_document', { request });
 export const documents = (filter: DocumentFilter) => invoke<DocumentRow[]>('documents', { filter });
+export const documentsPage = (filter: DocumentFilter) => invoke<DocumentPage>('documents_page', { filter });
 export const documentPdf = (reference: string) => invoke<PdfFile>('document_pdf', { reference });
 export const pending = (person: string | null) => invoke<PendingRow[]>('pending', { person });
 export const importPdf = (path: string) => invoke<ImportedPdf>('import_pdf', { path });
@@ -89,6 +91,10 @@ export const licences = (query: LicenceQuery) => invoke<LicenceOverview>('licenc
 export const importLicences = (path: string) => invoke<LicenceImport>('import_licences', { path });
 export const createLicenceNotice = (request: NoticeRequest) =>
   invoke<string>('create_licence_notice', { request });
+export const licenceNoticePreview = (request: NoticeRequest) =>
+  invoke<PdfFile>('licence_notice_preview', { request });
+export const lastLicenceImport = () => invoke<LicenceImport | null>('last_licence_import');
+export const exportLicenceReport = (path: string) => invoke<string>('export_licence_report', { path });
 export const windowReady = () => invoke<void>('window_ready');
 
 /** The text to show for a rejected command (the core sends a plain string). */
@@ -99,7 +105,7 @@ export function errorMessage(error: unknown): string {
 }
 
 /** A file filter of the open/save dialogs. */
-export type FileKind = 'pdf' | 'p12' | 'cert' | 'sheet' | 'eml';
+export type FileKind = 'pdf' | 'p12' | 'cert' | 'sheet' | 'eml' | 'csv';
 
 const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
   pdf: { name: 'Documentos PDF', extensions: ['pdf', 'PDF'] },
@@ -109,6 +115,7 @@ const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
     extensions: ['pem', 'der', 'cer', 'crt', 'PEM', 'DER', 'CER', 'CRT'],
   },
   eml: { name: 'Correo electrónico (.eml)', extensions: ['eml', 'EML'] },
+  csv: { name: 'Informe CSV (.csv)', extensions: ['csv', 'CSV'] },
   sheet: {
     name: 'Hojas de cálculo (.xlsx, .xls, .ods, .csv)',
     extensions: ['xlsx', 'xls', 'ods', 'csv', 'XLSX', 'XLS', 'ODS', 'CSV'],

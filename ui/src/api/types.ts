@@ -13,6 +13,7 @@ export type { ConditionSpec } from './bindings/ConditionSpec';
 export type { CreateRequest } from './bindings/CreateRequest';
 export type { DocumentFilter } from './bindings/DocumentFilter';
 export type { DocumentListing } from './bindings/DocumentListing';
+export type { DocumentPage } from './bindings/DocumentPage';
 export type { DocumentRow } from './bindings/DocumentRow';
 export type { DraftInfo } from './bindings/DraftInfo';
 export type { DraftView } from './bindings/DraftView';

@@ -1,8 +1,10 @@
 /**
  * Documentos, the first screen: every stored document with its signing
  * state per role, filtered by text, form, status and dates (dd/mm/aaaa),
- * with shortcuts to preview, sign or verify one; and the drafts to reopen
- * or delete. Tells the shell the window is ready once its first data shows.
+ * with shortcuts to preview, sign or verify one, loaded a page at a time
+ * (newest first, «Cargar más» appends the next page, the total is shown);
+ * and the drafts to reopen or delete. Tells the shell the window is ready
+ * once its first data shows.
  */
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
@@ -20,6 +22,9 @@ function announceReady() {
   readyAnnounced = true;
   api.windowReady().catch(() => {});
 }
+
+/** Documents per page of the list. */
+export const PAGE_SIZE = 50;
 
 const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
   { value: 'todos', label: 'Todos' },
@@ -45,6 +50,8 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [rows, setRows] = useState<DocumentRow[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [forms, setForms] = useState<FormSummary[]>([]);
   const [drafts, setDrafts] = useState<DraftInfo[] | null>(null);
   const [loading, setLoading] = useState(false);
@@ -65,13 +72,19 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
       showError(api.errorMessage(e));
     });
 
+  const filter = { text: searched, template: template || null, status, from: fromIso, to: toIso };
+
   useEffect(() => {
     let stale = false;
     setLoading(true);
     api
-      .documents({ text: searched, template: template || null, status, from: fromIso, to: toIso })
+      .documentsPage({ ...filter, offset: 0, limit: PAGE_SIZE })
       .then(
-        (list) => !stale && setRows(list),
+        (page) => {
+          if (stale) return;
+          setRows(page.rows);
+          setTotal(page.total);
+        },
         (e) => {
           if (stale) return;
           setRows((r) => r ?? []);
@@ -83,6 +96,21 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
       stale = true;
     };
   }, [searched, template, status, fromIso, toIso]);
+
+  /** Appends the next page (same filter, from the rows already shown). */
+  const loadMore = async () => {
+    if (rows === null) return;
+    setLoadingMore(true);
+    try {
+      const page = await api.documentsPage({ ...filter, offset: rows.length, limit: PAGE_SIZE });
+      setRows([...rows, ...page.rows.filter((r) => !rows.some((old) => old.reference === r.reference))]);
+      setTotal(page.total);
+    } catch (e) {
+      showError(api.errorMessage(e));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
 
   useEffect(() => {
     if (rows !== null && drafts !== null) announceReady();
@@ -264,6 +292,25 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
             )}
           </tbody>
         </table>
+        {rows !== null && rows.length > 0 && (
+          <div class="list-footer">
+            <span class="sub" data-testid="doc-count" data-shown={rows.length} data-total={total}>
+              Mostrando {rows.length} de {total} {total === 1 ? 'documento' : 'documentos'}
+            </span>
+            {rows.length < total && (
+              <button
+                type="button"
+                class="secondary"
+                data-testid="doc-load-more"
+                disabled={loadingMore}
+                onClick={loadMore}
+              >
+                Cargar más
+              </button>
+            )}
+            {loadingMore && <Spinner text="Cargando…" />}
+          </div>
+        )}
       </div>
 
       <h2>Borradores</h2>

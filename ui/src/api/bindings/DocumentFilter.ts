@@ -20,4 +20,13 @@ from: string | null,
 /**
  * Created on or before, `AAAA-MM-DD`.
  */
-to: string | null, };
+to: string | null, 
+/**
+ * Paging ([`App::documents_page`]): rows skipped, newest first (none
+ * when absent) …
+ */
+offset?: number, 
+/**
+ * … and rows per page (default [`PAGE_ROWS`], at most [`MAX_PAGE_ROWS`]).
+ */
+limit?: number, };
