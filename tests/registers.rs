@@ -497,7 +497,10 @@ fn messy_xlsx_master_imports_every_readable_row() {
     let sb = Sandbox::new();
     let path = sb.path("Maestro OTI 2026.xlsx");
     let expected = write_messy_master(&path, 300, 0);
-    assert!(expected.rejected.len() >= 6, "the workbook has bad rows");
+    assert!(
+        expected.rejected.len() >= 3 && expected.warnings.len() >= 20,
+        "the workbook has rows without software and bad cells: {expected:?}"
+    );
 
     let run = sb.run(&["licences", "import", s(&path), "--json"]);
     run.assert_ok();
