@@ -18,6 +18,7 @@ use actas::service::{ImportKind, ImportedPdf};
 use actas::store::{NewPerson, PersonRole, Store};
 use actas::template::Catalogue;
 
+mod guidance_cli;
 mod registers_cli;
 use registers_cli::{
     BackupsCommand, LicencesCommand, MaintenanceCommand, SupportCommand, TapesCommand,
@@ -82,6 +83,31 @@ enum Command {
     },
     /// Lista los documentos guardados.
     List {
+        #[arg(long)]
+        json: bool,
+        /// Solo los documentos cuyo número, título, datos (sistema, personas
+        /// nombradas) o firmantes contienen todas estas palabras.
+        #[arg(long)]
+        buscar: Option<String>,
+    },
+    /// Crea un borrador nuevo con los datos de un documento guardado (fechas y números vacíos).
+    Duplicate {
+        /// Número del documento (p. ej. 2026-001).
+        doc: String,
+        /// Escribe además los datos del borrador en este archivo JSON (para «actas new»).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Anula un documento guardado: se conserva, queda «anulado» y no admite más firmas.
+    Annul {
+        /// Número del documento (p. ej. 2026-001).
+        doc: String,
+        /// Motivo de la anulación (obligatorio; queda en el registro de auditoría).
+        #[arg(long)]
+        motivo: Option<String>,
+    },
+    /// Lista de la configuración inicial: perfil, personas, certificado raíz, módulo del token.
+    Checklist {
         #[arg(long)]
         json: bool,
     },
@@ -293,6 +319,18 @@ enum PeopleCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Corrige los datos de una persona (solo los indicados).
+    Edit(guidance_cli::PersonEdit),
+    /// Desactiva a una persona: ya no se ofrece como firmante, sigue en sus documentos.
+    Deactivate {
+        /// Id de la persona (como lo muestra «people list»).
+        id: i64,
+    },
+    /// Vuelve a activar a una persona desactivada.
+    Activate {
+        /// Id de la persona (como lo muestra «people list»).
+        id: i64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -459,9 +497,13 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             let stored = service.create(&mut store, &template, data, &actor())?;
             println!("{}", document_reference(&series, &stored.number));
         }
-        Command::List { json } => {
+        Command::List { json, buscar } => {
             let service = service()?;
-            let list = service.list(&store()?)?;
+            let filter = actas::store::DocumentFilter {
+                text: buscar,
+                ..Default::default()
+            };
+            let list = service.list_where(&store()?, &filter)?;
             if json {
                 print_json(&list);
             } else if list.is_empty() {
@@ -484,6 +526,13 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 }
             }
         }
+        Command::Duplicate { doc, output } => {
+            guidance_cli::duplicate(&service()?, &mut store()?, &doc, output)?
+        }
+        Command::Annul { doc, motivo } => {
+            guidance_cli::annul(&service()?, &mut store()?, &doc, motivo, &actor())?
+        }
+        Command::Checklist { json } => guidance_cli::checklist(&store()?, json)?,
         Command::Export { doc, output } => {
             let revision = service()?.export(&store()?, &doc, &output)?;
             println!(
@@ -844,13 +893,19 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 print_json(&people);
             } else {
                 for p in people {
-                    println!(
-                        "{} {} {} — {} — {}",
-                        p.given_names, p.paternal_surname, p.maternal_surname, p.cargo, p.area
-                    );
+                    println!("{:>4}  {}", p.id, guidance_cli::describe(&p));
                 }
             }
         }
+        Command::People {
+            command: PeopleCommand::Edit(edit),
+        } => guidance_cli::edit_person(&mut store()?, edit, &clock)?,
+        Command::People {
+            command: PeopleCommand::Deactivate { id },
+        } => guidance_cli::set_active(&mut store()?, id, false, &clock)?,
+        Command::People {
+            command: PeopleCommand::Activate { id },
+        } => guidance_cli::set_active(&mut store()?, id, true, &clock)?,
     }
     Ok(ExitCode::SUCCESS)
 }

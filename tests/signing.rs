@@ -432,6 +432,12 @@ fn each_bad_certificate_is_refused_with_one_spanish_line_and_nothing_written() {
             !line.contains(PASSWORD) && !line.contains("clave-equivocada"),
             "the password leaked: {line}"
         );
+        // The holder's name and the file's name; no DN, no folders.
+        let folder = p12.parent().unwrap().display().to_string();
+        assert!(
+            !line.contains("CN=") && !line.contains(&folder),
+            "a DN or a folder in: {line}"
+        );
     }
     // A password variable that is not set.
     let run = sb.run(&[

@@ -204,3 +204,28 @@ pub fn window_ready<R: Runtime>(handle: AppHandle<R>) {
         handle.exit(0);
     }
 }
+
+#[tauri::command(async)]
+pub fn checklist(app: State<'_, App>) -> Reply<actas::service::Checklist> {
+    app.checklist().map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn duplicate_document(app: State<'_, App>, reference: String) -> Reply<DraftInfo> {
+    app.duplicate_document(&reference).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn annul_document(app: State<'_, App>, request: AnnulRequest) -> Reply<()> {
+    app.annul_document(&request).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn update_person(app: State<'_, App>, request: UpdatePersonRequest) -> Reply<Person> {
+    app.update_person(&request).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn set_person_active(app: State<'_, App>, request: PersonActiveRequest) -> Reply<Person> {
+    app.set_person_active(&request).map_err(message)
+}

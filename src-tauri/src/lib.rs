@@ -56,6 +56,11 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         import_licences,
         create_licence_notice,
         window_ready,
+        checklist,
+        duplicate_document,
+        annul_document,
+        update_person,
+        set_person_active,
     ])
 }
 

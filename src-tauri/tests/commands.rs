@@ -306,3 +306,57 @@ fn every_command_runs_without_a_window() {
     // Without the probe variable, window_ready does nothing.
     w.ok("window_ready", json!({}));
 }
+
+#[test]
+fn guidance_commands_run_without_a_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Window::open(dir.path());
+
+    let list = w.ok("checklist", json!({}));
+    assert_eq!(list["complete"], false);
+    assert_eq!(list["items"].as_array().unwrap().len(), 4);
+
+    let created = w.ok(
+        "create_document",
+        json!({"request": {"template_id": "senace-acta-instalacion",
+            "data": example("senace-acta-instalacion"), "draft_id": null}}),
+    );
+    let reference = created["reference"].as_str().unwrap().to_string();
+    let draft = w.ok("duplicate_document", json!({"reference": reference}));
+    assert!(draft["id"].as_i64().unwrap() >= 1);
+
+    let refused = w
+        .call(
+            "annul_document",
+            json!({"request": {"reference": reference, "reason": ""}}),
+        )
+        .unwrap_err();
+    assert!(refused.contains("falta el motivo"), "{refused}");
+    w.ok(
+        "annul_document",
+        json!({"request": {"reference": reference, "reason": "Registrado dos veces"}}),
+    );
+    let rows = w.ok(
+        "documents",
+        json!({"filter": {"text": "EVA", "status": "anulado"}}),
+    );
+    assert_eq!(rows[0]["status"], "anulado");
+
+    let person = w.ok(
+        "add_person",
+        json!({"person": {"given_names": "Carlos", "paternal_surname": "Mendoza",
+            "maternal_surname": "", "cargo": "Coordinador", "area": "", "email": "", "dni": ""}}),
+    );
+    let id = person["id"].as_i64().unwrap();
+    let fixed = w.ok(
+        "update_person",
+        json!({"request": {"id": id, "person": {"given_names": "Carlos", "paternal_surname": "Mendoza",
+            "maternal_surname": "", "cargo": "Coordinador de Calidad", "area": "", "email": "", "dni": ""}}}),
+    );
+    assert_eq!(fixed["cargo"], "Coordinador de Calidad");
+    let off = w.ok(
+        "set_person_active",
+        json!({"request": {"id": id, "active": false}}),
+    );
+    assert_eq!(off["active"], false);
+}

@@ -65,6 +65,11 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         LicenceOverview,
         LicenceImport,
         NoticeRequest,
+        AnnulRequest,
+        UpdatePersonRequest,
+        PersonActiveRequest,
+        crate::service::Checklist,
+        crate::service::ChecklistItem,
     );
     Ok(())
 }

@@ -16,6 +16,7 @@
 pub mod bindings;
 mod documents;
 pub(crate) mod forms;
+mod guidance;
 mod licences;
 mod register;
 mod settings;
@@ -40,6 +41,7 @@ pub use forms::{
     FieldSpec, FieldType, FormSpec, FormSummary, PreviewRequest, RowConditionSpec,
     SaveDraftRequest, SectionSpec, SignerSpec, ValidateRequest, Validation,
 };
+pub use guidance::{AnnulRequest, PersonActiveRequest, UpdatePersonRequest};
 pub use licences::{
     LicenceImport, LicenceOverview, LicenceQuery, LicenceRow, NoticeRequest, RejectedRow,
 };

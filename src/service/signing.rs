@@ -136,6 +136,7 @@ impl Service {
         request: &SignRequest,
         actor: &str,
     ) -> Result<SignOutcome, ActasError> {
+        self.refuse_if_annulled(store, reference)?;
         let substitute_for = self.check_holder(store, reference, request)?;
         for _ in 0..SIGN_ATTEMPTS {
             if let Some((signer, revision)) = signed_by(&store.revisions(reference)?, &request.role)

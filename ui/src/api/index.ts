@@ -9,7 +9,9 @@
  */
 import { invoke } from '@tauri-apps/api/core';
 import type {
+  AnnulRequest,
   AppInfo,
+  Checklist,
   CertificateInfo,
   CertificateRequest,
   CreateRequest,
@@ -31,6 +33,7 @@ import type {
   PendingRow,
   PdfFile,
   Person,
+  PersonActiveRequest,
   Profile,
   SaveDraftRequest,
   SignDocumentRequest,
@@ -39,6 +42,7 @@ import type {
   SigningTarget,
   TargetRequest,
   TrustRootInfo,
+  UpdatePersonRequest,
   ValidateRequest,
   Validation,
   VerifyRequest,
@@ -90,6 +94,14 @@ export const importLicences = (path: string) => invoke<LicenceImport>('import_li
 export const createLicenceNotice = (request: NoticeRequest) =>
   invoke<string>('create_licence_notice', { request });
 export const windowReady = () => invoke<void>('window_ready');
+export const checklist = () => invoke<Checklist>('checklist');
+export const duplicateDocument = (reference: string) =>
+  invoke<DraftInfo>('duplicate_document', { reference });
+export const annulDocument = (request: AnnulRequest) => invoke<void>('annul_document', { request });
+export const updatePerson = (request: UpdatePersonRequest) =>
+  invoke<Person>('update_person', { request });
+export const setPersonActive = (request: PersonActiveRequest) =>
+  invoke<Person>('set_person_active', { request });
 
 /** The text to show for a rejected command (the core sends a plain string). */
 export function errorMessage(error: unknown): string {

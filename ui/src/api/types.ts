@@ -61,3 +61,9 @@ export type { ImportedPdf } from './bindings/ImportedPdf';
 export type { PendingRow } from './bindings/PendingRow';
 export type { WaitingFor } from './bindings/WaitingFor';
 export type { PersonRole } from './bindings/PersonRole';
+
+export type { AnnulRequest } from './bindings/AnnulRequest';
+export type { Checklist } from './bindings/Checklist';
+export type { ChecklistItem } from './bindings/ChecklistItem';
+export type { PersonActiveRequest } from './bindings/PersonActiveRequest';
+export type { UpdatePersonRequest } from './bindings/UpdatePersonRequest';

@@ -2,7 +2,11 @@
  * Configuración: the office profile (entity and office printed in every
  * header, default signature location), the office's own non-working days
  * (they count in every plazo in días útiles), the trust roots the verifier
- * accepts, and the people directory the signer pickers offer.
+ * accepts, the people directory the signer pickers offer (people are
+ * corrected and deactivated, never deleted: a deactivated person is not
+ * offered as a signer but stays on the documents that name them), and the
+ * token's module. Opened with a `section`, it scrolls to that card (the
+ * first-start checklist links there).
  */
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
@@ -48,7 +52,18 @@ function TextField(props: {
   );
 }
 
-export function Configuracion() {
+/** The person's editable details, as the form holds them. */
+const editable = (p: Person): NewPerson => ({
+  given_names: p.given_names,
+  paternal_surname: p.paternal_surname,
+  maternal_surname: p.maternal_surname,
+  cargo: p.cargo,
+  area: p.area,
+  email: p.email,
+  dni: p.dni,
+});
+
+export function Configuracion({ section }: { section?: string } = {}) {
   const [profile, setProfile] = useState<Profile>({ entidad: '', oficina: '', ubicacion: '' });
   const [savingProfile, setSavingProfile] = useState(false);
   const [roots, setRoots] = useState<TrustRootInfo[] | null>(null);
@@ -57,6 +72,8 @@ export function Configuracion() {
   const [people, setPeople] = useState<Person[] | null>(null);
   const [person, setPerson] = useState<NewPerson>(EMPTY_PERSON);
   const [adding, setAdding] = useState(false);
+  /** The person being corrected, or null when the form adds a new one. */
+  const [editingId, setEditingId] = useState<number | null>(null);
   const [officeDays, setOfficeDays] = useState('');
   const [savingDays, setSavingDays] = useState(false);
 
@@ -73,6 +90,13 @@ export function Configuracion() {
       fail(e);
     });
   }, []);
+
+  useEffect(() => {
+    if (!section) return;
+    const card = document.getElementById(section);
+    card?.scrollIntoView?.({ block: 'start' });
+    card?.querySelector<HTMLElement>('input, textarea, button')?.focus({ preventScroll: true });
+  }, [section]);
 
   const saveProfile = async () => {
     setSavingProfile(true);
@@ -122,6 +146,14 @@ export function Configuracion() {
   const addPerson = async () => {
     setAdding(true);
     try {
+      if (editingId !== null) {
+        const saved = await api.updatePerson({ id: editingId, person });
+        setPeople((list) => (list ?? []).map((p) => (p.id === saved.id ? saved : p)));
+        setEditingId(null);
+        setPerson(EMPTY_PERSON);
+        showInfo(`Datos de ${fullName(saved)} corregidos.`);
+        return;
+      }
       const added = await api.addPerson(person);
       setPeople((list) => [...(list ?? []), added]);
       setPerson(EMPTY_PERSON);
@@ -133,6 +165,26 @@ export function Configuracion() {
     }
   };
 
+  const startEdit = (p: Person) => {
+    setEditingId(p.id);
+    setPerson(editable(p));
+    document.getElementById('person-given')?.focus();
+  };
+
+  const setActive = async (p: Person, active: boolean) => {
+    try {
+      const saved = await api.setPersonActive({ id: p.id, active });
+      setPeople((list) => (list ?? []).map((q) => (q.id === saved.id ? saved : q)));
+      showInfo(
+        active
+          ? `${fullName(saved)} vuelve a ofrecerse como firmante.`
+          : `${fullName(saved)} desactivado: ya no se ofrece como firmante.`,
+      );
+    } catch (e) {
+      showError(api.errorMessage(e));
+    }
+  };
+
   const setP = (key: keyof NewPerson) => (v: string) => setPerson((p) => ({ ...p, [key]: v }));
 
   return (
@@ -141,7 +193,7 @@ export function Configuracion() {
         <h1 id="h-config">Configuración</h1>
       </header>
 
-      <div class="card">
+      <div class="card" id="cfg-perfil">
         <h2>Perfil de la oficina</h2>
         <p class="sub">
           La entidad y la oficina se imprimen en el encabezado de cada formulario; vacías, se usan las de cada
@@ -213,7 +265,7 @@ export function Configuracion() {
         </form>
       </div>
 
-      <div class="card">
+      <div class="card" id="cfg-raiz">
         <h2>Certificados raíz de confianza</h2>
         <p class="sub">Las firmas se consideran confiables si su cadena llega a uno de estos certificados.</p>
         {roots === null ? (
@@ -272,9 +324,12 @@ export function Configuracion() {
         </div>
       </div>
 
-      <div class="card">
+      <div class="card" id="cfg-personas">
         <h2>Directorio de personas</h2>
-        <p class="sub">Las personas del directorio se eligen en los campos de firmante de los formularios.</p>
+        <p class="sub">
+          Las personas activas del directorio se eligen en los campos de firmante de los formularios. Quien ya no
+          firma se desactiva (no se borra): sigue en los documentos que lo nombran.
+        </p>
         {people === null ? (
           <Spinner text="Cargando…" />
         ) : people.length === 0 ? (
@@ -287,15 +342,51 @@ export function Configuracion() {
                 <th scope="col">Cargo</th>
                 <th scope="col">Área</th>
                 <th scope="col">Correo</th>
+                <th scope="col">
+                  <span class="visually-hidden">Acciones</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {people.map((p) => (
-                <tr key={p.id} data-testid="person-row">
-                  <td>{fullName(p)}</td>
+                <tr
+                  key={p.id}
+                  data-testid="person-row"
+                  data-person-id={p.id}
+                  data-active={p.active ? 'true' : 'false'}
+                  class={p.active ? undefined : 'person-inactive'}
+                >
+                  <td>
+                    {fullName(p)}
+                    {!p.active && <span class="sub"> (desactivada)</span>}
+                  </td>
                   <td>{p.cargo}</td>
                   <td>{p.area}</td>
                   <td>{p.email}</td>
+                  <td class="row-actions">
+                    <button type="button" class="link" data-testid="person-edit" onClick={() => startEdit(p)}>
+                      Editar
+                    </button>
+                    {p.active ? (
+                      <button
+                        type="button"
+                        class="link danger"
+                        data-testid="person-deactivate"
+                        onClick={() => setActive(p, false)}
+                      >
+                        Desactivar
+                      </button>
+                    ) : (
+                      <button
+                        type="button"
+                        class="link"
+                        data-testid="person-activate"
+                        onClick={() => setActive(p, true)}
+                      >
+                        Reactivar
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -329,10 +420,32 @@ export function Configuracion() {
           <TextField id="person-dni" label="DNI (el de su certificado)" value={person.dni} onInput={setP('dni')} />
           <div class="button-row">
             <button type="submit" class="primary" data-testid="person-add" disabled={adding}>
-              {adding ? <Spinner text="Agregando…" /> : 'Agregar persona'}
+              {adding ? <Spinner text="Guardando…" /> : editingId !== null ? 'Guardar cambios' : 'Agregar persona'}
             </button>
+            {editingId !== null && (
+              <button
+                type="button"
+                class="link"
+                data-testid="person-edit-cancel"
+                onClick={() => {
+                  setEditingId(null);
+                  setPerson(EMPTY_PERSON);
+                }}
+              >
+                Cancelar
+              </button>
+            )}
           </div>
         </form>
+      </div>
+
+      <div class="card" id="cfg-token">
+        <h2>Módulo del token (opcional)</h2>
+        <p class="sub">
+          Solo para firmar con un token criptográfico (PKCS#11): su módulo, p. ej.
+          <span class="mono"> /usr/lib/softhsm/libsofthsm2.so</span>. Quien firma con archivos .p12 o .pfx no
+          lo necesita; este paso no impide empezar.
+        </p>
       </div>
     </section>
   );
