@@ -163,12 +163,23 @@ fn documents_filter_by_text_form_status_and_date() {
         }),
         vec![anexo.clone()]
     );
+    // The document's data is searched too: the help-desk ticket the acta
+    // quotes; «instalación» is in both (the Anexo's deliverables name an
+    // installation manual).
+    assert_eq!(
+        only(DocumentFilter {
+            text: "hd-2026-00871".into(),
+            ..Default::default()
+        }),
+        vec![acta.clone()]
+    );
     assert_eq!(
         only(DocumentFilter {
             text: "instalación".into(),
             ..Default::default()
-        }),
-        vec![acta.clone()]
+        })
+        .len(),
+        2
     );
     assert_eq!(
         only(DocumentFilter {

@@ -18,9 +18,13 @@ describe('messages', () => {
       showError('el certificado de Carlos Mendoza venció el 06/12/2025');
     });
     expect(texts()).toEqual(['Perfil guardado.', 'el certificado de Carlos Mendoza venció el 06/12/2025']);
-    act(() => vi.advanceTimersByTime(INFO_MS + 1));
+    act(() => {
+      vi.advanceTimersByTime(INFO_MS + 1);
+    });
     expect(texts()).toEqual(['el certificado de Carlos Mendoza venció el 06/12/2025']);
-    act(() => vi.advanceTimersByTime(ERROR_MS - INFO_MS));
+    act(() => {
+      vi.advanceTimersByTime(ERROR_MS - INFO_MS);
+    });
     expect(texts()).toEqual([]);
   });
 
