@@ -41,13 +41,14 @@ fn value_of(d: &Desktop, css: &str) -> String {
 
 /// Whether any shown message overlaps any input, select, textarea or
 /// button of the screen (the navigation bar's buttons excepted).
+/// (`Desktop::execute` reads the script's `value` key.)
 fn toasts_cover_an_input(d: &Desktop) -> Value {
     d.execute(
         "const toasts = [...document.querySelectorAll('.toast')].map(t => t.getBoundingClientRect());
          const inputs = [...document.querySelectorAll('main input, main select, main textarea, main button')]
            .filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect());
          const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-         return { toasts: toasts.length, covered: toasts.some(t => inputs.some(i => hit(t, i))) };",
+         return { value: { toasts: toasts.length, covered: toasts.some(t => inputs.some(i => hit(t, i))) } };",
         json!([]),
     )
 }
@@ -189,11 +190,28 @@ fn a_new_form_lists_every_problem(d: &mut Desktop) {
     );
     d.step("nuevo-vacio-problemas");
 
-    // The entry for the date-time jumps to its input.
-    let link = d.find("[data-testid=problem-link][data-path=fecha_hora]");
-    d.click(&link);
+    // The last entry jumps to its field, far below: out of sight before,
+    // in sight and focused after.
+    let last = links.last().unwrap().clone();
+    let path = d.attribute(&last, "data-path").unwrap();
+    let in_view = |d: &Desktop| {
+        d.execute(
+            "const e = document.querySelector(`[name=\"${arguments[0]}\"]`)
+               ?? document.querySelector(`[data-testid=\"error-${arguments[0]}\"]`);
+             const r = e.getBoundingClientRect();
+             return { value: r.top >= 0 && r.bottom <= window.innerHeight };",
+            json!([path]),
+        )
+    };
+    assert_eq!(in_view(d), false, "{path} starts out of sight");
+    d.click(&last);
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    assert_eq!(in_view(d), true, "{path} brought into view");
+    d.step("nuevo-salto-al-campo");
+    // The entry for the date-time puts the cursor in its input.
+    d.click_css("[data-testid=problem-link][data-path=fecha_hora]");
     let focused = d.execute(
-        "return document.activeElement.getAttribute('name');",
+        "return { value: document.activeElement.getAttribute('name') };",
         json!([]),
     );
     assert_eq!(focused, "fecha_hora");
@@ -205,7 +223,6 @@ fn a_new_form_lists_every_problem(d: &mut Desktop) {
     );
     assert!(!message.contains("AAAA"), "{message}");
     d.step("nuevo-fecha-en-formato-visible");
-    d.type_into("[name=fecha_hora]", "");
 }
 
 /// A stored document: searched by its data, duplicated, annulled.
@@ -265,7 +282,7 @@ fn duplicate_and_annul(d: &mut Desktop, db: &Path) -> String {
     let lines = d.execute(
         "const td = arguments[0].querySelector('td');
          const r = document.createRange(); r.selectNodeContents(td);
-         return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size;",
+         return { value: new Set([...r.getClientRects()].map(x => Math.round(x.top))).size };",
         json!([{ "element-6066-11e4-a52e-4f735466cecf": row }]),
     );
     assert_eq!(lines, 1, "the number wrapped");
@@ -290,7 +307,8 @@ fn duplicate_and_annul(d: &mut Desktop, db: &Path) -> String {
 
     // Anular: a reason is required; the document stays, marked «Anulado».
     d.click_css("[data-testid=nav-documentos]");
-    d.type_into("[data-testid=doc-search]", "");
+    // (WebDriver cannot type nothing: a blank searches for no word.)
+    d.type_into("[data-testid=doc-search]", " ");
     let row_css = format!("[data-testid=doc-row][data-reference=\"{reference}\"]");
     d.find(&row_css);
     d.click_css(&format!("{row_css} [data-testid=doc-annul]"));
