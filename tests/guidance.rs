@@ -5,6 +5,7 @@
 //! people edit | deactivate | activate`, and `actas checklist`. The real
 //! binary on a real database, SQLite and PostgreSQL.
 
+#[allow(dead_code)] // helpers shared with the other test crates
 mod common;
 
 use common::pki::{self, PASSWORD};
@@ -45,11 +46,11 @@ fn search_finds_documents_by_system_and_people(sb: Sandbox) {
     let siged = other_installation(&sb);
     // The system's name (the copy still quotes EVA's deliverables, so
     // «eva» finds both).
-    assert_eq!(references(&sb, "siged"), [siged.clone()]);
+    assert_eq!(references(&sb, "siged"), [siged.as_str()]);
     assert_eq!(references(&sb, "eva").len(), 2);
     // A person named in the data, without accents or case.
-    assert_eq!(references(&sb, "elena paredes"), [siged.clone()]);
-    assert_eq!(references(&sb, "gabriela nunez"), [eva.clone()]);
+    assert_eq!(references(&sb, "elena paredes"), [siged.as_str()]);
+    assert_eq!(references(&sb, "gabriela nunez"), [eva.as_str()]);
     assert_eq!(references(&sb, "instalación").len(), 2);
     assert!(
         references(&sb, "paredes nunez").is_empty(),
