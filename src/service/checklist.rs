@@ -23,8 +23,9 @@ use crate::error::ActasError;
 use crate::store::Store;
 
 /// The setting that holds the PKCS#11 module's path (e.g.
-/// `/usr/lib/softhsm/libsofthsm2.so`).
-pub const TOKEN_MODULE_SETTING: &str = "token.modulo";
+/// `/usr/lib/softhsm/libsofthsm2.so`): the key the signature settings use
+/// for signing with a token (`firma.modulo_pkcs11`).
+pub const TOKEN_MODULE_SETTING: &str = "firma.modulo_pkcs11";
 
 /// One item of the checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
