@@ -665,7 +665,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             if json {
                 print_json(&report);
             } else {
-                print!("{}", report.to_table());
+                print!("{}", service.readable(&report)?.to_table());
             }
             if !report.ok {
                 // Exit 1 NO VÁLIDO, 3 INDETERMINADO (docs/verification.md).

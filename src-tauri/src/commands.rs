@@ -2,6 +2,16 @@
 //! `actas::app::App` method, run off the main thread (`async`); errors
 //! become the core's one-line Spanish message. (They live in their own
 //! module because Tauri's glue cannot export commands from the crate root.)
+//!
+//! Where a request names a file, the window sends the token a file dialog
+//! returned (`grants.rs`), never a path: each command resolves it with
+//! `Grants::read`/`Grants::write` before the core sees a path.
+//!
+//! «Imprimir» opens the PDF with the system's viewer (`xdg-open`): WebKitGTK
+//! has no PDF viewer of its own (a PDF in an iframe is not drawn, and
+//! `window.print()` prints the window's HTML, not the document), so the
+//! system viewer is the one route that prints the real file, with the
+//! printers and options the user knows.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -12,6 +22,8 @@ use actas::error::ActasError;
 use actas::service::{DocumentListing, ImportedPdf, SignOutcome};
 use actas::store::{NewPerson, Person};
 use tauri::{AppHandle, Runtime, State};
+
+use crate::grants::{FileKind, Grant, Grants};
 
 type Reply<T> = Result<T, String>;
 
@@ -30,8 +42,13 @@ pub fn pending(app: State<'_, App>, person: Option<String>) -> Reply<Vec<Pending
 }
 
 #[tauri::command(async)]
-pub fn import_pdf(app: State<'_, App>, path: String) -> Reply<ImportedPdf> {
-    app.import_pdf(&path).map_err(message)
+pub fn import_pdf(
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    path: String,
+) -> Reply<ImportedPdf> {
+    let path = grants.read(&path)?;
+    app.import_pdf(&path.display().to_string()).map_err(message)
 }
 
 #[tauri::command(async)]
@@ -92,33 +109,65 @@ pub fn document_pdf(app: State<'_, App>, reference: String) -> Reply<PdfFile> {
 #[tauri::command(async)]
 pub fn inspect_certificate(
     app: State<'_, App>,
-    request: CertificateRequest,
+    grants: State<'_, Grants>,
+    mut request: CertificateRequest,
 ) -> Reply<CertificateInfo> {
+    request.p12_path = shown(grants.read(&request.p12_path)?);
     app.inspect_certificate(&request).map_err(message)
 }
 
 #[tauri::command(async)]
-pub fn signing_target(app: State<'_, App>, request: TargetRequest) -> Reply<SigningTarget> {
+pub fn signing_target(
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    mut request: TargetRequest,
+) -> Reply<SigningTarget> {
+    request.path = grants.read_optional(request.path.as_deref())?.map(shown);
     app.signing_target(&request).map_err(message)
 }
 
 #[tauri::command(async)]
-pub fn sign_document(app: State<'_, App>, request: SignDocumentRequest) -> Reply<SignOutcome> {
+pub fn sign_document(
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    mut request: SignDocumentRequest,
+) -> Reply<SignOutcome> {
+    request.p12_path = shown(grants.read(&request.p12_path)?);
     app.sign_document(&request).map_err(message)
 }
 
 #[tauri::command(async)]
-pub fn sign_file(app: State<'_, App>, request: SignFileRequest) -> Reply<SignOutcome> {
+pub fn sign_file(
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    mut request: SignFileRequest,
+) -> Reply<SignOutcome> {
+    request.input = shown(grants.read(&request.input)?);
+    request.output = shown(grants.write(&request.output)?);
+    request.p12_path = shown(grants.read(&request.p12_path)?);
     app.sign_file(&request).map_err(message)
 }
 
 #[tauri::command(async)]
-pub fn verify(app: State<'_, App>, request: VerifyRequest) -> Reply<VerifyView> {
+pub fn verify(
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    mut request: VerifyRequest,
+) -> Reply<VerifyView> {
+    request.path = grants.read_optional(request.path.as_deref())?.map(shown);
     app.verify(&request).map_err(message)
 }
 
 #[tauri::command(async)]
-pub fn export_verification(app: State<'_, App>, request: ExportReportRequest) -> Reply<String> {
+pub fn export_verification(
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    mut request: ExportReportRequest,
+) -> Reply<String> {
+    request.output = shown(grants.write(&request.output)?);
+    request.target.path = grants
+        .read_optional(request.target.path.as_deref())?
+        .map(shown);
     app.export_verification(&request).map_err(message)
 }
 
@@ -143,7 +192,15 @@ pub fn save_office_days(app: State<'_, App>, text: String) -> Reply<String> {
 }
 
 #[tauri::command(async)]
-pub fn generate_email(app: State<'_, App>, request: EmailRequest) -> Reply<String> {
+pub fn generate_email(
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    mut request: EmailRequest,
+) -> Reply<String> {
+    request.output = shown(grants.write(&request.output)?);
+    request.attachment = grants
+        .read_optional(request.attachment.as_deref())?
+        .map(shown);
     app.generate_email(&request).map_err(message)
 }
 
@@ -153,8 +210,12 @@ pub fn trust_roots(app: State<'_, App>) -> Reply<Vec<TrustRootInfo>> {
 }
 
 #[tauri::command(async)]
-pub fn import_trust_roots(app: State<'_, App>, path: String) -> Reply<Vec<TrustRootInfo>> {
-    app.import_trust_roots(PathBuf::from(path).as_path())
+pub fn import_trust_roots(
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    path: String,
+) -> Reply<Vec<TrustRootInfo>> {
+    app.import_trust_roots(&grants.read(&path)?)
         .map_err(message)
 }
 
@@ -179,13 +240,93 @@ pub fn licences(app: State<'_, App>, query: LicenceQuery) -> Reply<LicenceOvervi
 }
 
 #[tauri::command(async)]
-pub fn import_licences(app: State<'_, App>, path: String) -> Reply<LicenceImport> {
-    app.import_licences(&path).map_err(message)
+pub fn import_licences(
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    path: String,
+) -> Reply<LicenceImport> {
+    app.import_licences(&shown(grants.read(&path)?))
+        .map_err(message)
 }
 
 #[tauri::command(async)]
 pub fn create_licence_notice(app: State<'_, App>, request: NoticeRequest) -> Reply<String> {
     app.create_licence_notice(&request).map_err(message)
+}
+
+/// A resolved path as the core's string-typed requests carry it.
+fn shown(path: PathBuf) -> String {
+    path.display().to_string()
+}
+
+/// «Elegir…»: the system's open dialog, run by the backend; the answer's token.
+#[tauri::command(async)]
+pub fn choose_file<R: Runtime>(
+    handle: AppHandle<R>,
+    grants: State<'_, Grants>,
+    kind: FileKind,
+    title: String,
+) -> Reply<Option<Grant>> {
+    grants.choose_file(&handle, kind, &title)
+}
+
+/// «Guardar como…»: the system's save dialog in the user's Documents folder
+/// with `suggested` as the name; the answer's token.
+#[tauri::command(async)]
+pub fn choose_save_path<R: Runtime>(
+    handle: AppHandle<R>,
+    grants: State<'_, Grants>,
+    kind: FileKind,
+    title: String,
+    suggested: String,
+) -> Reply<Option<Grant>> {
+    grants.choose_save_path(&handle, kind, &title, &suggested)
+}
+
+/// The name a stored document is exported under: `<número>-<formulario>.pdf`.
+#[tauri::command(async)]
+pub fn export_name(app: State<'_, App>, reference: String) -> Reply<String> {
+    app.export_name(&reference).map_err(message)
+}
+
+/// «Exportar PDF»: the latest revision written where the user chose.
+#[tauri::command(async)]
+pub fn export_document(
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    reference: String,
+    output: String,
+) -> Reply<String> {
+    app.export_document(&reference, &grants.write(&output)?)
+        .map_err(message)
+}
+
+/// «Imprimir»: a copy in the application's own folder, opened with the
+/// system's PDF viewer, whose «Imprimir» offers the printers. Returns the copy.
+#[tauri::command(async)]
+pub fn print_document<R: Runtime>(
+    handle: AppHandle<R>,
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    reference: String,
+) -> Reply<String> {
+    let copy = app
+        .print_copy(&reference, &crate::grants::print_folder(&handle)?)
+        .map_err(message)?;
+    grants.open_with_system(&copy)?;
+    Ok(shown(copy))
+}
+
+/// «Exportar paquete»: the listed documents' archive bundle, sealed by the archivist.
+#[tauri::command(async)]
+pub fn export_bundle(
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    mut request: BundleRequest,
+) -> Reply<BundleResult> {
+    request.p12_path = shown(grants.read(&request.p12_path)?);
+    request.output = shown(grants.write(&request.output)?);
+    app.export_bundle(&request).map_err(message)
 }
 
 /// When the process started (set first thing in `main`).

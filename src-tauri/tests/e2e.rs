@@ -24,7 +24,7 @@ use std::process::Command;
 
 use actas::template::{FieldKind, Template};
 use serde_json::Value;
-use webdriver::Desktop;
+use webdriver::{Desktop, Dialogs};
 
 const FORM: &str = "mef-anexo-11-1";
 
@@ -111,7 +111,15 @@ fn value_of(d: &Desktop, css: &str) -> String {
         .to_string()
 }
 
-fn sign_as(d: &mut Desktop, reference: &str, role: &str, p12: &Path, name: &str, shot: &str) {
+fn sign_as(
+    d: &mut Desktop,
+    dialogs: &Dialogs,
+    reference: &str,
+    role: &str,
+    p12: &Path,
+    name: &str,
+    shot: &str,
+) {
     d.click_css("[data-testid=nav-firmar]");
     d.find("[data-testid=screen-firmar]");
     d.click(&d.find(&format!(
@@ -131,7 +139,7 @@ fn sign_as(d: &mut Desktop, reference: &str, role: &str, p12: &Path, name: &str,
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    d.type_into("[data-testid=p12-path]", &p12.display().to_string());
+    d.pick(dialogs, "p12-path", p12);
     d.type_into("[data-testid=p12-password]", pki::PASSWORD);
     d.click_css("[data-testid=inspect-cert]");
     d.wait_text("[data-testid=cert-info]", name, |t| t.contains(name));
@@ -183,7 +191,9 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-capturas");
     let _ = std::fs::remove_dir_all(&shots);
     let db = dir.path().join("actas.db");
+    let dialogs = Dialogs::new(dir.path().join("dialogos"));
     let env = [
+        dialogs.env(),
         ("ACTAS_DB", db.display().to_string()),
         (
             "ACTAS_TEMPLATES",
@@ -289,10 +299,7 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
     // ---- Configuración: trust the test root.
     d.click_css("[data-testid=nav-configuracion]");
     d.find("[data-testid=screen-configuracion]");
-    d.type_into(
-        "[data-testid=trust-path]",
-        &pki.root_pem().display().to_string(),
-    );
+    d.pick(&dialogs, "trust-path", &pki.root_pem());
     d.click_css("[data-testid=trust-import]");
     d.wait_text("[data-testid=trust-row]", "the imported root", |t| {
         t.contains(pki::ROOT_CN)
@@ -304,10 +311,7 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
     d.click(&d.find(&format!(
         "[data-testid=sign-document] option[value=\"{reference}\"]"
     )));
-    d.type_into(
-        "[data-testid=p12-path]",
-        &pki.p12("maria").display().to_string(),
-    );
+    d.pick(&dialogs, "p12-path", &pki.p12("maria"));
     d.type_into("[data-testid=p12-password]", "no-es-la-clave");
     d.click_css("[data-testid=inspect-cert]");
     d.wait_text(
@@ -318,6 +322,7 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
     d.step("firmar-clave-incorrecta");
     sign_as(
         &mut d,
+        &dialogs,
         reference,
         "coord-arquitectura",
         &pki.p12("maria"),
@@ -326,6 +331,7 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
     );
     sign_as(
         &mut d,
+        &dialogs,
         reference,
         "coord-calidad",
         &pki.p12("carlos"),
@@ -369,7 +375,7 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
             },
         )
         .unwrap();
-    d.type_into("[data-testid=import-path]", &signed.display().to_string());
+    d.pick(&dialogs, "import-path", &signed);
     d.click_css("[data-testid=import-submit]");
     d.wait_text(
         "[data-testid=import-result]",
@@ -420,7 +426,7 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
     let signed = store.latest_revision(reference).unwrap().pdf;
     let tampered = dir.path().join("acta-alterada.pdf");
     std::fs::write(&tampered, replace_first_page(&signed)).unwrap();
-    d.type_into("[data-testid=verify-path]", &tampered.display().to_string());
+    d.pick(&dialogs, "verify-path", &tampered);
     d.click_css("[data-testid=verify-run]");
     d.wait_text("[data-testid=verdict]", "a NO VÁLIDO verdict", |t| {
         t.starts_with("NO VÁLIDO")

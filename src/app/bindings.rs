@@ -54,6 +54,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         VerifyReport,
         Verdict,
         ExportReportRequest,
+        BundleRequest,
+        BundleResult,
         Profile,
         TrustRootInfo,
         PendingRow,

@@ -11,10 +11,12 @@
 //!
 //! Errors are [`ActasError`]; the shell passes their one-line Spanish
 //! `Display` to the window. Passwords arrive in requests, are used for the
-//! call and dropped; they are never stored, logged or returned.
+//! call and zeroized when the request is dropped; they are never stored,
+//! logged or returned.
 
 pub mod bindings;
 mod documents;
+mod exporting;
 pub(crate) mod forms;
 mod licences;
 mod register;
@@ -35,6 +37,7 @@ use crate::service::Service;
 use crate::store::Store;
 
 pub use documents::{DocumentFilter, DocumentRow, SignatureState, StatusFilter};
+pub use exporting::{export_file_name, plain_file_name, BundleRequest, BundleResult};
 pub use forms::{
     ColumnSpec, ComputedValue, ConditionSpec, CreateRequest, DraftInfo, DraftView, EmailRequest,
     FieldSpec, FieldType, FormSpec, FormSummary, PreviewRequest, RowConditionSpec,

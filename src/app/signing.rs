@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+use zeroize::Zeroize;
 
 use super::App;
 use crate::error::ActasError;
@@ -95,6 +96,19 @@ pub struct SignFileRequest {
     pub password: String,
     pub location: String,
 }
+
+/// The password is wiped from memory when a request is dropped (its copy
+/// in the service's `SignRequest` too), right after the one call it serves.
+macro_rules! zeroize_password_on_drop {
+    ($($request:ty),*) => {$(
+        impl Drop for $request {
+            fn drop(&mut self) {
+                self.password.zeroize();
+            }
+        }
+    )*};
+}
+zeroize_password_on_drop!(CertificateRequest, SignDocumentRequest, SignFileRequest);
 
 impl App {
     /// Loads and checks the certificate (password, validity now, key usage, key).

@@ -35,6 +35,12 @@ pub struct SignRequest {
     pub substitute: bool,
 }
 
+impl Drop for SignRequest {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.password);
+    }
+}
+
 impl std::fmt::Debug for SignRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SignRequest")

@@ -178,6 +178,22 @@ impl SignatureReport {
         self.verdict == Verdict::Valido
     }
 
+    /// The role as people read it: its printed title when the form is
+    /// known, else the role, else the field (a PDF not made by Actas).
+    /// The window, the CLI table and the report PDF all name it so.
+    pub fn role_label(&self) -> &str {
+        self.role_title
+            .as_deref()
+            .or(self.role.as_deref())
+            .unwrap_or(&self.field)
+    }
+
+    /// The «Modificada después» column: a byte changed inside the signed
+    /// range is a change too, not only a later revision.
+    pub fn changed_after(&self) -> bool {
+        self.modified_after || !self.intact
+    }
+
     /// Sets `verdict` and `reasons` from the facts. `structure_doubt`: the
     /// file's structure can be read in more than one way; `roots_given`:
     /// trust roots were given or configured.
@@ -299,8 +315,8 @@ impl VerifyReport {
             if s.verdict != Verdict::Valido {
                 let who = s.signer.as_deref().unwrap_or("firmante desconocido");
                 reasons.push(format!(
-                    "la firma de {who} («{}») es {}: {}",
-                    s.field,
+                    "la firma de {who} ({}) es {}: {}",
+                    s.role_label(),
                     s.verdict.label(),
                     s.reasons.join("; ")
                 ));
@@ -333,7 +349,7 @@ impl VerifyReport {
     /// (problems and modifications) and a closing verdict line.
     pub fn to_table(&self) -> String {
         let headers = [
-            "Campo/Rol",
+            "Rol",
             "Firmante",
             "Fecha",
             "Íntegra",
@@ -347,13 +363,13 @@ impl VerifyReport {
             .iter()
             .map(|s| {
                 [
-                    s.field.clone(),
+                    s.role_label().to_string(),
                     s.signer.clone().unwrap_or_else(|| "—".into()),
                     s.signing_time.clone().unwrap_or_else(|| "—".into()),
                     yes_no(s.intact).into(),
                     yes_no(s.valid).into(),
-                    s.trusted.map_or("—", yes_no).into(),
-                    yes_no(s.modified_after).into(),
+                    s.trusted.map_or("no comprobado", yes_no).into(),
+                    yes_no(s.changed_after()).into(),
                     s.verdict.label().into(),
                 ]
             })
@@ -398,7 +414,7 @@ impl VerifyReport {
             if s.problems.is_empty() && s.modifications.is_empty() && s.reasons.is_empty() {
                 continue;
             }
-            out.push_str(&format!("\n{} — {}:\n", s.field, s.verdict.label()));
+            out.push_str(&format!("\n{} — {}:\n", s.role_label(), s.verdict.label()));
             for line in s.reasons.iter().chain(&s.problems).chain(&s.modifications) {
                 out.push_str(&format!("  - {line}\n"));
             }
@@ -409,7 +425,7 @@ impl VerifyReport {
                 out.push_str(&format!("  - {line}\n"));
             }
         }
-        if !self.unsigned_fields.is_empty() {
+        if !self.unsigned_fields.is_empty() && self.completeness.is_none() {
             out.push_str(&format!(
                 "\nCampos de firma sin firmar: {}\n",
                 self.unsigned_fields.join(", ")
@@ -530,15 +546,28 @@ mod tests {
         ]);
         assert_eq!(report.verdict, Verdict::NoValido);
         let table = report.to_table();
-        assert!(table.contains("Campo/Rol"), "{table}");
+        assert!(table.lines().any(|l| l.starts_with("Rol ")), "{table}");
+        assert!(!table.contains("firma.coord-calidad"), "role, not field: {table}");
         assert!(table.contains("Modificada después"), "{table}");
         assert!(table.contains("plantilla mef-anexo-11-1, número 2026-001, 3 revisiones"));
         assert!(table.contains("el resumen no coincide"));
         assert!(table.contains("Campos de firma sin firmar: firma.coord-computo"));
+        let mut known = report.clone();
+        known.completeness = Some(Completeness {
+            complete: false,
+            pending: vec![PendingSignature {
+                role: "coord-computo".into(),
+                title: "Coordinador Cómputo".into(),
+                name: Some("Víctor Chávez".into()),
+            }],
+        });
+        let table = known.to_table();
+        assert!(!table.contains("firma.coord-computo"), "{table}");
+        assert!(table.contains("Coordinador Cómputo (Víctor Chávez)"), "{table}");
         let lines: Vec<&str> = table.lines().collect();
         let header = lines
             .iter()
-            .position(|l| l.starts_with("Campo/Rol"))
+            .position(|l| l.starts_with("Rol "))
             .unwrap();
         // columns line up: the "|" separators sit at the same char positions
         let bars = |l: &str| -> Vec<usize> {

@@ -5,6 +5,8 @@
  */
 
 export type { AppInfo } from './bindings/AppInfo';
+export type { BundleRequest } from './bindings/BundleRequest';
+export type { BundleResult } from './bindings/BundleResult';
 export type { CertificateInfo } from './bindings/CertificateInfo';
 export type { CertificateRequest } from './bindings/CertificateRequest';
 export type { ColumnSpec } from './bindings/ColumnSpec';

@@ -7,6 +7,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { DocumentRow, DraftInfo, FormSummary, SignatureState, StatusFilter } from '../api';
+import { BundleExport } from '../components/BundleExport';
+import { DocumentActions } from '../components/DocumentActions';
 import { Spinner } from '../components/Spinner';
 import { showError } from '../components/toast';
 import { filterDate } from '../forms/convert';
@@ -258,6 +260,7 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
                     >
                       Verificar
                     </button>
+                    <DocumentActions reference={r.reference} variant="link" />
                   </td>
                 </tr>
               ))
@@ -265,6 +268,8 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
           </tbody>
         </table>
       </div>
+
+      <BundleExport references={rows?.map((r) => r.reference) ?? []} />
 
       <h2>Borradores</h2>
       <div class="card" data-testid="drafts">

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiMock } from '../test/mockApi';
+import { apiMock, choosePath } from '../test/mockApi';
 
 const api = vi.hoisted(() => ({}) as ReturnType<typeof import('../test/mockApi').apiMock>);
 vi.mock('../api', () => api);
@@ -61,7 +61,7 @@ describe('Firmar', () => {
     await waitFor(() => expect(screen.getByTestId<HTMLSelectElement>('sign-role').value).toBe('coord-calidad'));
     expect(api.signingTarget).toHaveBeenCalledWith({ reference: '2026-001', path: null });
     const confirm = screen.getByTestId<HTMLButtonElement>('confirm-sign');
-    fireEvent.input(screen.getByTestId('p12-path'), { target: { value: '/tmp/ana.p12' } });
+    await choosePath(api, 'p12-path', '/tmp/ana.p12');
     fireEvent.input(screen.getByTestId('p12-password'), { target: { value: 'secreta' } });
     expect(confirm.disabled).toBe(true);
     fireEvent.click(screen.getByTestId('inspect-cert'));
@@ -90,7 +90,7 @@ describe('Firmar', () => {
   it('shows the core’s message when the certificate is refused', async () => {
     api.inspectCertificate.mockRejectedValue('la contraseña del certificado no es correcta');
     render(<Firmar initialReference="2026-001" />);
-    fireEvent.input(screen.getByTestId('p12-path'), { target: { value: '/tmp/ana.p12' } });
+    await choosePath(api, 'p12-path', '/tmp/ana.p12');
     fireEvent.click(screen.getByTestId('inspect-cert'));
     await waitFor(() =>
       expect(screen.getByTestId('sign-error').textContent).toBe('la contraseña del certificado no es correcta'),

@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { CertificateInfo, DocumentRow, RoleState, SignOutcome, SigningTarget } from '../api';
+import { DocumentActions } from '../components/DocumentActions';
 import { PathInput } from '../components/PathInput';
 import { Spinner } from '../components/Spinner';
 import { showError } from '../components/toast';
@@ -41,8 +42,10 @@ export function outcomeText(outcome: SignOutcome, roles: RoleState[]): string {
   return `${head}.`;
 }
 
-function defaultOutput(input: string): string {
-  return input.replace(/(\.pdf)?$/i, '-firmado.pdf');
+/** `acta.pdf` → `acta-firmado.pdf`: a file name only; the dialog places it in the user's Documents folder. */
+export function defaultOutput(inputName: string): string {
+  const name = inputName.split(/[\\/]/).pop() || 'documento';
+  return name.replace(/(\.pdf)?$/i, '-firmado.pdf');
 }
 
 export function Firmar({ initialReference }: { initialReference?: string }) {
@@ -51,6 +54,8 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
   const [reference, setReference] = useState(initialReference ?? '');
   const [inputPath, setInputPath] = useState('');
   const [outputPath, setOutputPath] = useState('');
+  const [inputName, setInputName] = useState('');
+  const [signedReference, setSignedReference] = useState<string | null>(null);
   const [target, setTarget] = useState<SigningTarget | null>(null);
   const [targetError, setTargetError] = useState<string | null>(null);
   const [loadingTarget, setLoadingTarget] = useState(false);
@@ -108,6 +113,7 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
 
   useEffect(() => {
     setResult(null);
+    setSignedReference(null);
     setSignError(null);
     void loadTarget();
   }, [requestKey]);
@@ -137,7 +143,9 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
           ? await api.signDocument({ reference, substitute, ...common })
           : await api.signFile({ input: inputPath.trim(), output: outputPath.trim(), ...common });
       const text = outcomeText(outcome, target.roles);
-      setResult(source === 'file' ? `${text} Archivo guardado en ${outputPath.trim()}.` : text);
+      const written = api.chosenFile(outputPath)?.path ?? '';
+      setResult(source === 'file' ? `${text} Archivo guardado en ${written}.` : text);
+      setSignedReference(source === 'document' ? reference : null);
       if (source === 'document') {
         await loadTarget();
         void loadDocs();
@@ -220,9 +228,9 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
               kind="pdf"
               mode="open"
               value={inputPath}
-              onInput={(p) => {
-                setInputPath(p);
-                if (p.trim() && !outputPath) setOutputPath(defaultOutput(p.trim()));
+              onInput={(token, grant) => {
+                setInputPath(token);
+                setInputName(grant?.name ?? '');
               }}
             />
             <PathInput
@@ -233,7 +241,7 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
               mode="save"
               value={outputPath}
               onInput={setOutputPath}
-              defaultName={inputPath ? defaultOutput(inputPath) : 'firmado.pdf'}
+              defaultName={inputName ? defaultOutput(inputName) : 'firmado.pdf'}
             />
           </div>
         )}
@@ -382,6 +390,11 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
           <p class="result ok" data-testid="sign-result" role="status">
             {result}
           </p>
+        )}
+        {result && signedReference && (
+          <div class="button-row" data-testid="signed-actions">
+            <DocumentActions reference={signedReference} />
+          </div>
         )}
         {signError && (
           <p class="result bad" data-testid="sign-error" role="alert">
