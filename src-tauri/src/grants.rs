@@ -347,10 +347,19 @@ mod tests {
         assert_eq!(grants.read(&open.token).unwrap(), Path::new("/tmp/a.pdf"));
         assert_eq!(grants.write(&save.token).unwrap(), Path::new("/tmp/b.pdf"));
         assert_eq!(grants.read(&save.token).unwrap(), Path::new("/tmp/b.pdf"));
-        assert!(grants.write(&open.token).unwrap_err().contains("para leerlo"));
+        assert!(grants
+            .write(&open.token)
+            .unwrap_err()
+            .contains("para leerlo"));
         for forged in ["/etc/passwd", "archivo:00", "../b.pdf"] {
-            assert!(grants.read(forged).unwrap_err().contains("elegidos en el diálogo"));
-            assert!(grants.write(forged).unwrap_err().contains("elegidos en el diálogo"));
+            assert!(grants
+                .read(forged)
+                .unwrap_err()
+                .contains("elegidos en el diálogo"));
+            assert!(grants
+                .write(forged)
+                .unwrap_err()
+                .contains("elegidos en el diálogo"));
         }
         assert!(grants.read("").unwrap_err().contains("Elegir"));
         assert_eq!(grants.read_optional(Some(" ")).unwrap(), None);

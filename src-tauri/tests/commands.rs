@@ -275,10 +275,7 @@ fn every_command_runs_without_a_window() {
     // Licencias: import the messy master, list what expires, store the notice.
     let master =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/registers/maestro.ods");
-    let imported = w.ok(
-        "import_licences",
-        json!({"path": w.chosen(&master)}),
-    );
+    let imported = w.ok("import_licences", json!({"path": w.chosen(&master)}));
     assert_eq!(imported["rejected"][0]["row"], 10, "{imported}");
     assert_eq!(imported["rejected"][0]["column"], "TERMINO");
     assert_eq!(imported["warnings"].as_array().unwrap().len(), 1);
@@ -364,28 +361,73 @@ fn every_file_command_refuses_a_path_the_user_never_chose() {
     let password = pki::PASSWORD;
     let calls = [
         ("import_pdf", json!({"path": raw(&pdf)})),
-        ("inspect_certificate", json!({"request": {"p12_path": raw(&pki.p12("maria")), "password": password}})),
-        ("signing_target", json!({"request": {"reference": null, "path": raw(&pdf)}})),
-        ("sign_document", json!({"request": {"reference": reference, "role": "coord-arquitectura", "p12_path": raw(&pki.p12("maria")), "password": password, "location": ""}})),
-        ("sign_file", json!({"request": {"input": raw(&pdf), "output": w.save_to(&dir.path().join("f.pdf")), "role": "coord-arquitectura", "p12_path": p12, "password": password, "location": ""}})),
-        ("sign_file", json!({"request": {"input": pdf_token, "output": raw(&victim), "role": "coord-arquitectura", "p12_path": p12, "password": password, "location": ""}})),
-        ("sign_file", json!({"request": {"input": pdf_token, "output": read_only, "role": "coord-arquitectura", "p12_path": p12, "password": password, "location": ""}})),
-        ("verify", json!({"request": {"reference": null, "path": raw(&pdf)}})),
-        ("export_verification", json!({"request": {"target": {"reference": reference, "path": null}, "output": raw(&victim)}})),
-        ("export_verification", json!({"request": {"target": {"reference": reference, "path": null}, "output": read_only}})),
-        ("export_verification", json!({"request": {"target": {"reference": null, "path": raw(&pdf)}, "output": w.save_to(&dir.path().join("r.pdf"))}})),
-        ("export_document", json!({"reference": reference, "output": raw(&victim)})),
-        ("export_document", json!({"reference": reference, "output": read_only})),
-        ("export_document", json!({"reference": reference, "output": "archivo:0123456789abcdef0123456789abcdef"})),
-        ("generate_email", json!({"request": {"template_id": "mef-aviso-distribucion", "data": example("mef-aviso-distribucion"), "output": raw(&victim), "attachment": null}})),
-        ("generate_email", json!({"request": {"template_id": "mef-aviso-distribucion", "data": example("mef-aviso-distribucion"), "output": w.save_to(&dir.path().join("a.eml")), "attachment": raw(&pdf)}})),
+        (
+            "inspect_certificate",
+            json!({"request": {"p12_path": raw(&pki.p12("maria")), "password": password}}),
+        ),
+        (
+            "signing_target",
+            json!({"request": {"reference": null, "path": raw(&pdf)}}),
+        ),
+        (
+            "sign_document",
+            json!({"request": {"reference": reference, "role": "coord-arquitectura", "p12_path": raw(&pki.p12("maria")), "password": password, "location": ""}}),
+        ),
+        (
+            "sign_file",
+            json!({"request": {"input": raw(&pdf), "output": w.save_to(&dir.path().join("f.pdf")), "role": "coord-arquitectura", "p12_path": p12, "password": password, "location": ""}}),
+        ),
+        (
+            "sign_file",
+            json!({"request": {"input": pdf_token, "output": raw(&victim), "role": "coord-arquitectura", "p12_path": p12, "password": password, "location": ""}}),
+        ),
+        (
+            "sign_file",
+            json!({"request": {"input": pdf_token, "output": read_only, "role": "coord-arquitectura", "p12_path": p12, "password": password, "location": ""}}),
+        ),
+        (
+            "verify",
+            json!({"request": {"reference": null, "path": raw(&pdf)}}),
+        ),
+        (
+            "export_verification",
+            json!({"request": {"target": {"reference": reference, "path": null}, "output": raw(&victim)}}),
+        ),
+        (
+            "export_verification",
+            json!({"request": {"target": {"reference": reference, "path": null}, "output": read_only}}),
+        ),
+        (
+            "export_verification",
+            json!({"request": {"target": {"reference": null, "path": raw(&pdf)}, "output": w.save_to(&dir.path().join("r.pdf"))}}),
+        ),
+        (
+            "export_document",
+            json!({"reference": reference, "output": raw(&victim)}),
+        ),
+        (
+            "export_document",
+            json!({"reference": reference, "output": read_only}),
+        ),
+        (
+            "export_document",
+            json!({"reference": reference, "output": "archivo:0123456789abcdef0123456789abcdef"}),
+        ),
+        (
+            "generate_email",
+            json!({"request": {"template_id": "mef-aviso-distribucion", "data": example("mef-aviso-distribucion"), "output": raw(&victim), "attachment": null}}),
+        ),
+        (
+            "generate_email",
+            json!({"request": {"template_id": "mef-aviso-distribucion", "data": example("mef-aviso-distribucion"), "output": w.save_to(&dir.path().join("a.eml")), "attachment": raw(&pdf)}}),
+        ),
         ("import_trust_roots", json!({"path": raw(&pki.root_pem())})),
         ("import_licences", json!({"path": raw(&master)})),
     ];
     for (command, args) in calls {
-        let refused = w
-            .call(command, args.clone())
-            .expect_err(&format!("{command} accepted a file the user never chose: {args}"));
+        let refused = w.call(command, args.clone()).expect_err(&format!(
+            "{command} accepted a file the user never chose: {args}"
+        ));
         assert!(
             refused.contains("elegidos en el diálogo de archivos")
                 || refused.contains("se eligió para leerlo"),
@@ -397,17 +439,30 @@ fn every_file_command_refuses_a_path_the_user_never_chose() {
     for never in ["f.pdf", "r.pdf", "a.eml"] {
         assert!(!dir.path().join(never).exists(), "{never} was written");
     }
-    assert!(w.ok("trust_roots", json!({})).as_array().unwrap().is_empty());
+    assert!(w
+        .ok("trust_roots", json!({}))
+        .as_array()
+        .unwrap()
+        .is_empty());
     let document = w.ok("documents", json!({"filter": {}}));
-    assert_eq!(document[0]["revisions"], 1, "nothing signed or imported: {document}");
+    assert_eq!(
+        document[0]["revisions"], 1,
+        "nothing signed or imported: {document}"
+    );
     let licences = w.ok(
         "licences",
         json!({"query": {"as_of": "2026-03-15", "within": 90, "include_expired": true}}),
     );
     assert_eq!(licences["total"], 0, "{licences}");
     // The same calls with what the user chose go through.
-    w.ok("verify", json!({"request": {"reference": null, "path": pdf_token}}));
-    w.ok("import_trust_roots", json!({"path": w.chosen(&pki.root_pem())}));
+    w.ok(
+        "verify",
+        json!({"request": {"reference": null, "path": pdf_token}}),
+    );
+    w.ok(
+        "import_trust_roots",
+        json!({"path": w.chosen(&pki.root_pem())}),
+    );
 }
 
 #[test]
@@ -441,7 +496,10 @@ fn the_save_dialog_proposes_the_documents_folder_and_exports_and_prints() {
     std::fs::write(answers.join("respuesta"), output.display().to_string()).unwrap();
     let grant = ask(name.as_str().unwrap());
     assert_eq!(grant["name"], "exportado.pdf");
-    assert!(!answers.join("respuesta").exists(), "an answer serves one dialog");
+    assert!(
+        !answers.join("respuesta").exists(),
+        "an answer serves one dialog"
+    );
     let written = w.ok(
         "export_document",
         json!({"reference": reference, "output": grant["token"]}),

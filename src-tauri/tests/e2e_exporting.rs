@@ -73,7 +73,11 @@ fn run(program: &str, args: &[&str], file: &Path) -> String {
     let out = Command::new(program)
         .args(args)
         .arg(file)
-        .args(if program == "pdftotext" { &["-"][..] } else { &[] })
+        .args(if program == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[]
+        })
         .output()
         .unwrap_or_else(|e| panic!("{program} (poppler-utils / qpdf): {e}"));
     assert!(
@@ -132,7 +136,12 @@ fn verify_stored(d: &Desktop, reference: &str) {
 
 /// Without a root: INDETERMINADO in amber, «pendiente» naming Cómputo and
 /// the person, trust «no comprobado» in amber; the report says all of it.
-fn pending_and_amber_without_a_root(d: &mut Desktop, dialogs: &Dialogs, reference: &str, out: &Path) {
+fn pending_and_amber_without_a_root(
+    d: &mut Desktop,
+    dialogs: &Dialogs,
+    reference: &str,
+    out: &Path,
+) {
     verify_stored(d, reference);
     let verdict = d.wait_text("[data-testid=verdict]", "an amber verdict", |t| {
         t.starts_with("INDETERMINADO")
@@ -143,7 +152,10 @@ fn pending_and_amber_without_a_root(d: &mut Desktop, dialogs: &Dialogs, referenc
         .attribute(&banner, "class")
         .is_some_and(|c| c.contains("warn")));
     let status = d.find("[data-testid=acta-status]");
-    assert_eq!(d.attribute(&status, "data-complete").as_deref(), Some("false"));
+    assert_eq!(
+        d.attribute(&status, "data-complete").as_deref(),
+        Some("false")
+    );
     let text = d.text(&status);
     assert!(
         text.contains("pendiente") && text.contains(&format!("Coordinador Cómputo ({COMPUTO})")),
@@ -153,7 +165,9 @@ fn pending_and_amber_without_a_root(d: &mut Desktop, dialogs: &Dialogs, referenc
     assert_eq!(trusted.len(), 2);
     for cell in &trusted {
         assert_eq!(d.text(cell), "no comprobado");
-        assert!(d.attribute(cell, "class").is_some_and(|c| c.contains("unknown")));
+        assert!(d
+            .attribute(cell, "class")
+            .is_some_and(|c| c.contains("unknown")));
     }
     no_field_ids(d);
     d.step("verificar-sin-raiz-pendiente");
@@ -185,7 +199,13 @@ fn pending_and_amber_without_a_root(d: &mut Desktop, dialogs: &Dialogs, referenc
 }
 
 /// Cómputo signs; the signed PDF is exported through the dialog and printed.
-fn sign_export_and_print(d: &mut Desktop, dialogs: &Dialogs, pki: &pki::Pki, reference: &str, out: &Path) {
+fn sign_export_and_print(
+    d: &mut Desktop,
+    dialogs: &Dialogs,
+    pki: &pki::Pki,
+    reference: &str,
+    out: &Path,
+) {
     d.click_css("[data-testid=nav-firmar]");
     d.find("[data-testid=screen-firmar]");
     d.click(&d.find(&format!(
@@ -208,9 +228,11 @@ fn sign_export_and_print(d: &mut Desktop, dialogs: &Dialogs, pki: &pki::Pki, ref
     let signed = out.join("firmado.pdf");
     dialogs.answer(&signed);
     d.click_css("[data-testid=signed-actions] [data-testid=export-pdf]");
-    d.wait_text("[data-testid=export-pdf-result]", "the exported path", |t| {
-        t.contains("firmado.pdf")
-    });
+    d.wait_text(
+        "[data-testid=export-pdf-result]",
+        "the exported path",
+        |t| t.contains("firmado.pdf"),
+    );
     proposed(dialogs, &format!("{reference}-Anexo-11.1.pdf"));
     d.step("firmar-exportado");
     let pdfsig = run("pdfsig", &[], &signed);
@@ -228,7 +250,10 @@ fn sign_export_and_print(d: &mut Desktop, dialogs: &Dialogs, pki: &pki::Pki, ref
         copy.file_name().and_then(|n| n.to_str()),
         Some(format!("{reference}-Anexo-11.1.pdf").as_str())
     );
-    assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&signed).unwrap());
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(&signed).unwrap()
+    );
     let _ = std::fs::remove_file(&copy);
 }
 
@@ -272,7 +297,9 @@ fn documents_get_out_and_the_verdict_is_honest_in_the_real_window() {
     proposed(&dialogs, &format!("{reference}-Anexo-11.1.pdf"));
     run("qpdf", &["--check"], &listed);
     assert_eq!(
-        run("pdfsig", &[], &listed).matches("Signature is Valid.").count(),
+        run("pdfsig", &[], &listed)
+            .matches("Signature is Valid.")
+            .count(),
         2
     );
 
@@ -304,7 +331,10 @@ fn documents_get_out_and_the_verdict_is_honest_in_the_real_window() {
         t.starts_with("VÁLIDO")
     });
     let status = d.find("[data-testid=acta-status]");
-    assert_eq!(d.attribute(&status, "data-complete").as_deref(), Some("true"));
+    assert_eq!(
+        d.attribute(&status, "data-complete").as_deref(),
+        Some("true")
+    );
     no_field_ids(&d);
     d.step("verificar-valido-completo");
 
@@ -341,6 +371,7 @@ fn documents_get_out_and_the_verdict_is_honest_in_the_real_window() {
 fn export_the_bundle(d: &mut Desktop, dialogs: &Dialogs, pki: &pki::Pki, out: &Path) {
     d.click_css("[data-testid=nav-documentos]");
     d.click_css("[data-testid=bundle] summary");
+    d.find("details[data-testid=bundle][open]");
     d.pick(dialogs, "bundle-p12", &pki.p12("maria"));
     d.type_into("[data-testid=bundle-password]", pki::PASSWORD);
     let zip = out.join("paquete.zip");
@@ -360,7 +391,7 @@ fn export_the_bundle(d: &mut Desktop, dialogs: &Dialogs, pki: &pki::Pki, out: &P
     assert!(report.ok, "{:?}", report.problems);
 }
 
-/// The README's screens, from this run's screenshots, at half size.
+/// The README's screens, copied from this run's screenshots.
 fn update_readme_screens(shots: &Path) {
     let img = repo().join("docs/img");
     std::fs::create_dir_all(&img).unwrap();
@@ -381,12 +412,6 @@ fn update_readme_screens(shots: &Path) {
                     .is_some_and(|s| s.ends_with(&format!("-{shot}")))
             })
             .unwrap_or_else(|| panic!("no screenshot {shot}"));
-        let status = Command::new("convert")
-            .arg(&source)
-            .args(["-resize", "60%", "-strip", "-colors", "256"])
-            .arg(img.join(format!("{name}.png")))
-            .status()
-            .expect("ImageMagick convert");
-        assert!(status.success());
+        std::fs::copy(&source, img.join(format!("{name}.png"))).unwrap();
     }
 }

@@ -547,7 +547,10 @@ mod tests {
         assert_eq!(report.verdict, Verdict::NoValido);
         let table = report.to_table();
         assert!(table.lines().any(|l| l.starts_with("Rol ")), "{table}");
-        assert!(!table.contains("firma.coord-calidad"), "role, not field: {table}");
+        assert!(
+            !table.contains("firma.coord-calidad"),
+            "role, not field: {table}"
+        );
         assert!(table.contains("Modificada después"), "{table}");
         assert!(table.contains("plantilla mef-anexo-11-1, número 2026-001, 3 revisiones"));
         assert!(table.contains("el resumen no coincide"));
@@ -563,12 +566,12 @@ mod tests {
         });
         let table = known.to_table();
         assert!(!table.contains("firma.coord-computo"), "{table}");
-        assert!(table.contains("Coordinador Cómputo (Víctor Chávez)"), "{table}");
+        assert!(
+            table.contains("Coordinador Cómputo (Víctor Chávez)"),
+            "{table}"
+        );
         let lines: Vec<&str> = table.lines().collect();
-        let header = lines
-            .iter()
-            .position(|l| l.starts_with("Rol "))
-            .unwrap();
+        let header = lines.iter().position(|l| l.starts_with("Rol ")).unwrap();
         // columns line up: the "|" separators sit at the same char positions
         let bars = |l: &str| -> Vec<usize> {
             l.chars()

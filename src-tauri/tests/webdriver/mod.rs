@@ -383,9 +383,23 @@ impl Dialogs {
 }
 
 impl Desktop {
+    /// Closes the messages in the corner (they may lie over a button).
+    pub fn close_messages(&self) {
+        for close in self.all("[data-testid=toast] button") {
+            let mut response = self
+                .agent
+                .post(self.url(&format!("/element/{close}/click")))
+                .send_json(json!({}))
+                .unwrap();
+            // A message that closed itself meanwhile is fine.
+            let _ = response.body_mut().read_to_string();
+        }
+    }
+
     /// Chooses `path` in the file field `testid` through its dialog
     /// («Elegir…»), and waits until the field shows it.
     pub fn pick(&self, dialogs: &Dialogs, testid: &str, path: &Path) {
+        self.close_messages();
         dialogs.answer(path);
         self.click_css(&format!("[data-testid=\"{testid}-choose\"]"));
         let field = self.find(&format!("[data-testid=\"{testid}\"]"));
@@ -394,7 +408,12 @@ impl Desktop {
         while self.property(&field, "value").as_str() != Some(want.as_str()) {
             if Instant::now() > deadline {
                 self.screenshot("fallo-dialogo");
-                panic!("{testid} does not show the chosen {want}");
+                let unread = dialogs.0.join("respuesta").exists();
+                panic!(
+                    "{testid} does not show the chosen {want} (the dialog {} the answer; last question: {:?})",
+                    if unread { "never read" } else { "read" },
+                    dialogs.question()
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }

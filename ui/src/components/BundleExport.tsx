@@ -41,7 +41,9 @@ export function BundleExport({ references }: { references: string[] }) {
       <p class="sub">
         {n === 0
           ? 'No hay documentos en la lista.'
-          : `Incluye ${n === 1 ? 'el documento' : `los ${n} documentos`} de la lista, sellados con el certificado del archivero.`}
+          : n === 1
+            ? 'Incluye el documento de la lista, sellado con el certificado del archivero.'
+            : `Incluye los ${n} documentos de la lista, sellados con el certificado del archivero.`}
       </p>
       <div class="two-col">
         <PathInput

@@ -140,3 +140,11 @@ describe('Verificar', () => {
     });
   });
 });
+
+describe('commonName', () => {
+  it('names the issuer by its CN, or keeps what has none', async () => {
+    const { commonName } = await import('./Verificar');
+    expect(commonName('CN=Actas Prueba Intermedia, O=Actas Pruebas, C=PE')).toBe('Actas Prueba Intermedia');
+    expect(commonName('O=Sin nombre, C=PE')).toBe('O=Sin nombre, C=PE');
+  });
+});

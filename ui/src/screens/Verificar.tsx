@@ -37,6 +37,11 @@ export const VERDICTS: Record<Verdict, { label: string; tone: 'ok' | 'bad' | 'wa
   INDETERMINADO: { label: 'INDETERMINADO', tone: 'warn' },
 };
 
+/** `CN=Actas Prueba Intermedia, O=…, C=PE` → `Actas Prueba Intermedia`: people read the name, not the DN. */
+export function commonName(dn: string): string {
+  return /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1]?.trim() ?? dn;
+}
+
 /** The role as people read it (as `SignatureReport::role_label` in the core): never a `firma.…` field id of an Actas form. */
 export function roleLabel(s: SignatureReport): string {
   return s.role_title ?? s.role ?? s.field;
@@ -53,7 +58,7 @@ function SignatureRows({ s }: { s: SignatureReport }) {
         </td>
         <td>
           {s.signer ?? '(desconocido)'}
-          {s.issuer && <div class="sub">Emisor: {s.issuer}</div>}
+          {s.issuer && <div class="sub">Emisor: {commonName(s.issuer)}</div>}
         </td>
         <td>{s.signing_time ?? '—'}</td>
         <CheckCell value={s.intact} testid="sig-intact" />
@@ -234,7 +239,7 @@ export function Verificar({ initialReference }: { initialReference?: string }) {
           )}
           <p class="sub">
             {view.source}
-            {view.report.number && ` — N.° ${view.report.number}`} — {view.report.revisions}{' '}
+            {view.report.number && view.report.number !== view.source && ` — N.° ${view.report.number}`} — {view.report.revisions}{' '}
             {view.report.revisions === 1 ? 'revisión' : 'revisiones'} — SHA-256{' '}
             <span class="mono" title={view.sha256}>
               {view.sha256.slice(0, 16)}…
