@@ -370,6 +370,8 @@ fn documents_get_out_and_the_verdict_is_honest_in_the_real_window() {
 /// bundle verifies (seal trusted, every PDF and signature).
 fn export_the_bundle(d: &mut Desktop, dialogs: &Dialogs, pki: &pki::Pki, out: &Path) {
     d.click_css("[data-testid=nav-documentos]");
+    // Once the list is in, the card below it no longer moves.
+    d.find("[data-testid=doc-row]");
     d.click_css("[data-testid=bundle] summary");
     d.find("details[data-testid=bundle][open]");
     d.pick(dialogs, "bundle-p12", &pki.p12("maria"));
