@@ -382,7 +382,12 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
         "the imported revision",
         |t| t.contains("nueva revisión") && t.contains("revisión 4"),
     );
-    d.find("[data-testid=pending-empty]");
+    // Only the optional V°B° of the operador de turno may still follow.
+    d.wait_text(
+        &format!("[data-testid=pending-row][data-reference=\"{reference}\"]"),
+        "only the optional V°B° left",
+        |t| t.contains("Operador de turno") && !t.contains("Cómputo"),
+    );
     d.step("importar-pdf-firmado");
 
     // ---- Verificar: the three signatures intact, valid, trusted, unmodified.
@@ -396,8 +401,10 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
         t.starts_with("VÁLIDO")
     });
     let status = d.text(&d.find("[data-testid=acta-status]"));
-    assert!(
-        status.starts_with("Acta pendiente: falta la firma de Coordinador Cómputo"),
+    // Cómputo's signature came back with the imported PDF: every required
+    // role signed (e2e_exporting.rs shows a pending acta).
+    assert_eq!(
+        status, "Acta completa: firmaron todos los roles requeridos.",
         "{status}"
     );
     let rows = d.all("[data-testid=sig-row]");
