@@ -682,7 +682,7 @@ mod tests {
         assert!(
             text.starts_with(
                 "el documento 2026-007 no se puede archivar: su verificación es NO VÁLIDO: la firma de"
-            ) && text.contains("«firma.coord-arquitectura»"),
+            ) && text.contains("(coord-arquitectura)"),
             "{text}"
         );
         assert!(matches!(export(&[]), Err(BundleError::Empty)));
