@@ -9,7 +9,8 @@ use std::time::Instant;
 
 use actas::app::*;
 use actas::error::ActasError;
-use actas::service::{DocumentListing, SignOutcome};
+use actas::service::{DocumentListing, SignOutcome, SignatureSettings};
+use actas::sign::pkcs11::TokenListing;
 use actas::store::{NewPerson, Person};
 use tauri::{AppHandle, Runtime, State};
 
@@ -110,6 +111,29 @@ pub fn verify(app: State<'_, App>, request: VerifyRequest) -> Reply<VerifyView> 
 #[tauri::command(async)]
 pub fn export_verification(app: State<'_, App>, request: ExportReportRequest) -> Reply<String> {
     app.export_verification(&request).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn tokens(app: State<'_, App>, request: TokensRequest) -> Reply<Vec<TokenListing>> {
+    app.tokens(&request).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn signature_settings(app: State<'_, App>) -> Reply<SignatureSettings> {
+    app.signature_settings().map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn save_signature_settings(
+    app: State<'_, App>,
+    settings: SignatureSettings,
+) -> Reply<SignatureSettings> {
+    app.save_signature_settings(&settings).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn suggested_modules(app: State<'_, App>) -> Vec<String> {
+    app.suggested_modules()
 }
 
 #[tauri::command(async)]

@@ -174,7 +174,7 @@ fn every_command_runs_without_a_window() {
         json!({"request": {"reference": reference, "path": null}}),
     );
     assert_eq!(target["roles"][0]["next"], true);
-    let sign = |role: &str, file: &str| json!({"request": {"reference": reference, "role": role, "p12_path": p12(file), "password": pki::PASSWORD, "location": ""}});
+    let sign = |role: &str, file: &str| json!({"request": {"reference": reference, "role": role, "key": p12_key(&p12(file)), "location": ""}});
     let out_of_order = w
         .call("sign_document", sign("coord-calidad", "carlos"))
         .unwrap_err();
@@ -221,7 +221,7 @@ fn every_command_runs_without_a_window() {
     let signed = dir.path().join("firmado.pdf");
     let outcome = w.ok(
         "sign_file",
-        json!({"request": {"input": exported.display().to_string(), "output": signed.display().to_string(), "role": "coord-computo", "p12_path": p12("victor"), "password": pki::PASSWORD, "location": "Cusco"}}),
+        json!({"request": {"input": exported.display().to_string(), "output": signed.display().to_string(), "role": "coord-computo", "key": p12_key(&p12("victor")), "location": "Cusco"}}),
     );
     assert_eq!(outcome["complete"], true);
     let from_disk = w.ok(
@@ -281,4 +281,9 @@ fn every_command_runs_without_a_window() {
         .is_empty());
     // Without the probe variable, window_ready does nothing.
     w.ok("window_ready", json!({}));
+}
+
+/// The Firmar screen's key choice for a `.p12` (default level).
+fn p12_key(path: &str) -> serde_json::Value {
+    json!({"source": "p12", "p12_path": path, "password": pki::PASSWORD, "token": "", "cert_serial": "", "level": ""})
 }

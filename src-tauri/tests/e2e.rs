@@ -4,8 +4,10 @@
 //! table rows added, removed and reordered, choices picked), sees the MEF
 //! 7-day rule reported next to the execution date, fixes it, saves, opens
 //! the preview, imports the test root, signs as two roles with two .p12
-//! files (after a wrong password is refused), and sees both signatures
-//! valid in Verificar; the stored PDF is then checked by `pdfsig`.
+//! files (after a wrong password is refused), sets the PKCS#11 module in
+//! Configuración and signs the third role with a key on a SoftHSM2 token
+//! («Token / DNIe»), and sees the three signatures valid in Verificar; the
+//! stored PDF is then checked by `pdfsig`.
 //!
 //! Screenshots of every step go to `$CARGO_TARGET_TMPDIR/e2e-capturas/`
 //! (the test prints the folder). Needs Xvfb, tauri-driver and
@@ -14,6 +16,8 @@
 
 #[path = "../../tests/common/pki.rs"]
 mod pki;
+#[path = "../../tests/common/softhsm.rs"]
+mod softhsm;
 mod webdriver;
 
 use std::path::{Path, PathBuf};
@@ -139,13 +143,26 @@ fn sign_as(d: &mut Desktop, reference: &str, role: &str, p12: &Path, name: &str,
 }
 
 #[test]
-fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
+fn coordinator_creates_signs_with_p12_and_token_and_verifies_in_the_real_window() {
     let dir = tempfile::tempdir().unwrap();
     let pki = pki::generate(&dir.path().join("pki"));
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-capturas");
     let _ = std::fs::remove_dir_all(&shots);
     let db = dir.path().join("actas.db");
+    // Víctor's key and certificate on a SoftHSM2 token (the window's process sees it).
+    let victor = pki.identity("victor");
+    let token = softhsm::SoftToken::create(
+        "Token Prueba",
+        "246810",
+        &[softhsm::Entry {
+            id: "01",
+            label: "firma",
+            key: Some(&victor.key),
+            cert: &victor.cert,
+        }],
+    );
     let env = [
+        ("SOFTHSM2_CONF", token.conf.display().to_string()),
         ("ACTAS_DB", db.display().to_string()),
         (
             "ACTAS_TEMPLATES",
@@ -295,7 +312,37 @@ fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
         "firma-2",
     );
 
-    // ---- Verificar: both signatures intact, valid, trusted, unmodified.
+    // ---- Configuración: the token's PKCS#11 module; Firmar with «Token / DNIe».
+    d.click_css("[data-testid=nav-configuracion]");
+    d.type_into("[data-testid=signature-pkcs11]", softhsm::MODULE);
+    d.click_css("[data-testid=signature-save]");
+    d.wait_text("[data-testid=toast]", "the saved settings", |t| {
+        t.contains("Configuración de firma guardada")
+    });
+    d.click_css("[data-testid=nav-firmar]");
+    d.find("[data-testid=screen-firmar]");
+    d.click(&d.find(&format!(
+        "[data-testid=sign-document] option[value=\"{reference}\"]"
+    )));
+    d.wait_text(
+        "[data-testid=sign-role] option[value=\"coord-computo\"]",
+        "the third role",
+        |t| !t.is_empty(),
+    );
+    d.click_css("[data-testid=key-source-token]");
+    d.click_css("[data-testid=find-tokens]");
+    d.wait_text("[data-testid=token-cert]", "the token's certificate", |t| {
+        t.contains("Víctor Raúl Chávez Paredes") && t.contains("Token Prueba")
+    });
+    d.type_into("[data-testid=token-pin]", &token.pin);
+    d.step("firma-3-token");
+    d.click_css("[data-testid=confirm-sign]");
+    d.wait_text("[data-testid=sign-result]", "Víctor", |t| {
+        t.contains("Víctor Raúl Chávez Paredes")
+    });
+    d.step("firma-3-firmado");
+
+    // ---- Verificar: the three signatures intact, valid, trusted, unmodified.
     d.click_css("[data-testid=nav-verificar]");
     d.find("[data-testid=screen-verificar]");
     d.click(&d.find(&format!(
@@ -306,20 +353,24 @@ fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
         t.starts_with("Correcto")
     });
     let rows = d.all("[data-testid=sig-row]");
-    assert_eq!(rows.len(), 2, "one row per signature");
+    assert_eq!(rows.len(), 3, "one row per signature");
     for row in &rows {
         let text = d.text(row);
         assert!(
-            text.contains("Quispe") || text.contains("Mendoza"),
+            text.contains("Quispe") || text.contains("Mendoza") || text.contains("Chávez"),
             "{text}"
         );
     }
     let cells = d.all("[data-testid=sig-row] [data-ok]");
-    assert_eq!(cells.len(), 8, "íntegra, válida, confiable, modificada × 2");
+    assert_eq!(
+        cells.len(),
+        12,
+        "íntegra, válida, confiable, modificada × 3"
+    );
     for cell in &cells {
         assert_eq!(d.attribute(cell, "data-ok").as_deref(), Some("true"));
     }
-    d.step("verificar-dos-firmas");
+    d.step("verificar-tres-firmas");
 
     // The window's database holds the signed revision; pdfsig agrees.
     drop(d);
@@ -331,5 +382,5 @@ fn coordinator_creates_signs_twice_and_verifies_in_the_real_window() {
         .output()
         .expect("pdfsig (poppler-utils)");
     let out = String::from_utf8_lossy(&pdfsig.stdout);
-    assert_eq!(out.matches("Signature is Valid.").count(), 2, "{out}");
+    assert_eq!(out.matches("Signature is Valid.").count(), 3, "{out}");
 }

@@ -44,8 +44,8 @@ pub use licences::{
 };
 pub use settings::{Profile, TrustRootInfo};
 pub use signing::{
-    CertificateInfo, CertificateRequest, RoleState, SignDocumentRequest, SignFileRequest,
-    SigningTarget, TargetRequest,
+    CertificateInfo, CertificateRequest, KeyChoice, RoleState, SignDocumentRequest,
+    SignFileRequest, SigningTarget, TargetRequest, TokensRequest,
 };
 pub use verification::{trust_root_certificates, ExportReportRequest, VerifyRequest, VerifyView};
 

@@ -1,6 +1,8 @@
 //! The Configuración screen: the entity profile (entity and office printed
-//! in every header, default signature location), the trust roots the
-//! verifier accepts, and the people directory. Values are kept in the store
+//! in every header, default signature location), the signature settings
+//! (level, TSA, timeout, proxy, PKCS#11 module with the usual Linux paths
+//! suggested), the trust roots the verifier accepts, and the people
+//! directory. Values are kept in the store
 //! (`store::settings`, `store::people`); certificates are parsed here.
 
 use std::path::Path;
@@ -10,6 +12,7 @@ use ts_rs::TS;
 
 use super::{apply_profile_to, App};
 use crate::error::ActasError;
+use crate::service::SignatureSettings;
 use crate::sign::certificate::{asn1_time_to_utc, one_line_name};
 use crate::store::{NewPerson, NewTrustRoot, Person};
 use crate::verify::cms::load_trust_roots;
@@ -124,6 +127,25 @@ impl App {
         let now = self.service().clock.now();
         self.store().remove_trust_root(id, now)?;
         self.trust_roots()
+    }
+
+    /// Level, TSA, network and PKCS#11 module settings.
+    pub fn signature_settings(&self) -> Result<SignatureSettings, ActasError> {
+        SignatureSettings::load(&self.store())
+    }
+
+    pub fn save_signature_settings(
+        &self,
+        settings: &SignatureSettings,
+    ) -> Result<SignatureSettings, ActasError> {
+        let now = self.service().clock.now();
+        settings.save(&mut self.store(), now)?;
+        self.signature_settings()
+    }
+
+    /// The usual PKCS#11 modules found on this machine (to suggest).
+    pub fn suggested_modules(&self) -> Vec<String> {
+        crate::sign::pkcs11::installed_modules()
     }
 
     pub fn people(&self) -> Result<Vec<Person>, ActasError> {

@@ -3,6 +3,8 @@
 //! templates and a fixed clock (`ACTAS_NOW`), so output is reproducible.
 
 pub mod pki;
+pub mod services;
+pub mod softhsm;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};

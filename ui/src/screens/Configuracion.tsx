@@ -1,11 +1,14 @@
 /**
  * Configuración: the office profile (entity and office printed in every
- * header, default signature location), the trust roots the verifier
- * accepts, and the people directory the signer pickers offer.
+ * header, default signature location), the signature settings (default
+ * PAdES level, time-stamp authority, network timeout and proxy, the
+ * PKCS#11 module of the office's tokens with the usual Linux paths
+ * suggested), the trust roots the verifier accepts, and the people
+ * directory the signer pickers offer.
  */
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
-import type { NewPerson, Person, Profile, TrustRootInfo } from '../api';
+import type { NewPerson, Person, Profile, SignatureSettings, TrustRootInfo } from '../api';
 import { PathInput } from '../components/PathInput';
 import { Spinner } from '../components/Spinner';
 import { showError, showInfo } from '../components/toast';
@@ -46,9 +49,28 @@ function TextField(props: {
   );
 }
 
+const EMPTY_SIGNATURE: SignatureSettings = {
+  level: '',
+  tsa_url: '',
+  timeout_seconds: 0,
+  proxy: '',
+  pkcs11_module: '',
+};
+
+/** The PAdES levels as Configuración and Firmar offer them. */
+export const LEVELS: { value: string; label: string }[] = [
+  { value: 'B-B', label: 'B-B — firma básica' },
+  { value: 'B-T', label: 'B-T — con sello de tiempo' },
+  { value: 'B-LT', label: 'B-LT — con datos de validación (largo plazo)' },
+  { value: 'B-LTA', label: 'B-LTA — con sello de archivo' },
+];
+
 export function Configuracion() {
   const [profile, setProfile] = useState<Profile>({ entidad: '', oficina: '', ubicacion: '' });
   const [savingProfile, setSavingProfile] = useState(false);
+  const [signature, setSignature] = useState<SignatureSettings>(EMPTY_SIGNATURE);
+  const [modules, setModules] = useState<string[]>([]);
+  const [savingSignature, setSavingSignature] = useState(false);
   const [roots, setRoots] = useState<TrustRootInfo[] | null>(null);
   const [trustPath, setTrustPath] = useState('');
   const [importing, setImporting] = useState(false);
@@ -59,6 +81,8 @@ export function Configuracion() {
   useEffect(() => {
     const fail = (e: unknown) => showError(api.errorMessage(e));
     api.profile().then(setProfile, fail);
+    api.signatureSettings().then(setSignature, fail);
+    api.suggestedModules().then(setModules, () => setModules([]));
     api.trustRoots().then(setRoots, (e) => {
       setRoots([]);
       fail(e);
@@ -78,6 +102,18 @@ export function Configuracion() {
       showError(api.errorMessage(e));
     } finally {
       setSavingProfile(false);
+    }
+  };
+
+  const saveSignature = async () => {
+    setSavingSignature(true);
+    try {
+      setSignature(await api.saveSignatureSettings(signature));
+      showInfo('Configuración de firma guardada.');
+    } catch (e) {
+      showError(api.errorMessage(e));
+    } finally {
+      setSavingSignature(false);
     }
   };
 
@@ -159,6 +195,80 @@ export function Configuracion() {
           <div class="button-row">
             <button type="submit" class="primary" data-testid="profile-save" disabled={savingProfile}>
               {savingProfile ? <Spinner text="Guardando…" /> : 'Guardar perfil'}
+            </button>
+          </div>
+        </form>
+      </div>
+
+      <div class="card">
+        <h2>Firma: nivel, sellado de tiempo y token</h2>
+        <p class="sub">
+          Con un servicio de sellado de tiempo (TSA) las firmas se hacen por defecto en nivel B-T. El usuario y la
+          contraseña de la TSA, si los pide, se leen de las variables de entorno ACTAS_TSA_USUARIO y ACTAS_TSA_CLAVE;
+          no se guardan aquí.
+        </p>
+        <form
+          class="grid-3"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void saveSignature();
+          }}
+        >
+          <div class="field">
+            <label for="signature-level">Nivel por defecto</label>
+            <select
+              id="signature-level"
+              data-testid="signature-level"
+              value={signature.level}
+              onChange={(e) => setSignature({ ...signature, level: e.currentTarget.value })}
+            >
+              <option value="">Automático (B-T con TSA; si no, B-B)</option>
+              {LEVELS.map((l) => (
+                <option key={l.value} value={l.value}>
+                  {l.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <TextField
+            id="signature-tsa"
+            label="Servicio de sellado de tiempo (URL)"
+            value={signature.tsa_url}
+            onInput={(v) => setSignature({ ...signature, tsa_url: v })}
+          />
+          <TextField
+            id="signature-timeout"
+            label="Tiempo de espera de red (segundos; 0 = 20)"
+            type="number"
+            value={String(signature.timeout_seconds)}
+            onInput={(v) => setSignature({ ...signature, timeout_seconds: Math.max(0, Math.floor(Number(v) || 0)) })}
+          />
+          <TextField
+            id="signature-proxy"
+            label="Proxy (vacío: el del sistema)"
+            value={signature.proxy}
+            onInput={(v) => setSignature({ ...signature, proxy: v })}
+          />
+          <div class="field">
+            <label for="signature-pkcs11">Módulo PKCS#11 del token / DNIe</label>
+            <input
+              id="signature-pkcs11"
+              data-testid="signature-pkcs11"
+              list="pkcs11-modules"
+              placeholder={modules[0] ?? '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so'}
+              value={signature.pkcs11_module}
+              onInput={(e) => setSignature({ ...signature, pkcs11_module: e.currentTarget.value })}
+            />
+            <datalist id="pkcs11-modules">
+              {modules.map((m) => (
+                <option key={m} value={m} />
+              ))}
+            </datalist>
+          </div>
+          <div class="button-row">
+            <button type="submit" class="primary" data-testid="signature-save" disabled={savingSignature}>
+              {savingSignature ? <Spinner text="Guardando…" /> : 'Guardar configuración de firma'}
             </button>
           </div>
         </form>
