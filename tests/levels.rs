@@ -287,11 +287,7 @@ fn ltv_reseals_stored_documents_and_files() {
         let run = sb.run(&["ltv", &doc, "--tsa", &tsa, "--json"]);
         run.assert_ok();
         let outcome = run.json();
-        assert_eq!(
-            outcome["signatures"].as_u64().unwrap() >= 2,
-            true,
-            "{outcome:#}"
-        );
+        assert!(outcome["signatures"].as_u64().unwrap() >= 2, "{outcome:#}");
         assert!(outcome["timestamp"].is_string(), "{outcome:#}");
         assert!(outcome["revoked"].as_array().unwrap().is_empty());
     }

@@ -120,11 +120,8 @@ impl SignatureSettings {
         ] {
             let url = url.trim();
             let lower = url.to_ascii_lowercase();
-            if !url.is_empty()
-                && !(lower.starts_with("http://")
-                    || lower.starts_with("https://")
-                    || lower.starts_with("socks5://"))
-            {
+            let allowed = ["http://", "https://", "socks5://"];
+            if !(url.is_empty() || allowed.iter().any(|p| lower.starts_with(p))) {
                 return Err(ActasError::Other(format!(
                     "la dirección {what} «{url}» no es válida: debe empezar con http:// o https://"
                 )));

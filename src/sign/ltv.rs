@@ -202,21 +202,18 @@ pub fn extend(pdf: &PreparedPdf, options: &LtvOptions) -> Result<(Vec<u8>, LtvSu
                     .filter(|next| *next != index);
             }
         }
-        let refs = |f: &dyn Fn(&(Vec<ObjectId>, Vec<ObjectId>)) -> &Vec<ObjectId>| -> Vec<Object> {
-            chain
-                .iter()
-                .filter_map(|i| evidence_refs.get(i))
-                .flat_map(|e| f(e).iter().map(|id| Object::Reference(*id)))
-                .collect()
-        };
+        // (OCSP responses, CRLs) of the chain's certificates.
+        let (mut ocsp, mut crl) = (Vec::new(), Vec::new());
+        for (ocsps, crls) in chain.iter().filter_map(|i| evidence_refs.get(i)) {
+            ocsp.extend(ocsps.iter().map(|id| Object::Reference(*id)));
+            crl.extend(crls.iter().map(|id| Object::Reference(*id)));
+        }
         let mut entry = dictionary! {
             "Cert" => chain.iter().map(|i| Object::Reference(cert_refs[*i])).collect::<Vec<_>>(),
         };
-        let ocsp = refs(&|e| &e.0);
         if !ocsp.is_empty() {
             entry.set("OCSP", ocsp);
         }
-        let crl = refs(&|e| &e.1);
         if !crl.is_empty() {
             entry.set("CRL", crl);
         }

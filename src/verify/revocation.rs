@@ -15,6 +15,7 @@
 //!   (this is what lets LTV documents verify offline after expiry: the DSS
 //!   data was fetched right after signing);
 //! - no data, or only data older than the signing time → INDETERMINADO.
+//!
 //! The same applies to each TSA certificate, at its token's genTime.
 //!
 //! It does not: build chains, or decide the signing time.

@@ -165,7 +165,8 @@ pub fn earliest_trusted(validations: &[TimestampValidation]) -> Option<DateTime<
 }
 
 fn imprint_digest(oid_content: &[u8]) -> Option<MessageDigest> {
-    let table: [(&[u64], fn() -> MessageDigest); 4] = [
+    type Entry = (&'static [u64], fn() -> MessageDigest);
+    let table: [Entry; 4] = [
         (oid::SHA256, MessageDigest::sha256),
         (oid::SHA384, MessageDigest::sha384),
         (oid::SHA512, MessageDigest::sha512),
@@ -279,7 +280,7 @@ mod tests {
             &fake,
             b"x",
             &roots,
-            &[services.pki.intermediate.clone()],
+            std::slice::from_ref(&services.pki.intermediate),
             None,
         )
         .unwrap();
