@@ -215,7 +215,7 @@ fn extend_lta(levels: &Levels) -> usize {
         &LtvOptions {
             fetcher: &levels.fetcher,
             tsa: Some(&levels.tsa as &dyn TimeStamper),
-            strict: true,
+            refuse_revoked: None,
         },
     )
     .expect("extends");

@@ -416,16 +416,8 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             // Only the template the PDF names is read (one process per signature is common).
             let service = Service::open_deferred(&templates_dir, clock);
             let path = Path::new(&target);
-            let is_file = output.is_some();
-            let mut store = if is_file && !database_exists(cli.db.as_deref()) {
-                None
-            } else {
-                Some(store()?)
-            };
-            let settings = match &store {
-                Some(store) => SignatureSettings::load(store)?,
-                None => SignatureSettings::default(),
-            };
+            let (mut store, settings) =
+                office_settings(output.is_some(), cli.db.as_deref(), store)?;
             let key = match (p12, token.pkcs11) {
                 (Some(path), _) => KeySource::P12 {
                     path,
@@ -485,15 +477,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             let service = Service::open_deferred(&templates_dir, clock);
             let path = Path::new(&target);
             let is_file = path.is_file();
-            let mut store = if is_file && !database_exists(cli.db.as_deref()) {
-                None
-            } else {
-                Some(store()?)
-            };
-            let settings = match &store {
-                Some(store) => SignatureSettings::load(store)?,
-                None => SignatureSettings::default(),
-            };
+            let (mut store, settings) = office_settings(is_file, cli.db.as_deref(), store)?;
             let outcome = match store.as_mut() {
                 Some(store) if !is_file => service.extend_ltv_stored(
                     store,
@@ -830,6 +814,25 @@ fn read_secret(env: Option<&str>, what: Secret) -> Result<String, ActasError> {
     }
     rpassword::prompt_password(prompt)
         .map_err(|e| ActasError::Other(format!("no se pudo leer {the_name}: {e}")))
+}
+
+/// The store (opened unless a file is handled and no database exists) and
+/// the office's signature settings (the defaults without a store).
+fn office_settings(
+    is_file: bool,
+    db: Option<&Path>,
+    open: impl Fn() -> Result<Store, ActasError>,
+) -> Result<(Option<Store>, SignatureSettings), ActasError> {
+    let store = if is_file && !database_exists(db) {
+        None
+    } else {
+        Some(open()?)
+    };
+    let settings = match &store {
+        Some(store) => SignatureSettings::load(store)?,
+        None => SignatureSettings::default(),
+    };
+    Ok((store, settings))
 }
 
 /// Whether the database (named, or the default one) exists already.

@@ -13,10 +13,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::pki::{self, Pki, PASSWORD};
-use common::{example, Run, Sandbox, NOW};
+use common::{qpdf_check, render, s, tool, Run, Sandbox, NOW};
 use serde_json::Value as Json;
 
 const MEF: &str = "mef-anexo-11-1";
@@ -38,30 +37,11 @@ const INSTALACION_SIGNERS: [(&str, &str); 4] = [
     ("especialista-infraestructura", "carlos"),
 ];
 
-fn s(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 path")
-}
-
 fn name_of(file: &str) -> &'static str {
     pki::shared().identity(file).name
 }
 
 // ---------------------------------------------------------------- the CLI
-
-/// `actas render TEMPLATE --data <example> -o <name>` in the sandbox.
-fn render(sb: &Sandbox, template: &str, name: &str) -> PathBuf {
-    let out = sb.path(name);
-    sb.run(&[
-        "render",
-        template,
-        "--data",
-        s(&example(template)),
-        "-o",
-        s(&out),
-    ])
-    .assert_ok();
-    out
-}
 
 /// `actas sign IN -o OUT --role ROLE --p12 P12 --password-env VAR` with the
 /// good password in VAR.
@@ -115,21 +95,6 @@ fn signatures(report: &Json) -> &Vec<Json> {
 }
 
 // ---------------------------------------------------------------- the other validators
-
-/// Runs a tool; a missing tool fails the test (it never skips).
-fn tool(program: &str, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{program} is not available ({e}); run scripts/install-deps.sh test")
-        });
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// One signature as `pdfsig` reports it.
 #[derive(Debug)]
@@ -199,11 +164,6 @@ fn pyhanko(file: &Path, pki: &Pki) -> (String, Json) {
     let json = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("pyHanko output is not JSON ({e}): {stdout}"));
     (stdout, json)
-}
-
-fn qpdf_check(file: &Path) {
-    let (ok, stdout, stderr) = tool("qpdf", &["--check", s(file)]);
-    assert!(ok, "qpdf --check {}:\n{stdout}{stderr}", file.display());
 }
 
 /// After a signature: our verify, pdfsig and pyHanko all accept every

@@ -296,7 +296,7 @@ impl Service {
                 &LtvOptions {
                     fetcher: &fetcher,
                     tsa: if level == Level::BLTA { stamper } else { None },
-                    strict: true,
+                    refuse_revoked: Some(signer.certificate()),
                 },
             )?;
             bytes = extended;
@@ -394,7 +394,7 @@ impl Service {
             &LtvOptions {
                 fetcher: &fetcher,
                 tsa: Some(&tsa),
-                strict: false,
+                refuse_revoked: None,
             },
         )?;
         Ok((bytes, ltv_outcome(summary)))

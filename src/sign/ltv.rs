@@ -58,7 +58,7 @@ pub struct LtvSummary {
     pub signatures: usize,
     /// The document time-stamp's time, when one was added.
     pub doc_timestamp: Option<chrono::DateTime<chrono::Utc>>,
-    /// Certificates found revoked (only when `strict` is off), one line each.
+    /// Certificates found revoked (other than `refuse_revoked`), one line each.
     pub revoked: Vec<String>,
 }
 
@@ -67,9 +67,10 @@ pub struct LtvOptions<'a> {
     pub fetcher: &'a Fetcher,
     /// Adds a document time-stamp from this TSA (B-LTA, re-sealing).
     pub tsa: Option<&'a dyn TimeStamper>,
-    /// A revoked certificate is an error (right after signing) rather than
-    /// a note (re-sealing an archive whose signers were revoked later).
-    pub strict: bool,
+    /// This certificate (the one signing right now) found revoked is an
+    /// error; any other revoked certificate is a note (re-sealing an archive
+    /// whose signers were revoked after they signed).
+    pub refuse_revoked: Option<&'a X509>,
 }
 
 /// A signature already in the PDF: its field and its CMS.
@@ -148,7 +149,10 @@ pub fn extend(pdf: &PreparedPdf, options: &LtvOptions) -> Result<(Vec<u8>, LtvSu
         if let Status::Revoked { at } = checked.status {
             let subject = one_line_name(cert.subject_name());
             let at = at.format("%d/%m/%Y").to_string();
-            if options.strict {
+            let refused = options
+                .refuse_revoked
+                .is_some_and(|r| r.to_der().ok() == cert.to_der().ok());
+            if refused {
                 return Err(LtvError::Revoked { subject, at }.into());
             }
             summary
@@ -251,7 +255,7 @@ pub fn extend(pdf: &PreparedPdf, options: &LtvOptions) -> Result<(Vec<u8>, LtvSu
         update.catalog(None, None, |catalog, _| {
             catalog.set("DSS", Object::Reference(dss_id))
         })?;
-        let bytes = incremental::write_update(&pdf.bytes, &plain(pdf, update));
+        let bytes = incremental::write_update(&pdf.bytes, &update.finish(None, 0));
         return Ok((bytes, summary));
     };
 
@@ -308,15 +312,7 @@ pub fn extend(pdf: &PreparedPdf, options: &LtvOptions) -> Result<(Vec<u8>, LtvSu
         "SubFilter" => "ETSI.RFC3161",
     };
     let room = probe.as_ref().map_or(16 * 1024, |t| t.der.len() + 512);
-    let write = incremental::Update {
-        signature: Some((sig_id, sig)),
-        contents_capacity: room,
-        trailer: doc.trailer.clone(),
-        prev_xref: pdf.prev_xref,
-        xref_stream: pdf.xref_stream,
-        size: update.next_id,
-        objects: update.objects,
-    };
+    let write = update.finish(Some((sig_id, sig)), room);
     let mut time = None;
     let bytes = incremental::write_signed_update(
         &pdf.bytes,
@@ -330,18 +326,6 @@ pub fn extend(pdf: &PreparedPdf, options: &LtvOptions) -> Result<(Vec<u8>, LtvSu
     )?;
     summary.doc_timestamp = time;
     Ok((bytes, summary))
-}
-
-fn plain(pdf: &PreparedPdf, update: UpdateBuilder) -> incremental::Update {
-    incremental::Update {
-        signature: None,
-        contents_capacity: 0,
-        trailer: pdf.doc.trailer.clone(),
-        prev_xref: pdf.prev_xref,
-        xref_stream: pdf.xref_stream,
-        size: update.next_id,
-        objects: update.objects,
-    }
 }
 
 /// `sello-tiempo-N`, the first N not taken.

@@ -238,15 +238,7 @@ pub fn sign_pdf_stamped(
             })],
         );
     }
-    let update = incremental::Update {
-        signature: Some((sig_id, sig)),
-        contents_capacity: signer.max_len() + 64 + token_room,
-        trailer: pdf.doc.trailer.clone(),
-        prev_xref: pdf.prev_xref,
-        xref_stream: pdf.xref_stream,
-        size: update.next_id,
-        objects: update.objects,
-    };
+    let update = update.finish(Some((sig_id, sig)), signer.max_len() + 64 + token_room);
     let mut timestamp = None;
     let bytes = incremental::write_signed_update(
         &pdf.bytes,
@@ -267,6 +259,7 @@ pub fn sign_pdf_stamped(
 
 /// The objects one update adds or replaces, with fresh object numbers.
 pub(crate) struct UpdateBuilder<'a> {
+    pdf: &'a PreparedPdf,
     pub(crate) doc: &'a lopdf::Document,
     pub(crate) next_id: u32,
     pub(crate) objects: Vec<(ObjectId, Object)>,
@@ -279,10 +272,29 @@ impl<'a> UpdateBuilder<'a> {
         let doc = &pdf.doc;
         let next_id = doc.max_id.max(trailer_size(doc).saturating_sub(1)) + 1;
         UpdateBuilder {
+            pdf,
             doc,
             next_id,
             objects: Vec::new(),
             added_font: false,
+        }
+    }
+
+    /// The update to write: these objects after `pdf`'s last section, with
+    /// `signature` (its `/Contents` sized for `contents_capacity` bytes).
+    pub(crate) fn finish(
+        self,
+        signature: Option<(ObjectId, Dictionary)>,
+        contents_capacity: usize,
+    ) -> incremental::Update {
+        incremental::Update {
+            signature,
+            contents_capacity,
+            trailer: self.pdf.doc.trailer.clone(),
+            prev_xref: self.pdf.prev_xref,
+            xref_stream: self.pdf.xref_stream,
+            size: self.next_id,
+            objects: self.objects,
         }
     }
 

@@ -189,3 +189,45 @@ pub fn line_of(text: &str, needle: &str, from_line: usize) -> usize {
         .map(|(i, _)| i + 1)
         .unwrap_or_else(|| panic!("«{needle}» not found in the template"))
 }
+
+/// A path as `&str` (test paths are UTF-8).
+pub fn s(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 path")
+}
+
+/// `actas render TEMPLATE --data <example> -o <name>` in the sandbox.
+pub fn render(sb: &Sandbox, template: &str, name: &str) -> PathBuf {
+    let out = sb.path(name);
+    sb.run(&[
+        "render",
+        template,
+        "--data",
+        s(&example(template)),
+        "-o",
+        s(&out),
+    ])
+    .assert_ok();
+    out
+}
+
+/// Runs an external tool: (success, stdout, stderr). A missing tool fails
+/// the test (scripts/install-deps.sh test installs them).
+pub fn tool(program: &str, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{program} is not available ({e}); run scripts/install-deps.sh test")
+        });
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `qpdf --check` accepts the file.
+pub fn qpdf_check(file: &Path) {
+    let (ok, stdout, stderr) = tool("qpdf", &["--check", s(file)]);
+    assert!(ok, "qpdf --check {}:\n{stdout}{stderr}", file.display());
+}
