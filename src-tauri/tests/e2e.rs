@@ -149,17 +149,27 @@ fn coordinator_creates_signs_with_p12_and_token_and_verifies_in_the_real_window(
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-capturas");
     let _ = std::fs::remove_dir_all(&shots);
     let db = dir.path().join("actas.db");
-    // Víctor's key and certificate on a SoftHSM2 token (the window's process sees it).
+    // Víctor's key and certificate, and the intermediate CA's, on a SoftHSM2
+    // token (the window's process sees it through SOFTHSM2_CONF).
     let victor = pki.identity("victor");
     let token = softhsm::SoftToken::create(
         "Token Prueba",
         "246810",
-        &[softhsm::Entry {
-            id: "01",
-            label: "firma",
-            key: Some(&victor.key),
-            cert: &victor.cert,
-        }],
+        &[
+            softhsm::Entry {
+                id: "01",
+                label: "firma",
+                key: Some(&victor.key),
+                cert: &victor.cert,
+            },
+            // Tokens carry their CA's certificate: the signature includes the chain.
+            softhsm::Entry {
+                id: "02",
+                label: "intermedia",
+                key: None,
+                cert: &pki.intermediate,
+            },
+        ],
     );
     let env = [
         ("SOFTHSM2_CONF", token.conf.display().to_string()),
@@ -331,9 +341,12 @@ fn coordinator_creates_signs_with_p12_and_token_and_verifies_in_the_real_window(
     );
     d.click_css("[data-testid=key-source-token]");
     d.click_css("[data-testid=find-tokens]");
-    d.wait_text("[data-testid=token-cert]", "the token's certificate", |t| {
-        t.contains("Víctor Raúl Chávez Paredes") && t.contains("Token Prueba")
-    });
+    // The only certificate with a key is preselected.
+    d.wait_text(
+        "[data-testid=token-cert] option[value^=\"Token Prueba|\"]",
+        "the token's certificate",
+        |t| t.contains("Víctor Raúl Chávez Paredes") && t.contains("Token Prueba"),
+    );
     d.type_into("[data-testid=token-pin]", &token.pin);
     d.step("firma-3-token");
     d.click_css("[data-testid=confirm-sign]");

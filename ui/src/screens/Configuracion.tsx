@@ -65,10 +65,89 @@ export const LEVELS: { value: string; label: string }[] = [
   { value: 'B-LTA', label: 'B-LTA — con sello de archivo' },
 ];
 
+/** The signature settings form (shown once the settings are loaded). */
+function SignatureForm(props: {
+  value: SignatureSettings;
+  modules: string[];
+  saving: boolean;
+  onChange: (v: SignatureSettings) => void;
+  onSave: () => void;
+}) {
+  const { value: sig, modules, saving, onChange, onSave } = props;
+  return (
+    <form
+      class="grid-3"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSave();
+      }}
+    >
+      <div class="field">
+        <label for="signature-level">Nivel por defecto</label>
+        <select
+          id="signature-level"
+          data-testid="signature-level"
+          value={sig.level}
+          onChange={(e) => onChange({ ...sig, level: e.currentTarget.value })}
+        >
+          <option value="">Automático (B-T con TSA; si no, B-B)</option>
+          {LEVELS.map((l) => (
+            <option key={l.value} value={l.value}>
+              {l.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <TextField
+        id="signature-tsa"
+        label="Servicio de sellado de tiempo (URL)"
+        value={sig.tsa_url}
+        onInput={(v) => onChange({ ...sig, tsa_url: v })}
+      />
+      <TextField
+        id="signature-timeout"
+        label="Tiempo de espera de red (segundos; 0 = 20)"
+        type="number"
+        value={String(sig.timeout_seconds)}
+        onInput={(v) => onChange({ ...sig, timeout_seconds: Math.max(0, Math.floor(Number(v) || 0)) })}
+      />
+      <TextField
+        id="signature-proxy"
+        label="Proxy (vacío: el del sistema)"
+        value={sig.proxy}
+        onInput={(v) => onChange({ ...sig, proxy: v })}
+      />
+      <div class="field">
+        <label for="signature-pkcs11">Módulo PKCS#11 del token / DNIe</label>
+        <input
+          id="signature-pkcs11"
+          data-testid="signature-pkcs11"
+          list="pkcs11-modules"
+          placeholder={modules[0] ?? '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so'}
+          value={sig.pkcs11_module}
+          onInput={(e) => onChange({ ...sig, pkcs11_module: e.currentTarget.value })}
+        />
+        <datalist id="pkcs11-modules">
+          {modules.map((m) => (
+            <option key={m} value={m} />
+          ))}
+        </datalist>
+      </div>
+      <div class="button-row">
+        <button type="submit" class="primary" data-testid="signature-save" disabled={saving}>
+          {saving ? <Spinner text="Guardando…" /> : 'Guardar configuración de firma'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function Configuracion() {
   const [profile, setProfile] = useState<Profile>({ entidad: '', oficina: '', ubicacion: '' });
   const [savingProfile, setSavingProfile] = useState(false);
-  const [signature, setSignature] = useState<SignatureSettings>(EMPTY_SIGNATURE);
+  // Null until loaded: the form appears then, so nothing typed is overwritten.
+  const [signature, setSignature] = useState<SignatureSettings | null>(null);
   const [modules, setModules] = useState<string[]>([]);
   const [savingSignature, setSavingSignature] = useState(false);
   const [roots, setRoots] = useState<TrustRootInfo[] | null>(null);
@@ -81,7 +160,10 @@ export function Configuracion() {
   useEffect(() => {
     const fail = (e: unknown) => showError(api.errorMessage(e));
     api.profile().then(setProfile, fail);
-    api.signatureSettings().then(setSignature, fail);
+    api.signatureSettings().then(setSignature, (e) => {
+      setSignature(EMPTY_SIGNATURE);
+      fail(e);
+    });
     api.suggestedModules().then(setModules, () => setModules([]));
     api.trustRoots().then(setRoots, (e) => {
       setRoots([]);
@@ -106,6 +188,7 @@ export function Configuracion() {
   };
 
   const saveSignature = async () => {
+    if (!signature) return;
     setSavingSignature(true);
     try {
       setSignature(await api.saveSignatureSettings(signature));
@@ -207,71 +290,17 @@ export function Configuracion() {
           contraseña de la TSA, si los pide, se leen de las variables de entorno ACTAS_TSA_USUARIO y ACTAS_TSA_CLAVE;
           no se guardan aquí.
         </p>
-        <form
-          class="grid-3"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            void saveSignature();
-          }}
-        >
-          <div class="field">
-            <label for="signature-level">Nivel por defecto</label>
-            <select
-              id="signature-level"
-              data-testid="signature-level"
-              value={signature.level}
-              onChange={(e) => setSignature({ ...signature, level: e.currentTarget.value })}
-            >
-              <option value="">Automático (B-T con TSA; si no, B-B)</option>
-              {LEVELS.map((l) => (
-                <option key={l.value} value={l.value}>
-                  {l.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <TextField
-            id="signature-tsa"
-            label="Servicio de sellado de tiempo (URL)"
-            value={signature.tsa_url}
-            onInput={(v) => setSignature({ ...signature, tsa_url: v })}
+        {signature === null ? (
+          <Spinner text="Cargando…" />
+        ) : (
+          <SignatureForm
+            value={signature}
+            modules={modules}
+            saving={savingSignature}
+            onChange={setSignature}
+            onSave={saveSignature}
           />
-          <TextField
-            id="signature-timeout"
-            label="Tiempo de espera de red (segundos; 0 = 20)"
-            type="number"
-            value={String(signature.timeout_seconds)}
-            onInput={(v) => setSignature({ ...signature, timeout_seconds: Math.max(0, Math.floor(Number(v) || 0)) })}
-          />
-          <TextField
-            id="signature-proxy"
-            label="Proxy (vacío: el del sistema)"
-            value={signature.proxy}
-            onInput={(v) => setSignature({ ...signature, proxy: v })}
-          />
-          <div class="field">
-            <label for="signature-pkcs11">Módulo PKCS#11 del token / DNIe</label>
-            <input
-              id="signature-pkcs11"
-              data-testid="signature-pkcs11"
-              list="pkcs11-modules"
-              placeholder={modules[0] ?? '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so'}
-              value={signature.pkcs11_module}
-              onInput={(e) => setSignature({ ...signature, pkcs11_module: e.currentTarget.value })}
-            />
-            <datalist id="pkcs11-modules">
-              {modules.map((m) => (
-                <option key={m} value={m} />
-              ))}
-            </datalist>
-          </div>
-          <div class="button-row">
-            <button type="submit" class="primary" data-testid="signature-save" disabled={savingSignature}>
-              {savingSignature ? <Spinner text="Guardando…" /> : 'Guardar configuración de firma'}
-            </button>
-          </div>
-        </form>
+        )}
       </div>
 
       <div class="card">
