@@ -95,6 +95,8 @@ def main() -> int:
     assert len(check) == 1 and check[0].field_name == FIELD
 
     levels = levels_baseline(args) if args.tsa else {}
+    if args.tsa and not levels:
+        return 1
 
     result = {
         **levels,
@@ -154,19 +156,23 @@ def levels_baseline(args) -> dict:
         sign_bt()
     bt_s = time.perf_counter() - start
 
-    def extend_lta() -> bytes:
+    async def extend_once() -> bytes:
+        # One event loop per extension: pyHanko's fetchers live in it.
         data = informe
         vc = ValidationContext(trust_roots=[root], allow_fetching=True)
         for i in range(5):
             reader = PdfFileReader(BytesIO(data), strict=False)
             sig = reader.embedded_signatures[i]
-            out = asyncio.run(async_add_validation_info(sig, vc, skip_timestamp=False))
+            out = await async_add_validation_info(sig, vc, skip_timestamp=False)
             data = out.getvalue()
         writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
-        out = signers.PdfTimeStamper(timestamper).timestamp_pdf(
+        out = await signers.PdfTimeStamper(timestamper).async_timestamp_pdf(
             writer, "sha256", validation_context=vc, in_place=False
         )
         return out.getvalue()
+
+    def extend_lta() -> bytes:
+        return asyncio.run(extend_once())
 
     extend_lta()
     m = max(args.verify_n, 3)

@@ -456,13 +456,17 @@ fn summary(fixture: &Fixture, levels: &Levels) {
                 py_lta / lta_ms
             );
         }
-        Ok(out) => println!(
-            "(sin línea base de pyHanko: {})",
-            String::from_utf8_lossy(&out.stderr)
+        Ok(out) => {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let lines: Vec<&str> = stderr
                 .lines()
-                .last()
-                .unwrap_or("falló")
-        ),
+                .filter(|l| !l.contains("client_session"))
+                .collect();
+            println!(
+                "(sin línea base de pyHanko: {})",
+                lines[lines.len().saturating_sub(3)..].join(" | ")
+            )
+        }
         Err(e) => println!("(sin línea base de pyHanko: python3 no disponible: {e})"),
     }
     println!("archivos: {}", fixture.dir.display());

@@ -185,7 +185,10 @@ pub fn sign_pdf_stamped(
     // B-T: the TSA's time for the stamp and /M, and the size of its tokens.
     let (at, token_room) = match tsa {
         Some(tsa) => {
-            let probe = tsa.stamp(&openssl::sha::sha256(&pdf.bytes))?;
+            // The probe's imprint is not kept: hash something small, not the document.
+            let probe = tsa.stamp(&openssl::sha::sha256(
+                format!("actas: sello previo {}", pdf.prev_xref).as_bytes(),
+            ))?;
             let at = probe.info.gen_time.with_timezone(options.at.offset());
             // Tokens differ by a few bytes (serial, nonce, time fraction).
             (at, probe.der.len() + 256)
