@@ -116,7 +116,9 @@ fn bundle(c: &mut Criterion) {
         ltv: false,
         tsa: None,
     };
-    let outcome = service.export_bundle(&store, &request).expect("exports");
+    let outcome = service
+        .export_bundle(&mut store, &request)
+        .expect("exports");
     assert_eq!(outcome.documents.len(), DOCUMENTS);
     eprintln!(
         "paquete: {} entradas, {:.1} MB",
@@ -131,7 +133,9 @@ fn bundle(c: &mut Criterion) {
     // Wall time depends on what else the machine runs; CPU time much less.
     // Both, once, so a figure can be quoted from a busy machine too.
     measure("export", || {
-        service.export_bundle(&store, &request).expect("exports");
+        service
+            .export_bundle(&mut store, &request)
+            .expect("exports");
     });
     measure("verify", || {
         service
@@ -143,7 +147,11 @@ fn bundle(c: &mut Criterion) {
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(30));
     group.bench_function("export_1000_actas", |b| {
-        b.iter(|| service.export_bundle(&store, &request).expect("exports"))
+        b.iter(|| {
+            service
+                .export_bundle(&mut store, &request)
+                .expect("exports")
+        })
     });
     group.bench_function("verify_1000_actas", |b| {
         b.iter(|| {

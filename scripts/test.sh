@@ -3,7 +3,9 @@
 # (type check, unit tests, build), formatting, clippy with warnings as
 # errors, and all Rust tests — unit, integration against the real binaries
 # and PDF tools, the Tauri commands without a window, and the end-to-end
-# test of the real window under Xvfb. Usage: scripts/test.sh
+# test of the real window under Xvfb. The store's tests run on SQLite and on
+# a throwaway PostgreSQL 15 server started here on a free loopback port
+# (scripts/pg-test-cluster.sh) and stopped on exit. Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +14,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # A persistent build directory outside the clone keeps re-runs fast; a clean one works too.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/actas/target}"
 export CARGO_TERM_COLOR=never
+
+echo "== PostgreSQL: throwaway test server"
+eval "$(bash scripts/pg-test-cluster.sh start)"
+trap 'bash scripts/pg-test-cluster.sh stop "$ACTAS_TEST_PGDATA"' EXIT
+echo "servidor de pruebas: $ACTAS_TEST_POSTGRES"
 
 echo "== ui: npm ci, unit tests, build"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm test && npm run build)
@@ -23,7 +30,7 @@ echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log"; bash scripts/pg-test-cluster.sh stop "$ACTAS_TEST_PGDATA"' EXIT
 set +e
 cargo test --workspace --all-targets --locked 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

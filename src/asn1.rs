@@ -65,6 +65,7 @@ pub mod oid {
     pub const MD5: &[u64] = &[1, 2, 840, 113549, 2, 5];
 
     pub const RSA_ENCRYPTION: &[u64] = &[1, 2, 840, 113549, 1, 1, 1];
+    pub const MD5_WITH_RSA: &[u64] = &[1, 2, 840, 113549, 1, 1, 4];
     pub const SHA1_WITH_RSA: &[u64] = &[1, 2, 840, 113549, 1, 1, 5];
     pub const RSASSA_PSS: &[u64] = &[1, 2, 840, 113549, 1, 1, 10];
     pub const SHA256_WITH_RSA: &[u64] = &[1, 2, 840, 113549, 1, 1, 11];

@@ -24,6 +24,8 @@ pub enum ActasError {
     Render(#[from] RenderError),
     #[error(transparent)]
     Sign(#[from] crate::sign::SignError),
+    #[error(transparent)]
+    Secret(#[from] crate::secrets::SecretError),
     #[error("no se puede leer {}: {reason}", path.display())]
     Read { path: PathBuf, reason: String },
     #[error("no se puede escribir {}: {reason}", path.display())]
@@ -35,6 +37,22 @@ pub enum ActasError {
         column: usize,
         reason: String,
     },
+    /// A PDF that cannot be verified at all (not a PDF, no structure,
+    /// encrypted): unusable input, exit status 2 (docs/verification.md).
+    #[error("{what}: {source}")]
+    Unverifiable {
+        what: String,
+        #[source]
+        source: crate::verify::VerifyError,
+    },
+    /// Input the user must fix (a wrong certificate for the role, a bad
+    /// argument value); exit status 2.
+    #[error("{0}")]
+    Input(String),
+    /// Refused by the register's rules (another signed first, a PDF that
+    /// conflicts with a stored revision); exit status 1.
+    #[error("{0}")]
+    Refused(String),
     #[error("{0}")]
     Other(String),
 }
@@ -44,7 +62,11 @@ impl ActasError {
     /// fix (data, templates, arguments), 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            ActasError::Invalid { .. } | ActasError::Json { .. } | ActasError::Template(_) => 2,
+            ActasError::Invalid { .. }
+            | ActasError::Json { .. }
+            | ActasError::Template(_)
+            | ActasError::Unverifiable { .. }
+            | ActasError::Input(_) => 2,
             _ => 1,
         }
     }

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod asn1;
 pub mod bundle;
+pub mod calendar;
 pub mod clock;
 pub mod error;
 pub mod files;
@@ -13,6 +14,7 @@ pub mod net;
 pub mod registers;
 pub mod render;
 pub mod revocation;
+pub mod secrets;
 pub mod service;
 pub mod sign;
 pub mod store;

@@ -15,17 +15,22 @@ use actas::service::{
     Service, SignRequest, SignatureSettings,
 };
 use actas::sign::pkcs11::TokenSelection;
-use actas::store::{NewPerson, Store};
+use actas::service::{ImportKind, ImportedPdf};
+use actas::store::{NewPerson, PersonRole, Store};
 use actas::template::Catalogue;
 
 mod registers_cli;
-use registers_cli::{BackupsCommand, LicencesCommand, MaintenanceCommand, TapesCommand};
+use registers_cli::{
+    BackupsCommand, LicencesCommand, MaintenanceCommand, SupportCommand, TapesCommand,
+};
 
 /// Actas: actas y formatos de TI — generar, firmar y archivar.
 #[derive(Parser)]
 #[command(name = "actas", version, about, disable_help_subcommand = true)]
 struct Cli {
-    /// Base de datos SQLite (por defecto, la del directorio de datos del usuario).
+    /// Base de datos: archivo SQLite (por defecto, el del directorio de datos del usuario)
+    /// o servidor PostgreSQL compartido (postgres://usuario@servidor:5432/actas; la
+    /// contraseña, en PGPASSWORD o ~/.pgpass).
     #[arg(long, global = true, env = "ACTAS_DB")]
     db: Option<PathBuf>,
     /// Carpeta de plantillas (por defecto ./templates o ACTAS_TEMPLATES).
@@ -42,7 +47,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Genera el PDF de una plantilla con un archivo de datos, sin guardarlo.
+    /// Genera el PDF de una plantilla con un archivo de datos, sin guardarlo
+    /// (o el correo .eml de una plantilla de correo, si la salida termina en .eml).
     Render {
         template: String,
         #[arg(long)]
@@ -52,6 +58,22 @@ enum Command {
         /// Número a imprimir (AAAA-NNN); sin él, el PDF dice «sin numerar».
         #[arg(long)]
         numero: Option<String>,
+        /// PDF que se adjunta al correo (solo con salida .eml), p. ej. el acta relacionada.
+        #[arg(long)]
+        adjunto: Option<PathBuf>,
+    },
+    /// Fecha en que vence un plazo en días útiles (sin fines de semana, feriados ni días no laborables).
+    Plazo {
+        /// Fecha desde la que se cuenta (AAAA-MM-DD); no se cuenta ella misma.
+        desde: String,
+        /// Número de días útiles.
+        #[arg(long = "dias-utiles")]
+        dias_utiles: u32,
+        /// País del calendario: PE, BO o MX.
+        #[arg(long, default_value = "PE")]
+        pais: String,
+        #[arg(long)]
+        json: bool,
     },
     /// Guarda un documento nuevo: le asigna su correlativo e imprime el número.
     New {
@@ -102,6 +124,33 @@ enum Command {
         /// Lugar de la firma.
         #[arg(long, env = "ACTAS_UBICACION")]
         location: Option<String>,
+        /// Firma en reemplazo de la persona que el documento nombra para el rol
+        /// (queda en el registro de auditoría).
+        #[arg(long)]
+        firmar_como_suplente: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Registra PDF recibidos: la siguiente revisión de un documento guardado
+    /// (si amplía su última revisión) o un documento recibido nuevo.
+    Import {
+        /// PDF firmados.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Certificados raíz de confianza (PEM o DER), además de los configurados.
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Documentos que esperan una firma, con la persona que el documento nombra.
+    Pending {
+        /// Solo los que esperan la firma de esta persona (ACTAS_PERSONA: id o DNI).
+        #[arg(long)]
+        mine: bool,
+        /// La persona (id del registro de personas o DNI).
+        #[arg(long, env = "ACTAS_PERSONA")]
+        persona: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -157,6 +206,11 @@ enum Command {
     Maintenance {
         #[command(subcommand)]
         command: MaintenanceCommand,
+    },
+    /// Soporte técnico (MEF): estadísticas de atenciones e incidencias.
+    Support {
+        #[command(subcommand)]
+        command: SupportCommand,
     },
     /// Registro de auditoría.
     Audit {
@@ -254,10 +308,19 @@ enum TokensCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Verifica la cadena de hashes del registro de auditoría.
+    /// Verifica la cadena de hashes del registro de auditoría y sus puntos de control.
     Verify {
         #[arg(long)]
         json: bool,
+    },
+    /// Sella la cabeza de la cadena con el certificado del archivo (punto de control).
+    Checkpoint {
+        /// Certificado PKCS#12 del archivo (el sello de la oficina).
+        #[arg(long)]
+        p12: PathBuf,
+        /// Variable de entorno con la contraseña (sin ella se pregunta en la terminal).
+        #[arg(long)]
+        password_env: Option<String>,
     },
 }
 
@@ -277,6 +340,19 @@ enum PeopleCommand {
         area: String,
         #[arg(long, default_value = "")]
         email: String,
+        /// DNI (el serialNumber de su certificado).
+        #[arg(long, default_value = "")]
+        dni: String,
+    },
+    /// Asigna a una persona un rol que firma (en una plantilla o en todas).
+    Role {
+        /// Id de la persona (como lo muestra «people list»).
+        id: i64,
+        /// Rol, p. ej. coord-calidad.
+        role: String,
+        /// Solo en esta plantilla.
+        #[arg(long)]
+        template: Option<String>,
     },
     /// Lista las personas registradas.
     List {
@@ -332,7 +408,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 for t in list {
                     let n = t.signers.len();
                     println!(
-                        "{:<30} {} — {} ({n} {})",
+                        "{:<36} {} — {} ({n} {})",
                         t.id,
                         t.form_code,
                         t.title,
@@ -346,9 +422,44 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             data,
             output,
             numero,
+            adjunto,
         } => {
             let data = read_data_file(&data)?;
-            let rendered = service()?.render(&template, &data, numero.as_deref())?;
+            let mut service = service()?;
+            // The office profile applies when the office's database exists.
+            if database_exists(cli.db.as_deref()) {
+                service.apply_profile(&store()?)?;
+            }
+            let is_eml = output
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("eml"));
+            if is_eml {
+                let eml = service.render_email(
+                    None,
+                    &template,
+                    &data,
+                    numero.as_deref(),
+                    adjunto.as_deref(),
+                )?;
+                actas::files::write_atomic(&output, &eml)?;
+                println!(
+                    "Correo generado: {} ({} bytes{})",
+                    output.display(),
+                    eml.len(),
+                    if adjunto.is_some() {
+                        ", con adjunto"
+                    } else {
+                        ""
+                    }
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            if adjunto.is_some() {
+                return Err(ActasError::Input(
+                    "--adjunto solo vale al generar un correo (-o archivo.eml)".into(),
+                ));
+            }
+            let rendered = service.render(&template, &data, numero.as_deref())?;
             actas::files::write_atomic(&output, &rendered.pdf)?;
             println!(
                 "PDF generado: {} ({} {}, {} {})",
@@ -359,12 +470,58 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 plural(rendered.slots.len(), "campo de firma", "campos de firma")
             );
         }
+        Command::Plazo {
+            desde,
+            dias_utiles,
+            pais,
+            json,
+        } => {
+            let from = parse_day(&desde, "DESDE")?;
+            let country = actas::calendar::Country::parse(&pais).ok_or_else(|| {
+                ActasError::Other(format!("país desconocido «{pais}» (use PE, BO o MX)"))
+            })?;
+            let service = service()?;
+            // The office's days typed in Configuración count when its database exists.
+            let store = if database_exists(cli.db.as_deref()) {
+                Some(store()?)
+            } else {
+                None
+            };
+            let deadline = service.plazo(store.as_ref(), from, dias_utiles, country)?;
+            if json {
+                print_json(&deadline);
+            } else {
+                println!("{}", deadline.vence.format("%d/%m/%Y"));
+                let skipped: Vec<String> = deadline
+                    .omitidos
+                    .iter()
+                    .map(|d| format!("{} {}", d.fecha.format("%d/%m"), d.motivo))
+                    .collect();
+                println!(
+                    "Vence el {}: {} {} desde el {} ({}); sin contar {} {} de fin de semana{}.",
+                    actas::calendar::weekday_date(deadline.vence),
+                    dias_utiles,
+                    plural(dias_utiles as usize, "día útil", "días útiles"),
+                    actas::calendar::weekday_date(from),
+                    country.name(),
+                    deadline.fines_de_semana,
+                    plural(deadline.fines_de_semana as usize, "día", "días"),
+                    if skipped.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ni {}", skipped.join(", "))
+                    }
+                );
+            }
+        }
         Command::New { template, data } => {
             let data = read_data_file(&data)?;
-            let service = service()?;
+            let mut service = service()?;
             // Check the template before the store is opened (and possibly created).
             let series = service.catalogue.require(&template)?.series.clone();
             let mut store = store()?;
+            // The office profile prints in the header, as in the window.
+            service.apply_profile(&store)?;
             let stored = service.create(&mut store, &template, data, &actor())?;
             println!("{}", document_reference(&series, &stored.number));
         }
@@ -411,6 +568,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             tsa,
             reason,
             location,
+            firmar_como_suplente,
             json,
         } => {
             // Only the template the PDF names is read (one process per signature is common).
@@ -418,6 +576,13 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             let path = Path::new(&target);
             let (mut store, settings) =
                 office_settings(output.is_some(), cli.db.as_deref(), store)?;
+            // Without --location, the office profile's default location (as in the window).
+            let location = match (location, store.as_ref()) {
+                (Some(location), _) => Some(location),
+                (None, Some(store)) => Some(actas::service::read_profile(store)?.ubicacion)
+                    .filter(|l| !l.trim().is_empty()),
+                (None, None) => None,
+            };
             let key = match (p12, token.pkcs11) {
                 (Some(path), _) => KeySource::P12 {
                     path,
@@ -442,6 +607,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 level,
                 tsa,
                 settings,
+                substitute: firmar_como_suplente,
             };
             let outcome = match (output, store.as_mut()) {
                 (Some(output), _) => service.sign_file(path, &output, &request)?,
@@ -563,47 +729,136 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 }
             }
         }
+        Command::Import { files, trust, json } => {
+            let service = Service::open_deferred(&templates_dir, clock);
+            let mut store = store()?;
+            let mut roots = actas::app::trust_root_certificates(&store)?;
+            if let Some(path) = &trust {
+                roots.extend(
+                    actas::verify::cms::load_trust_roots(path)
+                        .map_err(|e| ActasError::Input(e.to_string()))?,
+                );
+            }
+            let mut imported = Vec::new();
+            for file in &files {
+                let done = service.import_file(&mut store, file, roots.clone(), &actor())?;
+                if !json {
+                    println!("{}", describe_import(&done));
+                }
+                imported.push(done);
+            }
+            if json {
+                print_json(&imported);
+            }
+        }
+        Command::Pending {
+            mine,
+            persona,
+            json,
+        } => {
+            let service = service()?;
+            let store = store()?;
+            let people = store.people()?;
+            let me = match (mine, persona.as_deref()) {
+                (false, _) => None,
+                (true, None) => return Err(ActasError::Input(
+                    "«--mine» necesita saber quién es usted: indique --persona o ACTAS_PERSONA \
+                         (id o DNI)"
+                        .into(),
+                )),
+                (true, Some(who)) => {
+                    Some(actas::service::find_person(&people, who).ok_or_else(|| {
+                        ActasError::Input(format!(
+                            "no hay una persona registrada con id o DNI «{who}»"
+                        ))
+                    })?)
+                }
+            };
+            let pending = service.pending(&store, me)?;
+            if json {
+                print_json(&pending);
+            } else if pending.is_empty() {
+                println!("No hay documentos por firmar.");
+            } else {
+                for p in pending {
+                    let who: Vec<String> = p
+                        .waiting_for
+                        .iter()
+                        .map(|w| {
+                            if w.name.is_empty() {
+                                w.role.clone()
+                            } else {
+                                format!("{} ({})", w.role, w.name)
+                            }
+                        })
+                        .collect();
+                    println!(
+                        "{:<10} {:<30} {} — por firmar: {}",
+                        p.document.reference,
+                        p.document.template,
+                        p.document.title,
+                        who.join(", ")
+                    );
+                }
+            }
+        }
         Command::Verify {
             target,
             trust,
             json,
         } => {
-            // Verifying reads no template.
+            // Verifying reads only the template the signed PDF names.
             let service = Service::open_deferred(&templates_dir, clock);
             let path = Path::new(&target);
             // The office's configured roots count too, when its database exists.
             let is_file = path.is_file();
-            let db_exists = cli
-                .db
-                .clone()
-                .or_else(|| default_db_path().ok())
-                .is_some_and(|db| db.exists());
+            let db_exists = database_exists(cli.db.as_deref());
             let store = if is_file && !db_exists {
                 None
             } else {
                 Some(store()?)
             };
-            let bytes = match &store {
-                Some(store) if !is_file => store.latest_revision(&target)?.pdf,
-                _ => actas::files::read(path)?,
-            };
-            let configured = match &store {
-                Some(store) => actas::app::trust_root_certificates(store)?,
-                None => Vec::new(),
-            };
             // Name the file or document in the message (e.g. «x.pdf: no es un PDF …»).
-            let report = service
-                .verify_bytes(&bytes, trust.as_deref(), configured)
-                .map_err(|e| ActasError::Other(format!("{target}: {e}")))?;
+            let report = match &store {
+                Some(store) if !is_file => {
+                    service.verify_stored(store, &target, trust.as_deref())?
+                }
+                _ => {
+                    let configured = match &store {
+                        Some(store) => actas::app::trust_root_certificates(store)?,
+                        None => Vec::new(),
+                    };
+                    let bytes = actas::files::read(path)?;
+                    let mut report = service.verify_bytes(
+                        &bytes,
+                        &target,
+                        trust.as_deref(),
+                        configured,
+                        None,
+                    )?;
+                    // A copy of a document in the register: who must still sign, by name.
+                    let stored = store
+                        .as_ref()
+                        .zip(report.number.clone())
+                        .and_then(|(store, number)| store.document(&number).ok());
+                    if let Some(doc) =
+                        stored.filter(|d| Some(&d.template_id) == report.template.as_ref())
+                    {
+                        service.describe_acta(&mut report, Some(&doc.data))?;
+                    }
+                    report
+                }
+            };
             if json {
                 print_json(&report);
             } else {
                 print!("{}", report.to_table());
             }
             if !report.ok {
-                return Err(ActasError::Other(format!(
-                    "la verificación de {target} no es conforme (ver el detalle)"
-                )));
+                // Exit 1 NO VÁLIDO, 3 INDETERMINADO (docs/verification.md).
+                let first = report.reasons.first().cloned().unwrap_or_default();
+                eprintln!("actas: {target}: {} — {first}", report.verdict.label());
+                return Ok(ExitCode::from(report.verdict.exit_code()));
             }
         }
         Command::Bundle {
@@ -644,7 +899,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 ltv,
                 tsa,
             };
-            let outcome = service.export_bundle(&store()?, &request)?;
+            let outcome = service.export_bundle(&mut store()?, &request)?;
             if json {
                 print_json(&outcome);
             } else {
@@ -693,12 +948,29 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
         Command::Maintenance { command } => {
             registers_cli::run_maintenance(command, &service, &store)?
         }
+        Command::Support { command } => registers_cli::run_support(command, &service, &store)?,
+        Command::Audit {
+            command: AuditCommand::Checkpoint { p12, password_env },
+        } => {
+            let password = read_password(password_env.as_deref())?;
+            let service = Service::open_deferred(&templates_dir, clock);
+            let checkpoint = service.seal_audit(&mut store()?, &p12, &password)?;
+            println!(
+                "Punto de control {}: registro {} sellado por {}.",
+                checkpoint.id, checkpoint.audit_id, checkpoint.signer
+            );
+        }
         Command::Audit {
             command: AuditCommand::Verify { json },
         } => {
-            let report = store()?.verify_audit()?;
+            let store = store()?;
+            let report = store.verify_audit()?;
             if json {
-                print_json(&report);
+                print_json(&serde_json::json!({
+                    "rows": report.rows,
+                    "problems": report.problems,
+                    "checkpoints": store.checkpoints()?,
+                }));
             }
             if report.problems.is_empty() {
                 if !json {
@@ -727,6 +999,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                     cargo,
                     area,
                     email,
+                    dni,
                 },
         } => {
             let person = NewPerson {
@@ -736,12 +1009,23 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 cargo,
                 area,
                 email,
+                dni,
             };
             let added = store()?.add_person(&person, clock.now())?;
             println!(
                 "Persona registrada: {} {} {} (id {})",
                 added.given_names, added.paternal_surname, added.maternal_surname, added.id
             );
+        }
+        Command::People {
+            command: PeopleCommand::Role { id, role, template },
+        } => {
+            let role = PersonRole {
+                template_id: template.unwrap_or_default(),
+                role,
+            };
+            store()?.assign_role(id, &role, clock.now())?;
+            println!("Rol {} asignado a la persona {id}.", role.role);
         }
         Command::People {
             command: PeopleCommand::List { json },
@@ -768,6 +1052,15 @@ fn open_store(db: Option<&Path>) -> Result<Store, ActasError> {
         None => default_db_path()?,
     };
     Ok(Store::open(&path)?)
+}
+
+/// Whether the office's database is there to read (a server always counts).
+fn database_exists(db: Option<&Path>) -> bool {
+    match db {
+        Some(db) if actas::store::is_postgres_url(&db.to_string_lossy()) => true,
+        Some(db) => db.exists(),
+        None => default_db_path().is_ok_and(|db| db.exists()),
+    }
 }
 
 fn default_db_path() -> Result<PathBuf, ActasError> {
@@ -848,6 +1141,23 @@ fn actor() -> String {
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
         .unwrap_or_else(|| "desconocido".into())
+}
+
+fn describe_import(done: &ImportedPdf) -> String {
+    match done.kind {
+        ImportKind::Revision => format!(
+            "{}: revisión {} de {} ({})",
+            done.file, done.revision, done.reference, done.status
+        ),
+        ImportKind::Received => format!(
+            "{}: registrado como documento recibido {} ({})",
+            done.file, done.reference, done.status
+        ),
+        ImportKind::AlreadyStored => format!(
+            "{}: ya registrado como revisión {} de {}",
+            done.file, done.revision, done.reference
+        ),
+    }
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

@@ -258,15 +258,22 @@ pub enum MaintenanceCommand {
     },
 }
 
+#[derive(Subcommand)]
+pub enum SupportCommand {
+    /// Cuadros estadísticos de atenciones e incidencias de un periodo (MEF, §3.6), de los registros guardados.
+    Stats {
+        #[command(flatten)]
+        period: FormPeriod,
+        #[command(flatten)]
+        out: FormOutput,
+    },
+}
+
 type Opener<'a, T> = &'a dyn Fn() -> Result<T, ActasError>;
 
 /// A day given as AAAA-MM-DD on the command line.
 fn day(text: &str, flag: &str) -> Result<NaiveDate, ActasError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        ActasError::Other(format!(
-            "fecha inválida en {flag}: «{text}» (se espera AAAA-MM-DD)"
-        ))
-    })
+    actas::service::parse_day(text, flag)
 }
 
 fn as_of_or_today(service: &Service, as_of: Option<&str>) -> Result<NaiveDate, ActasError> {
@@ -736,6 +743,25 @@ pub fn run_backups(
         }
     }
     Ok(())
+}
+
+pub fn run_support(
+    command: SupportCommand,
+    service: Opener<'_, Service>,
+    store: Opener<'_, Store>,
+) -> Result<(), ActasError> {
+    let service = service()?;
+    match command {
+        SupportCommand::Stats { period, out } => {
+            let (from, to) = period.days()?;
+            generate(
+                &service,
+                store,
+                &FormRequest::SupportStatistics { from, to },
+                &out,
+            )
+        }
+    }
 }
 
 pub fn run_maintenance(

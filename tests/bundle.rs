@@ -565,10 +565,20 @@ fn export_refuses_unsigned_documents_unknown_ones_and_a_wrong_password_writing_n
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
+    // Only VÁLIDO is archived: without a trust root the signature is
+    // INDETERMINADO, and the export says so (docs/verification.md).
+    let untrusted = export(&sb, pki, &[&doc], &out, "rosa", false);
+    let line = untrusted.assert_fails();
+    assert!(
+        line.contains("INDETERMINADO") && line.contains("raíces de confianza"),
+        "{line}"
+    );
+    assert!(!out.exists());
+
     // The same clock and input give the same bundle, replaced atomically.
-    export(&sb, pki, &[&doc], &out, "rosa", false).assert_ok();
+    export(&sb, pki, &[&doc], &out, "rosa", true).assert_ok();
     let first = std::fs::read(&out).unwrap();
-    export(&sb, pki, &[&doc], &out, "rosa", false).assert_ok();
+    export(&sb, pki, &[&doc], &out, "rosa", true).assert_ok();
     assert_eq!(std::fs::read(&out).unwrap(), first);
 }
 
@@ -671,7 +681,7 @@ fn a_seal_by_an_untrusted_certificate_is_detected() {
         &["2026-001", "2026-002"],
         &out,
         pki::IMPOSTOR_FILE,
-        false,
+        true,
     )
     .assert_ok();
     let run = verify(&sb, &out);

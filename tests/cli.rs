@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use common::{example, finish, line_of, Sandbox};
 use serde_json::Value as Json;
 
-/// The catalogue's ids (DESIGN §2, contract).
-const CATALOGUE: [&str; 13] = [
+/// The catalogue's ids (DESIGN §2, contract: both parts).
+const CATALOGUE: [&str; 30] = [
     "mef-anexo-11-1",
     "senace-plan-pruebas",
     "senace-informe-pruebas",
@@ -26,6 +26,23 @@ const CATALOGUE: [&str; 13] = [
     "senace-inventario-cintas",
     "senace-recuperacion-respaldo",
     "senace-bitacora-restauracion",
+    "agetic-solicitud-puesta-produccion",
+    "agetic-observaciones",
+    "agetic-informe-conclusion",
+    "agetic-nota-interna",
+    "sig-solicitud-publicacion",
+    "sig-confirmacion-publicacion",
+    "sig-servicio-no-conforme",
+    "mef-aviso-distribucion",
+    "mef-atencion-soporte",
+    "mef-oficio-soporte",
+    "mef-estadisticas-soporte",
+    "senace-requerimiento-desarrollo",
+    "senace-solicitud-control-validacion",
+    "senace-solicitud-instalacion",
+    "senace-control-acceso",
+    "senace-seguimiento-cuentas-correo",
+    "senace-checklist-servicios-ti",
 ];
 
 const MEF: &str = "mef-anexo-11-1";
@@ -79,14 +96,17 @@ fn roles_of<'a>(entry: &'a Json, key: &str) -> Vec<&'a str> {
 }
 
 fn stored_pdf(db: &Path, template: &str, number: &str) -> Vec<u8> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row(
-        "SELECT r.pdf FROM revisions r JOIN documents d ON d.id = r.document_id
-         WHERE d.template_id = ?1 AND d.number = ?2 ORDER BY r.revision DESC LIMIT 1",
-        [template, number],
-        |row| row.get(0),
-    )
-    .unwrap()
+    let store = actas::store::Store::open(db).unwrap();
+    let doc = store
+        .list_documents()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.template_id == template && d.number == number)
+        .expect("stored document");
+    store
+        .latest_revision(&format!("{}/{}", doc.series, doc.number))
+        .unwrap()
+        .pdf
 }
 
 // ---------------------------------------------------------------- 1. templates
@@ -115,7 +135,7 @@ fn templates_lists_the_whole_catalogue_in_text_and_json() {
         .iter()
         .map(|t| t["id"].as_str().expect("id is a string"))
         .collect();
-    // The 13 forms of the catalogue are all there (other forms may follow them).
+    // The 30 forms of the catalogue are all there (other forms may follow them).
     let catalogue: BTreeSet<&str> = CATALOGUE.iter().copied().collect();
     assert!(
         ids.is_superset(&catalogue),
@@ -127,7 +147,13 @@ fn templates_lists_the_whole_catalogue_in_text_and_json() {
         let signers = t["signers"]
             .as_array()
             .unwrap_or_else(|| panic!("{} has no signers array", t["id"]));
-        assert!(!signers.is_empty(), "{} has no signers", t["id"]);
+        // Every form is signed, except an e-mail (it is sent, not signed).
+        assert_eq!(
+            signers.is_empty(),
+            t["email"] == true,
+            "{}: signers and e-mail",
+            t["id"]
+        );
         for signer in signers {
             assert!(
                 signer["role"].as_str().is_some_and(|r| !r.is_empty()),
@@ -146,8 +172,17 @@ fn templates_lists_the_whole_catalogue_in_text_and_json() {
     let roles = roles_of(mef, "signers");
     assert_eq!(
         roles,
-        ["coord-arquitectura", "coord-calidad", "coord-computo"],
-        "MEF signing order"
+        [
+            "coord-arquitectura",
+            "coord-calidad",
+            "coord-computo",
+            "operador-turno"
+        ],
+        "MEF signing order (the operador de turno's V°B° last, 000 line 65)"
+    );
+    assert_eq!(
+        mef["signers"][3]["after"],
+        serde_json::json!(["coord-computo"])
     );
     assert_eq!(
         mef["signers"][2]["after"],
@@ -237,9 +272,7 @@ fn malformed_json_data_names_file_line_and_column() {
 
 /// §2 procedure rules + §4: every validation problem is listed with its field
 /// path, exit 2, and a refused `new` consumes no correlative (never skipped).
-#[test]
-fn invalid_data_lists_every_problem_and_consumes_no_number() {
-    let sb = Sandbox::new();
+fn invalid_data_lists_every_problem_and_consumes_no_number(sb: Sandbox) {
     let data = mef_data_with(&[
         ("fecha_solicitud", "2026-03-05T10:30".into()),
         ("fecha_ejecucion", "2026-03-07T18:00".into()),
@@ -542,9 +575,7 @@ fn missing_argument_is_one_spanish_line() {
 
 /// §4 `new` prints the number, `list --json` shape, `export` writes the stored
 /// latest revision; unknown DOC → «documento … no encontrado».
-#[test]
-fn new_list_and_export_round_trip() {
-    let sb = Sandbox::new();
+fn new_list_and_export_round_trip(sb: Sandbox) {
     assert_eq!(sb.new_from_example(MEF), "2026-001");
     assert_eq!(sb.new_from_example(MEF), "2026-002");
     // Every template numbers in the office-wide register: the next number.
@@ -590,7 +621,12 @@ fn new_list_and_export_round_trip() {
     let roles = roles_of(mef, "signatures");
     assert_eq!(
         roles,
-        ["coord-arquitectura", "coord-calidad", "coord-computo"]
+        [
+            "coord-arquitectura",
+            "coord-calidad",
+            "coord-computo",
+            "operador-turno"
+        ]
     );
     assert_eq!(mef["title"], "Control de revisión del pase a producción");
 
@@ -629,9 +665,7 @@ fn new_list_and_export_round_trip() {
 
 /// §4 «DOC = the number `new` printed (unique in the store)»: a number that
 /// `new` printed keeps naming the same document after other forms are numbered.
-#[test]
-fn a_number_new_printed_keeps_exporting_after_other_forms_are_numbered() {
-    let sb = Sandbox::new();
+fn a_number_new_printed_keeps_exporting_after_other_forms_are_numbered(sb: Sandbox) {
     let first = sb.new_from_example(MEF);
     assert_eq!(first, "2026-001");
     assert_eq!(sb.new_from_example(INSTALACION), "2026-002");
@@ -709,10 +743,8 @@ fn render_is_deterministic_under_a_fixed_clock() {
 /// §2 Senace numbering: two processes creating documents at once on one
 /// database get 400 distinct correlatives, 2026-001..2026-400, no gap; the
 /// audit chain stays intact.
-#[test]
-fn concurrent_processes_get_every_correlative_exactly_once() {
+fn concurrent_processes_get_every_correlative_exactly_once(sb: Sandbox) {
     const PER_WORKER: usize = 200;
-    let sb = Sandbox::new();
     let data = example(MEF);
     let started = Instant::now();
     let numbers: Vec<Vec<String>> = std::thread::scope(|scope| {
@@ -824,9 +856,7 @@ fn audit_verify_detects_a_tampered_row() {
 // ---------------------------------------------------------------- 7. people
 
 /// People directory: `people add` then `people list --json` shows the person.
-#[test]
-fn people_add_then_list_shows_the_person() {
-    let sb = Sandbox::new();
+fn people_add_then_list_shows_the_person(sb: Sandbox) {
     let run = sb.run(&[
         "people",
         "add",
@@ -892,9 +922,7 @@ fn people_add_then_list_shows_the_person() {
 /// A template with its own `series` numbers apart from the office register;
 /// `new` then prints `series/AAAA-NNN`, which `export` takes, so the
 /// reference stays unique in the store.
-#[test]
-fn a_template_with_its_own_series_is_referenced_by_series_and_number() {
-    let mut sb = Sandbox::new();
+fn a_template_with_its_own_series_is_referenced_by_series_and_number(mut sb: Sandbox) {
     let dir = sb.path("plantillas");
     std::fs::create_dir(&dir).unwrap();
     for id in [MEF, INSTALACION] {
@@ -928,4 +956,66 @@ fn a_template_with_its_own_series_is_referenced_by_series_and_number() {
         .map(|d| d["reference"].as_str().unwrap())
         .collect();
     assert_eq!(references, ["2026-001", "instalaciones/2026-001"]);
+}
+
+on_both_engines!(
+    new_list_and_export_round_trip,
+    a_number_new_printed_keeps_exporting_after_other_forms_are_numbered,
+    concurrent_processes_get_every_correlative_exactly_once,
+    people_add_then_list_shows_the_person,
+    a_template_with_its_own_series_is_referenced_by_series_and_number,
+    invalid_data_lists_every_problem_and_consumes_no_number,
+);
+
+/// README: exit status 2 for input to fix, a bad date argument included.
+#[test]
+fn a_bad_date_argument_exits_2() {
+    let sb = Sandbox::new();
+    for args in [
+        &[
+            "bundle",
+            "export",
+            "-o",
+            "x.zip",
+            "--p12",
+            "x.p12",
+            "--from",
+            "2026-13-01",
+        ][..],
+        &["licences", "summary", "--as-of", "2026-02-30"][..],
+    ] {
+        let run = sb.run_env(args, &[("CLAVE", "x")]);
+        assert_eq!(run.code(), Some(2), "{args:?}: {}", run.stderr);
+        assert!(
+            run.assert_fails().contains("fecha inválida"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+/// A PostgreSQL server that does not answer: one Spanish line naming it,
+/// exit 1, nothing written (port 1 on loopback: nothing listens there).
+#[test]
+fn an_unreachable_register_server_is_named_in_one_line() {
+    let mut sb = Sandbox::new();
+    sb.db = "postgres://actas@127.0.0.1:1/actas".into();
+    let data = example(MEF);
+    let run = sb.run(&["new", MEF, "--data", s(&data)]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr);
+    let line = run.assert_fails();
+    assert!(
+        line.contains(
+            "no se puede conectar con el servidor PostgreSQL postgres://actas@127.0.0.1:1/actas"
+        ),
+        "{line}"
+    );
+    // A password in the address is refused without repeating it.
+    sb.db = "postgres://actas:secreta@127.0.0.1:1/actas".into();
+    let line = sb.run(&["list"]).assert_fails();
+    assert!(
+        line.contains("PGPASSWORD") && !line.contains("secreta"),
+        "{line}"
+    );
+    assert_no_tmp(&sb, "");
 }

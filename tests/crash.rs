@@ -16,7 +16,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::pki::{self, PASSWORD};
-use common::{example, Sandbox};
+use common::{example, Sandbox, SplitMix};
 
 const RUNS: usize = 200;
 /// Kills happen 0..window after the process was started, where window is
@@ -24,19 +24,6 @@ const RUNS: usize = 200;
 /// debug build), that duration, so the kills also land during the write.
 const MIN_WINDOW_US: u64 = 25_000;
 const SEED: u64 = 0x00AC_7A5F_1B3A_2026;
-
-/// splitmix64: small, deterministic, good enough to spread the delays.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
 
 fn s(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")

@@ -16,7 +16,8 @@ use std::path::Path;
 
 use common::services::{Services, TSA_PASSWORD, TSA_USER};
 use common::softhsm::{Entry, SoftToken};
-use common::{qpdf_check, render, s, tool, Run, Sandbox};
+use common::oracles::{qpdf_check, tool};
+use common::{render, s, Run, Sandbox};
 use serde_json::Value as Json;
 
 const PASSWORD_VAR: &str = "ACTAS_CLAVE_PRUEBA";

@@ -14,8 +14,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::forge::Forger;
+use common::oracles::{pdfsig, pyhanko, qpdf_check, tool};
 use common::pki::{self, Pki, PASSWORD};
-use common::{qpdf_check, render, s, tool, Run, Sandbox, NOW};
+use common::{render, s, Run, Sandbox, NOW};
 use serde_json::Value as Json;
 
 const MEF: &str = "mef-anexo-11-1";
@@ -95,76 +97,7 @@ fn signatures(report: &Json) -> &Vec<Json> {
 }
 
 // ---------------------------------------------------------------- the other validators
-
-/// One signature as `pdfsig` reports it.
-#[derive(Debug)]
-struct PdfsigEntry {
-    field: String,
-    common_name: String,
-    validation: String,
-    total_document: bool,
-    /// pdfsig lists empty signature fields too ("… is not signed.").
-    unsigned: bool,
-}
-
-/// `pdfsig FILE`: the whole output and one entry per signature.
-fn pdfsig(file: &Path) -> (String, Vec<PdfsigEntry>) {
-    let (_, stdout, _) = tool("pdfsig", &[s(file)]);
-    let mut entries: Vec<PdfsigEntry> = Vec::new();
-    for line in stdout.lines() {
-        let line = line.trim();
-        if line.starts_with("Signature #") {
-            entries.push(PdfsigEntry {
-                field: String::new(),
-                common_name: String::new(),
-                validation: String::new(),
-                total_document: false,
-                unsigned: false,
-            });
-        } else if let Some(entry) = entries.last_mut() {
-            if let Some(v) = line.strip_prefix("- Signature Field Name: ") {
-                entry.field = v.to_string();
-            } else if let Some(v) = line.strip_prefix("- Signer Certificate Common Name: ") {
-                entry.common_name = v.to_string();
-            } else if let Some(v) = line.strip_prefix("- Signature Validation: ") {
-                entry.validation = v.to_string();
-            } else if line == "- Total document signed" {
-                entry.total_document = true;
-            } else if line == "The signature form field is not signed." {
-                entry.unsigned = true;
-            }
-        }
-    }
-    entries.retain(|e| !e.unsigned);
-    (stdout, entries)
-}
-
-fn pyhanko_script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validators/pyhanko_validate.py")
-}
-
-/// pyHanko's validator on FILE trusting the test root, at the signing clock.
-fn pyhanko(file: &Path, pki: &Pki) -> (String, Json) {
-    let script = pyhanko_script();
-    let (ok, stdout, stderr) = tool(
-        "python3",
-        &[
-            s(&script),
-            s(file),
-            "--trust",
-            s(&pki.root_pem()),
-            "--moment",
-            NOW,
-        ],
-    );
-    assert!(
-        ok,
-        "pyHanko validator failed (is pyHanko installed? scripts/install-deps.sh test):\n{stderr}"
-    );
-    let json = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("pyHanko output is not JSON ({e}): {stdout}"));
-    (stdout, json)
-}
+// (`common::oracles`: pdfsig, pyHanko, qpdf)
 
 /// After a signature: our verify, pdfsig and pyHanko all accept every
 /// signature so far (`expected` = field and signer name, in order), and
@@ -711,8 +644,8 @@ fn one_changed_byte_inside_a_signed_range_fails_verify_naming_the_signature() {
         }
         // The human output names the broken signature(s) in its table.
         let run = sb.run(&["verify", s(file), "--trust", s(&pki.root_pem())]);
-        assert!(!run.status.success());
-        assert!(run.stderr.contains("no es conforme"), "{}", run.stderr);
+        assert_eq!(run.code(), Some(1), "NO VÁLIDO exits 1");
+        assert!(run.stderr.contains("NO VÁLIDO"), "{}", run.stderr);
         for field in ["firma.especialista-calidad", "firma.coord-infraestructura"] {
             let row = table_row(&run.stdout, field);
             let expected = if broken.contains(&field) { "no" } else { "sí" };
@@ -733,55 +666,6 @@ fn one_changed_byte_inside_a_signed_range_fails_verify_naming_the_signature() {
     }
 }
 
-/// Appends by hand an incremental update to `bytes` that replaces page 1's
-/// content stream (object `id`) with `content`: the object, a classic xref
-/// section and a trailer whose /Prev is the previous cross-reference.
-fn append_content_update(bytes: &[u8], id: (u32, u16), content: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let doc = lopdf::Document::load_mem(bytes).expect("lopdf reads the signed file");
-    let tail = &bytes[bytes.len() - 64..];
-    let at = tail.windows(9).rposition(|w| w == b"startxref").unwrap();
-    let prev: usize = std::str::from_utf8(&tail[at + 9..])
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let reference = |key: &[u8]| {
-        let (n, g) = doc.trailer.get(key).unwrap().as_reference().unwrap();
-        format!("{n} {g} R")
-    };
-    let size = doc.trailer.get(b"Size").unwrap().as_i64().unwrap();
-
-    let mut out = bytes.to_vec();
-    if !out.ends_with(b"\n") {
-        out.push(b'\n');
-    }
-    let object_at = out.len();
-    write!(
-        out,
-        "{} {} obj\n<< /Length {} >>\nstream\n",
-        id.0,
-        id.1,
-        content.len()
-    )
-    .unwrap();
-    out.extend_from_slice(content);
-    out.extend_from_slice(b"\nendstream\nendobj\n");
-    let xref_at = out.len();
-    write!(
-        out,
-        "xref\n{} 1\n{object_at:010} {:05} n \ntrailer\n<< /Size {size} /Root {} /Info {} /Prev {prev} >>\nstartxref\n{xref_at}\n%%EOF\n",
-        id.0,
-        id.1,
-        reference(b"Root"),
-        reference(b"Info"),
-    )
-    .unwrap();
-    out
-}
-
 #[test]
 fn a_later_update_that_changes_page_content_is_flagged_as_a_modification() {
     let sb = Sandbox::new();
@@ -789,16 +673,15 @@ fn a_later_update_that_changes_page_content_is_flagged_as_a_modification() {
     let signed = two_signature_acta(&sb);
     let bytes = std::fs::read(&signed).unwrap();
 
-    let doc = lopdf::Document::load_mem(&bytes).unwrap();
-    let page = *doc.get_pages().get(&1).expect("page 1");
-    let contents = doc.get_dictionary(page).unwrap().get(b"Contents").unwrap();
-    let content_id = match contents {
-        lopdf::Object::Reference(id) => *id,
-        lopdf::Object::Array(items) => items[0].as_reference().unwrap(),
-        other => panic!("unexpected /Contents {other:?}"),
-    };
-    // Page 1 becomes one red box: no text at all.
-    let tampered = append_content_update(&bytes, content_id, b"q 1 0 0 rg 72 600 300 100 re f Q");
+    // Page 1 becomes one red box: no text at all (a hand-made update).
+    let mut forger = Forger::new(&bytes);
+    let content_id = forger.page_content(1);
+    let red_box = lopdf::Stream::new(
+        lopdf::Dictionary::new(),
+        b"q 1 0 0 rg 72 600 300 100 re f Q".to_vec(),
+    );
+    forger.append(&[(content_id, lopdf::Object::Stream(red_box))], &[], &[]);
+    let tampered = forger.bytes;
     assert!(tampered.starts_with(&bytes));
     let file = sb.path("acta-alterada.pdf");
     std::fs::write(&file, &tampered).unwrap();
@@ -928,7 +811,11 @@ fn stored_documents_are_signed_as_new_revisions_listed_exported_and_verified() {
     assert_eq!(signatures(&report).len(), 1);
     assert_eq!(
         report["unsigned_fields"],
-        serde_json::json!(["firma.coord-calidad", "firma.coord-computo"])
+        serde_json::json!([
+            "firma.coord-calidad",
+            "firma.coord-computo",
+            "firma.operador-turno"
+        ])
     );
 
     // Out of turn on a stored document: refused, no new revision.
@@ -949,11 +836,14 @@ fn stored_documents_are_signed_as_new_revisions_listed_exported_and_verified() {
             .as_array()
             .unwrap()
             .iter()
+            .filter(|s| s["role"] != "operador-turno")
             .all(|s| s["signed"] == true),
         "{doc:#}"
     );
-    assert!(
-        doc["next"].as_array().is_some_and(|n| n.is_empty()),
+    // Complete: only the operador de turno's optional V°B° (000, line 65) may follow.
+    assert_eq!(
+        doc["next"],
+        serde_json::json!(["operador-turno"]),
         "{doc:#}"
     );
     let (ok, report) = verify_json(&sb, pki, &number);
@@ -1087,10 +977,13 @@ fn verify_trusts_the_roots_configured_in_the_database() {
             .map(|s| s["trusted"].clone())
             .collect()
     };
-    // No database yet and no --trust: trust is not checked.
+    // No database yet and no --trust: trust is not checked, so the
+    // signatures can be no more than INDETERMINADO (exit 3).
     let run = sb.run(&["verify", s(&signed), "--json"]);
-    run.assert_ok();
+    assert_eq!(run.code(), Some(3), "{}", run.stderr);
+    assert!(run.stderr.contains("INDETERMINADO"), "{}", run.stderr);
     let report: Json = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["verdict"], "INDETERMINADO");
     assert_eq!(trusted(&report), [Json::Null, Json::Null]);
 
     // The root imported in Configuración (the window) counts for the CLI too.
@@ -1105,5 +998,6 @@ fn verify_trusts_the_roots_configured_in_the_database() {
     let run = sb.run(&["verify", s(&signed), "--json"]);
     run.assert_ok();
     let report: Json = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["verdict"], "VALIDO");
     assert_eq!(trusted(&report), [Json::Bool(true), Json::Bool(true)]);
 }

@@ -11,6 +11,7 @@ use actas::app::*;
 use actas::error::ActasError;
 use actas::service::{DocumentListing, SignOutcome, SignatureSettings};
 use actas::sign::pkcs11::TokenListing;
+use actas::service::{DocumentListing, ImportedPdf, SignOutcome};
 use actas::store::{NewPerson, Person};
 use tauri::{AppHandle, Runtime, State};
 
@@ -23,6 +24,16 @@ fn message(error: ActasError) -> String {
 #[tauri::command(async)]
 pub fn app_info(app: State<'_, App>) -> AppInfo {
     app.info()
+}
+
+#[tauri::command(async)]
+pub fn pending(app: State<'_, App>, person: Option<String>) -> Reply<Vec<PendingRow>> {
+    app.pending(person.as_deref()).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn import_pdf(app: State<'_, App>, path: String) -> Reply<ImportedPdf> {
+    app.import_pdf(&path).map_err(message)
 }
 
 #[tauri::command(async)]
@@ -144,6 +155,21 @@ pub fn profile(app: State<'_, App>) -> Reply<Profile> {
 #[tauri::command(async)]
 pub fn save_profile(app: State<'_, App>, profile: Profile) -> Reply<Profile> {
     app.save_profile(&profile).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn office_days(app: State<'_, App>) -> Reply<String> {
+    app.office_days().map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn save_office_days(app: State<'_, App>, text: String) -> Reply<String> {
+    app.save_office_days(&text).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn generate_email(app: State<'_, App>, request: EmailRequest) -> Reply<String> {
+    app.generate_email(&request).map_err(message)
 }
 
 #[tauri::command(async)]

@@ -237,11 +237,15 @@ fn every_command_runs_without_a_window() {
         "signing_target",
         json!({"request": {"reference": null, "path": signed.display().to_string()}}),
     );
-    assert!(file_target["roles"]
-        .as_array()
-        .unwrap()
+    // Every required role signed; the operador de turno's V°B° (optional) may still follow.
+    let roles = file_target["roles"].as_array().unwrap();
+    assert!(roles
         .iter()
+        .filter(|r| r["role"] != "operador-turno")
         .all(|r| r["signed"] == true));
+    assert!(roles
+        .iter()
+        .any(|r| r["role"] == "operador-turno" && r["signed"] == false));
 
     // Licencias: import the messy master, list what expires, store the notice.
     let master =
@@ -272,6 +276,26 @@ fn every_command_runs_without_a_window() {
         json!({"filter": {"template": "senace-licencias-por-vencer"}}),
     );
     assert_eq!(listed[0]["reference"], notice);
+
+    // Configuración: the office's own non-working days; «Generar correo».
+    assert_eq!(w.ok("office_days", json!({})), "");
+    let saved = w.ok(
+        "save_office_days",
+        json!({"text": "07/04/2026 Aniversario de la entidad"}),
+    );
+    assert_eq!(saved, "07/04/2026 Aniversario de la entidad");
+    let bad = w
+        .call("save_office_days", json!({"text": "31/02/2026 Nada"}))
+        .unwrap_err();
+    assert!(bad.contains("línea 1: fecha inválida"), "{bad}");
+    let eml = dir.path().join("aviso.eml");
+    let written = w.ok(
+        "generate_email",
+        json!({"request": {"template_id": "mef-aviso-distribucion", "data": example("mef-aviso-distribucion"),
+                           "output": eml.display().to_string(), "attachment": null}}),
+    );
+    assert_eq!(written, eml.display().to_string());
+    assert!(std::fs::read_to_string(&eml).unwrap().starts_with("From: "));
 
     let root_id = roots[0]["id"].clone();
     assert!(w

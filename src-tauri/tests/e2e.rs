@@ -4,9 +4,12 @@
 //! table rows added, removed and reordered, choices picked), sees the MEF
 //! 7-day rule reported next to the execution date, fixes it, saves, opens
 //! the preview, imports the test root, signs as two roles with two .p12
-//! files (after a wrong password is refused), sets the PKCS#11 module in
-//! Configuración and signs the third role with a key on a SoftHSM2 token
-//! («Token / DNIe»), and sees the three signatures valid in Verificar; the
+//! files (after a wrong password is refused), sees the document waiting for
+//! the third role, with the person it names, in «Por firmar», sets the
+//! PKCS#11 module in Configuración and signs the third role with a key on a
+//! SoftHSM2 token («Token / DNIe»), imports the PDF the optional fourth
+//! role signed on another workstation («Importar PDF firmado»), and sees
+//! the four signatures valid and the acta complete in Verificar; the
 //! stored PDF is then checked by `pdfsig`.
 //!
 //! Screenshots of every step go to `$CARGO_TARGET_TMPDIR/e2e-capturas/`
@@ -142,8 +145,43 @@ fn sign_as(d: &mut Desktop, reference: &str, role: &str, p12: &Path, name: &str,
     d.step(&format!("{shot}-firmado"));
 }
 
+/// `pdf` plus an incremental update that replaces page 1's content with a
+/// blank one (written by hand: object, cross-reference table, trailer).
+fn replace_first_page(pdf: &[u8]) -> Vec<u8> {
+    use actas::verify::reader::PdfFile;
+    let file = PdfFile::parse(pdf).unwrap();
+    let last = file.last();
+    let page = last.dict_of(last.pages()[0]).unwrap();
+    let content = page.get(b"Contents").unwrap().as_reference().unwrap();
+    let root = last.root_id().unwrap();
+    let revision = file.revisions().last().unwrap();
+    let (prev, size) = (
+        revision.xref_offset,
+        revision.trailer.get(b"Size").unwrap().as_i64().unwrap(),
+    );
+    let mut out = pdf.to_vec();
+    out.push(b'\n');
+    let at = out.len();
+    out.extend_from_slice(
+        format!(
+            "{} 0 obj\n<< /Length 3 >>\nstream\nq Q\nendstream\nendobj\n",
+            content.0
+        )
+        .as_bytes(),
+    );
+    let xref = out.len();
+    out.extend_from_slice(
+        format!(
+            "xref\n{} 1\n{at:010} 00000 n \ntrailer\n<< /Size {size} /Root {} 0 R /Prev {prev} >>\nstartxref\n{xref}\n%%EOF\n",
+            content.0, root.0
+        )
+        .as_bytes(),
+    );
+    out
+}
+
 #[test]
-fn coordinator_creates_signs_with_p12_and_token_and_verifies_in_the_real_window() {
+fn coordinator_creates_signs_with_p12_and_token_imports_and_verifies_in_the_real_window() {
     let dir = tempfile::tempdir().unwrap();
     let pki = pki::generate(&dir.path().join("pki"));
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-capturas");
@@ -322,6 +360,16 @@ fn coordinator_creates_signs_with_p12_and_token_and_verifies_in_the_real_window(
         "firma-2",
     );
 
+    // ---- Por firmar: the document now waits for Cómputo, whom it names.
+    d.click_css("[data-testid=nav-por-firmar]");
+    d.find("[data-testid=screen-por-firmar]");
+    d.wait_text(
+        &format!("[data-testid=pending-row][data-reference=\"{reference}\"]"),
+        "the document waiting for Cómputo",
+        |t| t.contains("Víctor Raúl Chávez Paredes"),
+    );
+    d.step("por-firmar");
+
     // ---- Configuración: the token's PKCS#11 module; Firmar with «Token / DNIe».
     d.click_css("[data-testid=nav-configuracion]");
     d.type_into("[data-testid=signature-pkcs11]", softhsm::MODULE);
@@ -355,45 +403,116 @@ fn coordinator_creates_signs_with_p12_and_token_and_verifies_in_the_real_window(
     });
     d.step("firma-3-firmado");
 
-    // ---- Verificar: the three signatures intact, valid, trusted, unmodified.
+    // ---- Importar PDF firmado: the operador de turno (optional V°B°)
+    // signed the PDF on another workstation; the signed file comes back as
+    // the next revision.
+    let exported = dir.path().join("para-operador.pdf");
+    let signed = dir.path().join("firmado-operador.pdf");
+    {
+        let store = actas::store::Store::open(&db).unwrap();
+        std::fs::write(&exported, store.latest_revision(reference).unwrap().pdf).unwrap();
+    }
+    let service = actas::service::Service::open_deferred(
+        &repo().join("templates"),
+        actas::clock::Clock::parse(pki::NOW).unwrap(),
+    );
+    service
+        .sign_file(
+            &exported,
+            &signed,
+            &actas::service::SignRequest {
+                role: "operador-turno".into(),
+                key: actas::service::KeySource::P12 {
+                    path: pki.p12("eduardo"),
+                    password: pki::PASSWORD.into(),
+                },
+                reason: None,
+                location: None,
+                level: None,
+                tsa: None,
+                settings: actas::service::SignatureSettings::default(),
+                substitute: false,
+            },
+        )
+        .unwrap();
+    d.type_into("[data-testid=import-path]", &signed.display().to_string());
+    d.click_css("[data-testid=import-submit]");
+    d.wait_text(
+        "[data-testid=import-result]",
+        "the imported revision",
+        |t| t.contains("nueva revisión") && t.contains("revisión 5"),
+    );
+    d.find("[data-testid=pending-empty]");
+    d.step("importar-pdf-firmado");
+
+    // ---- Verificar: the four signatures intact, valid, trusted, unmodified.
     d.click_css("[data-testid=nav-verificar]");
     d.find("[data-testid=screen-verificar]");
     d.click(&d.find(&format!(
         "[data-testid=verify-document] option[value=\"{reference}\"]"
     )));
     d.click_css("[data-testid=verify-run]");
-    d.wait_text("[data-testid=verdict]", "a correct verdict", |t| {
-        t.starts_with("Correcto")
+    d.wait_text("[data-testid=verdict]", "a valid verdict", |t| {
+        t.starts_with("VÁLIDO")
     });
+    let status = d.text(&d.find("[data-testid=acta-status]"));
+    assert!(
+        status.starts_with("Acta completa"),
+        "{status}"
+    );
     let rows = d.all("[data-testid=sig-row]");
-    assert_eq!(rows.len(), 3, "one row per signature");
+    assert_eq!(rows.len(), 4, "one row per signature");
     for row in &rows {
         let text = d.text(row);
         assert!(
-            text.contains("Quispe") || text.contains("Mendoza") || text.contains("Chávez"),
+            text.contains("Quispe")
+                || text.contains("Mendoza")
+                || text.contains("Chávez")
+                || text.contains("Salvatierra"),
             "{text}"
         );
     }
     let cells = d.all("[data-testid=sig-row] [data-ok]");
     assert_eq!(
         cells.len(),
-        12,
-        "íntegra, válida, confiable, modificada × 3"
+        16,
+        "íntegra, válida, confiable, modificada × 4"
     );
     for cell in &cells {
         assert_eq!(d.attribute(cell, "data-ok").as_deref(), Some("true"));
     }
-    d.step("verificar-tres-firmas");
+    d.step("verificar-cuatro-firmas");
+
+    // A copy whose page 1 was replaced after the signatures (an incremental
+    // update): the window says NO VÁLIDO in red and names the change.
+    let store = actas::store::Store::open(&db).unwrap();
+    let signed = store.latest_revision(reference).unwrap().pdf;
+    let tampered = dir.path().join("acta-alterada.pdf");
+    std::fs::write(&tampered, replace_first_page(&signed)).unwrap();
+    d.type_into("[data-testid=verify-path]", &tampered.display().to_string());
+    d.click_css("[data-testid=verify-run]");
+    d.wait_text("[data-testid=verdict]", "a NO VÁLIDO verdict", |t| {
+        t.starts_with("NO VÁLIDO")
+    });
+    let banner = d.find("[data-testid=verdict]");
+    assert!(d
+        .attribute(&banner, "class")
+        .is_some_and(|c| c.contains("bad")));
+    let notes = d.text(&d.find("[data-testid=sig-problems]"));
+    assert!(notes.contains("contenido de la página 1"), "{notes}");
+    for cell in d.all("[data-testid=sig-verdict]") {
+        assert_eq!(d.text(&cell), "NO VÁLIDO");
+    }
+    d.step("verificar-alterado");
 
     // The window's database holds the signed revision; pdfsig agrees.
     drop(d);
     let exported = dir.path().join("2026-001.pdf");
-    let store = actas::store::Store::open(&db).unwrap();
     std::fs::write(&exported, store.latest_revision(reference).unwrap().pdf).unwrap();
     let pdfsig = Command::new("pdfsig")
         .arg(&exported)
         .output()
         .expect("pdfsig (poppler-utils)");
     let out = String::from_utf8_lossy(&pdfsig.stdout);
-    assert_eq!(out.matches("Signature is Valid.").count(), 3, "{out}");
+    assert_eq!(out.matches("Signature is Valid.").count(), 4, "{out}");
 }

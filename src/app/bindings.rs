@@ -14,8 +14,9 @@ use super::*;
 use crate::form::Problem;
 use crate::service::{DocumentListing, SignOutcome, SignatureSettings};
 use crate::sign::pkcs11::{TokenCertificate, TokenListing};
+use crate::service::{DocumentListing, ImportedPdf, SignOutcome};
 use crate::store::{NewPerson, Person};
-use crate::verify::VerifyReport;
+use crate::verify::{Verdict, VerifyReport};
 
 /// Where the UI keeps the generated files, from the crate root.
 pub const UI_BINDINGS_DIR: &str = "ui/src/api/bindings";
@@ -39,6 +40,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         DraftInfo,
         DraftView,
         CreateRequest,
+        EmailRequest,
         DocumentListing,
         DocumentFilter,
         DocumentRow,
@@ -57,9 +59,13 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         VerifyRequest,
         VerifyView,
         VerifyReport,
+        Verdict,
         ExportReportRequest,
         Profile,
         TrustRootInfo,
+        PendingRow,
+        WaitingFor,
+        ImportedPdf,
         Person,
         NewPerson,
         LicenceQuery,

@@ -82,7 +82,12 @@ impl App {
             .map(str::to_string)
             .collect();
         let service = self.service();
-        let listings = service.list(&self.store())?;
+        // The form filter runs in the database; status, dates and words here.
+        let query = crate::store::DocumentFilter {
+            template_id: filter.template.clone().filter(|t| !t.is_empty()),
+            ..Default::default()
+        };
+        let listings = service.list_where(&self.store(), &query)?;
         let mut rows: Vec<DocumentRow> = listings
             .into_iter()
             .map(|d| {
@@ -122,7 +127,7 @@ impl App {
     }
 }
 
-fn row(d: DocumentListing, form_code: String) -> DocumentRow {
+pub(super) fn row(d: DocumentListing, form_code: String) -> DocumentRow {
     let complete = !d.signatures.is_empty() && d.next.is_empty();
     DocumentRow {
         signatures: d

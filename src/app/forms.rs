@@ -6,7 +6,12 @@
 //! Data travels as the same JSON the CLI takes (`templates/examples/*.json`):
 //! dates `AAAA-MM-DD`, date-times `AAAA-MM-DDTHH:MM`, Sí/No as booleans; the
 //! window shows and reads dates as dd/mm/aaaa and converts. Validation is
-//! `form::validate`, the same the CLI applies, rules included.
+//! `form::validate`, the same the CLI applies, rules included; it also
+//! returns the computed fields (deadlines, alerts) so the editor shows them.
+//! Secret fields reach the store sealed (drafts included) and come back to
+//! the editor opened; an e-mail form also writes its `.eml`.
+
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -14,9 +19,10 @@ use ts_rs::TS;
 
 use super::{App, PdfFile};
 use crate::error::ActasError;
-use crate::form::{PersonName, Problem};
+use crate::form::Problem;
+use crate::secrets::{self, OfficeKey};
 use crate::service::DocumentListing;
-use crate::template::{Column, Field, FieldKind, Rule, Template};
+use crate::template::{Column, Condition, Field, FieldKind, Rule, Template};
 
 /// A form of the catalogue, as the list of forms shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -40,6 +46,10 @@ pub struct FormSpec {
     pub signers: Vec<SignerSpec>,
     /// The procedure rules the form applies, in Spanish, shown before saving.
     pub rules: Vec<String>,
+    /// The form is also an e-mail: the editor offers «Generar correo».
+    pub email: bool,
+    /// `PE`, `BO` or `MX`: the calendar of its deadlines.
+    pub country: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -59,6 +69,35 @@ pub struct FieldSpec {
     #[serde(rename = "type")]
     #[ts(rename = "type")]
     pub kind: FieldType,
+    /// Required only while this holds (the editor marks it live).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub required_when: Option<ConditionSpec>,
+    /// A static text shown only while this holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub when: Option<ConditionSpec>,
+    /// Filled by a rule: shown, not typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub computed: Option<bool>,
+}
+
+/// A template's condition (`docs/templates.md`, «Campos condicionales»):
+/// `field` has a value (or one of `values`; or, for a table, a row whose
+/// columns hold the listed values), negated with `negate`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ConditionSpec {
+    pub field: String,
+    pub values: Vec<String>,
+    pub row: Vec<RowConditionSpec>,
+    pub negate: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RowConditionSpec {
+    pub column: String,
+    pub values: Vec<String>,
 }
 
 /// A field's kind and its parameters (the template's `kind`).
@@ -73,6 +112,14 @@ pub enum FieldType {
     },
     Date,
     DateTime,
+    /// `HH:MM`.
+    Time,
+    /// Typed hidden; stored sealed; printed masked.
+    Secret {
+        max_length: Option<u32>,
+    },
+    /// One or more addresses separated by `;`.
+    Email,
     Number {
         min: Option<f64>,
         max: Option<f64>,
@@ -112,6 +159,10 @@ pub struct ColumnSpec {
     #[serde(rename = "type")]
     #[ts(rename = "type")]
     pub kind: FieldType,
+    /// Required only while this holds (`field` names a column of the same row).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub required_when: Option<ConditionSpec>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -137,6 +188,25 @@ pub type PreviewRequest = ValidateRequest;
 pub struct Validation {
     pub ok: bool,
     pub problems: Vec<Problem>,
+    /// The computed fields' values as printed (deadlines, alerts).
+    pub computed: Vec<ComputedValue>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ComputedValue {
+    pub id: String,
+    pub text: String,
+}
+
+/// «Generar correo»: the form's data, where to write the `.eml`, and an
+/// optional PDF to attach.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct EmailRequest {
+    pub template_id: String,
+    #[ts(type = "Record<string, unknown>")]
+    pub data: Json,
+    pub output: String,
+    pub attachment: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -198,20 +268,25 @@ impl App {
         Ok(form_spec(service.catalogue.require(template_id)?))
     }
 
-    /// Checks `data` as creating the document would, with the directory's people.
+    /// Checks `data` as creating the document would (the directory's people,
+    /// the office's days), and gives the computed fields' values.
     pub fn validate(&self, request: &ValidateRequest) -> Result<Validation, ActasError> {
-        let people = self.people_names()?;
-        match self
-            .service()
-            .validate(&request.template_id, &request.data, &people)
-        {
-            Ok(_) => Ok(Validation {
+        let service = self.service();
+        let context = service.validation_context(Some(&self.store()))?;
+        match service.validate(&request.template_id, &request.data, &context) {
+            Ok((template, form)) => Ok(Validation {
                 ok: true,
                 problems: Vec::new(),
+                computed: form
+                    .computed(template)
+                    .into_iter()
+                    .map(|(id, text)| ComputedValue { id, text })
+                    .collect(),
             }),
             Err(ActasError::Invalid { problems, .. }) => Ok(Validation {
                 ok: false,
                 problems: problems.0,
+                computed: Vec::new(),
             }),
             Err(other) => Err(other),
         }
@@ -219,21 +294,47 @@ impl App {
 
     /// Renders the data unnumbered («BORRADOR» has no number yet).
     pub fn preview(&self, request: &PreviewRequest) -> Result<PdfFile, ActasError> {
-        let rendered = self
-            .service()
-            .render(&request.template_id, &request.data, None)?;
+        let rendered = self.service().render_in(
+            Some(&self.store()),
+            &request.template_id,
+            &request.data,
+            None,
+        )?;
         Ok(PdfFile::new(
             format!("{}-borrador.pdf", request.template_id),
             &rendered.pdf,
         ))
     }
 
+    /// Writes the form's e-mail (`.eml`) to `request.output`; returns the path.
+    pub fn generate_email(&self, request: &EmailRequest) -> Result<String, ActasError> {
+        let eml = self.service().render_email(
+            Some(&self.store()),
+            &request.template_id,
+            &request.data,
+            None,
+            request.attachment.as_deref().map(Path::new),
+        )?;
+        let output = Path::new(&request.output);
+        crate::files::write_atomic(output, &eml)?;
+        Ok(output.display().to_string())
+    }
+
+    /// Saves a draft; its secrets are sealed with the office's key first.
     pub fn save_draft(&self, request: &SaveDraftRequest) -> Result<DraftInfo, ActasError> {
-        self.service().catalogue.require(&request.template_id)?;
+        let data = {
+            let service = self.service();
+            let template = service.catalogue.require(&request.template_id)?;
+            let mut data = request.data.clone();
+            if secrets::has_clear(template, &data) {
+                secrets::seal_data(template, &mut data, &OfficeKey::load_default()?)?;
+            }
+            data
+        };
         let now = self.service().clock.now();
-        let draft =
-            self.store()
-                .save_draft(request.id, &request.template_id, &request.data, now)?;
+        let draft = self
+            .store()
+            .save_draft(request.id, &request.template_id, &data, now)?;
         Ok(self.draft_info(&draft))
     }
 
@@ -242,11 +343,18 @@ impl App {
         Ok(drafts.iter().map(|d| self.draft_info(d)).collect())
     }
 
+    /// A draft, its secrets opened for the editor.
     pub fn open_draft(&self, id: i64) -> Result<DraftView, ActasError> {
         let draft = self.store().draft(id)?;
+        let mut data = draft.data.clone();
+        if let Some(template) = self.service().catalogue.get(&draft.template_id) {
+            if secrets::has_sealed(template, &data) {
+                secrets::open_data(template, &mut data, &OfficeKey::load_default()?)?;
+            }
+        }
         Ok(DraftView {
             info: self.draft_info(&draft),
-            data: draft.data,
+            data,
         })
     }
 
@@ -290,19 +398,6 @@ impl App {
             updated: super::documents::human_datetime(&draft.updated_at),
         }
     }
-
-    pub(super) fn people_names(&self) -> Result<Vec<PersonName>, ActasError> {
-        Ok(self
-            .store()
-            .people()?
-            .into_iter()
-            .map(|p| PersonName {
-                given_names: p.given_names,
-                paternal_surname: p.paternal_surname,
-                maternal_surname: p.maternal_surname,
-            })
-            .collect())
-    }
 }
 
 /// The editor's description of a template.
@@ -337,6 +432,24 @@ pub fn form_spec(template: &Template) -> FormSpec {
             .iter()
             .map(|r| describe_rule(template, r))
             .collect(),
+        email: template.email.is_some(),
+        country: template.country.code().to_string(),
+    }
+}
+
+fn condition_spec(condition: &Condition) -> ConditionSpec {
+    ConditionSpec {
+        field: condition.field.clone(),
+        values: condition.values.clone(),
+        row: condition
+            .row
+            .iter()
+            .map(|(column, values)| RowConditionSpec {
+                column: column.clone(),
+                values: values.clone(),
+            })
+            .collect(),
+        negate: condition.negate,
     }
 }
 
@@ -347,6 +460,9 @@ fn field_spec(field: &Field) -> FieldSpec {
         required: field.required,
         hint: field.hint.clone(),
         kind: field_type(&field.kind),
+        required_when: field.required_when.as_ref().map(condition_spec),
+        when: field.when.as_ref().map(condition_spec),
+        computed: field.computed.then_some(true),
     }
 }
 
@@ -356,6 +472,7 @@ fn column_spec(column: &Column) -> ColumnSpec {
         label: column.label.clone(),
         required: column.required,
         kind: field_type(&column.kind),
+        required_when: column.required_when.as_ref().map(condition_spec),
     }
 }
 
@@ -370,6 +487,11 @@ fn field_type(kind: &FieldKind) -> FieldType {
         },
         FieldKind::Date => FieldType::Date,
         FieldKind::DateTime => FieldType::DateTime,
+        FieldKind::Time => FieldType::Time,
+        FieldKind::Secret { max_length } => FieldType::Secret {
+            max_length: length(max_length),
+        },
+        FieldKind::Email => FieldType::Email,
         FieldKind::Number { min, max, decimals } => FieldType::Number {
             min: *min,
             max: *max,
@@ -412,9 +534,31 @@ fn describe_rule(template: &Template, rule: &Rule) -> String {
         Rule::MefPaseDeadlines {
             request, execution, ..
         } => format!(
-            "MEF 6.4: entre {} y {} debe haber al menos 7 días calendario (72 horas si el pase es urgente), y la ejecución se programa a partir de las 20:00 horas.",
+            "MEF 6.4: entre {} y {} debe haber al menos 7 días (7 × 24 horas; 72 horas si el pase es urgente), y la ejecución se programa a partir de las 20:00 horas (la ventana puede pasar la medianoche).",
             label(request),
             label(execution)
+        ),
+        Rule::BusinessDeadline(rule) => format!(
+            "Plazo: {} vence {} {} después de {} (calendario de {}, sin fines de semana, feriados ni días no laborables de la oficina){}.",
+            label(&rule.due),
+            rule.days,
+            if rule.days == 1 { "día útil" } else { "días útiles" },
+            label(&rule.from),
+            template.country.name(),
+            match &rule.when {
+                Some(when) => format!(
+                    "; se aplica {}",
+                    crate::form::condition::describe(when, |id| template
+                        .field(id)
+                        .map(|f| f.label.clone())
+                        .unwrap_or_else(|| id.to_string()))
+                ),
+                None => String::new(),
+            }
+        ),
+        Rule::SigUrgentSkips { urgent } => format!(
+            "PSDT-13: si {} es «Sí», la publicación es urgente y este correo no se envía.",
+            label(urgent)
         ),
         Rule::SenaceCorrelative { fields } => format!(
             "Senace: los correlativos ({}) se escriben AAAA-NNN, p. ej. 2020-036.",

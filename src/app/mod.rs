@@ -17,6 +17,7 @@ pub mod bindings;
 mod documents;
 pub(crate) mod forms;
 mod licences;
+mod register;
 mod settings;
 mod signing;
 mod verification;
@@ -32,16 +33,17 @@ use crate::clock::Clock;
 use crate::error::ActasError;
 use crate::service::Service;
 use crate::store::Store;
-use crate::template::Catalogue;
 
 pub use documents::{DocumentFilter, DocumentRow, SignatureState, StatusFilter};
 pub use forms::{
-    ColumnSpec, CreateRequest, DraftInfo, DraftView, FieldSpec, FieldType, FormSpec, FormSummary,
-    PreviewRequest, SaveDraftRequest, SectionSpec, SignerSpec, ValidateRequest, Validation,
+    ColumnSpec, ComputedValue, ConditionSpec, CreateRequest, DraftInfo, DraftView, EmailRequest,
+    FieldSpec, FieldType, FormSpec, FormSummary, PreviewRequest, RowConditionSpec,
+    SaveDraftRequest, SectionSpec, SignerSpec, ValidateRequest, Validation,
 };
 pub use licences::{
     LicenceImport, LicenceOverview, LicenceQuery, LicenceRow, NoticeRequest, RejectedRow,
 };
+pub use register::{PendingRow, WaitingFor};
 pub use settings::{Profile, TrustRootInfo};
 pub use signing::{
     CertificateInfo, CertificateRequest, KeyChoice, RoleState, SignDocumentRequest,
@@ -67,7 +69,7 @@ pub fn default_database_path() -> Result<PathBuf, ActasError> {
         return Ok(PathBuf::from(path));
     }
     let dirs = directories::ProjectDirs::from("pe", "Actas", "actas").ok_or_else(|| {
-        ActasError::Other("no se encontró el directorio de datos del usuario; use --db".into())
+        ActasError::Other("no se encontró el directorio de datos del usuario; indique la base de datos en ACTAS_DB".into())
     })?;
     Ok(dirs.data_dir().join("actas.db"))
 }
@@ -150,16 +152,5 @@ impl App {
 
 /// Applies an entity profile to every template of a catalogue: the header
 /// prints the office's own entity and office when they are set.
-fn apply_profile_to(catalogue: &mut Catalogue, profile: &Profile) {
-    for template in &mut catalogue.templates {
-        if !profile.entidad.trim().is_empty() {
-            template.entity = profile.entidad.trim().to_string();
-        }
-        if !profile.oficina.trim().is_empty() {
-            template.office = profile.oficina.trim().to_string();
-        }
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod tests;

@@ -1,7 +1,8 @@
 //! The Configuración screen: the entity profile (entity and office printed
 //! in every header, default signature location), the signature settings
 //! (level, TSA, timeout, proxy, PKCS#11 module with the usual Linux paths
-//! suggested), the trust roots the verifier accepts, and the people
+//! suggested), the office's own non-working days (for the plazos in días
+//! útiles), the trust roots the verifier accepts, and the people
 //! directory. Values are kept in the store
 //! (`store::settings`, `store::people`); certificates are parsed here.
 
@@ -10,27 +11,15 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{apply_profile_to, App};
+use super::App;
 use crate::error::ActasError;
 use crate::service::SignatureSettings;
+use crate::service::OFFICE_DAYS_SETTING;
 use crate::sign::certificate::{asn1_time_to_utc, one_line_name};
 use crate::store::{NewPerson, NewTrustRoot, Person};
 use crate::verify::cms::load_trust_roots;
 
-const KEY_ENTITY: &str = "perfil.entidad";
-const KEY_OFFICE: &str = "perfil.oficina";
-const KEY_LOCATION: &str = "firma.ubicacion";
-
-/// The office's profile; empty values keep each template's own.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
-pub struct Profile {
-    /// Printed as the entity in every header.
-    pub entidad: String,
-    /// Printed as the office in every header.
-    pub oficina: String,
-    /// The signature's `/Location` unless the signer types another.
-    pub ubicacion: String,
-}
+pub use crate::service::Profile;
 
 /// A trusted root as the screen lists it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -45,27 +34,13 @@ pub struct TrustRootInfo {
 
 impl App {
     pub fn profile(&self) -> Result<Profile, ActasError> {
-        let store = self.store();
-        let get =
-            |key| -> Result<String, ActasError> { Ok(store.setting(key)?.unwrap_or_default()) };
-        Ok(Profile {
-            entidad: get(KEY_ENTITY)?,
-            oficina: get(KEY_OFFICE)?,
-            ubicacion: get(KEY_LOCATION)?,
-        })
+        crate::service::read_profile(&self.store())
     }
 
     /// Saves the profile and applies it to the forms' headers at once.
     pub fn save_profile(&self, profile: &Profile) -> Result<Profile, ActasError> {
         let now = self.service().clock.now();
-        self.store().set_settings(
-            &[
-                (KEY_ENTITY, profile.entidad.trim()),
-                (KEY_OFFICE, profile.oficina.trim()),
-                (KEY_LOCATION, profile.ubicacion.trim()),
-            ],
-            now,
-        )?;
+        crate::service::save_profile(&mut self.store(), profile, now)?;
         self.reload_catalogue()?;
         self.apply_profile()?;
         self.profile()
@@ -73,10 +48,30 @@ impl App {
 
     /// Applies the saved profile to the loaded catalogue.
     pub(super) fn apply_profile(&self) -> Result<(), ActasError> {
+        // The store's lock is released before the service's is taken.
         let profile = self.profile()?;
         let mut service = self.service.write().unwrap_or_else(|e| e.into_inner());
-        apply_profile_to(&mut service.catalogue, &profile);
+        crate::service::apply_profile_to(&mut service.catalogue, &profile);
         Ok(())
+    }
+
+    /// The office's non-working days as typed: `dd/mm/aaaa Motivo`, one a line.
+    pub fn office_days(&self) -> Result<String, ActasError> {
+        Ok(self
+            .store()
+            .setting(OFFICE_DAYS_SETTING)?
+            .unwrap_or_default())
+    }
+
+    /// Saves the office's non-working days after checking every line (the
+    /// error names the line); returns them as saved.
+    pub fn save_office_days(&self, text: &str) -> Result<String, ActasError> {
+        crate::calendar::parse_office_days(text)
+            .map_err(|e| ActasError::Other(format!("días no laborables de la oficina: {e}")))?;
+        let now = self.service().clock.now();
+        self.store()
+            .set_settings(&[(OFFICE_DAYS_SETTING, text.trim())], now)?;
+        self.office_days()
     }
 
     pub fn trust_roots(&self) -> Result<Vec<TrustRootInfo>, ActasError> {

@@ -110,6 +110,10 @@ pub struct SignDocumentRequest {
     pub key: KeyChoice,
     /// Empty: the profile's default location.
     pub location: String,
+    /// Signs in place of the person the document names for the role.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub substitute: Option<bool>,
 }
 
 #[derive(Clone, Serialize, Deserialize, TS)]
@@ -229,7 +233,8 @@ impl App {
 
     /// Signs a stored document's latest revision; saves the new revision.
     pub fn sign_document(&self, request: &SignDocumentRequest) -> Result<SignOutcome, ActasError> {
-        let sign = self.sign_request(&request.role, &request.key, &request.location)?;
+        let mut sign = self.sign_request(&request.role, &request.key, &request.location)?;
+        sign.substitute = request.substitute.unwrap_or(false);
         let service = self.service();
         let mut store = self.store();
         service.sign_stored(&mut store, request.reference.trim(), &sign, &self.actor)
@@ -293,6 +298,7 @@ impl App {
             level,
             tsa: None,
             settings,
+            substitute: false,
         })
     }
 }

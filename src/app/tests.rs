@@ -65,7 +65,8 @@ fn every_template_becomes_a_form_spec_with_its_rules() {
     for form in &forms {
         let spec = app.form_spec(&form.id).unwrap();
         assert!(!spec.sections.is_empty(), "{}", form.id);
-        assert!(!spec.signers.is_empty(), "{}", form.id);
+        // Every form is signed, except an e-mail (it is sent, not signed).
+        assert_eq!(spec.signers.is_empty(), spec.email, "{}", form.id);
     }
     let mef = app.form_spec("mef-anexo-11-1").unwrap();
     assert_eq!(mef.rules.len(), 1);
@@ -95,6 +96,8 @@ fn validation_reports_the_mef_rule_on_the_execution_date() {
     let app = open(dir.path());
     let mut data = example("mef-anexo-11-1");
     data["fecha_ejecucion"] = json!("2026-03-08T21:00");
+    // Without the example's end of the window (it would end days later).
+    data.as_object_mut().unwrap().remove("fecha_fin_ejecucion");
     let checked = app
         .validate(&ValidateRequest {
             template_id: "mef-anexo-11-1".into(),
@@ -122,6 +125,7 @@ fn documents_filter_by_text_form_status_and_date() {
     let acta = create(&app, "senace-acta-instalacion");
     let pki = test_pki::generate(&dir.path().join("pki"));
     app.sign_document(&SignDocumentRequest {
+        substitute: None,
         reference: anexo.clone(),
         role: "coord-arquitectura".into(),
         key: p12_key(pki.p12("maria").display().to_string(), PASSWORD.into()),
@@ -251,6 +255,7 @@ fn the_profile_prints_in_headers_and_gives_the_signature_location() {
     let reference = create(&app, "mef-anexo-11-1");
     let pki = test_pki::generate(&dir.path().join("pki"));
     app.sign_document(&SignDocumentRequest {
+        substitute: None,
         reference: reference.clone(),
         role: "coord-arquitectura".into(),
         key: p12_key(pki.p12("maria").display().to_string(), PASSWORD.into()),
@@ -279,13 +284,13 @@ fn verification_verdicts_and_the_exported_report() {
         reference: Some(reference.clone()),
         path: None,
     };
-    assert_eq!(
-        app.verify(&target()).unwrap().verdict,
-        "El documento no tiene firmas."
-    );
+    let unsigned = app.verify(&target()).unwrap();
+    assert_eq!(unsigned.verdict, "NO VÁLIDO: el documento no tiene firmas");
+    assert_eq!(unsigned.report.verdict, crate::verify::Verdict::NoValido);
 
     for (role, who) in [("coord-arquitectura", "maria"), ("coord-calidad", "carlos")] {
         app.sign_document(&SignDocumentRequest {
+            substitute: None,
             reference: reference.clone(),
             role: role.into(),
             key: p12_key(pki.p12(who).display().to_string(), PASSWORD.into()),
@@ -295,9 +300,15 @@ fn verification_verdicts_and_the_exported_report() {
     }
     let untrusted = app.verify(&target()).unwrap();
     assert!(
-        untrusted.verdict.contains("la confianza no se comprobó"),
+        untrusted
+            .verdict
+            .starts_with("INDETERMINADO: no hay certificados raíz configurados"),
         "{}",
         untrusted.verdict
+    );
+    assert_eq!(
+        untrusted.report.verdict,
+        crate::verify::Verdict::Indeterminado
     );
     assert_eq!(untrusted.trust_roots, 0);
 
@@ -305,7 +316,21 @@ fn verification_verdicts_and_the_exported_report() {
     let trusted = app.verify(&target()).unwrap();
     assert_eq!(
         trusted.verdict,
-        "Correcto: 2 firmas íntegras y válidas, de confianza y sin modificaciones no permitidas."
+        "VÁLIDO: 2 firmas íntegras y válidas, de confianza y sin modificaciones no permitidas."
+    );
+    // Valid as far as it goes, and pending: the third role, by title and by
+    // the name the document gives for it.
+    let completeness = trusted.report.completeness.clone().unwrap();
+    assert!(!completeness.complete);
+    assert_eq!(completeness.pending.len(), 1);
+    assert_eq!(completeness.pending[0].role, "coord-computo");
+    assert_eq!(
+        completeness.pending[0].label(),
+        "Coordinador Cómputo (Víctor Raúl Chávez Paredes)"
+    );
+    assert_eq!(
+        trusted.report.signatures[1].role_title.as_deref(),
+        Some("Coordinador de Calidad")
     );
 
     let out = dir.path().join("reporte.pdf");
@@ -320,7 +345,9 @@ fn verification_verdicts_and_the_exported_report() {
         "María Fernanda Quispe Ñahui",
         "Carlos Alberto Mendoza Villanueva",
         "Actas Prueba Raíz",
-        "Correcto: 2 firmas",
+        "VÁLIDO: 2 firmas",
+        "falta la firma de Coordinador Cómputo",
+        "Coordinador de Calidad",
     ] {
         assert!(text.contains(expected), "{expected} missing in:\n{text}");
     }
@@ -400,4 +427,152 @@ fn p12_key(path: String, password: String) -> KeyChoice {
         password,
         ..KeyChoice::default()
     }
+}
+
+#[test]
+fn secrets_of_a_draft_are_sealed_in_the_store_and_come_back_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    // The office's key lives outside the database's folder.
+    let key_dir = tempfile::tempdir().unwrap();
+    std::env::set_var(crate::secrets::KEY_ENV, key_dir.path().join("clave.key"));
+    let app = open(dir.path());
+    let id = "agetic-solicitud-puesta-produccion";
+    let data = example(id);
+    let secrets: Vec<String> = data["credenciales"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["valor"].as_str().unwrap().to_string())
+        .collect();
+    let draft = app
+        .save_draft(&SaveDraftRequest {
+            id: None,
+            template_id: id.into(),
+            data: data.clone(),
+        })
+        .unwrap();
+    let reference = create(&app, id);
+    let mut stored = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("actas.db")
+        {
+            stored.extend(std::fs::read(path).unwrap());
+        }
+    }
+    for secret in &secrets {
+        assert!(
+            !stored.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "«{secret}» is in the database in clear"
+        );
+    }
+    // The editor gets the draft back as typed.
+    assert_eq!(app.open_draft(draft.id).unwrap().data, data);
+    // The stored document's PDF shows them masked.
+    let pdf = app.document_pdf(&reference).unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(pdf.base64)
+        .unwrap();
+    let text = pdf_text(&bytes, dir.path());
+    assert!(text.contains("•••• K1rW"), "{text}");
+    assert!(!text.contains(&secrets[0]));
+}
+
+#[test]
+fn the_window_computes_deadlines_with_the_offices_days_and_writes_emails() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path());
+    // The oficio's deadlines come back with the validation.
+    let checked = app
+        .validate(&ValidateRequest {
+            template_id: "mef-oficio-soporte".into(),
+            data: example("mef-oficio-soporte"),
+        })
+        .unwrap();
+    assert!(checked.ok, "{:?}", checked.problems);
+    let computed: Vec<(&str, &str)> = checked
+        .computed
+        .iter()
+        .map(|c| (c.id.as_str(), c.text.as_str()))
+        .collect();
+    assert!(
+        computed.contains(&("vence_busqueda", "10/02/2026")),
+        "{computed:?}"
+    );
+    assert!(
+        computed.contains(&("dia_cierre", "05/03/2026")),
+        "{computed:?}"
+    );
+    assert!(computed
+        .iter()
+        .any(|(id, text)| *id == "alerta_busqueda" && text.starts_with("VENCIDO")));
+
+    // The office's own days, saved in Configuración, count in every plazo.
+    let err = app
+        .save_office_days("06/02/2026 Aniversario\nmañana Feriado")
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("línea 2: fecha inválida «mañana»"),
+        "{err}"
+    );
+    app.save_office_days("06/02/2026 Aniversario de la entidad")
+        .unwrap();
+    assert_eq!(
+        app.office_days().unwrap(),
+        "06/02/2026 Aniversario de la entidad"
+    );
+    let checked = app
+        .validate(&ValidateRequest {
+            template_id: "mef-oficio-soporte".into(),
+            data: example("mef-oficio-soporte"),
+        })
+        .unwrap();
+    // Day 22 moved one day later: the example's closing is now too early.
+    assert_eq!(checked.problems.len(), 1, "{:?}", checked.problems);
+    assert!(checked.problems[0]
+        .message
+        .contains("anterior al 06/03/2026"));
+    let mut data = example("mef-oficio-soporte");
+    data["fecha_cierre"] = json!("2026-03-06");
+    let checked = app
+        .validate(&ValidateRequest {
+            template_id: "mef-oficio-soporte".into(),
+            data,
+        })
+        .unwrap();
+    assert!(
+        checked
+            .computed
+            .iter()
+            .any(|c| c.id == "vence_busqueda" && c.text == "11/02/2026"),
+        "{:?} {:?}",
+        checked.computed,
+        checked.problems
+    );
+
+    // «Generar correo».
+    let out = dir.path().join("correo.eml");
+    let written = app
+        .generate_email(&EmailRequest {
+            template_id: "sig-confirmacion-publicacion".into(),
+            data: example("sig-confirmacion-publicacion"),
+            output: out.display().to_string(),
+            attachment: None,
+        })
+        .unwrap();
+    assert_eq!(written, out.display().to_string());
+    let eml = std::fs::read_to_string(&out).unwrap();
+    assert!(eml.starts_with("From: "), "{eml}");
+    assert!(app
+        .generate_email(&EmailRequest {
+            template_id: "mef-anexo-11-1".into(),
+            data: example("mef-anexo-11-1"),
+            output: dir.path().join("no.eml").display().to_string(),
+            attachment: None,
+        })
+        .is_err());
 }

@@ -17,7 +17,7 @@ use crate::form::{validate, ValidationContext};
 use crate::render::{render_pdf, RenderOptions};
 use crate::store::Store;
 use crate::template::{load_template_str, Template};
-use crate::verify::{verify_pdf, SignatureReport, VerifyOptions, VerifyReport};
+use crate::verify::{verify_pdf, SignatureReport, Verdict, VerifyOptions, VerifyReport};
 
 /// What to verify: a stored document (`reference`) or a PDF on disk (`path`).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -48,11 +48,22 @@ pub struct ExportReportRequest {
 
 impl App {
     pub fn verify(&self, request: &VerifyRequest) -> Result<VerifyView, ActasError> {
-        let (source, pdf) = self.verify_source(request)?;
+        let (source, pdf, data) = self.verify_source(request)?;
         let trust_roots = self.trust_root_certificates()?;
         let root_count = trust_roots.len() as u32;
-        let report = verify_pdf(&pdf, &VerifyOptions { trust_roots })
-            .map_err(|e| ActasError::Other(format!("{source}: {e}")))?;
+        let service = self.service();
+        let mut report = service.verify_bytes(&pdf, &source, None, trust_roots, data.as_ref())?;
+        if data.is_none() {
+            // A copy of a document in the register: who must still sign, by name.
+            let stored = report
+                .number
+                .clone()
+                .and_then(|n| self.store().document(&n).ok())
+                .filter(|d| Some(&d.template_id) == report.template.as_ref());
+            if let Some(doc) = stored {
+                service.describe_acta(&mut report, Some(&doc.data))?;
+            }
+        }
         Ok(VerifyView {
             verdict: verdict(&report, root_count > 0),
             sha256: crate::store::sha256_hex(&pdf),
@@ -85,13 +96,19 @@ impl App {
         trust_root_certificates(&self.store())
     }
 
-    fn verify_source(&self, request: &VerifyRequest) -> Result<(String, Vec<u8>), ActasError> {
+    /// The bytes to verify, the name to show, and the document's data when it is stored.
+    fn verify_source(
+        &self,
+        request: &VerifyRequest,
+    ) -> Result<(String, Vec<u8>, Option<serde_json::Value>), ActasError> {
         match (&request.reference, &request.path) {
             (Some(reference), _) if !reference.trim().is_empty() => {
                 let reference = reference.trim();
+                let store = self.store();
                 Ok((
                     reference.to_string(),
-                    self.store().latest_revision(reference)?.pdf,
+                    store.latest_revision(reference)?.pdf,
+                    store.document(reference).ok().map(|d| d.data),
                 ))
             }
             (_, Some(path)) if !path.trim().is_empty() => {
@@ -100,7 +117,7 @@ impl App {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| path.display().to_string());
-                Ok((name, crate::files::read(path)?))
+                Ok((name, crate::files::read(path)?, None))
             }
             _ => Err(ActasError::Other(
                 "indique un documento o un archivo PDF".into(),
@@ -177,17 +194,25 @@ fn report_data(view: &VerifyView, roots: &[super::TrustRootInfo], at: &str) -> s
         .iter()
         .map(|s| {
             json!({
-                "rol": s.role.clone().unwrap_or_else(|| s.field.clone()),
+                "rol": s.role_title.clone().or_else(|| s.role.clone()).unwrap_or_else(|| s.field.clone()),
                 "firmante": s.signer.clone().unwrap_or_else(|| "(desconocido)".into()),
                 "fecha": s.signing_time.clone().unwrap_or_default(),
                 "integra": yes_no(s.intact),
                 "valida": yes_no(s.valid),
                 "confiable": match s.trusted { Some(t) => yes_no(t), None => "No comprobado" },
-                "modificada": yes_no(s.modified_after),
+                // A byte changed inside the signed range is a change too.
+                "modificada": yes_no(s.modified_after || !s.intact),
+                "veredicto": s.verdict.label(),
             })
         })
         .collect();
-    let observaciones: Vec<String> = report.signatures.iter().flat_map(observations).collect();
+    let observaciones: Vec<String> = report
+        .structure_problems
+        .iter()
+        .chain(&report.forgeries)
+        .cloned()
+        .chain(report.signatures.iter().flat_map(observations))
+        .collect();
     let documento = match (&report.template, &report.number) {
         (Some(t), Some(n)) => format!("{t}, N.° {n}"),
         (Some(t), None) => t.clone(),
@@ -209,42 +234,43 @@ fn report_data(view: &VerifyView, roots: &[super::TrustRootInfo], at: &str) -> s
         "verificado": at,
         "raices": raices,
         "resultado": view.verdict,
+        "estado": report.status_line().unwrap_or_else(|| "No es un formulario de Actas: no se sabe qué firmas requiere.".into()),
         "firmas": firmas,
         "observaciones": if observaciones.is_empty() { "Ninguna.".to_string() } else { observaciones.join("\n") },
     })
 }
 
 fn observations(s: &SignatureReport) -> Vec<String> {
-    let who = s.role.clone().unwrap_or_else(|| s.field.clone());
-    s.problems
+    let who = s
+        .role_title
+        .clone()
+        .or_else(|| s.role.clone())
+        .unwrap_or_else(|| s.field.clone());
+    s.reasons
         .iter()
+        .chain(s.problems.iter())
         .chain(s.modifications.iter())
         .map(|p| format!("{who}: {p}"))
         .collect()
 }
 
-/// One sentence for the whole document.
+/// One sentence for the whole document: the verdict first, then why.
 fn verdict(report: &VerifyReport, trust_checked: bool) -> String {
     let n = report.signatures.len();
-    let plural =
-        |one: &'static str, many: &'static str, count: usize| if count == 1 { one } else { many };
-    if n == 0 {
-        return "El documento no tiene firmas.".into();
-    }
-    let firmas = plural("firma", "firmas", n);
-    if !report.ok {
-        let bad = report.signatures.iter().filter(|s| !s.ok()).count();
-        return format!(
-            "Con problemas: {bad} de {n} {firmas} no {} la verificación.",
-            plural("supera", "superan", bad)
-        );
-    }
-    let sound = plural("íntegra y válida", "íntegras y válidas", n);
-    if trust_checked {
-        format!("Correcto: {n} {firmas} {sound}, de confianza y sin modificaciones no permitidas.")
-    } else {
-        format!(
-            "{n} {firmas} {sound}, sin modificaciones no permitidas; la confianza no se comprobó (no hay certificados raíz configurados)."
-        )
+    let firmas = if n == 1 { "firma" } else { "firmas" };
+    match report.verdict {
+        Verdict::Valido => format!(
+            "VÁLIDO: {n} {firmas} {}, de confianza y sin modificaciones no permitidas.",
+            if n == 1 { "íntegra y válida" } else { "íntegras y válidas" }
+        ),
+        Verdict::Indeterminado if !trust_checked => format!(
+            "INDETERMINADO: no hay certificados raíz configurados, así que no se comprobó quién emitió {} ({n} {firmas}).",
+            if n == 1 { "el certificado" } else { "los certificados" }
+        ),
+        verdict => format!(
+            "{}: {}",
+            verdict.label(),
+            report.reasons.first().cloned().unwrap_or_default()
+        ),
     }
 }

@@ -27,7 +27,7 @@ use super::{
 };
 use crate::sign::certificate::SigningIdentity;
 use crate::sign::cms::CmsSigner;
-use crate::verify::{verify_pdf, SignatureReport, VerifyOptions};
+use crate::verify::{verify_pdf, SignatureReport, Verdict, VerifyOptions};
 
 /// One document to archive: its latest revision and what the store and
 /// the catalogue know of it.
@@ -65,6 +65,8 @@ pub struct ExportOptions {
     /// With roots, each signature's trust is checked and recorded, and an
     /// untrusted one is refused.
     pub trust_roots: Vec<X509>,
+    /// The audit checkpoint sealed for this export, carried in `manifiesto.json`.
+    pub checkpoint: Option<crate::store::Checkpoint>,
 }
 
 /// A finished bundle.
@@ -148,23 +150,15 @@ pub fn build_bundle(
                 reference: doc.reference.clone(),
             });
         }
-        if let Some(bad) = report
-            .signatures
-            .iter()
-            .find(|s| !s.ok() || (!options.trust_roots.is_empty() && s.trusted != Some(true)))
-        {
+        // Only what verifies VÁLIDO is archived (docs/verification.md): an
+        // indeterminate signature (no trust roots, unknown issuer) is refused too.
+        if report.verdict != Verdict::Valido {
             return Err(BundleError::Document {
                 reference: doc.reference.clone(),
                 reason: format!(
-                    "la firma {} está {}{}",
-                    bad.field,
-                    signature_status(bad),
-                    bad.problems
-                        .iter()
-                        .chain(&bad.modifications)
-                        .next()
-                        .map(|p| format!(" ({p})"))
-                        .unwrap_or_default()
+                    "su verificación es {}: {}",
+                    report.verdict.label(),
+                    report.reasons.first().cloned().unwrap_or_default()
                 ),
             });
         }
@@ -200,6 +194,7 @@ pub fn build_bundle(
             serial: identity.serial_hex(),
         },
         documents: entries,
+        audit_checkpoint: options.checkpoint.clone(),
     };
     let json = manifiesto.to_json();
     let csv = manifiesto.to_csv();

@@ -420,6 +420,11 @@ pub struct Manifiesto {
     pub exported_at: String,
     pub sealed_by: SealInfo,
     pub documents: Vec<DocumentEntry>,
+    /// The audit chain's head sealed with the same certificate when the
+    /// bundle was exported (`store::checkpoint`): a copy outside the
+    /// database, so a trimmed log is noticed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_checkpoint: Option<crate::store::Checkpoint>,
 }
 
 /// Who sealed the bundle.
@@ -663,6 +668,7 @@ mod tests {
             trusted: None,
         };
         let mut m = Manifiesto {
+            audit_checkpoint: None,
             format: MANIFIESTO_FORMAT.into(),
             bundle: "X".into(),
             exported_at: "2026-03-15T10:00:00-05:00".into(),

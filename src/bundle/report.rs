@@ -201,6 +201,7 @@ mod tests {
             trusted: Some(true),
         };
         Manifiesto {
+            audit_checkpoint: None,
             format: MANIFIESTO_FORMAT.into(),
             bundle: "0A1B-2C3D-4E5F-6071".into(),
             exported_at: "2026-03-15T10:00:00-05:00".into(),

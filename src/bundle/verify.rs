@@ -29,7 +29,7 @@ use super::zip::Limits;
 use super::{parallel_map, BundleError, MANIFIESTO_CSV, MANIFIESTO_JSON, REPORT_PDF};
 use crate::sign::certificate::{common_name, one_line_name, serial_hex};
 use crate::verify::cms::{verify_chain, verify_detached, ChainStatus};
-use crate::verify::{verify_pdf, VerifyOptions};
+use crate::verify::{verify_pdf, Verdict, VerifyOptions};
 
 /// How to verify.
 #[derive(Debug, Clone)]
@@ -194,7 +194,17 @@ pub fn verify_bundle(
                 .as_deref()
                 .map(serde_json::from_slice::<Manifiesto>)
             {
-                Some(Ok(m)) => manifiesto = Some(m),
+                Some(Ok(m)) => {
+                    if let Some(checkpoint) = &m.audit_checkpoint {
+                        if !checkpoint.signature_holds() {
+                            problems.push(format!(
+                                "el punto de control de auditoría de {MANIFIESTO_JSON} no está \
+                                 sellado correctamente"
+                            ));
+                        }
+                    }
+                    manifiesto = Some(m);
+                }
                 Some(Err(e)) => {
                     problems.push(format!("{MANIFIESTO_JSON} no se puede leer: {e}"));
                 }
@@ -354,23 +364,19 @@ fn check_object(
     if is_pdf && name != REPORT_PDF {
         match verify_pdf(&data, verify_options) {
             Ok(report) => {
-                for s in &report.signatures {
-                    let trusted_ok =
-                        verify_options.trust_roots.is_empty() || s.trusted == Some(true);
-                    if !s.ok() || !trusted_ok {
-                        let detail = s
-                            .problems
-                            .iter()
-                            .chain(&s.modifications)
-                            .next()
-                            .map(|p| format!(": {p}"))
-                            .unwrap_or_default();
-                        check.problems.push(format!(
-                            "{name}: la firma {} está {}{detail}",
-                            s.field,
-                            super::signature_status(s)
-                        ));
-                    }
+                // Without trust roots only the trust can be open (INDETERMINADO);
+                // with them, nothing but VÁLIDO passes.
+                let acceptable = match report.verdict {
+                    Verdict::Valido => true,
+                    Verdict::Indeterminado => verify_options.trust_roots.is_empty(),
+                    Verdict::NoValido => false,
+                };
+                if !acceptable {
+                    check.problems.push(format!(
+                        "{name}: su verificación es {}: {}",
+                        report.verdict.label(),
+                        report.reasons.join("; ")
+                    ));
                 }
                 let titles = Default::default();
                 check.document = Some(DocumentCheck {
@@ -382,7 +388,7 @@ fn check_object(
                         .iter()
                         .map(|s| signature_entry(s, &titles))
                         .collect(),
-                    ok: report.ok,
+                    ok: acceptable,
                 });
             }
             Err(e) => check
@@ -637,7 +643,8 @@ mod tests {
         };
         let options = ExportOptions {
             at: now(),
-            trust_roots: Vec::new(),
+            trust_roots: vec![pki.root.clone()],
+            checkpoint: None,
         };
         build_bundle(documents, &seal, &options).map(|b| b.bytes)
     }
@@ -674,8 +681,8 @@ mod tests {
         let text = err.to_string();
         assert!(
             text.starts_with(
-                "el documento 2026-007 no se puede archivar: la firma firma.coord-arquitectura"
-            ),
+                "el documento 2026-007 no se puede archivar: su verificación es NO VÁLIDO: la firma de"
+            ) && text.contains("«firma.coord-arquitectura»"),
             "{text}"
         );
         assert!(matches!(export(&[]), Err(BundleError::Empty)));

@@ -5,18 +5,22 @@
 //! once, each with its field path (`sistema`, `entregables[2].tipo`) and a
 //! Spanish message. It does not lay out or store anything.
 
+pub mod address;
+pub mod condition;
 mod rules;
 pub mod usuario;
 pub mod value;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 use serde_json::Value as Json;
 use ts_rs::TS;
 
+use crate::calendar::{load_calendar, Calendar, Calendars, Country};
 use crate::template::{Column, FieldKind, Template};
 pub use usuario::PersonName;
 pub use value::{Row, SignerData, Value};
@@ -59,10 +63,27 @@ impl fmt::Display for Problems {
 impl std::error::Error for Problems {}
 
 /// What validation may consult besides the data: the people registered in
-/// the store (for the Senace USUARIO disambiguation).
+/// the store (for the Senace USUARIO disambiguation), today (for deadline
+/// alerts) and the calendars of días útiles.
 #[derive(Debug, Clone, Default)]
 pub struct ValidationContext {
     pub people: Vec<PersonName>,
+    /// Today, from the service's clock; `None`: deadlines are computed but
+    /// not compared with today.
+    pub today: Option<NaiveDate>,
+    /// National calendars with the office's days; a country missing here
+    /// uses the calendar shipped with the program.
+    pub calendars: Calendars,
+}
+
+impl ValidationContext {
+    /// `country`'s calendar (the shipped one when none was loaded).
+    pub fn calendar(&self, country: Country) -> Option<Cow<'_, Calendar>> {
+        match self.calendars.get(country) {
+            Some(c) => Some(Cow::Borrowed(c)),
+            None => load_calendar(None, country).ok().map(Cow::Owned),
+        }
+    }
 }
 
 /// A document's validated values, keyed by field id.
@@ -79,6 +100,17 @@ impl FormData {
     fn set(&mut self, id: &str, value: Value) {
         self.values.insert(id.to_string(), value);
     }
+
+    /// The values of the template's computed fields (deadlines, alerts) as
+    /// printed, in print order: what the editor shows beside the inputs.
+    pub fn computed(&self, template: &Template) -> Vec<(String, String)> {
+        template
+            .fields()
+            .filter(|f| f.computed)
+            .map(|f| (f.id.clone(), self.get(&f.id).display()))
+            .filter(|(_, text)| !text.is_empty())
+            .collect()
+    }
 }
 
 /// Parses `data` (a JSON object keyed by field id) against `template`,
@@ -90,6 +122,7 @@ pub fn validate(
     context: &ValidationContext,
 ) -> Result<FormData, Problems> {
     let mut problems = Vec::new();
+    let mut unreadable: Vec<&str> = Vec::new();
     let mut form = FormData::default();
     let Some(object) = data.as_object() else {
         return Err(Problems(vec![Problem {
@@ -135,7 +168,29 @@ pub fn validate(
                 message: format!("«{}» es obligatorio", field.label),
             });
         }
+        if problems.len() > before {
+            unreadable.push(field.id.as_str());
+        }
         form.set(&field.id, value);
+    }
+    // Fields required while another has a value: once every value is known.
+    for field in template.fields() {
+        let Some(when) = &field.required_when else {
+            continue;
+        };
+        if unreadable.contains(&field.id.as_str()) || !form.get(&field.id).is_empty() {
+            continue;
+        }
+        if condition::holds(when, |id| form.get(id)) {
+            problems.push(Problem {
+                path: field.id.clone(),
+                message: format!(
+                    "«{}» es obligatorio {}",
+                    field.label,
+                    condition::describe(when, |id| template_label(template, id))
+                ),
+            });
+        }
     }
     rules::apply(template, &mut form, context, &mut problems);
     if problems.is_empty() {
@@ -223,6 +278,34 @@ fn parse_table(
             }
             parsed.insert(column.id.clone(), value);
         }
+        for column in columns {
+            let Some(when) = &column.required_when else {
+                continue;
+            };
+            let path = format!("{row_path}.{}", column.id);
+            let missing = parsed.get(&column.id).is_none_or(Value::is_empty);
+            let reported = problems.iter().any(|p| p.path == path);
+            if missing
+                && !reported
+                && condition::holds(when, |id| parsed.get(id).unwrap_or(&Value::Empty))
+            {
+                let label = |id: &str| {
+                    columns
+                        .iter()
+                        .find(|c| c.id == id)
+                        .map(|c| c.label.clone())
+                        .unwrap_or_else(|| id.to_string())
+                };
+                problems.push(Problem {
+                    path,
+                    message: format!(
+                        "«{}» es obligatorio {}",
+                        column.label,
+                        condition::describe(when, label)
+                    ),
+                });
+            }
+        }
         out.push(parsed);
     }
     Value::Table(out)
@@ -266,6 +349,33 @@ fn parse_value(path: &str, kind: &FieldKind, json: &Json, problems: &mut Vec<Pro
             None => problem(format!(
                 "fecha y hora inválida {json}: se espera AAAA-MM-DDTHH:MM"
             )),
+        },
+        FieldKind::Time => match json.as_str().and_then(parse_time) {
+            Some(t) => Value::Time(t),
+            None => problem(format!(
+                "hora inválida {json}: se espera HH:MM (00:00 a 23:59)"
+            )),
+        },
+        // The value never appears in a message: it is a secret.
+        FieldKind::Secret { max_length } => match json.as_str() {
+            Some(s) => match max_length {
+                Some(max) if s.chars().count() > *max => {
+                    problem(format!("el secreto admite como máximo {max} caracteres"))
+                }
+                _ if s.contains(['\n', '\r']) => {
+                    problem("el secreto debe escribirse en una sola línea".into())
+                }
+                _ => Value::Secret(s.trim().to_string()),
+            },
+            None => problem("se espera un texto (el secreto)".into()),
+        },
+        FieldKind::Email => match json.as_str() {
+            Some(s) => match address::parse_list(s) {
+                Ok(list) if list.is_empty() => Value::Empty,
+                Ok(_) => Value::Text(s.trim().to_string()),
+                Err(message) => problem(message),
+            },
+            None => problem("se espera un texto con direcciones de correo".into()),
         },
         FieldKind::Number { min, max, decimals } => match json.as_f64() {
             Some(n) => match check_range(n, *min, *max) {
@@ -331,6 +441,29 @@ fn parse_value(path: &str, kind: &FieldKind, json: &Json, problems: &mut Vec<Pro
         },
         FieldKind::Table { .. } | FieldKind::Static { .. } => Value::Empty,
     }
+}
+
+/// `20:30` (or `20:30:00`).
+pub fn parse_time(text: &str) -> Option<NaiveTime> {
+    let text = text.trim();
+    NaiveTime::parse_from_str(text, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
+        .ok()
+}
+
+/// The printed label of field `id` (or of column `tabla.columna`), or the id itself.
+fn template_label(template: &Template, id: &str) -> String {
+    if let Some((table, column)) = id.split_once('.') {
+        if let Some(FieldKind::Table { columns, .. }) = template.field(table).map(|f| &f.kind) {
+            if let Some(c) = columns.iter().find(|c| c.id == column) {
+                return c.label.clone();
+            }
+        }
+    }
+    template
+        .field(id)
+        .map(|f| f.label.clone())
+        .unwrap_or_else(|| id.to_string())
 }
 
 /// `2026-03-15T20:30` or with seconds; a space instead of `T` is accepted.

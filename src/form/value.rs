@@ -2,11 +2,12 @@
 //!
 //! JSON data is parsed into these once, by `form::validate`; rendering and the
 //! procedure rules read only typed values. Dates print dd/mm/aaaa, money
-//! `S/ 1,234.50`, yes/no `Sí`/`No`. Nothing here checks requiredness or rules.
+//! `S/ 1,234.50`, yes/no `Sí`/`No`, a secret `•••• 1234` (its clear text
+//! only through [`Value::reveal`]). Nothing here checks requiredness or rules.
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 
 /// A field's value after validation.
@@ -17,7 +18,14 @@ pub enum Value {
     Text(String),
     Date(NaiveDate),
     DateTime(NaiveDateTime),
-    Number { value: f64, decimals: u8 },
+    Time(NaiveTime),
+    /// A secret's clear text: never printed by [`Value::display`].
+    #[serde(serialize_with = "masked")]
+    Secret(String),
+    Number {
+        value: f64,
+        decimals: u8,
+    },
     Money(f64),
     Choice(String),
     MultiChoice(Vec<String>),
@@ -40,7 +48,7 @@ impl Value {
     pub fn is_empty(&self) -> bool {
         match self {
             Value::Empty => true,
-            Value::Text(s) | Value::Choice(s) => s.trim().is_empty(),
+            Value::Text(s) | Value::Choice(s) | Value::Secret(s) => s.trim().is_empty(),
             Value::MultiChoice(v) => v.is_empty(),
             Value::Table(rows) => rows.is_empty(),
             Value::Signer(s) => s.nombre.trim().is_empty(),
@@ -49,13 +57,15 @@ impl Value {
     }
 
     /// The value as printed in the PDF (choices print their own boxes; this
-    /// gives the chosen option's text).
+    /// gives the chosen option's text). A secret prints masked.
     pub fn display(&self) -> String {
         match self {
             Value::Empty => String::new(),
             Value::Text(s) | Value::Choice(s) => s.clone(),
+            Value::Secret(s) => mask(s),
             Value::Date(d) => format_date(*d),
             Value::DateTime(dt) => format_datetime(*dt),
+            Value::Time(t) => t.format("%H:%M").to_string(),
             Value::Number { value, decimals } => format_number(*value, *decimals, false),
             Value::Money(m) => format!("S/ {}", format_number(*m, 2, true)),
             Value::MultiChoice(v) => v.join(", "),
@@ -65,6 +75,29 @@ impl Value {
             Value::Signer(s) => s.nombre.clone(),
         }
     }
+
+    /// As [`Value::display`], but a secret in clear (for the restricted copy).
+    pub fn reveal(&self) -> String {
+        match self {
+            Value::Secret(s) => s.clone(),
+            other => other.display(),
+        }
+    }
+}
+
+/// `•••• 7f3a`: four bullets and the last four characters; a secret of
+/// eight characters or fewer shows none of them.
+pub fn mask(secret: &str) -> String {
+    let chars: Vec<char> = secret.trim().chars().collect();
+    if chars.len() <= 8 {
+        return "••••••••".to_string();
+    }
+    let last: String = chars[chars.len() - 4..].iter().collect();
+    format!("•••• {last}")
+}
+
+fn masked<S: serde::Serializer>(secret: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&mask(secret))
 }
 
 /// `15/03/2026`.
@@ -148,5 +181,14 @@ mod tests {
             "2.46"
         );
         assert_eq!(Value::YesNo(true).display(), "Sí");
+    }
+
+    #[test]
+    fn secrets_print_masked_and_serialize_masked() {
+        let token = Value::Secret("ghp_4f9Q2LmZ7xT1a8Kd".into());
+        assert_eq!(token.display(), "•••• a8Kd");
+        assert_eq!(token.reveal(), "ghp_4f9Q2LmZ7xT1a8Kd");
+        assert_eq!(serde_json::to_string(&token).unwrap(), "\"•••• a8Kd\"");
+        assert_eq!(Value::Secret("clave123".into()).display(), "••••••••");
     }
 }

@@ -1,6 +1,7 @@
 //! Registers: the licence master imported from Excel, with its expiry
 //! notices, and the backup, tape-custody, recovery, restoration and
-//! maintenance registers whose rows feed the catalogue's forms.
+//! maintenance registers whose rows feed the catalogue's forms; and the MEF
+//! support statistics computed from stored attention records ([`support`]).
 //!
 //! The flow is file → [`table`] (find the header, skip titles, blanks and
 //! totals) → cells parsed by [`excel`] → typed rows of one register
@@ -16,6 +17,7 @@ pub mod expiry;
 pub mod licences;
 pub mod maintenance;
 pub mod rows;
+pub mod support;
 pub mod table;
 pub mod tapes;
 

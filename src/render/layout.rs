@@ -1,28 +1,56 @@
 //! Layout: a template and its validated data → pages of positioned drawing
 //! primitives, plus where each role's signature field goes.
 //!
-//! A4 portrait; a header on every page (entity, office, title, form code,
+//! A4 portrait (landscape when the template asks); a header on every page (entity, office, title, form code,
 //! format version, number, «Página X de Y»); numbered sections; key–value
 //! rows; `( X )` choices; wrapped text; tables that flow across pages
 //! repeating their header row; signature blocks kept whole on one page. It
 //! does not write PDF syntax (that is `render::pdf`).
 
 use super::fonts::{fonts, wrap, wrap_units, Face, Weight};
+use crate::form::condition;
 use crate::form::{FormData, SignerData, Value};
 use crate::template::{Column, Field, FieldKind, Section, Template};
 
 pub const PAGE_WIDTH: f32 = 595.276;
 pub const PAGE_HEIGHT: f32 = 841.89;
+
+/// The sheet a document is laid out on: A4 portrait, or landscape for a
+/// form whose table has too many columns for a portrait page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageSize {
+    pub width: f32,
+    pub height: f32,
+}
+
+impl PageSize {
+    pub const PORTRAIT: PageSize = PageSize {
+        width: PAGE_WIDTH,
+        height: PAGE_HEIGHT,
+    };
+    pub const LANDSCAPE: PageSize = PageSize {
+        width: PAGE_HEIGHT,
+        height: PAGE_WIDTH,
+    };
+
+    fn content_width(self) -> f32 {
+        self.width - 2.0 * MARGIN_X
+    }
+
+    /// The label column of key–value rows (a third of a portrait page).
+    fn label_width(self) -> f32 {
+        (self.content_width() * 0.32).min(LABEL_WIDTH_MAX)
+    }
+}
 const MARGIN_X: f32 = 42.5;
 const MARGIN_TOP: f32 = 34.0;
 const MARGIN_BOTTOM: f32 = 40.0;
-const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN_X;
 
 const BODY_SIZE: f32 = 8.5;
 const TABLE_SIZE: f32 = 7.8;
 const LINE: f32 = 1.25; // line height as a multiple of the font size
 const PAD: f32 = 3.2;
-const LABEL_WIDTH: f32 = CONTENT_WIDTH * 0.32;
+const LABEL_WIDTH_MAX: f32 = 190.0;
 const HEADER_GAP: f32 = 10.0;
 const SIGNATURE_AREA_HEIGHT: f32 = 58.0;
 
@@ -73,6 +101,8 @@ pub struct SignatureSlot {
 
 #[derive(Debug, Clone)]
 pub struct Layout {
+    /// Every page has this size.
+    pub size: PageSize,
     pub pages: Vec<Page>,
     pub slots: Vec<SignatureSlot>,
 }
@@ -119,11 +149,17 @@ impl Cell {
 
 /// Lays out a whole document.
 pub fn layout_document(template: &Template, form: &FormData, header: &HeaderInfo) -> Layout {
-    let header_block = HeaderBlock::new(template, header);
+    let size = if template.landscape {
+        PageSize::LANDSCAPE
+    } else {
+        PageSize::PORTRAIT
+    };
+    let header_block = HeaderBlock::new(template, header, size);
     let mut layouter = Layouter {
+        size,
         pages: vec![Page::default()],
         slots: Vec::new(),
-        top: PAGE_HEIGHT - MARGIN_TOP - header_block.height - HEADER_GAP,
+        top: size.height - MARGIN_TOP - header_block.height - HEADER_GAP,
         y: 0.0,
     };
     layouter.y = layouter.top;
@@ -135,12 +171,14 @@ pub fn layout_document(template: &Template, form: &FormData, header: &HeaderInfo
         header_block.draw(page, i + 1, total);
     }
     Layout {
+        size,
         pages: layouter.pages,
         slots: layouter.slots,
     }
 }
 
 struct Layouter {
+    size: PageSize,
     pages: Vec<Page>,
     slots: Vec<SignatureSlot>,
     /// Top of the body area on every page.
@@ -182,7 +220,13 @@ impl Layouter {
             format!("{}. {}", section.number, section.title)
         };
         let size = if section.level == 1 { 9.2 } else { 8.8 };
-        let mut cell = Cell::text(MARGIN_X, CONTENT_WIDTH, &title, size, Weight::Bold);
+        let mut cell = Cell::text(
+            MARGIN_X,
+            self.size.content_width(),
+            &title,
+            size,
+            Weight::Bold,
+        );
         if section.level == 1 {
             cell = cell.filled(FILL_SECTION);
         }
@@ -190,11 +234,17 @@ impl Layouter {
         let keep_with = section
             .fields
             .first()
-            .map(|f| self.first_height(f, section))
+            .map(|f| self.first_height(f, section, template, form))
             .unwrap_or(0.0);
         self.y -= 4.0;
-        self.ensure(height + keep_with);
-        self.place_row(vec![cell], None);
+        // A section without number or title (the body of a letter or an
+        // e-mail) prints no heading bar, only the gap.
+        if title.trim().is_empty() {
+            self.ensure(keep_with);
+        } else {
+            self.ensure(height + keep_with);
+            self.place_row(vec![cell], None);
+        }
         let mut i = 0;
         while i < section.fields.len() {
             let field = &section.fields[i];
@@ -212,9 +262,35 @@ impl Layouter {
         }
     }
 
-    /// Height of what must stay with a section heading.
-    fn first_height(&self, field: &Field, section: &Section) -> f32 {
+    /// Height of what must stay with a section heading: the first field's
+    /// row as it will print (a row taller than a quarter page is split, so
+    /// no more than that is kept), a table's header and first row, or the
+    /// signature blocks.
+    fn first_height(
+        &self,
+        field: &Field,
+        section: &Section,
+        template: &Template,
+        form: &FormData,
+    ) -> f32 {
         match &field.kind {
+            FieldKind::Text { .. }
+            | FieldKind::Multiline { .. }
+            | FieldKind::Secret { .. }
+            | FieldKind::Email => {
+                let label_w = self.size.label_width();
+                let label = Cell::text(MARGIN_X, label_w, &field.label, BODY_SIZE, Weight::Bold);
+                let value = Cell::text(
+                    MARGIN_X + label_w,
+                    self.size.content_width() - label_w,
+                    &shown(template, form.get(&field.id)),
+                    BODY_SIZE,
+                    Weight::Regular,
+                );
+                cell_height(&label)
+                    .max(cell_height(&value))
+                    .min((self.top - MARGIN_BOTTOM) / 4.0)
+            }
             FieldKind::Signer { .. } => {
                 let n = section
                     .fields
@@ -230,14 +306,18 @@ impl Layouter {
 
     fn field(&mut self, template: &Template, field: &Field, form: &FormData, header: &HeaderInfo) {
         let value = form.get(&field.id);
-        let value_x = MARGIN_X + LABEL_WIDTH;
-        let value_w = CONTENT_WIDTH - LABEL_WIDTH;
+        let label_w = self.size.label_width();
+        let content_w = self.size.content_width();
+        let value_x = MARGIN_X + label_w;
+        let value_w = content_w - label_w;
         let label = || {
-            Cell::text(MARGIN_X, LABEL_WIDTH, &field.label, BODY_SIZE, Weight::Bold)
-                .filled(FILL_LABEL)
+            Cell::text(MARGIN_X, label_w, &field.label, BODY_SIZE, Weight::Bold).filled(FILL_LABEL)
         };
         match &field.kind {
             FieldKind::Static { text } => {
+                if !printed(field, form) {
+                    return;
+                }
                 let text = fill_placeholders(text, template, form, header);
                 let mut cells = Vec::new();
                 if !field.label.trim().is_empty() {
@@ -252,7 +332,7 @@ impl Layouter {
                 } else {
                     cells.push(Cell::text(
                         MARGIN_X,
-                        CONTENT_WIDTH,
+                        content_w,
                         &text,
                         BODY_SIZE,
                         Weight::Regular,
@@ -260,7 +340,7 @@ impl Layouter {
                 }
                 self.place_row(cells, None);
             }
-            FieldKind::Table { columns, .. } => self.table(field, columns, value),
+            FieldKind::Table { columns, .. } => self.table(template, field, columns, value),
             FieldKind::Choice { options } | FieldKind::MultiChoice { options } => {
                 let chosen = |o: &String| match value {
                     Value::Choice(c) => c == o,
@@ -281,7 +361,7 @@ impl Layouter {
                 self.place_row(vec![label(), choice_cell(value_x, value_w, &units)], None);
             }
             _ => {
-                let text = value.display();
+                let text = shown(template, value);
                 self.place_row(
                     vec![
                         label(),
@@ -293,13 +373,14 @@ impl Layouter {
         }
     }
 
-    fn table(&mut self, field: &Field, columns: &[Column], value: &Value) {
+    fn table(&mut self, template: &Template, field: &Field, columns: &[Column], value: &Value) {
         let total: f32 = columns.iter().map(|c| c.width).sum();
+        let content_w = self.size.content_width();
         let mut x = MARGIN_X;
         let geometry: Vec<(f32, f32)> = columns
             .iter()
             .map(|c| {
-                let w = CONTENT_WIDTH * c.width / total;
+                let w = content_w * c.width / total;
                 let g = (x, w);
                 x += w;
                 g
@@ -317,17 +398,11 @@ impl Layouter {
         let mut repeat = vec![header.clone()];
         let mut needed = header_height + size * LINE + 2.0 * PAD;
         if !field.label.trim().is_empty() {
-            let caption = Cell::text(
-                MARGIN_X,
-                CONTENT_WIDTH,
-                &field.label,
-                BODY_SIZE,
-                Weight::Bold,
-            )
-            .filled(FILL_LABEL);
+            let caption = Cell::text(MARGIN_X, content_w, &field.label, BODY_SIZE, Weight::Bold)
+                .filled(FILL_LABEL);
             let continued = Cell::text(
                 MARGIN_X,
-                CONTENT_WIDTH,
+                content_w,
                 &format!("{} (continuación)", field.label),
                 BODY_SIZE,
                 Weight::Bold,
@@ -362,7 +437,7 @@ impl Layouter {
                         (FieldKind::YesNo, Value::YesNo(b)) => {
                             if *b { "Sí" } else { "No" }.to_string()
                         }
-                        _ => v.display(),
+                        _ => shown(template, v),
                     };
                     Cell::text(*x, *w, &text, size, Weight::Regular)
                 })
@@ -462,10 +537,11 @@ impl Layouter {
             n => n.clamp(1, 3),
         };
         let slots = per_row.max(2);
-        let block_w = CONTENT_WIDTH / slots as f32;
+        let content_w = self.size.content_width();
+        let block_w = content_w / slots as f32;
         self.y -= 6.0;
         for row in group.chunks(per_row) {
-            let offset = MARGIN_X + (CONTENT_WIDTH - block_w * row.len() as f32) / 2.0;
+            let offset = MARGIN_X + (content_w - block_w * row.len() as f32) / 2.0;
             let blocks: Vec<SignatureBlock> = row
                 .iter()
                 .enumerate()
@@ -708,8 +784,26 @@ fn choice_cell(x: f32, w: f32, units: &[String]) -> Cell {
     }
 }
 
+/// Whether a field prints: a static text with `when` only while it holds.
+pub(crate) fn printed(field: &Field, form: &FormData) -> bool {
+    field
+        .when
+        .as_ref()
+        .is_none_or(|w| condition::holds(w, |id| form.get(id)))
+}
+
+/// A value as this template prints it: secrets masked, unless the template
+/// is the restricted copy.
+pub(crate) fn shown(template: &Template, value: &Value) -> String {
+    if template.restricted_copy {
+        value.reveal()
+    } else {
+        value.display()
+    }
+}
+
 /// Replaces `{field}`, `{numero}`, `{entidad}`, `{oficina}` in a static text.
-fn fill_placeholders(
+pub(crate) fn fill_placeholders(
     text: &str,
     template: &Template,
     form: &FormData,
@@ -727,7 +821,7 @@ fn fill_placeholders(
                     "numero" => header.number.unwrap_or("(sin numerar)").to_string(),
                     "entidad" => template.entity.clone(),
                     "oficina" => template.office.clone(),
-                    field => form.get(field).display(),
+                    field => shown(template, form.get(field)),
                 };
                 out.push_str(&value);
                 rest = &after[end + 1..];
@@ -744,6 +838,7 @@ fn fill_placeholders(
 
 /// The header printed on every page.
 struct HeaderBlock {
+    size: PageSize,
     left: Vec<(String, Weight)>,
     title: Vec<String>,
     right: Vec<String>,
@@ -756,7 +851,7 @@ const HEADER_LEFT_WIDTH: f32 = 150.0;
 const HEADER_RIGHT_WIDTH: f32 = 125.0;
 
 impl HeaderBlock {
-    fn new(template: &Template, info: &HeaderInfo) -> HeaderBlock {
+    fn new(template: &Template, info: &HeaderInfo, size: PageSize) -> HeaderBlock {
         let f = fonts();
         let inner_left = HEADER_LEFT_WIDTH - 2.0 * PAD;
         let mut left: Vec<(String, Weight)> =
@@ -769,7 +864,7 @@ impl HeaderBlock {
                 .into_iter()
                 .map(|l| (l, Weight::Regular)),
         );
-        let title_w = CONTENT_WIDTH - HEADER_LEFT_WIDTH - HEADER_RIGHT_WIDTH - 2.0 * PAD;
+        let title_w = size.content_width() - HEADER_LEFT_WIDTH - HEADER_RIGHT_WIDTH - 2.0 * PAD;
         let title = wrap(
             &f.bold,
             &template.title.to_uppercase(),
@@ -785,12 +880,21 @@ impl HeaderBlock {
         ] {
             right.extend(wrap(&f.regular, &text, HEADER_SIZE, inner_right));
         }
+        if template.restricted_copy {
+            right.extend(wrap(
+                &f.bold,
+                "COPIA RESTRINGIDA: contiene secretos",
+                HEADER_SIZE,
+                inner_right,
+            ));
+        }
         right.push(String::new()); // «Página X de Y», filled per page
         let left_h = left.len() as f32 * HEADER_SIZE * LINE;
         let title_h = title.len() as f32 * HEADER_TITLE_SIZE * LINE;
         let right_h = right.len() as f32 * HEADER_SIZE * LINE;
         let height = left_h.max(title_h).max(right_h) + 2.0 * PAD + 4.0;
         HeaderBlock {
+            size,
             left,
             title,
             right,
@@ -799,10 +903,10 @@ impl HeaderBlock {
     }
 
     fn draw(&self, page: &mut Page, number: usize, total: usize) {
-        let top = PAGE_HEIGHT - MARGIN_TOP;
+        let top = self.size.height - MARGIN_TOP;
         let bottom = top - self.height;
         let title_x = MARGIN_X + HEADER_LEFT_WIDTH;
-        let title_w = CONTENT_WIDTH - HEADER_LEFT_WIDTH - HEADER_RIGHT_WIDTH;
+        let title_w = self.size.content_width() - HEADER_LEFT_WIDTH - HEADER_RIGHT_WIDTH;
         let right_x = title_x + title_w;
         let mut draws = vec![
             Draw::Stroke {

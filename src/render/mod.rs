@@ -3,8 +3,10 @@
 //!
 //! [`render_pdf`] is a pure function of its inputs: the clock comes in
 //! [`RenderOptions`], so the same input renders the same bytes. Layout lives
-//! in `layout`, PDF syntax in `pdf`, fonts in `fonts`.
+//! in `layout`, PDF syntax in `pdf`, fonts in `fonts`; an e-mail template's
+//! RFC 5322 message (`.eml`) is `email`.
 
+pub mod email;
 pub mod fonts;
 pub mod layout;
 pub(crate) mod pdf;
@@ -13,6 +15,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::form::FormData;
 use crate::template::Template;
+pub use email::{render_eml, EmailOptions};
 pub use layout::SignatureSlot;
 pub use pdf::SIGNATURE_PARENT_FIELD;
 
@@ -38,6 +41,8 @@ pub struct Rendered {
 pub enum RenderError {
     #[error("no se pudo generar el PDF de «{template}»: {reason}")]
     Pdf { template: String, reason: String },
+    #[error("no se pudo generar el correo de «{template}»: {reason}")]
+    Email { template: String, reason: String },
 }
 
 /// Lays out and writes the PDF of one document.

@@ -14,7 +14,7 @@ use printpdf::{
 use sha2::{Digest, Sha256};
 
 use super::fonts::{fonts, Weight};
-use super::layout::{Draw, Layout, Page, SignatureSlot, PAGE_HEIGHT, PAGE_WIDTH};
+use super::layout::{Draw, Layout, Page, PageSize, SignatureSlot};
 
 /// Fixed resource ids: their first six letters become the subset tag
 /// (`ACTREG+DejaVuSans`), so the same document gives the same bytes.
@@ -61,7 +61,7 @@ fn print_pages(layout: &Layout, title: &str) -> Document {
     let pages: Vec<PdfPage> = layout
         .pages
         .iter()
-        .map(|page| page_ops(page, &regular, &bold))
+        .map(|page| page_ops(page, layout.size, &regular, &bold))
         .collect();
     doc.with_pages(pages);
     // Compression happens once, in `add_structure`, at a faster level than printpdf's "best".
@@ -78,7 +78,7 @@ fn print_pages(layout: &Layout, title: &str) -> Document {
 /// One page's operations: all rules and fills first, then every text in one
 /// text object (fonts switched only when they change), which keeps the
 /// content stream — and the time to write it — small.
-fn page_ops(page: &Page, regular: &FontId, bold: &FontId) -> PdfPage {
+fn page_ops(page: &Page, size: PageSize, regular: &FontId, bold: &FontId) -> PdfPage {
     let mut ops = Vec::with_capacity(page.draws.len() * 2 + 8);
     ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
     let mut current_gray = None;
@@ -146,8 +146,8 @@ fn page_ops(page: &Page, regular: &FontId, bold: &FontId) -> PdfPage {
     }
     ops.push(Op::EndTextSection);
     PdfPage::new(
-        printpdf::Mm::from(Pt(PAGE_WIDTH)),
-        printpdf::Mm::from(Pt(PAGE_HEIGHT)),
+        printpdf::Mm::from(Pt(size.width)),
+        printpdf::Mm::from(Pt(size.height)),
         ops,
     )
 }
@@ -205,6 +205,10 @@ fn add_signature_fields(
     pages: &[ObjectId],
     slots: &[SignatureSlot],
 ) -> Result<(), String> {
+    // A form nobody signs (an e-mail's printed copy) has no AcroForm at all.
+    if slots.is_empty() {
+        return Ok(());
+    }
     let parent_id = doc.new_object_id();
     let mut kids = Vec::with_capacity(slots.len());
     for slot in slots {

@@ -190,17 +190,19 @@ impl Service {
     /// certificate is checked before anything is read or written.
     pub fn export_bundle(
         &self,
-        store: &Store,
+        store: &mut Store,
         request: &BundleExportRequest,
     ) -> Result<BundleExportOutcome, ActasError> {
         let now = self.clock.now();
         let identity = load_pkcs12(&request.p12, &request.password, now)
             .map_err(crate::sign::SignError::from)?;
         let signer = CmsSigner::new(&identity).map_err(crate::sign::SignError::from)?;
-        let trust_roots = match &request.trust {
-            Some(path) => load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?,
-            None => Vec::new(),
-        };
+        // The office's configured roots, and the ones given for this export.
+        let mut trust_roots = crate::app::trust_root_certificates(store)?;
+        if let Some(path) = &request.trust {
+            trust_roots
+                .extend(load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?);
+        }
         let chosen = self.select_for_bundle(store, &request.selection)?;
         let mut documents = Vec::with_capacity(chosen.len());
         for doc in chosen {
@@ -238,6 +240,8 @@ impl Service {
                 reference,
             });
         }
+        // The audit chain's head, sealed by the archivist, travels in the bundle.
+        let checkpoint = super::audit::seal_with(store, &signer, now)?;
         let bundle = build_bundle(
             &documents,
             &Seal {
@@ -247,6 +251,7 @@ impl Service {
             &ExportOptions {
                 at: now,
                 trust_roots,
+                checkpoint: Some(checkpoint),
             },
         )
         .map_err(|e| ActasError::Other(e.to_string()))?;
@@ -305,7 +310,7 @@ impl Service {
 /// A day typed by the user (`AAAA-MM-DD`), `option` naming the flag in the error.
 pub fn parse_day(text: &str, option: &str) -> Result<NaiveDate, ActasError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        ActasError::Other(format!(
+        ActasError::Input(format!(
             "fecha inválida en {option}: «{}» (se espera AAAA-MM-DD)",
             text.trim()
         ))

@@ -3,9 +3,14 @@
 //! `template`, `form`, `render` and `store`. The CLI and the desktop shell
 //! call these and only format their results; no logic lives in the front doors.
 
+mod audit;
 mod bundle;
+mod import;
+mod profile;
+mod queue;
 mod registers;
 mod signing;
+mod verification;
 
 use std::path::Path;
 
@@ -14,17 +19,25 @@ use serde::Serialize;
 use serde_json::Value as Json;
 use ts_rs::TS;
 
+use crate::calendar::{Calendars, Country, Deadline};
 use crate::clock::Clock;
 use crate::error::ActasError;
 use crate::files;
 use crate::form::{self, FormData, PersonName, ValidationContext};
-use crate::render::{render_pdf, RenderOptions, Rendered};
+use crate::render::{render_eml, render_pdf, EmailOptions, RenderOptions, Rendered};
+use crate::secrets::{self, OfficeKey};
 use crate::store::{DocumentSummary, NewDocument, Store, StoredDocument};
 use crate::template::{Catalogue, Template, DEFAULT_SERIES};
 
 pub use bundle::{parse_day, BundleExportOutcome, BundleExportRequest, BundleSelection};
+pub use import::{accepted, ImportKind, ImportedPdf, RECEIVED_SERIES_PREFIX};
+pub use profile::{apply_profile_to, read_profile, save_profile, Profile};
+pub use queue::{
+    certificate_holder, find_person, holder_matches, named_signer, NamedSigner, PendingSignature,
+};
 pub use registers::{
     EmittedForm, FormRequest, GeneratedForm, ImportReport, LICENCE_NOTICE_TEMPLATE,
+    SUPPORT_ATTENTION_TEMPLATE, SUPPORT_OFICIO_TEMPLATE, SUPPORT_STATS_TEMPLATE,
 };
 pub use signing::{
     next_roles, KeySource, LtvOutcome, SignOutcome, SignRequest, SignatureSettings, LTV_NOTE,
@@ -33,6 +46,13 @@ pub use signing::{
 
 /// Status of a stored document no role has signed yet.
 pub const STATUS_PENDING: &str = "pendiente de firma";
+
+/// Setting (Configuración) with the office's own non-working days, one a
+/// line: `dd/mm/aaaa Motivo` (see `calendar::parse_office_days`).
+pub const OFFICE_DAYS_SETTING: &str = "calendario.no_laborables";
+
+/// The folder of the calendar files, inside the templates folder.
+pub const CALENDARS_DIR: &str = "calendarios";
 
 /// The catalogue and the clock every operation shares.
 pub struct Service {
@@ -49,6 +69,8 @@ pub struct TemplateSummary {
     pub form_code: String,
     pub format_version: String,
     pub seed: String,
+    /// An e-mail form: it renders an `.eml` too, and nobody signs it.
+    pub email: bool,
     pub signers: Vec<SignerSummary>,
 }
 
@@ -112,6 +134,7 @@ impl Service {
                 form_code: t.form_code.clone(),
                 format_version: t.format_version.clone(),
                 seed: format!("{}:{}", t.seed.file, t.seed.line),
+                email: t.email.is_some(),
                 signers: t
                     .signers
                     .iter()
@@ -125,19 +148,59 @@ impl Service {
             .collect()
     }
 
-    /// Validates `data` against the template, with the store's people when given.
+    /// The calendars of días útiles: the national files of
+    /// `<templates>/calendarios` (or the copies shipped with the program),
+    /// the office's `oficina.toml`, and — given a store — the office's days
+    /// typed in Configuración.
+    pub fn calendars(&self, store: Option<&Store>) -> Result<Calendars, ActasError> {
+        let typed = match store {
+            Some(store) => office_days(store)?,
+            None => Vec::new(),
+        };
+        let typed: Vec<_> = typed.into_iter().map(|d| (None, d)).collect();
+        Ok(Calendars::load(
+            Some(&self.catalogue.dir.join(CALENDARS_DIR)),
+            &typed,
+        )?)
+    }
+
+    /// What validation consults: today (the clock), the calendars, and —
+    /// given a store — its people (Senace USUARIO) and the office's days.
+    pub fn validation_context(
+        &self,
+        store: Option<&Store>,
+    ) -> Result<ValidationContext, ActasError> {
+        let people = match store {
+            Some(store) => store
+                .people()?
+                .into_iter()
+                .map(|p| PersonName {
+                    given_names: p.given_names,
+                    paternal_surname: p.paternal_surname,
+                    maternal_surname: p.maternal_surname,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(ValidationContext {
+            people,
+            today: Some(self.clock.now().date_naive()),
+            calendars: self.calendars(store)?,
+        })
+    }
+
+    /// Validates `data` against the template. Sealed secrets (from a draft
+    /// or a stored document) are opened with the office's key first.
     pub fn validate(
         &self,
         template_id: &str,
         data: &Json,
-        people: &[PersonName],
+        context: &ValidationContext,
     ) -> Result<(&Template, FormData), ActasError> {
         let template = self.catalogue.require(template_id)?;
-        let context = ValidationContext {
-            people: people.to_vec(),
-        };
+        let data = open_secrets(template, data)?;
         let form =
-            form::validate(template, data, &context).map_err(|problems| ActasError::Invalid {
+            form::validate(template, &data, context).map_err(|problems| ActasError::Invalid {
                 template: template.id.clone(),
                 problems,
             })?;
@@ -151,7 +214,19 @@ impl Service {
         data: &Json,
         number: Option<&str>,
     ) -> Result<Rendered, ActasError> {
-        let (template, form) = self.validate(template_id, data, &[])?;
+        self.render_in(None, template_id, data, number)
+    }
+
+    /// As [`Service::render`], validating with the store's people and office days.
+    pub fn render_in(
+        &self,
+        store: Option<&Store>,
+        template_id: &str,
+        data: &Json,
+        number: Option<&str>,
+    ) -> Result<Rendered, ActasError> {
+        let context = self.validation_context(store)?;
+        let (template, form) = self.validate(template_id, data, &context)?;
         Ok(render_pdf(
             template,
             &form,
@@ -160,6 +235,68 @@ impl Service {
                 now: self.clock.now(),
             },
         )?)
+    }
+
+    /// The RFC 5322 message (`.eml`) of an e-mail template, with `attachment`
+    /// (a PDF: the related acta) when given.
+    pub fn render_email(
+        &self,
+        store: Option<&Store>,
+        template_id: &str,
+        data: &Json,
+        number: Option<&str>,
+        attachment: Option<&Path>,
+    ) -> Result<Vec<u8>, ActasError> {
+        let context = self.validation_context(store)?;
+        let (template, form) = self.validate(template_id, data, &context)?;
+        let attachment = match attachment {
+            Some(path) => {
+                let bytes = files::read(path)?;
+                if !bytes.starts_with(b"%PDF-") {
+                    return Err(ActasError::Other(format!(
+                        "{}: el adjunto no es un PDF",
+                        path.display()
+                    )));
+                }
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "adjunto.pdf".into());
+                Some((name, bytes))
+            }
+            None => None,
+        };
+        Ok(render_eml(
+            template,
+            &form,
+            &EmailOptions {
+                number: number.map(str::to_string),
+                now: self.clock.now(),
+                attachment,
+            },
+        )?)
+    }
+
+    /// The due date of `days` días útiles counted from `from` in `country`
+    /// (the office's days of the store included when given).
+    pub fn plazo(
+        &self,
+        store: Option<&Store>,
+        from: chrono::NaiveDate,
+        days: u32,
+        country: Country,
+    ) -> Result<Deadline, ActasError> {
+        let calendars = self.calendars(store)?;
+        let calendar = calendars
+            .get(country)
+            .ok_or_else(|| ActasError::Other(format!("no hay calendario de {}", country.name())))?;
+        calendar.add_business_days(from, days).ok_or_else(|| {
+            ActasError::Other(format!(
+                "el calendario de {} no tiene {days} días útiles en los diez años siguientes al {}",
+                country.name(),
+                from.format("%d/%m/%Y")
+            ))
+        })
     }
 
     /// Validates, numbers, renders and stores a new document in one
@@ -171,16 +308,14 @@ impl Service {
         data: Json,
         actor: &str,
     ) -> Result<StoredDocument, ActasError> {
-        let people: Vec<PersonName> = store
-            .people()?
-            .into_iter()
-            .map(|p| PersonName {
-                given_names: p.given_names,
-                paternal_surname: p.paternal_surname,
-                maternal_surname: p.maternal_surname,
-            })
-            .collect();
-        let (template, form) = self.validate(template_id, &data, &people)?;
+        let context = self.validation_context(Some(store))?;
+        let (template, form) = self.validate(template_id, &data, &context)?;
+        // Secrets are kept sealed with the office's key (never in clear in the store).
+        let mut data = data;
+        if secrets::has_clear(template, &data) {
+            let key = OfficeKey::load_default()?;
+            secrets::seal_data(template, &mut data, &key)?;
+        }
         let now = self.clock.now();
         let new = NewDocument {
             series: template.series.clone(),
@@ -205,6 +340,30 @@ impl Service {
     }
 }
 
+/// The office's own non-working days saved in Configuración.
+pub fn office_days(store: &Store) -> Result<Vec<crate::calendar::OfficeDay>, ActasError> {
+    let text = store.setting(OFFICE_DAYS_SETTING)?.unwrap_or_default();
+    crate::calendar::parse_office_days(&text).map_err(|e| {
+        ActasError::Other(format!(
+            "Configuración, días no laborables de la oficina: {e}"
+        ))
+    })
+}
+
+/// `data` with its sealed secrets opened (the same data when there are none).
+fn open_secrets<'d>(
+    template: &Template,
+    data: &'d Json,
+) -> Result<std::borrow::Cow<'d, Json>, ActasError> {
+    if !secrets::has_sealed(template, data) {
+        return Ok(std::borrow::Cow::Borrowed(data));
+    }
+    let key = OfficeKey::load_default()?;
+    let mut opened = data.clone();
+    secrets::open_data(template, &mut opened, &key)?;
+    Ok(std::borrow::Cow::Owned(opened))
+}
+
 /// How commands name a stored document: the plain number in the office-wide
 /// register (unique in the store), `series/number` in a template's own series
 /// (whose numbers may repeat those of the register).
@@ -218,28 +377,43 @@ pub fn document_reference(series: &str, number: &str) -> String {
 
 impl Service {
     pub fn list(&self, store: &Store) -> Result<Vec<DocumentListing>, ActasError> {
-        store
-            .list_documents()?
-            .into_iter()
-            .map(|d| self.listing(store, d))
-            .collect()
+        self.list_where(store, &crate::store::DocumentFilter::default())
     }
 
-    fn listing(&self, store: &Store, doc: DocumentSummary) -> Result<DocumentListing, ActasError> {
-        let reference = document_reference(&doc.series, &doc.number);
-        // Each signature is recorded in its revision's note: `firma:<role>:<signer>`.
-        let signed: Vec<(String, String)> = store
-            .revisions(&reference)?
+    /// The stored documents that pass `filter`, with their signatures: two
+    /// queries whatever the number of documents.
+    pub fn list_where(
+        &self,
+        store: &Store,
+        filter: &crate::store::DocumentFilter,
+    ) -> Result<Vec<DocumentListing>, ActasError> {
+        let mut signed: std::collections::HashMap<(String, String), Vec<(String, String)>> =
+            std::collections::HashMap::new();
+        for (series, number, note) in store.revision_notes()? {
+            // Each signature is recorded in its revision's note: `firma:<role>:<signer>`
+            // (an imported revision may record several, joined by «; »).
+            let entry = signed.entry((series, number)).or_default();
+            entry.extend(
+                signing::signature_notes(&note)
+                    .map(|(role, signer)| (role.to_string(), signer.to_string())),
+            );
+        }
+        Ok(store
+            .list_documents_where(filter)?
             .into_iter()
-            .filter_map(|r| {
-                let rest = r.note.strip_prefix(SIGNATURE_NOTE_PREFIX)?;
-                let (role, signer) = rest.split_once(':')?;
-                Some((role.to_string(), signer.to_string()))
+            .map(|d| {
+                let roles = signed
+                    .remove(&(d.series.clone(), d.number.clone()))
+                    .unwrap_or_default();
+                self.listing(d, &roles)
             })
-            .collect();
-        let signatures = self
-            .catalogue
-            .get(&doc.template_id)
+            .collect())
+    }
+
+    fn listing(&self, doc: DocumentSummary, signed: &[(String, String)]) -> DocumentListing {
+        let reference = document_reference(&doc.series, &doc.number);
+        let template = self.catalogue.get(&doc.template_id);
+        let signatures = template
             .map(|t| {
                 t.signers
                     .iter()
@@ -259,12 +433,10 @@ impl Service {
             })
             .unwrap_or_default();
         let signed_roles: Vec<String> = signed.iter().map(|(role, _)| role.clone()).collect();
-        let next = self
-            .catalogue
-            .get(&doc.template_id)
+        let next = template
             .map(|t| signing::next_roles(t, &signed_roles))
             .unwrap_or_default();
-        Ok(DocumentListing {
+        DocumentListing {
             next,
             reference,
             number: doc.number,
@@ -275,7 +447,7 @@ impl Service {
             created_at: doc.created_at,
             revisions: doc.revisions,
             signatures,
-        })
+        }
     }
 
     /// Writes the latest revision of a stored document to `out`, atomically.

@@ -17,13 +17,14 @@ use serde_json::{Map, Value as Json};
 
 use crate::error::ActasError;
 use crate::files;
+use crate::form::Value;
 use crate::registers::excel::{fold, format_date};
 use crate::registers::expiry::{self, LicenceStatus, NoticeSource, Summary};
 use crate::registers::licences::{parse_master, LICENCE_COLUMNS};
 use crate::registers::rows::{self, parse_rows, Field, TypedRow};
 use crate::registers::tapes::{self, BackupRun, Movement, TapeStatus};
 use crate::registers::{
-    describe_read_error, maintenance, read_table, Register, Rejection, Warning,
+    describe_read_error, maintenance, read_table, support, Register, Rejection, Warning,
 };
 use crate::store::registers::{ImportMeta, RegisterEntry};
 use crate::store::{sha256_hex, Store};
@@ -32,6 +33,11 @@ use super::{document_reference, Service};
 
 /// Template of the «notificación de licencias por vencer».
 pub const LICENCE_NOTICE_TEMPLATE: &str = "senace-licencias-por-vencer";
+
+/// The MEF support statistics (004 §3.6) and the records they count.
+pub const SUPPORT_STATS_TEMPLATE: &str = "mef-estadisticas-soporte";
+pub const SUPPORT_ATTENTION_TEMPLATE: &str = "mef-atencion-soporte";
+pub const SUPPORT_OFICIO_TEMPLATE: &str = "mef-oficio-soporte";
 
 /// The outcome of an import. Its JSON is the contract
 /// `{"imported": n, "updated": n, "rejected": [{"row", "column", "reason"}]}`;
@@ -96,6 +102,8 @@ pub enum FormRequest {
     },
     /// Acta de servicio de mantenimiento técnico of one maintenance.
     MaintenanceActa { numero: i64, year: Option<i32> },
+    /// MEF support statistics of a period, from the stored attention and oficio records.
+    SupportStatistics { from: NaiveDate, to: NaiveDate },
 }
 
 fn file_label(path: &Path) -> String {
@@ -442,6 +450,25 @@ impl Service {
                     data: maintenance::ficha_data(&rows, &periodo, self.today()),
                 })
             }
+            FormRequest::SupportStatistics { from, to } => {
+                period(from, to)?;
+                let (attentions, oficios) = self.support_records(store)?;
+                let data = support::statistics_data(&attentions, &oficios, *from, *to);
+                let rows = data["total_atenciones"].as_u64().unwrap_or(0) as usize
+                    + data["total_oficios"].as_u64().unwrap_or(0) as usize;
+                if rows == 0 {
+                    return Err(none_in(
+                        "atenciones ni oficios de soporte guardados",
+                        from,
+                        to,
+                    ));
+                }
+                Ok(GeneratedForm {
+                    template: SUPPORT_STATS_TEMPLATE,
+                    rows,
+                    data,
+                })
+            }
             FormRequest::MaintenanceActa { numero, year } => {
                 let found: Vec<Map<String, Json>> = raw_entries(store, Register::Maintenance)?
                     .into_iter()
@@ -458,12 +485,72 @@ impl Service {
                         year.map(|y| format!(" de {y}")).unwrap_or_default()
                     ))),
                     _ => Err(ActasError::Other(format!(
-                        "hay {} mantenimientos N.º {numero} (de años distintos): indique --anio AAAA",
+                        "hay {} mantenimientos N.º {numero} (de años distintos): indique también el año",
                         found.len()
                     ))),
                 }
             }
         }
+    }
+
+    /// The stored attention and oficio records, read through their templates
+    /// (an oficio's deadline alerts are computed as when it was saved). A
+    /// record that no longer validates is reported, not skipped.
+    fn support_records(
+        &self,
+        store: &Store,
+    ) -> Result<(Vec<support::Attention>, Vec<support::Oficio>), ActasError> {
+        let context = self.validation_context(Some(store))?;
+        let mut attentions = Vec::new();
+        let mut oficios = Vec::new();
+        for doc in store.list_documents()? {
+            let template = doc.template_id.as_str();
+            if template != SUPPORT_ATTENTION_TEMPLATE && template != SUPPORT_OFICIO_TEMPLATE {
+                continue;
+            }
+            let reference = document_reference(&doc.series, &doc.number);
+            let record = store.document(&reference)?;
+            let (_, form) = self
+                .validate(template, &record.data, &context)
+                .map_err(|e| {
+                    ActasError::Other(format!(
+                        "el documento {reference} ({template}) no se puede leer para las estadísticas: {e}"
+                    ))
+                })?;
+            let text = |id: &str| form.get(id).display();
+            let optional = |id: &str| Some(text(id)).filter(|t| !t.trim().is_empty());
+            let date = |id: &str| match form.get(id) {
+                Value::Date(d) => Some(*d),
+                Value::DateTime(dt) => Some(dt.date()),
+                _ => None,
+            };
+            if template == SUPPORT_ATTENTION_TEMPLATE {
+                let Some(day) = date("fecha_hora") else {
+                    continue;
+                };
+                attentions.push(support::Attention {
+                    date: day,
+                    canal: text("canal"),
+                    tipo: text("tipo"),
+                    sistema: text("sistema"),
+                    tipo_solucion: optional("tipo_solucion"),
+                    derivado_a: optional("derivado_a"),
+                });
+            } else {
+                let Some(day) = date("fecha_escalamiento") else {
+                    continue;
+                };
+                let late = ["alerta_busqueda", "alerta_cierre"].iter().any(|id| {
+                    text(id).starts_with("FUERA DE PLAZO") || text(id).starts_with("VENCIDO")
+                });
+                oficios.push(support::Oficio {
+                    date: day,
+                    resultado: text("resultado"),
+                    late,
+                });
+            }
+        }
+        Ok((attentions, oficios))
     }
 
     /// Writes a generated form: merges `extra` (fields to add or replace, e.g.

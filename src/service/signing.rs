@@ -13,6 +13,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::queue::{certificate_holder, holder_matches, mismatch_message, named_signer};
 use super::Service;
 use crate::error::ActasError;
 use crate::files;
@@ -23,11 +24,9 @@ use crate::sign::cms::CmsSigner;
 use crate::sign::ltv::{self, LtvOptions, LtvSummary};
 use crate::sign::pkcs11::{open_identity, TokenSelection};
 use crate::sign::{sign_pdf_stamped, Level, PreparedPdf, SignError, SignOptions};
-use crate::store::Store;
+use crate::store::{NewRevision, RevisionInfo, Store, StoreError, ACTION_DOCUMENT_REVISE};
 use crate::template::Template;
 use crate::timestamp::TsaClient;
-use crate::verify::cms::load_trust_roots;
-use crate::verify::{verify_pdf, VerifyOptions, VerifyReport};
 
 /// Prefix of a revision note that records a signature: `firma:<role>:<signer>`.
 pub const SIGNATURE_NOTE_PREFIX: &str = "firma:";
@@ -45,6 +44,25 @@ pub enum KeySource {
         selection: TokenSelection,
         pin: String,
     },
+}
+
+impl KeySource {
+    /// Opens the key (the `.p12` with its password, or the token with its
+    /// PIN) and checks the certificate at `now`, as signing does.
+    fn signer(&self, now: chrono::DateTime<chrono::Utc>) -> Result<CmsSigner, ActasError> {
+        let signer = match self {
+            KeySource::P12 { path, password } => {
+                let identity = load_pkcs12(path, password, now).map_err(SignError::from)?;
+                CmsSigner::new(&identity).map_err(SignError::from)?
+            }
+            KeySource::Token { selection, pin } => {
+                let identity = open_identity(selection, pin, now).map_err(SignError::from)?;
+                CmsSigner::with_key(&identity.certificate, &identity.chain, identity.key.clone())
+                    .map_err(SignError::from)?
+            }
+        };
+        Ok(signer)
+    }
 }
 
 impl std::fmt::Debug for KeySource {
@@ -204,6 +222,9 @@ pub struct SignRequest {
     /// None: from `settings`.
     pub tsa: Option<String>,
     pub settings: SignatureSettings,
+    /// Signs in place of the person the document names for the role (the
+    /// holder check is then recorded in the audit log instead of refusing).
+    pub substitute: bool,
 }
 
 /// What happened, for the user.
@@ -261,17 +282,7 @@ impl Service {
         if let Some(t) = template {
             crate::sign::check_signing_order(t, &request.role, &prepared.signed_roles())?;
         }
-        let signer = match &request.key {
-            KeySource::P12 { path, password } => {
-                let identity = load_pkcs12(path, password, now).map_err(SignError::from)?;
-                CmsSigner::new(&identity).map_err(SignError::from)?
-            }
-            KeySource::Token { selection, pin } => {
-                let identity = open_identity(selection, pin, now).map_err(SignError::from)?;
-                CmsSigner::with_key(&identity.certificate, &identity.chain, identity.key.clone())
-                    .map_err(SignError::from)?
-            }
-        };
+        let signer = request.key.signer(now)?;
         let http = Http::new(&request.settings.net_options())
             .map_err(|e| ActasError::Other(e.to_string()))?;
         let tsa = tsa_url
@@ -343,7 +354,12 @@ impl Service {
         Ok(outcome)
     }
 
-    /// Signs the latest revision of a stored document and saves a new revision.
+    /// Signs the latest revision of a stored document and saves a new
+    /// revision, as an optimistic update: if another workstation added a
+    /// revision meanwhile, the signature is made again on the new one when
+    /// the role may still sign (order, field empty), else refused naming
+    /// who signed the role first. The certificate's holder must be the
+    /// person the document names for the role unless `request.substitute`.
     pub fn sign_stored(
         &self,
         store: &mut Store,
@@ -351,19 +367,47 @@ impl Service {
         request: &SignRequest,
         actor: &str,
     ) -> Result<SignOutcome, ActasError> {
-        let latest = store.latest_revision(reference)?;
-        let (signed, mut outcome) = self.sign_bytes(latest.pdf, request)?;
-        let note = format!("{SIGNATURE_NOTE_PREFIX}{}:{}", outcome.role, outcome.signer);
-        let info = store.add_revision(
-            reference,
-            &signed,
-            &outcome.status,
-            &note,
-            actor,
-            self.clock.now(),
-        )?;
-        outcome.revision = Some(info.revision);
-        Ok(outcome)
+        let substitute_for = self.check_holder(store, reference, request)?;
+        for _ in 0..SIGN_ATTEMPTS {
+            if let Some((signer, revision)) = signed_by(&store.revisions(reference)?, &request.role)
+            {
+                return Err(ActasError::Refused(format!(
+                    "el rol «{}» del documento {reference} ya lo firmó {signer} (revisión \
+                     {revision})",
+                    request.role
+                )));
+            }
+            let latest = store.latest_revision(reference)?;
+            let (signed, mut outcome) = self.sign_bytes(latest.pdf, request)?;
+            let note = format!("{SIGNATURE_NOTE_PREFIX}{}:{}", outcome.role, outcome.signer);
+            let saved = store.add_revision_on(
+                reference,
+                Some(latest.revision),
+                &NewRevision {
+                    pdf: &signed,
+                    status: &outcome.status,
+                    note: &note,
+                    actor,
+                    at: self.clock.now(),
+                    action: ACTION_DOCUMENT_REVISE,
+                    file_sha256: None,
+                    substitute_for: substitute_for.clone(),
+                },
+            );
+            match saved {
+                Ok(info) => {
+                    outcome.revision = Some(info.revision);
+                    return Ok(outcome);
+                }
+                // Another revision landed: read it and sign again on top.
+                Err(StoreError::Stale { .. }) => continue,
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(StoreError::Busy {
+            path: store.path().to_path_buf(),
+        }
+        .into())
     }
 
     /// Adds the DSS and a new document time-stamp to a signed PDF (PAdES
@@ -441,21 +485,36 @@ impl Service {
         Ok(outcome)
     }
 
-    /// Verifies a PDF's signatures, trusting the roots in `trust` (PEM/DER)
-    /// when given and the store's configured roots (`configured`).
-    pub fn verify_bytes(
+    /// The holder check: `Ok(Some(name))` when signing as substitute for
+    /// `name`, `Ok(None)` when the holder is the person named (or the
+    /// document names nobody for the role).
+    fn check_holder(
         &self,
-        pdf: &[u8],
-        trust: Option<&Path>,
-        configured: Vec<openssl::x509::X509>,
-    ) -> Result<VerifyReport, ActasError> {
-        let mut trust_roots = configured;
-        if let Some(path) = trust {
-            trust_roots
-                .extend(load_trust_roots(path).map_err(|e| ActasError::Other(e.to_string()))?);
+        store: &Store,
+        reference: &str,
+        request: &SignRequest,
+    ) -> Result<Option<String>, ActasError> {
+        let record = store.document(reference)?;
+        let Some(template) = self.catalogue.get_or_load(&record.template_id)? else {
+            return Ok(None);
+        };
+        let people = store.people()?;
+        let Some(named) = named_signer(&template, &record.data, &request.role, &people) else {
+            return Ok(None);
+        };
+        let signer = request.key.signer(self.clock.now())?;
+        let (dni, name) = certificate_holder(signer.certificate());
+        if holder_matches(&named, dni.as_deref(), &name) {
+            return Ok(None);
         }
-        verify_pdf(pdf, &VerifyOptions { trust_roots })
-            .map_err(|e| ActasError::Other(e.to_string()))
+        if request.substitute {
+            return Ok(Some(named.name));
+        }
+        Err(ActasError::Input(mismatch_message(
+            &named,
+            dni.as_deref(),
+            &name,
+        )))
     }
 }
 
@@ -471,8 +530,28 @@ fn ltv_outcome(summary: LtvSummary) -> LtvOutcome {
     }
 }
 
+/// How many times a stored signature is re-made on a newer revision before
+/// the store counts as busy.
+const SIGN_ATTEMPTS: usize = 5;
+
+/// Who signed `role` and in which revision, from the revision notes
+/// (`firma:<role>:<signer>`, several joined by «; »).
+pub(super) fn signed_by(revisions: &[RevisionInfo], role: &str) -> Option<(String, u32)> {
+    revisions.iter().find_map(|r| {
+        signature_notes(&r.note)
+            .find(|(signed, _)| *signed == role)
+            .map(|(_, signer)| (signer.to_string(), r.revision))
+    })
+}
+
+/// The (role, signer) pairs a revision note records.
+pub(super) fn signature_notes(note: &str) -> impl Iterator<Item = (&str, &str)> {
+    note.split("; ")
+        .filter_map(|part| part.strip_prefix(SIGNATURE_NOTE_PREFIX)?.split_once(':'))
+}
+
 /// Roles that may sign now, and whether every required role has signed.
-fn progress(template: Option<&Template>, signed: &[String]) -> (Vec<String>, bool) {
+pub(super) fn progress(template: Option<&Template>, signed: &[String]) -> (Vec<String>, bool) {
     let Some(t) = template else {
         return (Vec::new(), false);
     };
@@ -494,7 +573,11 @@ pub fn next_roles(template: &Template, signed: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn status_text(template: Option<&Template>, signed: &[String], complete: bool) -> String {
+pub(super) fn status_text(
+    template: Option<&Template>,
+    signed: &[String],
+    complete: bool,
+) -> String {
     match template {
         Some(_) if complete => "firmado".into(),
         Some(t) => format!("en firma ({} de {})", signed.len(), t.signers.len()),

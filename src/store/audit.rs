@@ -24,13 +24,13 @@
 //! rewrites the whole database consistently; that needs the chain head kept
 //! elsewhere (a signed export, for instance).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
+use super::db::{args, DbError, Tx};
 use super::error::{on, StoreError};
 use super::{sha256_hex, Store};
 
@@ -41,6 +41,10 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 pub const ACTION_DOCUMENT_CREATE: &str = "document.create";
 pub const ACTION_DOCUMENT_REVISE: &str = "document.revise";
 pub const ACTION_PERSON_ADD: &str = "person.add";
+/// A document received from elsewhere, stored with the number it carries.
+pub const ACTION_DOCUMENT_RECEIVE: &str = "document.receive";
+/// A signed PDF imported as the next revision of a stored document.
+pub const ACTION_DOCUMENT_IMPORT: &str = "document.import";
 
 /// The outcome of [`Store::verify_audit`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,15 +83,16 @@ pub(crate) struct Entry<'a> {
 
 /// Appends `entry` at the end of the chain. Call inside the write
 /// transaction of the change it records.
-pub(crate) fn append(conn: &Connection, path: &Path, entry: Entry<'_>) -> Result<i64, StoreError> {
+pub(crate) fn append(tx: &mut Tx<'_>, path: &Path, entry: Entry<'_>) -> Result<i64, StoreError> {
     let write = on(path, "escribir el registro de auditoría");
-    let last: Option<(i64, String)> = conn
-        .query_row(
+    let last: Option<(i64, String)> = tx
+        .query_opt(
             "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            &[],
         )
-        .optional()
+        .map_err(&write)?
+        .map(|row| Ok::<_, DbError>((row.get(0)?, row.get(1)?)))
+        .transpose()
         .map_err(&write)?;
     let (id, prev_hash) = match last {
         Some((id, hash)) => (id + 1, hash),
@@ -104,18 +109,18 @@ pub(crate) fn append(conn: &Connection, path: &Path, entry: Entry<'_>) -> Result
         &detail,
         &prev_hash,
     );
-    conn.execute(
+    tx.execute(
         "INSERT INTO audit_log (id, at, actor, action, subject, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+        args![
             id,
-            at,
+            &at,
             entry.actor,
             entry.action,
             entry.subject,
-            detail,
-            prev_hash,
-            hash
+            &detail,
+            &prev_hash,
+            &hash
         ],
     )
     .map_err(&write)?;
@@ -146,25 +151,21 @@ impl Store {
     /// still matches its SHA-256. Problems are reported, not raised; an `Err`
     /// means the database could not be read.
     pub fn verify_audit(&self) -> Result<AuditReport, StoreError> {
-        let path = self.path.as_path();
-        let read = on(path, "verificar el registro de auditoría");
-        // One read transaction: a consistent snapshot even while others write.
-        let tx = self.conn.unchecked_transaction().map_err(&read)?;
-        let mut problems = Vec::new();
-        let mut rows = 0u64;
-        let mut revisions_logged: HashSet<RevisionKey> = HashSet::new();
-        let mut people_logged: HashSet<String> = HashSet::new();
-        {
-            let mut stmt = tx
-                .prepare(
+        self.read("verificar el registro de auditoría", |tx, path| {
+            let read = on(path, "verificar el registro de auditoría");
+            let mut problems = Vec::new();
+            let mut rows = 0u64;
+            let mut logged = Logged::default();
+            let log = tx
+                .query(
                     "SELECT id, at, actor, action, subject, detail, prev_hash, hash
                      FROM audit_log ORDER BY id",
+                    &[],
                 )
                 .map_err(&read)?;
-            let mut cursor = stmt.query([]).map_err(&read)?;
             let mut expected_id = 1i64;
             let mut expected_prev = GENESIS_HASH.to_string();
-            while let Some(row) = cursor.next().map_err(&read)? {
+            for row in &log {
                 rows += 1;
                 let id: i64 = row.get(0).map_err(&read)?;
                 let at: String = row.get(1).map_err(&read)?;
@@ -209,121 +210,170 @@ impl Store {
                             .into(),
                     });
                 }
-                note_subject(
-                    &action,
-                    &subject,
-                    &detail,
-                    &mut revisions_logged,
-                    &mut people_logged,
-                );
+                logged.note(&action, &subject, &detail);
+                logged.hashes.insert(id, hash.clone());
                 expected_id = id + 1;
                 expected_prev = hash;
             }
-        }
-        check_revisions(&tx, path, &revisions_logged, &mut problems)?;
-        check_people(&tx, path, &people_logged, &mut problems)?;
-        Ok(AuditReport { rows, problems })
+            let head = (expected_id - 1, expected_prev);
+            check_revisions(tx, path, &logged.revisions, &mut problems)?;
+            check_people(tx, path, &logged.people, &mut problems)?;
+            super::checkpoint::check_state(tx, path, &logged, head, &mut problems)?;
+            Ok(AuditReport { rows, problems })
+        })
     }
 }
 
-/// Remembers what an audit row vouches for, to cross-check the tables.
-fn note_subject(
-    action: &str,
-    subject: &str,
-    detail: &str,
-    revisions: &mut HashSet<RevisionKey>,
-    people: &mut HashSet<String>,
-) {
-    let Ok(detail) = serde_json::from_str::<serde_json::Value>(detail) else {
-        return;
-    };
-    match action {
-        ACTION_DOCUMENT_CREATE | ACTION_DOCUMENT_REVISE => {
-            let series = detail.get("series").and_then(|v| v.as_str());
-            let revision = detail.get("revision").and_then(|v| v.as_i64());
-            let sha256 = detail.get("sha256").and_then(|v| v.as_str());
-            if let (Some(series), Some(revision), Some(sha256)) = (series, revision, sha256) {
-                revisions.insert((
-                    series.to_string(),
-                    subject.to_string(),
-                    revision,
-                    sha256.to_string(),
-                ));
+/// What the audit log vouches for, gathered while the chain is read, to
+/// cross-check the tables against it.
+#[derive(Debug, Default)]
+pub(crate) struct Logged {
+    /// Every revision an audit row records.
+    pub revisions: HashSet<RevisionKey>,
+    /// Ids of the people added.
+    pub people: HashSet<String>,
+    /// (series, number) → the status its last audit row set.
+    pub status: HashMap<(String, String), String>,
+    /// Setting key → SHA-256 of the value its last audit row set (`None`
+    /// when the row predates values being recorded).
+    pub settings: HashMap<String, Option<String>>,
+    /// Ids of the trust roots added and not removed.
+    pub trust_roots: HashSet<String>,
+    /// Every row's hash by id (checkpoints name one).
+    pub hashes: HashMap<i64, String>,
+}
+
+impl Logged {
+    /// Remembers what one audit row vouches for.
+    fn note(&mut self, action: &str, subject: &str, detail: &str) {
+        let Ok(detail) = serde_json::from_str::<serde_json::Value>(detail) else {
+            return;
+        };
+        let text = |key: &str| detail.get(key).and_then(|v| v.as_str());
+        match action {
+            ACTION_DOCUMENT_CREATE
+            | ACTION_DOCUMENT_REVISE
+            | ACTION_DOCUMENT_RECEIVE
+            | ACTION_DOCUMENT_IMPORT => {
+                let revision = detail.get("revision").and_then(|v| v.as_i64());
+                if let (Some(series), Some(revision), Some(sha256)) =
+                    (text("series"), revision, text("sha256"))
+                {
+                    self.revisions.insert((
+                        series.to_string(),
+                        subject.to_string(),
+                        revision,
+                        sha256.to_string(),
+                    ));
+                    if let Some(status) = text("status") {
+                        self.status
+                            .insert((series.to_string(), subject.to_string()), status.into());
+                    }
+                }
             }
+            ACTION_PERSON_ADD => {
+                self.people.insert(subject.to_string());
+            }
+            super::ACTION_SETTINGS_UPDATE => {
+                let values = detail.get("values").and_then(|v| v.as_object());
+                for key in detail
+                    .get("keys")
+                    .and_then(|v| v.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|k| k.as_str())
+                {
+                    let sha = values
+                        .and_then(|v| v.get(key))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string);
+                    self.settings.insert(key.to_string(), sha);
+                }
+            }
+            super::ACTION_TRUST_ROOT_ADD => {
+                self.trust_roots.insert(subject.to_string());
+            }
+            super::ACTION_TRUST_ROOT_REMOVE => {
+                self.trust_roots.remove(subject);
+            }
+            _ => {}
         }
-        ACTION_PERSON_ADD => {
-            people.insert(subject.to_string());
-        }
-        _ => {}
     }
 }
+
+/// Revisions read per query while checking their PDFs (bounded memory).
+const REVISION_BATCH: i64 = 64;
 
 /// Every revision must be vouched for by an audit row and still hash to its SHA-256.
 fn check_revisions(
-    conn: &Connection,
+    tx: &mut Tx<'_>,
     path: &Path,
     logged: &HashSet<RevisionKey>,
     problems: &mut Vec<AuditProblem>,
 ) -> Result<(), StoreError> {
     let read = on(path, "verificar las revisiones");
-    let mut stmt = conn
-        .prepare(
-            "SELECT d.series, d.number, r.revision, r.sha256, r.pdf
-             FROM revisions r JOIN documents d ON d.id = r.document_id
-             ORDER BY d.id, r.revision",
-        )
-        .map_err(&read)?;
-    let mut cursor = stmt.query([]).map_err(&read)?;
-    while let Some(row) = cursor.next().map_err(&read)? {
-        let series: String = row.get(0).map_err(&read)?;
-        let number: String = row.get(1).map_err(&read)?;
-        let revision: i64 = row.get(2).map_err(&read)?;
-        let sha256: String = row.get(3).map_err(&read)?;
-        let pdf = row.get_ref(4).map_err(&read)?;
-        let pdf = pdf.as_blob().map_err(|err| StoreError::Inconsistent {
-            path: path.to_path_buf(),
-            reason: format!("la revisión {revision} del documento {number} no es un PDF: {err}"),
-        })?;
-        if sha256_hex(pdf) != sha256 {
-            problems.push(AuditProblem {
-                row_id: 0,
-                reason: format!(
-                    "el PDF de la revisión {revision} del documento {series}/{number} fue \
-                     alterado (no coincide con su SHA-256)"
-                ),
-            });
+    let mut after = 0i64;
+    loop {
+        let batch = tx
+            .query(
+                "SELECT r.id, d.series, d.number, r.revision, r.sha256, r.pdf
+                 FROM revisions r JOIN documents d ON d.id = r.document_id
+                 WHERE r.id > ?1 ORDER BY r.id LIMIT ?2",
+                args![after, REVISION_BATCH],
+            )
+            .map_err(&read)?;
+        if batch.is_empty() {
+            return Ok(());
         }
-        let key = (series, number, revision, sha256);
-        if !logged.contains(&key) {
-            let (series, number, revision, _) = key;
-            problems.push(AuditProblem {
-                row_id: 0,
+        for mut row in batch {
+            after = row.get(0).map_err(&read)?;
+            let series: String = row.get(1).map_err(&read)?;
+            let number: String = row.get(2).map_err(&read)?;
+            let revision: i64 = row.get(3).map_err(&read)?;
+            let sha256: String = row.get(4).map_err(&read)?;
+            let pdf: Vec<u8> = row.take(5).map_err(|err| StoreError::Inconsistent {
+                path: path.to_path_buf(),
                 reason: format!(
-                    "la revisión {revision} del documento {series}/{number} no tiene su registro \
-                     de auditoría"
+                    "la revisión {revision} del documento {number} no es un PDF: {err}"
                 ),
-            });
+            })?;
+            if sha256_hex(&pdf) != sha256 {
+                problems.push(AuditProblem {
+                    row_id: 0,
+                    reason: format!(
+                        "el PDF de la revisión {revision} del documento {series}/{number} fue \
+                         alterado (no coincide con su SHA-256)"
+                    ),
+                });
+            }
+            let key = (series, number, revision, sha256);
+            if !logged.contains(&key) {
+                let (series, number, revision, _) = key;
+                problems.push(AuditProblem {
+                    row_id: 0,
+                    reason: format!(
+                        "la revisión {revision} del documento {series}/{number} no tiene su \
+                         registro de auditoría"
+                    ),
+                });
+            }
         }
     }
-    Ok(())
 }
 
 /// Every person must be vouched for by an audit row.
 fn check_people(
-    conn: &Connection,
+    tx: &mut Tx<'_>,
     path: &Path,
     logged: &HashSet<String>,
     problems: &mut Vec<AuditProblem>,
 ) -> Result<(), StoreError> {
     let read = on(path, "verificar las personas");
-    let mut stmt = conn
-        .prepare("SELECT id FROM people ORDER BY id")
-        .map_err(&read)?;
-    let ids = stmt
-        .query_map([], |row| row.get::<_, i64>(0))
-        .map_err(&read)?;
-    for id in ids {
-        let id = id.map_err(&read)?;
+    for row in tx
+        .query("SELECT id FROM people ORDER BY id", &[])
+        .map_err(&read)?
+    {
+        let id: i64 = row.get(0).map_err(&read)?;
         if !logged.contains(&id.to_string()) {
             problems.push(AuditProblem {
                 row_id: 0,
@@ -362,10 +412,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn chain_of_a_busy_store_verifies() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn chain_of_a_busy_store_verifies(db: TestDb) {
+        let mut store = db.open();
         let empty = store.verify_audit().unwrap();
         assert_eq!(empty.rows, 0);
         assert!(empty.is_intact());
@@ -386,27 +434,19 @@ mod tests {
         store.add_person(&person(), at()).unwrap();
     }
 
-    #[test]
-    fn audit_rows_cannot_be_updated_or_deleted() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn audit_rows_cannot_be_updated_or_deleted(db: TestDb) {
+        let mut store = db.open();
         populate(&mut store);
         let update = store
-            .conn
-            .execute("UPDATE audit_log SET actor = 'x' WHERE id = 1", [])
+            .raw_execute("UPDATE audit_log SET actor = 'x' WHERE id = 1")
             .unwrap_err();
         assert!(update.to_string().contains("no se modifica"), "{update}");
         let delete = store
-            .conn
-            .execute("DELETE FROM audit_log WHERE id = 5", [])
+            .raw_execute("DELETE FROM audit_log WHERE id = 5")
             .unwrap_err();
         assert!(delete.to_string().contains("no se borra"), "{delete}");
         let forged = store
-            .conn
-            .execute(
-                "INSERT INTO audit_log VALUES (9, 'a', 'b', 'c', 'd', '{}', 'x', 'y')",
-                [],
-            )
+            .raw_execute("INSERT INTO audit_log VALUES (9, 'a', 'b', 'c', 'd', '{}', 'x', 'y')")
             .unwrap_err();
         assert!(
             forged.to_string().contains("al final de la cadena"),
@@ -414,17 +454,12 @@ mod tests {
         );
     }
 
-    #[test]
-    fn hand_edited_row_is_reported_with_its_id() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn hand_edited_row_is_reported_with_its_id(db: TestDb) {
+        let mut store = db.open();
         populate(&mut store);
+        store.drop_trigger("audit_log", "audit_log_no_update");
         store
-            .conn
-            .execute_batch(
-                "DROP TRIGGER audit_log_no_update;
-                 UPDATE audit_log SET detail = '{\"note\":\"otra cosa\"}' WHERE id = 2;",
-            )
+            .raw_execute("UPDATE audit_log SET detail = '{\"note\":\"otra cosa\"}' WHERE id = 2")
             .unwrap();
         let report = store.verify_audit().unwrap();
         assert_eq!(report.rows, 5);
@@ -438,17 +473,12 @@ mod tests {
         assert!(!rows.contains(&3), "{:?}", report.problems);
     }
 
-    #[test]
-    fn deleted_row_is_detected() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn deleted_row_is_detected(db: TestDb) {
+        let mut store = db.open();
         populate(&mut store);
+        store.drop_trigger("audit_log", "audit_log_no_delete");
         store
-            .conn
-            .execute_batch(
-                "DROP TRIGGER audit_log_no_delete;
-                 DELETE FROM audit_log WHERE id = 3;",
-            )
+            .raw_execute("DELETE FROM audit_log WHERE id = 3")
             .unwrap();
         let report = store.verify_audit().unwrap();
         assert_eq!(report.rows, 4);
@@ -466,17 +496,12 @@ mod tests {
             .any(|p| p.row_id == 0 && p.reason.contains("s/2026-003")));
     }
 
-    #[test]
-    fn truncated_tail_is_detected() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn truncated_tail_is_detected(db: TestDb) {
+        let mut store = db.open();
         populate(&mut store);
+        store.drop_trigger("audit_log", "audit_log_no_delete");
         store
-            .conn
-            .execute_batch(
-                "DROP TRIGGER audit_log_no_delete;
-                 DELETE FROM audit_log WHERE id >= 4;",
-            )
+            .raw_execute("DELETE FROM audit_log WHERE id >= 4")
             .unwrap();
         let report = store.verify_audit().unwrap();
         let reasons: Vec<&str> = report.problems.iter().map(|p| p.reason.as_str()).collect();
@@ -492,16 +517,13 @@ mod tests {
         );
     }
 
-    #[test]
-    fn swapped_pdf_is_detected() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn swapped_pdf_is_detected(db: TestDb) {
+        let mut store = db.open();
         populate(&mut store);
+        store.drop_trigger("revisions", "revisions_no_update");
         store
-            .conn
-            .execute_batch(
-                "DROP TRIGGER revisions_no_update;
-                 UPDATE revisions SET pdf = X'00' WHERE revision = 1 AND document_id = 1;",
+            .raw_execute(
+                "UPDATE revisions SET pdf = substr(pdf, 1, 1) WHERE revision = 1 AND document_id = 1",
             )
             .unwrap();
         let report = store.verify_audit().unwrap();
@@ -514,4 +536,13 @@ mod tests {
             report.problems
         );
     }
+
+    on_both_engines!(
+        chain_of_a_busy_store_verifies,
+        audit_rows_cannot_be_updated_or_deleted,
+        hand_edited_row_is_reported_with_its_id,
+        deleted_row_is_detected,
+        truncated_tail_is_detected,
+        swapped_pdf_is_detected,
+    );
 }

@@ -1,7 +1,7 @@
 //! Documents, their correlative numbers and their revisions.
 //!
 //! A document is created with its first revision (the rendered PDF) in one
-//! `BEGIN IMMEDIATE` transaction that also takes the next correlative of its
+//! write transaction (serialised with every other writer, on either engine) that also takes the next correlative of its
 //! (series, year) and appends the audit row. Because the number is taken
 //! under the write lock and the transaction is rolled back when rendering
 //! fails, numbers are unique across processes, never reused and never
@@ -16,10 +16,12 @@
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Entry, ACTION_DOCUMENT_CREATE, ACTION_DOCUMENT_REVISE};
+use super::audit::{
+    self, Entry, ACTION_DOCUMENT_CREATE, ACTION_DOCUMENT_RECEIVE, ACTION_DOCUMENT_REVISE,
+};
+use super::db::{args, DbError, Param, Row, Tx};
 use super::error::{on, StoreError};
 use super::{sha256_hex, Store};
 
@@ -146,225 +148,232 @@ fn check_series(series: &str) -> Result<(), String> {
 
 impl Store {
     /// Hands out the next correlative of (series, year) inside the same
-    /// transaction (`BEGIN IMMEDIATE`) that saves the document; calls
-    /// `render(&number)` (number `AAAA-NNN`) to get the PDF bytes; inserts
-    /// the document, revision 1 (bytes and SHA-256) and an audit row;
-    /// commits. If `render` fails, everything is rolled back and the number
-    /// is not consumed: the next save gets it.
+    /// write transaction that saves the document; calls `render(&number)`
+    /// (number `AAAA-NNN`) to get the PDF bytes; inserts the document,
+    /// revision 1 (bytes and SHA-256) and an audit row; commits. If `render`
+    /// fails, everything is rolled back and the number is not consumed: the
+    /// next save gets it.
     pub fn create_document<E: From<StoreError>>(
         &mut self,
         new: &NewDocument,
         render: impl FnOnce(&str) -> Result<Vec<u8>, E>,
     ) -> Result<StoredDocument, E> {
         new.check()?;
-        let path = self.path.as_path();
-        let save = on(path, "guardar el documento");
-        let data = new.data.to_string();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&save)?;
-        let seq: i64 = tx
-            .query_row(
-                "INSERT INTO correlatives (series, year, last_seq) VALUES (?1, ?2, 1)
-                 ON CONFLICT (series, year) DO UPDATE SET last_seq = last_seq + 1
-                 RETURNING last_seq",
-                params![new.series, new.year],
-                |row| row.get(0),
-            )
-            .map_err(on(path, "tomar el correlativo"))?;
-        let number = format_number(new.year, seq);
-
-        // Dropping `tx` on any early return rolls the correlative back.
-        let pdf = render(&number)?;
-        if pdf.is_empty() {
-            return Err(StoreError::Invalid {
-                context: "no se puede guardar el documento",
-                reason: format!("el PDF del documento {number} está vacío"),
-            }
-            .into());
-        }
-        let sha256 = sha256_hex(&pdf);
-        let created_at = new.at.to_rfc3339();
-        let created_ms = new.at.timestamp_millis();
-        tx.execute(
-            "INSERT INTO documents (series, year, seq, number, template_id, template_version,
-                                    title, status, data, created_at, created_ms, created_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                new.series,
-                new.year,
+        self.write("guardar el documento", |tx, path| {
+            let seq: i64 = tx
+                .scalar(
+                    "INSERT INTO correlatives (series, year, last_seq) VALUES (?1, ?2, 1)
+                     ON CONFLICT (series, year) DO UPDATE SET last_seq = correlatives.last_seq + 1
+                     RETURNING last_seq",
+                    args![&new.series, new.year],
+                )
+                .map_err(on(path, "tomar el correlativo"))?;
+            let number = format_number(new.year, seq);
+            // Returning early drops the transaction: the correlative rolls back.
+            let pdf = render(&number)?;
+            let stored = insert_document(
+                tx,
+                path,
+                new,
                 seq,
-                number,
-                new.template_id,
-                new.template_version,
-                new.title,
-                new.status,
-                data,
-                created_at,
-                created_ms,
-                new.actor
-            ],
-        )
-        .map_err(&save)?;
-        let document_id = tx.last_insert_rowid();
-        insert_revision(
-            &tx,
-            path,
-            document_id,
-            1,
-            &pdf,
-            &sha256,
-            &new.status,
-            "",
-            &new.actor,
-            &new.at,
-        )?;
-        audit::append(
-            &tx,
-            path,
-            Entry {
-                at: &new.at,
-                actor: &new.actor,
-                action: ACTION_DOCUMENT_CREATE,
-                subject: &number,
-                detail: serde_json::json!({
-                    "series": new.series,
-                    "year": new.year,
-                    "template_id": new.template_id,
-                    "template_version": new.template_version,
-                    "title": new.title,
-                    "status": new.status,
-                    "revision": 1,
-                    "sha256": sha256,
-                }),
-            },
-        )?;
-        tx.commit().map_err(&save)?;
-        Ok(StoredDocument {
-            number,
-            revision: 1,
-            sha256,
+                &number,
+                &pdf,
+                ACTION_DOCUMENT_CREATE,
+                None,
+            )?;
+            Ok(stored)
+        })
+    }
+
+    /// Stores a document received from elsewhere (a PDF whose number no
+    /// document of this register has), with the number it carries, as its
+    /// revision 1, audited as `document.receive` with the file's SHA-256.
+    /// Its series is its own (no correlative of this office is taken); the
+    /// caller names it (`recibido-<serie>`).
+    pub fn receive_document(
+        &mut self,
+        new: &NewDocument,
+        number: &str,
+        pdf: &[u8],
+    ) -> Result<StoredDocument, StoreError> {
+        new.check()?;
+        let seq = number
+            .split_once('-')
+            .and_then(|(year, seq)| (year.parse::<i32>().ok() == Some(new.year)).then_some(seq))
+            .and_then(|seq| seq.parse::<i64>().ok())
+            .filter(|seq| *seq >= 1)
+            .ok_or_else(|| StoreError::Invalid {
+                context: "no se puede registrar el documento recibido",
+                reason: format!(
+                    "el número «{number}» no tiene la forma AAAA-NNN del año {}",
+                    new.year
+                ),
+            })?;
+        self.write("registrar el documento recibido", |tx, path| {
+            let save = on(path, "registrar el documento recibido");
+            // The series' correlative row only anchors the foreign key; a
+            // received series never hands out numbers.
+            tx.execute(
+                "INSERT INTO correlatives (series, year, last_seq) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (series, year) DO NOTHING",
+                args![&new.series, new.year, seq],
+            )
+            .map_err(&save)?;
+            let taken: Option<Row> = tx
+                .query_opt(
+                    "SELECT number FROM documents WHERE series = ?1 AND (number = ?2 OR (year = ?3 AND seq = ?4))",
+                    args![&new.series, number, new.year, seq],
+                )
+                .map_err(&save)?;
+            if taken.is_some() {
+                return Err(StoreError::Conflict(format!(
+                    "el documento {}/{number} ya está registrado",
+                    new.series
+                )));
+            }
+            insert_document(tx, path, new, seq, number, pdf, ACTION_DOCUMENT_RECEIVE, Some(sha256_hex(pdf)))
         })
     }
 
     /// Every document, oldest first (by creation instant, then by id).
     pub fn list_documents(&self) -> Result<Vec<DocumentSummary>, StoreError> {
-        let path = self.path.as_path();
-        let read = on(path, "leer los documentos");
-        let mut stmt = self
-            .conn
-            .prepare(&format!("{SUMMARY_SELECT} ORDER BY d.created_ms, d.id"))
-            .map_err(&read)?;
-        let rows = stmt.query_map([], summary_row).map_err(&read)?;
-        let mut documents = Vec::new();
-        for row in rows {
-            let (summary, _) = row.map_err(&read)?;
-            documents.push(summary.finish(path)?);
-        }
-        Ok(documents)
+        self.list_documents_where(&DocumentFilter::default())
+    }
+
+    /// The documents that pass `filter`, oldest first; the window's query.
+    pub fn list_documents_where(
+        &self,
+        filter: &DocumentFilter,
+    ) -> Result<Vec<DocumentSummary>, StoreError> {
+        self.read("leer los documentos", |tx, path| {
+            let read = on(path, "leer los documentos");
+            let mut sql = format!("{SUMMARY_SELECT} WHERE 1 = 1");
+            let mut params: Vec<Param<'_>> = Vec::new();
+            if let Some(template) = &filter.template_id {
+                params.push(Param::Text(template));
+                sql.push_str(&format!(" AND d.template_id = ?{}", params.len()));
+            }
+            if let Some(status) = &filter.status {
+                params.push(Param::Text(status));
+                sql.push_str(&format!(" AND d.status = ?{}", params.len()));
+            }
+            if let Some(from) = filter.from_ms {
+                params.push(Param::Int(from));
+                sql.push_str(&format!(" AND d.created_ms >= ?{}", params.len()));
+            }
+            if let Some(to) = filter.to_ms {
+                params.push(Param::Int(to));
+                sql.push_str(&format!(" AND d.created_ms < ?{}", params.len()));
+            }
+            sql.push_str(" ORDER BY d.created_ms, d.id");
+            if let Some(limit) = filter.limit {
+                params.push(Param::Int(i64::from(limit)));
+                sql.push_str(&format!(" LIMIT ?{}", params.len()));
+            }
+            let rows = tx.query(&sql, &params).map_err(&read)?;
+            rows.iter()
+                .map(|row| summary_row(row).map_err(&read))
+                .collect()
+        })
     }
 
     /// The document with this number (`2026-001` or `serie/2026-001`).
     pub fn document(&self, number: &str) -> Result<DocumentRecord, StoreError> {
-        let path = self.path.as_path();
-        let id = find_document(&self.conn, path, number)?;
-        let (raw, data) = self
-            .conn
-            .query_row(
-                &format!("{SUMMARY_SELECT} WHERE d.id = ?1"),
-                [id],
-                summary_row,
-            )
-            .map_err(on(path, "leer el documento"))?;
-        let summary = raw.finish(path)?;
-        let data = serde_json::from_str(&data).map_err(|err| StoreError::Inconsistent {
-            path: path.to_path_buf(),
-            reason: format!("los datos del documento {number} no son JSON válido: {err}"),
-        })?;
-        Ok(DocumentRecord {
-            number: summary.number,
-            series: summary.series,
-            template_id: summary.template_id,
-            template_version: summary.template_version,
-            title: summary.title,
-            status: summary.status,
-            created_at: summary.created_at,
-            revisions: summary.revisions,
-            data,
+        self.read("leer el documento", |tx, path| {
+            let id = find_document(tx, path, number)?;
+            let read = on(path, "leer el documento");
+            let row = tx
+                .query_one(&format!("{SUMMARY_SELECT_DATA} WHERE d.id = ?1"), args![id])
+                .map_err(&read)?;
+            let summary = summary_row(&row).map_err(&read)?;
+            let data: String = row.get(8).map_err(&read)?;
+            let data = serde_json::from_str(&data).map_err(|err| StoreError::Inconsistent {
+                path: path.to_path_buf(),
+                reason: format!("los datos del documento {number} no son JSON válido: {err}"),
+            })?;
+            Ok(DocumentRecord {
+                number: summary.number,
+                series: summary.series,
+                template_id: summary.template_id,
+                template_version: summary.template_version,
+                title: summary.title,
+                status: summary.status,
+                created_at: summary.created_at,
+                revisions: summary.revisions,
+                data,
+            })
         })
     }
 
     /// The newest revision of the document, with its PDF.
     pub fn latest_revision(&self, number: &str) -> Result<Revision, StoreError> {
-        let path = self.path.as_path();
-        let id = find_document(&self.conn, path, number)?;
-        let row = self
-            .conn
-            .query_row(
-                "SELECT revision, pdf, sha256, created_at, note FROM revisions
-                 WHERE document_id = ?1 ORDER BY revision DESC LIMIT 1",
-                [id],
-                |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, Vec<u8>>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, String>(3)?,
-                        row.get::<_, String>(4)?,
-                    ))
-                },
+        self.read("leer la revisión", |tx, path| {
+            let id = find_document(tx, path, number)?;
+            latest_in(tx, path, id, number)
+        })
+    }
+
+    /// Every revision of the document with its PDF, first to last.
+    pub fn revisions_with_pdf(&self, number: &str) -> Result<Vec<Revision>, StoreError> {
+        self.read("leer las revisiones", |tx, path| {
+            let id = find_document(tx, path, number)?;
+            let read = on(path, "leer las revisiones");
+            let rows = tx
+                .query(
+                    "SELECT revision, pdf, sha256, created_at, note FROM revisions
+                     WHERE document_id = ?1 ORDER BY revision",
+                    args![id],
+                )
+                .map_err(&read)?;
+            rows.into_iter()
+                .map(|row| revision_row(row).map_err(&read))
+                .collect()
+        })
+    }
+
+    /// The non-empty notes of every revision, as (series, number, note), in
+    /// revision order: what listings read the signatures from, in one query.
+    pub fn revision_notes(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        self.read("leer las revisiones", |tx, path| {
+            let read = on(path, "leer las revisiones");
+            tx.query(
+                "SELECT d.series, d.number, r.note FROM revisions r
+                 JOIN documents d ON d.id = r.document_id
+                 WHERE r.note <> '' ORDER BY r.document_id, r.revision",
+                &[],
             )
-            .optional()
-            .map_err(on(path, "leer la revisión"))?;
-        let Some((revision, pdf, sha256, created_at, note)) = row else {
-            return Err(StoreError::Inconsistent {
-                path: path.to_path_buf(),
-                reason: format!("el documento {number} no tiene revisiones"),
-            });
-        };
-        Ok(Revision {
-            revision: to_u32(path, revision, "número de revisión")?,
-            pdf,
-            sha256,
-            created_at,
-            note,
+            .map_err(&read)?
+            .iter()
+            .map(|row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .collect::<Result<Vec<_>, DbError>>()
+            .map_err(&read)
         })
     }
 
     /// Every revision of the document, first to last, without the PDFs.
     pub fn revisions(&self, number: &str) -> Result<Vec<RevisionInfo>, StoreError> {
-        let path = self.path.as_path();
-        let read = on(path, "leer las revisiones");
-        let id = find_document(&self.conn, path, number)?;
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT revision, sha256, created_at, note FROM revisions
-                 WHERE document_id = ?1 ORDER BY revision",
-            )
-            .map_err(&read)?;
-        let rows = stmt
-            .query_map([id], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                ))
-            })
-            .map_err(&read)?;
-        let mut revisions = Vec::new();
-        for row in rows {
-            let (revision, sha256, created_at, note) = row.map_err(&read)?;
-            revisions.push(RevisionInfo {
-                revision: to_u32(path, revision, "número de revisión")?,
-                sha256,
-                created_at,
-                note,
-            });
-        }
-        Ok(revisions)
+        self.read("leer las revisiones", |tx, path| {
+            let read = on(path, "leer las revisiones");
+            let id = find_document(tx, path, number)?;
+            let rows = tx
+                .query(
+                    "SELECT revision, sha256, created_at, note FROM revisions
+                     WHERE document_id = ?1 ORDER BY revision",
+                    args![id],
+                )
+                .map_err(&read)?;
+            rows.iter()
+                .map(|row| {
+                    Ok(RevisionInfo {
+                        revision: row.get(0)?,
+                        sha256: row.get(1)?,
+                        created_at: row.get(2)?,
+                        note: row.get(3)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, DbError>>()
+                .map_err(&read)
+        })
     }
 
     /// Adds the next revision of the document (never overwriting one), sets
@@ -379,79 +388,231 @@ impl Store {
         actor: &str,
         at: DateTime<FixedOffset>,
     ) -> Result<RevisionInfo, StoreError> {
+        self.add_revision_on(
+            number,
+            None,
+            &NewRevision {
+                pdf,
+                status,
+                note,
+                actor,
+                at,
+                action: ACTION_DOCUMENT_REVISE,
+                file_sha256: None,
+                substitute_for: None,
+            },
+        )
+    }
+
+    /// [`Store::add_revision`] as an optimistic update: when `base` is given
+    /// and the document's latest revision is no longer `base` (another
+    /// workstation added one meanwhile), nothing is written and
+    /// [`StoreError::Stale`] says which revision is now the latest.
+    pub fn add_revision_on(
+        &mut self,
+        number: &str,
+        base: Option<u32>,
+        new: &NewRevision<'_>,
+    ) -> Result<RevisionInfo, StoreError> {
         let refuse = |reason: String| StoreError::Invalid {
             context: "no se puede añadir la revisión",
             reason,
         };
-        if pdf.is_empty() {
+        if new.pdf.is_empty() {
             return Err(refuse(format!("el PDF del documento {number} está vacío")));
         }
-        if status.trim().is_empty() {
+        if new.status.trim().is_empty() {
             return Err(refuse("falta el estado".into()));
         }
-        if actor.trim().is_empty() {
+        if new.actor.trim().is_empty() {
             return Err(refuse("falta quién la añade".into()));
         }
-        let path = self.path.as_path();
-        let save = on(path, "añadir la revisión");
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&save)?;
-        let id = find_document(&tx, path, number)?;
-        let (series, plain_number): (String, String) = tx
-            .query_row(
-                "SELECT series, number FROM documents WHERE id = ?1",
-                [id],
-                |row| Ok((row.get(0)?, row.get(1)?)),
+        self.write("añadir la revisión", |tx, path| {
+            let save = on(path, "añadir la revisión");
+            let id = find_document(tx, path, number)?;
+            let row = tx
+                .query_one(
+                    "SELECT d.series, d.number, coalesce(max(r.revision), 0)
+                     FROM documents d LEFT JOIN revisions r ON r.document_id = d.id
+                     WHERE d.id = ?1 GROUP BY d.id, d.series, d.number",
+                    args![id],
+                )
+                .map_err(&save)?;
+            let series: String = row.get(0).map_err(&save)?;
+            let plain_number: String = row.get(1).map_err(&save)?;
+            let latest: i64 = row.get(2).map_err(&save)?;
+            if let Some(base) = base {
+                if i64::from(base) != latest {
+                    return Err(StoreError::Stale {
+                        number: number.to_string(),
+                        base,
+                        latest: u32::try_from(latest).unwrap_or(u32::MAX),
+                    });
+                }
+            }
+            let revision = latest + 1;
+            let sha256 = sha256_hex(new.pdf);
+            insert_revision(
+                tx, path, id, revision, new.pdf, &sha256, new.status, new.note, new.actor, &new.at,
+            )?;
+            tx.execute(
+                "UPDATE documents SET status = ?1 WHERE id = ?2",
+                args![new.status, id],
             )
             .map_err(&save)?;
-        let revision: i64 = tx
-            .query_row(
-                "SELECT ifnull(max(revision), 0) + 1 FROM revisions WHERE document_id = ?1",
-                [id],
-                |row| row.get(0),
-            )
-            .map_err(&save)?;
-        let sha256 = sha256_hex(pdf);
-        insert_revision(
-            &tx, path, id, revision, pdf, &sha256, status, note, actor, &at,
-        )?;
-        tx.execute(
-            "UPDATE documents SET status = ?1 WHERE id = ?2",
-            params![status, id],
-        )
-        .map_err(&save)?;
-        audit::append(
-            &tx,
-            path,
-            Entry {
-                at: &at,
-                actor,
-                action: ACTION_DOCUMENT_REVISE,
-                subject: &plain_number,
-                detail: serde_json::json!({
-                    "series": series,
-                    "revision": revision,
-                    "sha256": sha256,
-                    "status": status,
-                    "note": note,
-                }),
-            },
-        )?;
-        tx.commit().map_err(&save)?;
-        Ok(RevisionInfo {
-            revision: to_u32(path, revision, "número de revisión")?,
-            sha256,
-            created_at: at.to_rfc3339(),
-            note: note.to_string(),
+            let mut detail = serde_json::json!({
+                "series": series,
+                "revision": revision,
+                "sha256": sha256,
+                "status": new.status,
+                "note": new.note,
+            });
+            if let Some(file) = &new.file_sha256 {
+                detail["file_sha256"] = serde_json::Value::from(file.as_str());
+            }
+            if let Some(named) = &new.substitute_for {
+                detail["suplente_de"] = serde_json::Value::from(named.as_str());
+            }
+            audit::append(
+                tx,
+                path,
+                Entry {
+                    at: &new.at,
+                    actor: new.actor,
+                    action: new.action,
+                    subject: &plain_number,
+                    detail,
+                },
+            )?;
+            Ok(RevisionInfo {
+                revision: to_u32(path, revision, "número de revisión")?,
+                sha256,
+                created_at: new.at.to_rfc3339(),
+                note: new.note.to_string(),
+            })
         })
     }
 }
 
+/// A revision to add ([`Store::add_revision_on`]).
+#[derive(Debug, Clone)]
+pub struct NewRevision<'a> {
+    pub pdf: &'a [u8],
+    /// The document's status once added. Goes to the audit log: no secrets.
+    pub status: &'a str,
+    pub note: &'a str,
+    pub actor: &'a str,
+    pub at: DateTime<FixedOffset>,
+    /// `document.revise`, or `document.import` for a received signed PDF.
+    pub action: &'static str,
+    /// The imported file's SHA-256, recorded in the audit row.
+    pub file_sha256: Option<String>,
+    /// The person named for the role when a substitute signed, recorded in
+    /// the audit row.
+    pub substitute_for: Option<String>,
+}
+
+/// Which documents [`Store::list_documents_where`] returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentFilter {
+    pub template_id: Option<String>,
+    pub status: Option<String>,
+    /// Created at or after this instant (milliseconds since 1970, UTC).
+    pub from_ms: Option<i64>,
+    /// Created before this instant.
+    pub to_ms: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+/// Inserts a document and its revision 1 with the audit row `action`.
+#[allow(clippy::too_many_arguments)]
+fn insert_document(
+    tx: &mut Tx<'_>,
+    path: &Path,
+    new: &NewDocument,
+    seq: i64,
+    number: &str,
+    pdf: &[u8],
+    action: &'static str,
+    file_sha256: Option<String>,
+) -> Result<StoredDocument, StoreError> {
+    if pdf.is_empty() {
+        return Err(StoreError::Invalid {
+            context: "no se puede guardar el documento",
+            reason: format!("el PDF del documento {number} está vacío"),
+        });
+    }
+    let save = on(path, "guardar el documento");
+    let sha256 = sha256_hex(pdf);
+    let created_at = new.at.to_rfc3339();
+    let data = new.data.to_string();
+    let document_id: i64 = tx
+        .scalar(
+            "INSERT INTO documents (series, year, seq, number, template_id, template_version,
+                                    title, status, data, created_at, created_ms, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
+            args![
+                &new.series,
+                new.year,
+                seq,
+                number,
+                &new.template_id,
+                &new.template_version,
+                &new.title,
+                &new.status,
+                &data,
+                &created_at,
+                new.at.timestamp_millis(),
+                &new.actor
+            ],
+        )
+        .map_err(&save)?;
+    insert_revision(
+        tx,
+        path,
+        document_id,
+        1,
+        pdf,
+        &sha256,
+        &new.status,
+        "",
+        &new.actor,
+        &new.at,
+    )?;
+    let mut detail = serde_json::json!({
+        "series": new.series,
+        "year": new.year,
+        "template_id": new.template_id,
+        "template_version": new.template_version,
+        "title": new.title,
+        "status": new.status,
+        "revision": 1,
+        "sha256": sha256,
+    });
+    if let Some(file) = file_sha256 {
+        detail["file_sha256"] = serde_json::Value::from(file);
+    }
+    audit::append(
+        tx,
+        path,
+        Entry {
+            at: &new.at,
+            actor: &new.actor,
+            action,
+            subject: number,
+            detail,
+        },
+    )?;
+    Ok(StoredDocument {
+        number: number.to_string(),
+        revision: 1,
+        sha256,
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 fn insert_revision(
-    conn: &Connection,
+    tx: &mut Tx<'_>,
     path: &Path,
     document_id: i64,
     revision: i64,
@@ -462,11 +623,11 @@ fn insert_revision(
     actor: &str,
     at: &DateTime<FixedOffset>,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    tx.execute(
         "INSERT INTO revisions (document_id, revision, pdf, sha256, status, note, actor,
                                 created_at, created_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
+        args![
             document_id,
             revision,
             pdf,
@@ -474,7 +635,7 @@ fn insert_revision(
             status,
             note,
             actor,
-            at.to_rfc3339(),
+            &at.to_rfc3339(),
             at.timestamp_millis()
         ],
     )
@@ -482,45 +643,68 @@ fn insert_revision(
     Ok(())
 }
 
+/// The newest revision of document `id`.
+fn latest_in(tx: &mut Tx<'_>, path: &Path, id: i64, number: &str) -> Result<Revision, StoreError> {
+    let read = on(path, "leer la revisión");
+    let row = tx
+        .query_opt(
+            "SELECT revision, pdf, sha256, created_at, note FROM revisions
+             WHERE document_id = ?1 ORDER BY revision DESC LIMIT 1",
+            args![id],
+        )
+        .map_err(&read)?;
+    let Some(row) = row else {
+        return Err(StoreError::Inconsistent {
+            path: path.to_path_buf(),
+            reason: format!("el documento {number} no tiene revisiones"),
+        });
+    };
+    revision_row(row).map_err(read)
+}
+
+fn revision_row(mut row: Row) -> Result<Revision, DbError> {
+    Ok(Revision {
+        revision: row.get(0)?,
+        pdf: row.take(1)?,
+        sha256: row.get(2)?,
+        created_at: row.get(3)?,
+        note: row.get(4)?,
+    })
+}
+
 /// Finds a document by `serie/AAAA-NNN`, or by plain `AAAA-NNN`: in the
 /// office-wide register ([`super::REGISTER_SERIES`]) first, else in the one
 /// other series that has it; returns its row id.
-fn find_document(conn: &Connection, path: &Path, key: &str) -> Result<i64, StoreError> {
+pub(crate) fn find_document(tx: &mut Tx<'_>, path: &Path, key: &str) -> Result<i64, StoreError> {
     let read = on(path, "buscar el documento");
     let not_found = || StoreError::DocumentNotFound {
         number: key.to_string(),
     };
+    let by_series = "SELECT id FROM documents WHERE series = ?1 AND number = ?2";
     if let Some((series, number)) = key.rsplit_once('/') {
-        return conn
-            .query_row(
-                "SELECT id FROM documents WHERE series = ?1 AND number = ?2",
-                [series, number],
-                |row| row.get(0),
-            )
-            .optional()
+        return tx
+            .query_opt(by_series, args![series, number])
+            .map_err(&read)?
+            .map(|row| row.get(0))
+            .transpose()
             .map_err(&read)?
             .ok_or_else(not_found);
     }
-    let in_register: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM documents WHERE series = ?1 AND number = ?2",
-            [super::REGISTER_SERIES, key],
-            |row| row.get(0),
-        )
-        .optional()
-        .map_err(&read)?;
-    if let Some(id) = in_register {
-        return Ok(id);
-    }
-    let mut stmt = conn
-        .prepare("SELECT id, series FROM documents WHERE number = ?1 ORDER BY series")
-        .map_err(&read)?;
-    let matches = stmt
-        .query_map([key], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
-        })
+    if let Some(row) = tx
+        .query_opt(by_series, args![super::REGISTER_SERIES, key])
         .map_err(&read)?
-        .collect::<Result<Vec<_>, _>>()
+    {
+        return row.get(0).map_err(&read);
+    }
+    let matches = tx
+        .query(
+            "SELECT id, series FROM documents WHERE number = ?1 ORDER BY series",
+            args![key],
+        )
+        .map_err(&read)?
+        .iter()
+        .map(|row| Ok((row.get::<i64>(0)?, row.get::<String>(1)?)))
+        .collect::<Result<Vec<_>, DbError>>()
         .map_err(&read)?;
     match matches.as_slice() {
         [] => Err(not_found()),
@@ -539,39 +723,25 @@ fn find_document(conn: &Connection, path: &Path, key: &str) -> Result<i64, Store
 
 const SUMMARY_SELECT: &str = "SELECT d.number, d.series, d.template_id, d.template_version,
         d.title, d.status, d.created_at,
+        (SELECT count(*) FROM revisions r WHERE r.document_id = d.id)
+    FROM documents d";
+
+const SUMMARY_SELECT_DATA: &str = "SELECT d.number, d.series, d.template_id, d.template_version,
+        d.title, d.status, d.created_at,
         (SELECT count(*) FROM revisions r WHERE r.document_id = d.id), d.data
     FROM documents d";
 
-/// A summary as read, before its count is checked.
-struct RawSummary {
-    summary: DocumentSummary,
-    revisions: i64,
-}
-
-impl RawSummary {
-    fn finish(mut self, path: &Path) -> Result<DocumentSummary, StoreError> {
-        self.summary.revisions = to_u32(path, self.revisions, "número de revisiones")?;
-        Ok(self.summary)
-    }
-}
-
-fn summary_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(RawSummary, String)> {
-    Ok((
-        RawSummary {
-            summary: DocumentSummary {
-                number: row.get(0)?,
-                series: row.get(1)?,
-                template_id: row.get(2)?,
-                template_version: row.get(3)?,
-                title: row.get(4)?,
-                status: row.get(5)?,
-                created_at: row.get(6)?,
-                revisions: 0,
-            },
-            revisions: row.get(7)?,
-        },
-        row.get(8)?,
-    ))
+fn summary_row(row: &Row) -> Result<DocumentSummary, DbError> {
+    Ok(DocumentSummary {
+        number: row.get(0)?,
+        series: row.get(1)?,
+        template_id: row.get(2)?,
+        template_version: row.get(3)?,
+        title: row.get(4)?,
+        status: row.get(5)?,
+        created_at: row.get(6)?,
+        revisions: row.get(7)?,
+    })
 }
 
 fn to_u32(path: &Path, value: i64, what: &str) -> Result<u32, StoreError> {
@@ -586,10 +756,8 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
 
-    #[test]
-    fn numbers_are_sequential_per_series_and_year() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn numbers_are_sequential_per_series_and_year(db: TestDb) {
+        let mut store = db.open();
         assert_eq!(create(&mut store, "instalacion", 2026), "2026-001");
         assert_eq!(create(&mut store, "instalacion", 2026), "2026-002");
         assert_eq!(create(&mut store, "instalacion", 2026), "2026-003");
@@ -610,10 +778,8 @@ mod tests {
         assert_eq!(format_number(2026, 1000), "2026-1000");
     }
 
-    #[test]
-    fn render_receives_the_number_and_its_bytes_are_stored() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn render_receives_the_number_and_its_bytes_are_stored(db: TestDb) {
+        let mut store = db.open();
         let mut seen = String::new();
         let stored = store
             .create_document(&new_doc("s", 2026), |number| {
@@ -652,16 +818,11 @@ mod tests {
     }
 
     fn count(store: &Store, table: &str) -> i64 {
-        store
-            .conn
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-            .unwrap()
+        store.raw_i64(&format!("SELECT count(*) FROM {table}"))
     }
 
-    #[test]
-    fn failed_render_consumes_no_number_and_leaves_no_rows() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn failed_render_consumes_no_number_and_leaves_no_rows(db: TestDb) {
+        let mut store = db.open();
         assert_eq!(create(&mut store, "s", 2026), "2026-001");
         let before: Vec<i64> = ["documents", "revisions", "audit_log", "correlatives"]
             .iter()
@@ -697,10 +858,8 @@ mod tests {
         assert!(store.verify_audit().unwrap().is_intact());
     }
 
-    #[test]
-    fn empty_pdf_is_refused_and_consumes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn empty_pdf_is_refused_and_consumes_nothing(db: TestDb) {
+        let mut store = db.open();
         let err = store
             .create_document(&new_doc("s", 2026), |_| Ok::<_, StoreError>(Vec::new()))
             .unwrap_err();
@@ -711,10 +870,8 @@ mod tests {
         assert_eq!(create(&mut store, "s", 2026), "2026-001");
     }
 
-    #[test]
-    fn invalid_new_document_is_refused_in_spanish() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn invalid_new_document_is_refused_in_spanish(db: TestDb) {
+        let mut store = db.open();
         let mut doc = new_doc("s", 26);
         let err = store
             .create_document(&doc, |_| Ok::<_, StoreError>(vec![1]))
@@ -731,10 +888,8 @@ mod tests {
         assert!(err.to_string().contains("no puede contener «/»"), "{err}");
     }
 
-    #[test]
-    fn revisions_are_added_never_overwritten() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn revisions_are_added_never_overwritten(db: TestDb) {
+        let mut store = db.open();
         let number = create(&mut store, "s", 2026);
         let later = at() + chrono::Duration::hours(2);
         let info = store
@@ -764,32 +919,27 @@ mod tests {
         assert_eq!(store.list_documents().unwrap()[0].revisions, 2);
 
         let update = store
-            .conn
-            .execute("UPDATE revisions SET pdf = X'00' WHERE revision = 1", [])
+            .raw_execute("UPDATE revisions SET pdf = substr(pdf, 1, 1) WHERE revision = 1")
             .unwrap_err();
         assert!(update.to_string().contains("no se modifican"), "{update}");
-        let delete = store.conn.execute("DELETE FROM revisions", []).unwrap_err();
+        let delete = store.raw_execute("DELETE FROM revisions").unwrap_err();
         assert!(delete.to_string().contains("no se borran"), "{delete}");
         let rewrite = store
-            .conn
-            .execute("UPDATE documents SET data = '{}'", [])
+            .raw_execute("UPDATE documents SET data = '{}'")
             .unwrap_err();
         assert!(
             rewrite.to_string().contains("solo cambia el estado"),
             "{rewrite}"
         );
         let skip = store
-            .conn
-            .execute("UPDATE correlatives SET last_seq = last_seq + 5", [])
+            .raw_execute("UPDATE correlatives SET last_seq = last_seq + 5")
             .unwrap_err();
         assert!(skip.to_string().contains("de uno en uno"), "{skip}");
         assert!(store.verify_audit().unwrap().is_intact());
     }
 
-    #[test]
-    fn unknown_number_is_not_found() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn unknown_number_is_not_found(db: TestDb) {
+        let mut store = db.open();
         create(&mut store, "s", 2026);
         let err = store.document("2026-009").unwrap_err();
         assert_eq!(err.to_string(), "documento 2026-009 no encontrado");
@@ -803,10 +953,8 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn same_number_in_two_series_needs_the_series() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn same_number_in_two_series_needs_the_series(db: TestDb) {
+        let mut store = db.open();
         create(&mut store, "instalacion", 2026);
         create(&mut store, "aceptacion", 2026);
         let err = store.document("2026-001").unwrap_err();
@@ -827,10 +975,8 @@ mod tests {
         assert!(store.verify_audit().unwrap().is_intact());
     }
 
-    #[test]
-    fn list_is_ordered_by_creation_instant_then_id() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn list_is_ordered_by_creation_instant_then_id(db: TestDb) {
+        let mut store = db.open();
         let mut late = new_doc("s", 2026);
         // 16:00 in Lima is 21:00 UTC; 20:00 at UTC+0 is earlier in time.
         late.at = DateTime::parse_from_rfc3339("2026-03-15T16:00:00-05:00").unwrap();
@@ -849,10 +995,8 @@ mod tests {
         assert_eq!(numbers, ["2026-002", "2026-003", "2026-001"]);
     }
 
-    #[test]
-    fn two_stores_on_one_file_get_distinct_gap_free_numbers() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("actas.db");
+    fn two_stores_on_one_file_get_distinct_gap_free_numbers(db: TestDb) {
+        let path = db.location.clone();
         let workers: Vec<_> = (0..2)
             .map(|worker| {
                 let path = path.clone();
@@ -889,4 +1033,17 @@ mod tests {
         assert_eq!(report.rows, 100);
         assert!(report.is_intact(), "{:?}", report.problems);
     }
+
+    on_both_engines!(
+        numbers_are_sequential_per_series_and_year,
+        render_receives_the_number_and_its_bytes_are_stored,
+        failed_render_consumes_no_number_and_leaves_no_rows,
+        empty_pdf_is_refused_and_consumes_nothing,
+        invalid_new_document_is_refused_in_spanish,
+        revisions_are_added_never_overwritten,
+        unknown_number_is_not_found,
+        same_number_in_two_series_needs_the_series,
+        list_is_ordered_by_creation_instant_then_id,
+        two_stores_on_one_file_get_distinct_gap_free_numbers,
+    );
 }

@@ -6,10 +6,12 @@
 //! kept as the JSON the form editor holds (possibly invalid); validating it
 //! is `form`'s job, not the store's.
 
+use std::path::Path;
+
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{params, OptionalExtension};
 use serde_json::Value as Json;
 
+use super::db::{args, DbError, Row};
 use super::error::{on, StoreError};
 use super::Store;
 
@@ -39,95 +41,96 @@ impl Store {
                 reason: "falta el formulario".into(),
             });
         }
-        let save = on(self.path.as_path(), "guardar el borrador");
         let text = data.to_string();
         let now = at.to_rfc3339();
-        let updated = match id {
-            Some(id) => self
-                .conn
-                .execute(
-                    "UPDATE drafts SET template_id = ?2, data = ?3, updated_at = ?4 WHERE id = ?1",
-                    params![id, template_id, text, now],
-                )
-                .map_err(&save)?,
-            None => 0,
-        };
-        let id = match (id, updated) {
-            (Some(id), 1) => id,
-            _ => {
-                self.conn
+        let id = self.write("guardar el borrador", |tx, path| {
+            let save = on(path, "guardar el borrador");
+            let updated = match id {
+                Some(id) => tx
                     .execute(
-                        "INSERT INTO drafts (template_id, data, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, ?3)",
-                        params![template_id, text, now],
+                        "UPDATE drafts SET template_id = ?2, data = ?3, updated_at = ?4 WHERE id = ?1",
+                        args![id, template_id, &text, &now],
                     )
-                    .map_err(&save)?;
-                self.conn.last_insert_rowid()
+                    .map_err(&save)?,
+                None => 0,
+            };
+            match (id, updated) {
+                (Some(id), 1) => Ok(id),
+                _ => tx
+                    .scalar(
+                        "INSERT INTO drafts (template_id, data, created_at, updated_at)
+                         VALUES (?1, ?2, ?3, ?3) RETURNING id",
+                        args![template_id, &text, &now],
+                    )
+                    .map_err(&save),
             }
-        };
+        })?;
         self.draft(id)
     }
 
     /// The draft `id`.
     pub fn draft(&self, id: i64) -> Result<Draft, StoreError> {
-        let read = on(self.path.as_path(), "leer el borrador");
-        let row = self
-            .conn
-            .query_row(
-                "SELECT id, template_id, data, created_at, updated_at FROM drafts WHERE id = ?1",
-                [id],
-                |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, String>(3)?,
-                        row.get::<_, String>(4)?,
-                    ))
-                },
-            )
-            .optional()
-            .map_err(&read)?;
-        let Some((id, template_id, data, created_at, updated_at)) = row else {
-            return Err(StoreError::Invalid {
-                context: "no se puede abrir el borrador",
-                reason: format!("el borrador {id} no existe"),
-            });
-        };
-        let data = serde_json::from_str(&data).map_err(|e| StoreError::Inconsistent {
-            path: self.path.clone(),
-            reason: format!("el borrador {id} no es JSON válido: {e}"),
-        })?;
-        Ok(Draft {
-            id,
-            template_id,
-            data,
-            created_at,
-            updated_at,
+        self.read("leer el borrador", |tx, path| {
+            let read = on(path, "leer el borrador");
+            let row = tx
+                .query_opt(
+                    "SELECT id, template_id, data, created_at, updated_at FROM drafts WHERE id = ?1",
+                    args![id],
+                )
+                .map_err(&read)?;
+            let Some(row) = row else {
+                return Err(StoreError::Invalid {
+                    context: "no se puede abrir el borrador",
+                    reason: format!("el borrador {id} no existe"),
+                });
+            };
+            draft_row(&row, path).map_err(|e| e.unwrap_or_else(&read))
         })
     }
 
     /// Every draft, the most recently edited first.
     pub fn drafts(&self) -> Result<Vec<Draft>, StoreError> {
-        let read = on(self.path.as_path(), "leer los borradores");
-        let ids: Vec<i64> = self
-            .conn
-            .prepare("SELECT id FROM drafts ORDER BY updated_at DESC, id DESC")
-            .and_then(|mut stmt| {
-                stmt.query_map([], |row| row.get(0))?
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(&read)?;
-        ids.into_iter().map(|id| self.draft(id)).collect()
+        self.read("leer los borradores", |tx, path| {
+            let read = on(path, "leer los borradores");
+            tx.query(
+                "SELECT id, template_id, data, created_at, updated_at FROM drafts
+                 ORDER BY updated_at DESC, id DESC",
+                &[],
+            )
+            .map_err(&read)?
+            .iter()
+            .map(|row| draft_row(row, path).map_err(|e| e.unwrap_or_else(&read)))
+            .collect()
+        })
     }
 
     /// Deletes draft `id` (no error when it is already gone).
     pub fn delete_draft(&mut self, id: i64) -> Result<(), StoreError> {
-        self.conn
-            .execute("DELETE FROM drafts WHERE id = ?1", [id])
-            .map_err(on(self.path.as_path(), "borrar el borrador"))?;
-        Ok(())
+        self.write("borrar el borrador", |tx, path| {
+            tx.execute("DELETE FROM drafts WHERE id = ?1", args![id])
+                .map_err(on(path, "borrar el borrador"))?;
+            Ok(())
+        })
     }
+}
+
+/// A draft row; `Err(Ok(_))` when its data is not JSON, `Err(Err(_))` on a column error.
+fn draft_row(row: &Row, path: &Path) -> Result<Draft, Result<StoreError, DbError>> {
+    let id: i64 = row.get(0).map_err(Err)?;
+    let data: String = row.get(2).map_err(Err)?;
+    let data = serde_json::from_str(&data).map_err(|e| {
+        Ok(StoreError::Inconsistent {
+            path: path.to_path_buf(),
+            reason: format!("el borrador {id} no es JSON válido: {e}"),
+        })
+    })?;
+    Ok(Draft {
+        id,
+        template_id: row.get(1).map_err(Err)?,
+        data,
+        created_at: row.get(3).map_err(Err)?,
+        updated_at: row.get(4).map_err(Err)?,
+    })
 }
 
 #[cfg(test)]
@@ -135,10 +138,8 @@ mod tests {
     use super::super::test_support::*;
     use serde_json::json;
 
-    #[test]
-    fn drafts_are_saved_updated_listed_and_deleted() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn drafts_are_saved_updated_listed_and_deleted(db: TestDb) {
+        let mut store = db.open();
         let first = store
             .save_draft(None, "mef-anexo-11-1", &json!({"sistema": "SIAF"}), at())
             .unwrap();
@@ -171,4 +172,6 @@ mod tests {
             .unwrap();
         assert_ne!(again.id, first.id);
     }
+
+    on_both_engines!(drafts_are_saved_updated_listed_and_deleted,);
 }

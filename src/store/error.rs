@@ -1,13 +1,16 @@
 //! The store's one error type, [`StoreError`], and the mapping from SQLite
-//! failures onto it.
+//! and PostgreSQL failures onto it.
 //!
 //! Every message is one line in Spanish that names what failed and where
-//! (the database path, the document number). It does not decide how the CLI
+//! (the database path or the server's address without password, the
+//! document number). It does not decide how the CLI
 //! or the desktop shell show the error; they print `Display` as it is.
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::ErrorCode;
+
+use super::db::{pg_message, DbError};
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -76,7 +79,26 @@ pub enum StoreError {
     #[error("la base de datos {} tiene datos inconsistentes: {reason}", path.display())]
     Inconsistent { path: PathBuf, reason: String },
 
-    /// Any other SQLite failure, with what the store was doing.
+    /// The PostgreSQL server is down, unreachable, or refused the login.
+    #[error("no se puede conectar con el servidor PostgreSQL {server}: {reason}")]
+    Unreachable { server: String, reason: String },
+
+    /// An optimistic update found a newer revision than the one it was based on.
+    #[error(
+        "el documento {number} recibió la revisión {latest} mientras se trabajaba sobre la {base}"
+    )]
+    Stale {
+        number: String,
+        base: u32,
+        latest: u32,
+    },
+
+    /// Another workstation changed the document since this one read it,
+    /// and the change cannot be re-applied on top.
+    #[error("{0}")]
+    Conflict(String),
+
+    /// Any other database failure, with what the store was doing.
     #[error("error de la base de datos {} al {action}: {reason}", path.display())]
     Sqlite {
         path: PathBuf,
@@ -122,6 +144,48 @@ pub(crate) fn sqlite_error(path: &Path, action: &'static str, err: rusqlite::Err
     }
 }
 
+/// Maps a failure of either engine met while doing `action`.
+pub(crate) fn db_error(path: &Path, action: &'static str, err: DbError) -> StoreError {
+    match err {
+        DbError::Sqlite(err) => sqlite_error(path, action, err),
+        DbError::Pg(err) => pg_error(path, action, &err),
+        DbError::Type { .. } => StoreError::Inconsistent {
+            path: path.to_path_buf(),
+            reason: format!("al {action}: {err}"),
+        },
+    }
+}
+
+/// A PostgreSQL failure: a lost connection names the server; lock waits
+/// and serialization failures are [`StoreError::Busy`].
+pub(crate) fn pg_error(path: &Path, action: &'static str, err: &postgres::Error) -> StoreError {
+    use postgres::error::SqlState;
+    let reason = one_line(&pg_message(err));
+    if err.is_closed() || err.as_db_error().is_none() && err.code().is_none() {
+        return StoreError::Unreachable {
+            server: path.display().to_string(),
+            reason,
+        };
+    }
+    match err.code() {
+        Some(code)
+            if *code == SqlState::T_R_SERIALIZATION_FAILURE
+                || *code == SqlState::T_R_DEADLOCK_DETECTED
+                || *code == SqlState::LOCK_NOT_AVAILABLE
+                || *code == SqlState::QUERY_CANCELED =>
+        {
+            StoreError::Busy {
+                path: path.to_path_buf(),
+            }
+        }
+        _ => StoreError::Sqlite {
+            path: path.to_path_buf(),
+            action,
+            reason,
+        },
+    }
+}
+
 /// SQLITE_BUSY or SQLITE_LOCKED: someone else holds the lock.
 pub(crate) fn is_busy(err: &rusqlite::Error) -> bool {
     matches!(
@@ -132,7 +196,12 @@ pub(crate) fn is_busy(err: &rusqlite::Error) -> bool {
 }
 
 /// `map_err` adapter: `.map_err(on(path, "leer los documentos"))`.
-pub(crate) fn on<'a>(
+pub(crate) fn on<'a>(path: &'a Path, action: &'static str) -> impl Fn(DbError) -> StoreError + 'a {
+    move |err| db_error(path, action, err)
+}
+
+/// [`on`] for code that speaks rusqlite directly (SQLite set-up and migrations).
+pub(crate) fn on_sqlite<'a>(
     path: &'a Path,
     action: &'static str,
 ) -> impl Fn(rusqlite::Error) -> StoreError + 'a {

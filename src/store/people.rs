@@ -6,13 +6,24 @@
 //! who may sign what; that belongs to `form` and the templates.
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{params, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::audit::{self, Entry, ACTION_PERSON_ADD};
+use super::db::{args, DbError};
 use super::error::{on, StoreError};
 use super::Store;
+
+/// Audit action of a role assigned to a person.
+pub const ACTION_PERSON_ROLE: &str = "person.role";
+
+/// A role a person signs: in one form (`template_id`) or in every form
+/// that has it (`template_id` empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PersonRole {
+    pub template_id: String,
+    pub role: String,
+}
 
 /// The actor recorded for changes whose caller names none (adding a person).
 pub const SYSTEM_ACTOR: &str = "actas";
@@ -28,6 +39,9 @@ pub struct NewPerson {
     pub area: String,
     /// May be empty.
     pub email: String,
+    /// The DNI as certificates carry it in serialNumber (digits); may be empty.
+    #[serde(default)]
+    pub dni: String,
 }
 
 /// A registered person.
@@ -40,6 +54,29 @@ pub struct Person {
     pub cargo: String,
     pub area: String,
     pub email: String,
+    pub dni: String,
+    /// The roles this person signs.
+    pub roles: Vec<PersonRole>,
+}
+
+impl Person {
+    /// «Nombres Paterno Materno».
+    pub fn full_name(&self) -> String {
+        full_name(
+            &self.given_names,
+            &self.paternal_surname,
+            &self.maternal_surname,
+        )
+    }
+}
+
+/// «Nombres Paterno Materno», skipping empty parts.
+fn full_name(given_names: &str, paternal: &str, maternal: &str) -> String {
+    [given_names, paternal, maternal]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl NewPerson {
@@ -52,6 +89,7 @@ impl NewPerson {
             cargo: self.cargo.trim().to_string(),
             area: self.area.trim().to_string(),
             email: self.email.trim().to_string(),
+            dni: self.dni.trim().to_string(),
         };
         let refuse = |reason: String| {
             Err(StoreError::Invalid {
@@ -73,21 +111,22 @@ impl NewPerson {
         if !email_ok {
             return refuse(format!("el correo «{}» no es válido", person.email));
         }
+        if !person.dni.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return refuse(format!(
+                "el DNI «{}» solo lleva letras y cifras",
+                person.dni
+            ));
+        }
         Ok(person)
     }
 
     /// «Nombres Paterno Materno».
     fn full_name(&self) -> String {
-        [
+        full_name(
             &self.given_names,
             &self.paternal_surname,
             &self.maternal_surname,
-        ]
-        .iter()
-        .filter(|part| !part.is_empty())
-        .map(|part| part.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+        )
     }
 }
 
@@ -100,79 +139,154 @@ impl Store {
         at: DateTime<FixedOffset>,
     ) -> Result<Person, StoreError> {
         let person = person.cleaned()?;
-        let path = self.path.as_path();
-        let save = on(path, "registrar a la persona");
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&save)?;
-        tx.execute(
-            "INSERT INTO people (given_names, paternal_surname, maternal_surname, cargo, area,
-                                 email, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                person.given_names,
-                person.paternal_surname,
-                person.maternal_surname,
-                person.cargo,
-                person.area,
-                person.email,
-                at.to_rfc3339()
-            ],
-        )
-        .map_err(&save)?;
-        let id = tx.last_insert_rowid();
-        audit::append(
-            &tx,
-            path,
-            Entry {
-                at: &at,
-                actor: SYSTEM_ACTOR,
-                action: ACTION_PERSON_ADD,
-                subject: &id.to_string(),
-                detail: serde_json::json!({
-                    "name": person.full_name(),
-                    "cargo": person.cargo,
-                    "area": person.area,
-                }),
-            },
-        )?;
-        tx.commit().map_err(&save)?;
-        Ok(Person {
-            id,
-            given_names: person.given_names,
-            paternal_surname: person.paternal_surname,
-            maternal_surname: person.maternal_surname,
-            cargo: person.cargo,
-            area: person.area,
-            email: person.email,
+        self.write("registrar a la persona", |tx, path| {
+            let save = on(path, "registrar a la persona");
+            let id: i64 = tx
+                .scalar(
+                    "INSERT INTO people (given_names, paternal_surname, maternal_surname, cargo,
+                                         area, email, dni, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+                    args![
+                        &person.given_names,
+                        &person.paternal_surname,
+                        &person.maternal_surname,
+                        &person.cargo,
+                        &person.area,
+                        &person.email,
+                        &person.dni,
+                        &at.to_rfc3339()
+                    ],
+                )
+                .map_err(&save)?;
+            audit::append(
+                tx,
+                path,
+                Entry {
+                    at: &at,
+                    actor: SYSTEM_ACTOR,
+                    action: ACTION_PERSON_ADD,
+                    subject: &id.to_string(),
+                    detail: serde_json::json!({
+                        "name": person.full_name(),
+                        "cargo": person.cargo,
+                        "area": person.area,
+                    }),
+                },
+            )?;
+            Ok(Person {
+                id,
+                given_names: person.given_names.clone(),
+                paternal_surname: person.paternal_surname.clone(),
+                maternal_surname: person.maternal_surname.clone(),
+                cargo: person.cargo.clone(),
+                area: person.area.clone(),
+                email: person.email.clone(),
+                dni: person.dni.clone(),
+                roles: Vec::new(),
+            })
         })
     }
 
-    /// Everyone registered, in the order they were added.
+    /// Everyone registered, in the order they were added, with their roles.
     pub fn people(&self) -> Result<Vec<Person>, StoreError> {
-        let read = on(self.path.as_path(), "leer las personas");
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, given_names, paternal_surname, maternal_surname, cargo, area, email
-                 FROM people ORDER BY id",
-            )
-            .map_err(&read)?;
-        let rows = stmt
-            .query_map([], |row| {
-                Ok(Person {
-                    id: row.get(0)?,
-                    given_names: row.get(1)?,
-                    paternal_surname: row.get(2)?,
-                    maternal_surname: row.get(3)?,
-                    cargo: row.get(4)?,
-                    area: row.get(5)?,
-                    email: row.get(6)?,
+        self.read("leer las personas", |tx, path| {
+            let read = on(path, "leer las personas");
+            let mut people = tx
+                .query(
+                    "SELECT id, given_names, paternal_surname, maternal_surname, cargo, area,
+                            email, dni
+                     FROM people ORDER BY id",
+                    &[],
+                )
+                .map_err(&read)?
+                .iter()
+                .map(|row| {
+                    Ok(Person {
+                        id: row.get(0)?,
+                        given_names: row.get(1)?,
+                        paternal_surname: row.get(2)?,
+                        maternal_surname: row.get(3)?,
+                        cargo: row.get(4)?,
+                        area: row.get(5)?,
+                        email: row.get(6)?,
+                        dni: row.get(7)?,
+                        roles: Vec::new(),
+                    })
                 })
-            })
-            .map_err(&read)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(&read)
+                .collect::<Result<Vec<_>, DbError>>()
+                .map_err(&read)?;
+            for row in tx
+                .query(
+                    "SELECT person_id, template_id, role FROM person_roles
+                     ORDER BY person_id, template_id, role",
+                    &[],
+                )
+                .map_err(&read)?
+            {
+                let id: i64 = row.get(0).map_err(&read)?;
+                let role = PersonRole {
+                    template_id: row.get(1).map_err(&read)?,
+                    role: row.get(2).map_err(&read)?,
+                };
+                if let Some(person) = people.iter_mut().find(|p| p.id == id) {
+                    person.roles.push(role);
+                }
+            }
+            Ok(people)
+        })
+    }
+
+    /// Records that person `id` signs `role` (in template `template_id`, or
+    /// in every form when it is empty), with its audit row. Adding a role
+    /// the person already has changes nothing.
+    pub fn assign_role(
+        &mut self,
+        id: i64,
+        role: &PersonRole,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(), StoreError> {
+        let role_id = role.role.trim();
+        if role_id.is_empty() {
+            return Err(StoreError::Invalid {
+                context: "no se puede asignar el rol",
+                reason: "falta el rol".into(),
+            });
+        }
+        let template = role.template_id.trim();
+        self.write("asignar el rol", |tx, path| {
+            let save = on(path, "asignar el rol");
+            if tx
+                .query_opt("SELECT id FROM people WHERE id = ?1", args![id])
+                .map_err(&save)?
+                .is_none()
+            {
+                return Err(StoreError::Invalid {
+                    context: "no se puede asignar el rol",
+                    reason: format!("no hay una persona con id {id}"),
+                });
+            }
+            let added = tx
+                .execute(
+                    "INSERT INTO person_roles (person_id, template_id, role) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (person_id, template_id, role) DO NOTHING",
+                    args![id, template, role_id],
+                )
+                .map_err(&save)?;
+            if added > 0 {
+                audit::append(
+                    tx,
+                    path,
+                    Entry {
+                        at: &at,
+                        actor: SYSTEM_ACTOR,
+                        action: ACTION_PERSON_ROLE,
+                        subject: &id.to_string(),
+                        detail: serde_json::json!({ "template_id": template, "role": role_id }),
+                    },
+                )?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -181,10 +295,8 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
 
-    #[test]
-    fn people_are_stored_trimmed_in_order_with_audit() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn people_are_stored_trimmed_in_order_with_audit(db: TestDb) {
+        let mut store = db.open();
         let mut first = person();
         first.given_names = "  Edgar Martín ".into();
         let added = store.add_person(&first, at()).unwrap();
@@ -201,14 +313,11 @@ mod tests {
         assert_eq!(people[0], added);
         assert_eq!(people[1].given_names, "Rosa");
 
-        let (actor, subject, detail): (String, String, String) = store
-            .conn
-            .query_row(
-                "SELECT actor, subject, detail FROM audit_log WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .unwrap();
+        let (actor, subject, detail) = (
+            store.raw_text("SELECT actor FROM audit_log WHERE id = 1"),
+            store.raw_text("SELECT subject FROM audit_log WHERE id = 1"),
+            store.raw_text("SELECT detail FROM audit_log WHERE id = 1"),
+        );
         assert_eq!(actor, SYSTEM_ACTOR);
         assert_eq!(subject, "1");
         assert!(
@@ -219,10 +328,8 @@ mod tests {
         assert!(store.verify_audit().unwrap().is_intact());
     }
 
-    #[test]
-    fn incomplete_person_is_refused_in_spanish() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn incomplete_person_is_refused_in_spanish(db: TestDb) {
+        let mut store = db.open();
         let mut nobody = person();
         nobody.paternal_surname = " ".into();
         let err = store.add_person(&nobody, at()).unwrap_err();
@@ -236,4 +343,9 @@ mod tests {
         assert!(err.to_string().contains("correo «esalvatierra»"), "{err}");
         assert!(store.people().unwrap().is_empty());
     }
+
+    on_both_engines!(
+        people_are_stored_trimmed_in_order_with_audit,
+        incomplete_person_is_refused_in_spanish,
+    );
 }

@@ -4,7 +4,7 @@
 //! maintenance — typed in Rust, kept as JSON with their key and date), and
 //! `register_imports`, one row per imported file with its name and SHA-256.
 //!
-//! An import is one `BEGIN IMMEDIATE` transaction: the import row, every
+//! An import is one write transaction: the import row, every
 //! insert or update by key, and the audit row (`register.import`) commit
 //! together or not at all. Rows missing from a later file are kept (the
 //! register is the union of what was imported); a row whose key comes back
@@ -12,11 +12,11 @@
 //! files nor compute expiry or retention (`crate::registers`).
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::audit::{self, Entry};
+use super::db::{args, DbError, Engine, Param, Tx};
 use super::error::{on, StoreError};
 use super::Store;
 use crate::registers::licences::Licence;
@@ -91,8 +91,10 @@ impl Store {
     /// Every row goes through a multi-row `INSERT … ON CONFLICT(key) DO
     /// UPDATE`: the key's unique index finds a known licence as it inserts,
     /// so there is no lookup per row. A key repeated within one call is
-    /// inserted by its first row and updated by the later ones. New rows are
-    /// the growth of the table; the rest were updates.
+    /// inserted by its first row and updated by the later ones (PostgreSQL
+    /// refuses to touch one row twice in one statement, so there such a
+    /// batch is cut before the repeat). New rows are the growth of the
+    /// table; the rest were updates.
     pub fn import_keyed_licences(
         &mut self,
         meta: &ImportMeta<'_>,
@@ -109,57 +111,47 @@ impl Store {
                 ),
             });
         }
-        let path = self.path.clone();
-        let save = on(&path, "importar el maestro de licencias");
         // A 50,000-row master is ~15 MB of pages: a 64 MiB page cache keeps
         // the transaction from spilling to the WAL before it commits; the
         // index sorter stays in memory.
-        self.conn
-            .pragma_update(None, "cache_size", -65_536)
-            .map_err(&save)?;
-        self.conn
-            .pragma_update(None, "temp_store", "MEMORY")
-            .map_err(&save)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&save)?;
-        let import_id = insert_import(&tx, meta).map_err(&save)?;
-        let count = |tx: &rusqlite::Transaction<'_>| {
-            tx.query_row("SELECT count(*) FROM licences", [], |r| r.get::<_, i64>(0))
-        };
-        let before = count(&tx).map_err(&save)?;
-        let rows: Vec<(&String, &Licence)> = keys.iter().zip(licences).collect();
-        for batch in rows.chunks(INSERT_BATCH) {
-            upsert_batch(&tx, batch, import_id).map_err(&save)?;
-        }
-        let imported = (count(&tx).map_err(&save)? - before).max(0) as usize;
-        let updated = licences.len() - imported.min(licences.len());
-        finish_import(&tx, &path, meta, import_id, imported, updated)?;
-        tx.commit().map_err(&save)?;
-        Ok(ImportCounts {
-            import_id,
-            imported,
-            updated,
+        self.sqlite_pragmas(&[("cache_size", "-65536"), ("temp_store", "MEMORY")])?;
+        let engine = self.engine();
+        self.write("importar el maestro de licencias", |tx, path| {
+            let save = on(path, "importar el maestro de licencias");
+            let import_id = insert_import(tx, meta).map_err(&save)?;
+            let count = |tx: &mut Tx<'_>| tx.scalar::<i64>("SELECT count(*) FROM licences", &[]);
+            let before = count(tx).map_err(&save)?;
+            let rows: Vec<(&String, &Licence)> = keys.iter().zip(licences).collect();
+            for batch in batches(&rows, engine) {
+                upsert_batch(tx, batch, import_id).map_err(&save)?;
+            }
+            let imported = (count(tx).map_err(&save)? - before).max(0) as usize;
+            let updated = licences.len() - imported.min(licences.len());
+            finish_import(tx, path, meta, import_id, imported, updated)?;
+            Ok(ImportCounts {
+                import_id,
+                imported,
+                updated,
+            })
         })
     }
 
     /// Every licence of the master, in the order of their rows.
     pub fn licences(&self) -> Result<Vec<Licence>, StoreError> {
-        let read = on(&self.path, "leer el maestro de licencias");
-        let mut stmt = self
-            .conn
-            .prepare(
+        self.read("leer el maestro de licencias", |tx, path| {
+            let read = on(path, "leer el maestro de licencias");
+            let date =
+                |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+            tx.query(
                 "SELECT item, reg_siaf, orden, cantidad, software, tipo, ubicacion, inicio,
                         termino, vida_util_meses, valor_cents, amortizacion_cents, saldo_cents,
                         saldo_al, estado, nota_ccp, mes, source_row
                  FROM licences ORDER BY source_row, id",
+                &[],
             )
-            .map_err(&read)?;
-        let date =
-            |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
-        let rows = stmt
-            .query_map([], |r| {
+            .map_err(&read)?
+            .iter()
+            .map(|r| {
                 Ok(Licence {
                     item: r.get(0)?,
                     reg_siaf: r.get(1)?,
@@ -181,8 +173,9 @@ impl Store {
                     row: r.get(17)?,
                 })
             })
-            .map_err(&read)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(&read)
+            .collect::<Result<Vec<_>, DbError>>()
+            .map_err(&read)
+        })
     }
 
     /// Stores the rows of one file of a smaller register, by key, in one transaction.
@@ -191,127 +184,145 @@ impl Store {
         meta: &ImportMeta<'_>,
         entries: &[RegisterEntry],
     ) -> Result<ImportCounts, StoreError> {
-        let path = self.path.clone();
-        let save = on(&path, "importar el registro");
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&save)?;
-        let import_id = insert_import(&tx, meta).map_err(&save)?;
-        let (mut imported, mut updated) = (0, 0);
-        {
-            let mut find = tx
-                .prepare("SELECT id FROM register_entries WHERE register = ?1 AND key = ?2")
-                .map_err(&save)?;
-            let mut insert = tx
-                .prepare(
-                    "INSERT INTO register_entries (register, key, fecha, data, source_row, import_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .map_err(&save)?;
-            let mut update = tx
-                .prepare(
-                    "UPDATE register_entries SET fecha = ?2, data = ?3, source_row = ?4, import_id = ?5
-                     WHERE id = ?1",
-                )
-                .map_err(&save)?;
+        self.write("importar el registro", |tx, path| {
+            let save = on(path, "importar el registro");
+            let import_id = insert_import(tx, meta).map_err(&save)?;
+            let (mut imported, mut updated) = (0, 0);
             for e in entries {
                 let fecha = iso(e.fecha);
                 let data = e.data.to_string();
-                let existing: Option<i64> = find
-                    .query_row(params![meta.register, e.key], |r| r.get(0))
-                    .optional()
+                let existing: Option<i64> = tx
+                    .query_opt(
+                        "SELECT id FROM register_entries WHERE register = ?1 AND key = ?2",
+                        args![meta.register, &e.key],
+                    )
+                    .map_err(&save)?
+                    .map(|r| r.get(0))
+                    .transpose()
                     .map_err(&save)?;
                 match existing {
                     Some(id) => {
-                        update
-                            .execute(params![id, fecha, data, e.row, import_id])
-                            .map_err(&save)?;
+                        tx.execute(
+                            "UPDATE register_entries SET fecha = ?2, data = ?3, source_row = ?4,
+                                    import_id = ?5
+                             WHERE id = ?1",
+                            args![id, &fecha, &data, e.row, import_id],
+                        )
+                        .map_err(&save)?;
                         updated += 1;
                     }
                     None => {
-                        insert
-                            .execute(params![meta.register, e.key, fecha, data, e.row, import_id])
-                            .map_err(&save)?;
+                        tx.execute(
+                            "INSERT INTO register_entries (register, key, fecha, data, source_row,
+                                                           import_id)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            args![meta.register, &e.key, &fecha, &data, e.row, import_id],
+                        )
+                        .map_err(&save)?;
                         imported += 1;
                     }
                 }
             }
-        }
-        finish_import(&tx, &path, meta, import_id, imported, updated)?;
-        tx.commit().map_err(&save)?;
-        Ok(ImportCounts {
-            import_id,
-            imported,
-            updated,
+            finish_import(tx, path, meta, import_id, imported, updated)?;
+            Ok(ImportCounts {
+                import_id,
+                imported,
+                updated,
+            })
         })
     }
 
     /// The rows of a smaller register (as stored), by date then row.
     pub fn entries(&self, register: &str) -> Result<Vec<Json>, StoreError> {
-        let read = on(&self.path, "leer el registro");
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT data FROM register_entries WHERE register = ?1
-                 ORDER BY fecha, source_row, id",
-            )
-            .map_err(&read)?;
-        let rows = stmt
-            .query_map([register], |r| r.get::<_, String>(0))
-            .map_err(&read)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let text = row.map_err(&read)?;
-            let value = serde_json::from_str(&text).map_err(|e| StoreError::Inconsistent {
-                path: self.path.clone(),
-                reason: format!("una fila del registro {register} no es JSON válido: {e}"),
-            })?;
-            out.push(value);
-        }
-        Ok(out)
+        self.read("leer el registro", |tx, path| {
+            let read = on(path, "leer el registro");
+            let mut out = Vec::new();
+            for row in tx
+                .query(
+                    "SELECT data FROM register_entries WHERE register = ?1
+                     ORDER BY fecha NULLS FIRST, source_row, id",
+                    args![register],
+                )
+                .map_err(&read)?
+            {
+                let text: String = row.get(0).map_err(&read)?;
+                let value = serde_json::from_str(&text).map_err(|e| StoreError::Inconsistent {
+                    path: path.to_path_buf(),
+                    reason: format!("una fila del registro {register} no es JSON válido: {e}"),
+                })?;
+                out.push(value);
+            }
+            Ok(out)
+        })
     }
 
     /// The last import into a register, if any.
     pub fn last_import(&self, register: &str) -> Result<Option<ImportInfo>, StoreError> {
-        let read = on(&self.path, "leer las importaciones");
-        self.conn
-            .query_row(
+        self.read("leer las importaciones", |tx, path| {
+            let read = on(path, "leer las importaciones");
+            tx.query_opt(
                 "SELECT id, register, file_name, sha256, sheet, header_row, imported, updated,
                         rejected, actor, at
                  FROM register_imports WHERE register = ?1 ORDER BY id DESC LIMIT 1",
-                [register],
-                |r| {
-                    Ok(ImportInfo {
-                        id: r.get(0)?,
-                        register: r.get(1)?,
-                        file_name: r.get(2)?,
-                        sha256: r.get(3)?,
-                        sheet: r.get(4)?,
-                        header_row: r.get(5)?,
-                        imported: r.get::<_, i64>(6)? as usize,
-                        updated: r.get::<_, i64>(7)? as usize,
-                        rejected: r.get::<_, i64>(8)? as usize,
-                        actor: r.get(9)?,
-                        at: r.get(10)?,
-                    })
-                },
+                args![register],
             )
-            .optional()
-            .map_err(read)
+            .map_err(&read)?
+            .map(|r| {
+                Ok(ImportInfo {
+                    id: r.get(0)?,
+                    register: r.get(1)?,
+                    file_name: r.get(2)?,
+                    sha256: r.get(3)?,
+                    sheet: r.get(4)?,
+                    header_row: r.get(5)?,
+                    imported: r.get::<i64>(6)? as usize,
+                    updated: r.get::<i64>(7)? as usize,
+                    rejected: r.get::<i64>(8)? as usize,
+                    actor: r.get(9)?,
+                    at: r.get(10)?,
+                })
+            })
+            .transpose()
+            .map_err(&read)
+        })
     }
 }
 
 /// Rows per multi-row upsert of licences (21 parameters each: 7,350 per
-/// statement, below SQLite's limit of 32,766).
+/// statement, below SQLite's limit of 32,766 and PostgreSQL's of 65,535).
 const INSERT_BATCH: usize = 350;
+
+/// The upsert batches: [`INSERT_BATCH`] rows each; on PostgreSQL a batch
+/// also ends before a key it already holds.
+fn batches<'r, 'a>(
+    rows: &'r [(&'a String, &'a Licence)],
+    engine: Engine,
+) -> Vec<&'r [(&'a String, &'a Licence)]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut seen = std::collections::HashSet::new();
+    for (i, (key, _)) in rows.iter().enumerate() {
+        let full = i - start == INSERT_BATCH;
+        let repeat = engine == Engine::Postgres && seen.contains(key);
+        if full || repeat {
+            out.push(&rows[start..i]);
+            start = i;
+            seen.clear();
+        }
+        seen.insert(*key);
+    }
+    if start < rows.len() {
+        out.push(&rows[start..]);
+    }
+    out
+}
 
 /// Inserts licences, or updates those whose key is already stored, in one statement.
 fn upsert_batch(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &mut Tx<'_>,
     rows: &[(&String, &Licence)],
     import_id: i64,
-) -> rusqlite::Result<()> {
+) -> Result<(), DbError> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -330,39 +341,43 @@ fn upsert_batch(
             estado = excluded.estado, nota_ccp = excluded.nota_ccp, mes = excluded.mes,
             source_row = excluded.source_row, import_id = excluded.import_id"
     );
-    // The statement for a full batch is reused; the last, shorter one is prepared once.
-    let mut stmt = tx.prepare_cached(&sql)?;
     let dates: Vec<[Option<IsoDate>; 3]> = rows
         .iter()
         .map(|(_, l)| [l.inicio, l.termino, l.saldo_al].map(|d| d.map(IsoDate::new)))
         .collect();
-    let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(rows.len() * 21);
+    let mut values: Vec<Param<'_>> = Vec::with_capacity(rows.len() * 21);
     for ((key, l), [inicio, termino, saldo_al]) in rows.iter().zip(&dates) {
+        fn date(d: &Option<IsoDate>) -> Param<'_> {
+            match d {
+                Some(d) => Param::Text(d.as_str()),
+                None => Param::Null,
+            }
+        }
         values.extend_from_slice(&[
-            *key as &dyn rusqlite::ToSql,
-            &l.item,
-            &l.reg_siaf,
-            &l.orden,
-            &l.cantidad,
-            &l.software,
-            &l.tipo,
-            &l.ubicacion,
-            inicio,
-            termino,
-            &l.vida_util_meses,
-            &l.valor_cents,
-            &l.amortizacion_cents,
-            &l.saldo_cents,
-            saldo_al,
-            &l.estado,
-            &l.nota_ccp,
-            &l.mes,
-            &l.row,
-            &import_id,
-            &import_id,
+            Param::from(*key),
+            Param::from(&l.item),
+            Param::from(&l.reg_siaf),
+            Param::from(&l.orden),
+            Param::from(&l.cantidad),
+            Param::from(&l.software),
+            Param::from(&l.tipo),
+            Param::from(&l.ubicacion),
+            date(inicio),
+            date(termino),
+            Param::from(&l.vida_util_meses),
+            Param::from(&l.valor_cents),
+            Param::from(&l.amortizacion_cents),
+            Param::from(&l.saldo_cents),
+            date(saldo_al),
+            Param::from(&l.estado),
+            Param::from(&l.nota_ccp),
+            Param::from(&l.mes),
+            Param::from(l.row),
+            Param::from(import_id),
+            Param::from(import_id),
         ]);
     }
-    stmt.execute(&values[..])?;
+    tx.execute(&sql, &values)?;
     Ok(())
 }
 
@@ -395,25 +410,17 @@ impl IsoDate {
     }
 }
 
-impl rusqlite::ToSql for IsoDate {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(rusqlite::types::ToSqlOutput::Borrowed(
-            rusqlite::types::ValueRef::Text(&self.0),
-        ))
-    }
-}
-
 /// `AAAA-MM-DD` ([`IsoDate`] as an owned string, for the smaller registers).
 fn iso(date: Option<NaiveDate>) -> Option<String> {
     date.map(|d| IsoDate::new(d).as_str().to_string())
 }
 
-fn insert_import(tx: &rusqlite::Transaction<'_>, meta: &ImportMeta<'_>) -> rusqlite::Result<i64> {
-    tx.execute(
+fn insert_import(tx: &mut Tx<'_>, meta: &ImportMeta<'_>) -> Result<i64, DbError> {
+    tx.scalar(
         "INSERT INTO register_imports (register, file_name, sha256, sheet, header_row,
                                        imported, updated, rejected, actor, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?7, ?8)",
-        params![
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?7, ?8) RETURNING id",
+        args![
             meta.register,
             meta.file_name,
             meta.sha256,
@@ -421,15 +428,14 @@ fn insert_import(tx: &rusqlite::Transaction<'_>, meta: &ImportMeta<'_>) -> rusql
             meta.header_row,
             meta.rejected as i64,
             meta.actor,
-            meta.at.to_rfc3339()
+            &meta.at.to_rfc3339()
         ],
-    )?;
-    Ok(tx.last_insert_rowid())
+    )
 }
 
 /// Sets the import's counts (once: the trigger allows only that) and appends the audit row.
 fn finish_import(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &mut Tx<'_>,
     path: &std::path::Path,
     meta: &ImportMeta<'_>,
     import_id: i64,
@@ -438,7 +444,7 @@ fn finish_import(
 ) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE register_imports SET imported = ?2, updated = ?3 WHERE id = ?1",
-        params![import_id, imported as i64, updated as i64],
+        args![import_id, imported as i64, updated as i64],
     )
     .map_err(on(path, "registrar la importación"))?;
     audit::append(
@@ -504,10 +510,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn reimport_updates_by_key_and_is_audited() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn reimport_updates_by_key_and_is_audited(db: TestDb) {
+        let mut store = db.open();
         let at = at();
         let first = store
             .import_licences(
@@ -549,10 +553,8 @@ mod tests {
         assert_eq!(iso(None), None);
     }
 
-    #[test]
-    fn batches_and_repeated_keys_in_one_call() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn batches_and_repeated_keys_in_one_call(db: TestDb) {
+        let mut store = db.open();
         let at = at();
         // 150 licences: two full batches and a short one; the last repeats the first.
         let mut list: Vec<Licence> = (0..149)
@@ -567,10 +569,8 @@ mod tests {
         assert_eq!(s0.termino, NaiveDate::from_ymd_opt(2030, 1, 1));
     }
 
-    #[test]
-    fn entries_update_by_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn entries_update_by_key(db: TestDb) {
+        let mut store = db.open();
         let at = at();
         let mut m = meta(&at);
         m.register = "respaldos";
@@ -589,4 +589,10 @@ mod tests {
         );
         assert!(store.entries("mantenimientos").unwrap().is_empty());
     }
+
+    on_both_engines!(
+        reimport_updates_by_key_and_is_audited,
+        batches_and_repeated_keys_in_one_call,
+        entries_update_by_key,
+    );
 }

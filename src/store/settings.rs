@@ -8,11 +8,11 @@
 //! signatures it accepts, so it must be traceable. Secrets never go here.
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::audit::{self, Entry};
+use super::db::{args, DbError, Tx};
 use super::error::{on, StoreError};
-use super::{Store, SYSTEM_ACTOR};
+use super::{sha256_hex, Store, SYSTEM_ACTOR};
 
 /// Audit actions of this module.
 pub const ACTION_SETTINGS_UPDATE: &str = "settings.update";
@@ -43,16 +43,19 @@ pub struct NewTrustRoot<'a> {
 impl Store {
     /// The value of setting `key`, if set.
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
-                row.get(0)
-            })
-            .optional()
-            .map_err(on(self.path.as_path(), "leer la configuración"))
+        self.read("leer la configuración", |tx, path| {
+            let read = on(path, "leer la configuración");
+            tx.query_opt("SELECT value FROM settings WHERE key = ?1", args![key])
+                .map_err(&read)?
+                .map(|row| row.get(0))
+                .transpose()
+                .map_err(&read)
+        })
     }
 
     /// Sets every `(key, value)` in one transaction with one audit row
-    /// naming the keys (not the values).
+    /// naming the keys and the SHA-256 of each value (not the values), so
+    /// `audit verify` notices a value changed without it.
     pub fn set_settings(
         &mut self,
         values: &[(&str, &str)],
@@ -66,16 +69,20 @@ impl Store {
                 for (key, value) in values {
                     tx.execute(
                         "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        params![key, value],
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        args![key, value],
                     )
                     .map_err(save)?;
                 }
                 let keys: Vec<&str> = values.iter().map(|(k, _)| *k).collect();
+                let hashes: serde_json::Map<String, serde_json::Value> = values
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), sha256_hex(v.as_bytes()).into()))
+                    .collect();
                 Ok((
                     (),
                     "configuración".into(),
-                    serde_json::json!({ "keys": keys }),
+                    serde_json::json!({ "keys": keys, "values": hashes }),
                 ))
             },
         )
@@ -99,19 +106,19 @@ impl Store {
             "guardar el certificado raíz",
             at,
             |tx, save| {
-                tx.execute(
-                    "INSERT INTO trust_roots (sha256, subject, not_after, der, added_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![
-                        root.sha256,
-                        root.subject,
-                        root.not_after,
-                        root.der,
-                        at.to_rfc3339()
-                    ],
-                )
-                .map_err(save)?;
-                let id = tx.last_insert_rowid();
+                let id: i64 = tx
+                    .scalar(
+                        "INSERT INTO trust_roots (sha256, subject, not_after, der, added_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                        args![
+                            root.sha256,
+                            root.subject,
+                            root.not_after,
+                            root.der,
+                            &at.to_rfc3339()
+                        ],
+                    )
+                    .map_err(save)?;
                 let detail = serde_json::json!({ "subject": root.subject, "sha256": root.sha256 });
                 Ok((id, id.to_string(), detail))
             },
@@ -127,26 +134,27 @@ impl Store {
 
     /// Every trust root, in the order they were added.
     pub fn trust_roots(&self) -> Result<Vec<TrustRoot>, StoreError> {
-        let read = on(self.path.as_path(), "leer los certificados raíz");
-        let mut stmt = self
-            .conn
-            .prepare(
+        self.read("leer los certificados raíz", |tx, path| {
+            let read = on(path, "leer los certificados raíz");
+            tx.query(
                 "SELECT id, sha256, subject, not_after, der, added_at FROM trust_roots ORDER BY id",
+                &[],
             )
-            .map_err(&read)?;
-        let rows = stmt
-            .query_map([], |row| {
+            .map_err(&read)?
+            .into_iter()
+            .map(|mut row| {
                 Ok(TrustRoot {
                     id: row.get(0)?,
                     sha256: row.get(1)?,
                     subject: row.get(2)?,
                     not_after: row.get(3)?,
-                    der: row.get(4)?,
+                    der: row.take(4)?,
                     added_at: row.get(5)?,
                 })
             })
-            .map_err(&read)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(&read)
+            .collect::<Result<Vec<_>, DbError>>()
+            .map_err(&read)
+        })
     }
 
     /// Removes trust root `id`, with its audit row.
@@ -161,12 +169,10 @@ impl Store {
             at,
             |tx, save| {
                 let subject: Option<String> = tx
-                    .query_row(
-                        "SELECT subject FROM trust_roots WHERE id = ?1",
-                        [id],
-                        |row| row.get(0),
-                    )
-                    .optional()
+                    .query_opt("SELECT subject FROM trust_roots WHERE id = ?1", args![id])
+                    .map_err(save)?
+                    .map(|row| row.get(0))
+                    .transpose()
                     .map_err(save)?;
                 let Some(subject) = subject else {
                     return Err(StoreError::Invalid {
@@ -174,7 +180,7 @@ impl Store {
                         reason: format!("no hay un certificado raíz con id {id}"),
                     });
                 };
-                tx.execute("DELETE FROM trust_roots WHERE id = ?1", [id])
+                tx.execute("DELETE FROM trust_roots WHERE id = ?1", args![id])
                     .map_err(save)?;
                 Ok((
                     (),
@@ -185,7 +191,7 @@ impl Store {
         )
     }
 
-    /// One audited change: `change` runs inside an immediate transaction and
+    /// One audited change: `change` runs inside a write transaction and
     /// returns its result with the audit row's subject and detail; the row
     /// is appended and everything commits together (or nothing does).
     fn audited_write<T>(
@@ -194,30 +200,26 @@ impl Store {
         doing: &'static str,
         at: DateTime<FixedOffset>,
         change: impl FnOnce(
-            &Transaction<'_>,
-            &dyn Fn(rusqlite::Error) -> StoreError,
+            &mut Tx<'_>,
+            &dyn Fn(DbError) -> StoreError,
         ) -> Result<(T, String, serde_json::Value), StoreError>,
     ) -> Result<T, StoreError> {
-        let path = self.path.as_path();
-        let save = on(path, doing);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&save)?;
-        let (result, subject, detail) = change(&tx, &save)?;
-        audit::append(
-            &tx,
-            path,
-            Entry {
-                at: &at,
-                actor: SYSTEM_ACTOR,
-                action,
-                subject: &subject,
-                detail,
-            },
-        )?;
-        tx.commit().map_err(&save)?;
-        Ok(result)
+        self.write(doing, |tx, path| {
+            let save = on(path, doing);
+            let (result, subject, detail) = change(tx, &save)?;
+            audit::append(
+                tx,
+                path,
+                Entry {
+                    at: &at,
+                    actor: SYSTEM_ACTOR,
+                    action,
+                    subject: &subject,
+                    detail,
+                },
+            )?;
+            Ok(result)
+        })
     }
 }
 
@@ -226,10 +228,8 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
 
-    #[test]
-    fn settings_and_trust_roots_round_trip_with_audit() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open_in(&dir);
+    fn settings_and_trust_roots_round_trip_with_audit(db: TestDb) {
+        let mut store = db.open();
         assert_eq!(store.setting("entidad").unwrap(), None);
         store
             .set_settings(&[("entidad", "Senace"), ("ubicacion", "Lima, Perú")], at())
@@ -259,4 +259,6 @@ mod tests {
         assert!(report.is_intact(), "{:?}", report.problems);
         assert_eq!(report.rows, 4);
     }
+
+    on_both_engines!(settings_and_trust_roots_round_trip_with_audit,);
 }

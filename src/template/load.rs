@@ -12,7 +12,11 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Catalogue, Column, Field, FieldKind, Rule, Section, SeedRef, Signer, Template};
+use super::{
+    BusinessDeadline, Catalogue, Column, Condition, EmailSpec, Field, FieldKind, Rule, Section,
+    SeedRef, Signer, Template,
+};
+use crate::calendar::Country;
 
 /// A template that cannot be used, or a catalogue that cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -112,7 +116,8 @@ pub fn load_template_str(text: &str, path: &Path) -> Result<Template, TemplateEr
     Converter { text, path }.template(raw)
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+/// The 1-based line of byte `offset` in `text` (for «file:line» messages).
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|b| **b == b'\n')
@@ -152,14 +157,43 @@ struct RawTemplate {
     series: Option<String>,
     seed: RawSeed,
     design_note: Option<String>,
-    #[serde(default)]
+    /// Certification by default (docs/verification.md); `certify = false` opts out.
+    #[serde(default = "yes")]
     certify: bool,
+    country: Option<Spanned<String>>,
+    email: Option<Spanned<RawEmail>>,
+    #[serde(default)]
+    restricted_copy: bool,
+    orientation: Option<Spanned<String>>,
     #[serde(default)]
     signers: Vec<RawSigner>,
     #[serde(default)]
     sections: Vec<RawSection>,
     #[serde(default)]
     rules: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEmail {
+    from: String,
+    to: String,
+    cc: Option<String>,
+    subject: String,
+    signature: Option<String>,
+}
+
+/// `{ field = "x", values = [..], row = { col = [..] }, negate = true }`.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct RawCondition {
+    field: String,
+    #[serde(default)]
+    values: Vec<String>,
+    #[serde(default)]
+    row: std::collections::BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    negate: bool,
 }
 
 #[derive(Deserialize)]
@@ -213,6 +247,10 @@ struct RawField {
     width: Option<f32>,
     text: Option<String>,
     role: Option<Spanned<String>>,
+    required_when: Option<RawCondition>,
+    when: Option<RawCondition>,
+    #[serde(default)]
+    computed: bool,
 }
 
 #[derive(Deserialize)]
@@ -228,19 +266,32 @@ struct RawRule {
     date: Option<String>,
     number: Option<String>,
     requester: Option<String>,
+    execution_end: Option<String>,
+    from: Option<String>,
+    days: Option<u32>,
+    due: Option<String>,
+    done: Option<String>,
+    flag: Option<String>,
+    #[serde(default)]
+    not_before: bool,
+    when: Option<RawCondition>,
 }
 
-const KINDS: &str = "text, multiline, date, datetime, number, money, choice, multichoice, yesno, table, static, signer";
-const COLUMN_KINDS: [&str; 8] = [
+const KINDS: &str = "text, multiline, date, datetime, time, number, money, choice, multichoice, yesno, secret, email, table, static, signer";
+const COLUMN_KINDS: [&str; 11] = [
     "text",
     "multiline",
     "date",
     "datetime",
+    "time",
     "number",
     "money",
     "choice",
     "yesno",
+    "secret",
+    "email",
 ];
+const RULES: &str = "mef-plazos-pase, senace-correlativo, senace-asunto-instalacion, plazo-dias-utiles, sig-publicacion-urgente";
 const BUILTIN_PLACEHOLDERS: [&str; 3] = ["numero", "entidad", "oficina"];
 
 struct Converter<'a> {
@@ -274,6 +325,28 @@ impl Converter<'_> {
                 ));
             }
         }
+        let country = match &raw.country {
+            None => Country::PE,
+            Some(c) => Country::parse(c.get_ref()).ok_or_else(|| {
+                self.err(
+                    c.span(),
+                    format!("país desconocido «{}» (PE, BO o MX)", c.get_ref()),
+                )
+            })?,
+        };
+        let landscape = match &raw.orientation {
+            None => false,
+            Some(o) => match o.get_ref().as_str() {
+                "portrait" => false,
+                "landscape" => true,
+                other => {
+                    return Err(self.err(
+                        o.span(),
+                        format!("orientación desconocida «{other}» (portrait o landscape)"),
+                    ))
+                }
+            },
+        };
         let signers = self.signers(raw.signers)?;
         let mut seen = HashMap::new();
         let mut sections = Vec::with_capacity(raw.sections.len());
@@ -296,6 +369,10 @@ impl Converter<'_> {
             },
             design_note: raw.design_note,
             certify: raw.certify,
+            country,
+            email: None,
+            restricted_copy: raw.restricted_copy,
+            landscape,
             sections,
             signers,
             rules: Vec::new(),
@@ -303,6 +380,9 @@ impl Converter<'_> {
         };
         self.check_signer_blocks(&template, id_span.clone())?;
         self.check_placeholders(&template, &seen)?;
+        self.check_conditions(&template, &seen)?;
+        let email = raw.email.map(|e| self.email(e, &template)).transpose()?;
+        let template = Template { email, ..template };
         let mut rules = Vec::with_capacity(raw.rules.len());
         for rule in raw.rules {
             rules.push(self.rule(rule, &template)?);
@@ -432,8 +512,8 @@ impl Converter<'_> {
             ));
         }
         let allowed: &[&str] = match kind_name {
-            "text" | "multiline" => &["max_length"],
-            "date" | "datetime" | "yesno" => &[],
+            "text" | "multiline" | "secret" => &["max_length"],
+            "date" | "datetime" | "time" | "yesno" | "email" => &[],
             "number" => &["min", "max", "decimals"],
             "money" => &["min", "max"],
             "choice" | "multichoice" => &["options"],
@@ -448,6 +528,15 @@ impl Converter<'_> {
             }
         };
         let present = [
+            ("when", raw.when.is_some() && kind_name != "static"),
+            (
+                "computed",
+                raw.computed && matches!(kind_name, "table" | "static" | "signer"),
+            ),
+            (
+                "required_when",
+                raw.required_when.is_some() && kind_name == "static",
+            ),
             ("max_length", raw.max_length.is_some()),
             ("min", raw.min.is_some()),
             ("max", raw.max.is_some()),
@@ -482,6 +571,11 @@ impl Converter<'_> {
             },
             "date" => FieldKind::Date,
             "datetime" => FieldKind::DateTime,
+            "time" => FieldKind::Time,
+            "secret" => FieldKind::Secret {
+                max_length: raw.max_length,
+            },
+            "email" => FieldKind::Email,
             "yesno" => FieldKind::YesNo,
             "number" => FieldKind::Number {
                 min: raw.min,
@@ -513,7 +607,13 @@ impl Converter<'_> {
                     FieldKind::MultiChoice { options }
                 }
             }
-            "table" => self.table(&id, kind_span, raw.columns, raw.min_rows, raw.max_rows)?,
+            "table" => self.table(
+                &id,
+                kind_span.clone(),
+                raw.columns,
+                raw.min_rows,
+                raw.max_rows,
+            )?,
             "static" => match raw.text {
                 Some(text) if !text.trim().is_empty() => FieldKind::Static { text },
                 _ => {
@@ -535,12 +635,29 @@ impl Converter<'_> {
                 }
             },
         };
+        if raw.required && raw.required_when.is_some() {
+            return Err(self.err(
+                kind_span,
+                format!("el campo «{id}» tiene «required» y «required_when»: use solo uno"),
+            ));
+        }
+        if raw.required && raw.computed {
+            return Err(self.err(
+                kind_span,
+                format!(
+                    "el campo «{id}» es «computed» (lo llena una regla): no puede ser «required»"
+                ),
+            ));
+        }
         Ok(Field {
             id,
             label: raw.label,
             kind,
             required: raw.required,
             hint: raw.hint,
+            required_when: raw.required_when.map(condition),
+            when: raw.when.map(condition),
+            computed: raw.computed,
         })
     }
 
@@ -591,13 +708,34 @@ impl Converter<'_> {
                 ));
             }
             let field = self.field(raw, true)?;
+            if field.computed {
+                return Err(self.err(
+                    col_span,
+                    format!("la columna «{}» no puede ser «computed»", field.id),
+                ));
+            }
             columns.push(Column {
                 id: field.id,
                 label: field.label,
                 kind: field.kind,
                 width,
                 required: field.required,
+                required_when: field.required_when,
             });
+        }
+        for column in &columns {
+            if let Some(condition) = &column.required_when {
+                let sibling = |name: &str| columns.iter().find(|c| c.id == name).map(|c| &c.kind);
+                if let Err(message) = check_condition(condition, sibling) {
+                    return Err(self.err(
+                        span.clone(),
+                        format!(
+                            "«required_when» de la columna «{}» de «{id}»: {message}",
+                            column.id
+                        ),
+                    ));
+                }
+            }
         }
         Ok(FieldKind::Table {
             columns,
@@ -656,6 +794,86 @@ impl Converter<'_> {
         Ok(())
     }
 
+    /// Every `required_when` / `when` names a field that holds data, with
+    /// values it can take.
+    fn check_conditions(
+        &self,
+        template: &Template,
+        seen: &HashMap<String, Range<usize>>,
+    ) -> Result<(), TemplateError> {
+        let kind_of = |name: &str| {
+            template
+                .field(name)
+                .filter(|f| f.kind.holds_data())
+                .map(|f| &f.kind)
+        };
+        for field in template.fields() {
+            for (key, condition) in [
+                ("required_when", &field.required_when),
+                ("when", &field.when),
+            ] {
+                let Some(condition) = condition else { continue };
+                if condition.field == field.id {
+                    return Err(self
+                        .err(
+                            0..0,
+                            format!(
+                                "«{key}» de «{}» no puede depender del mismo campo",
+                                field.id
+                            ),
+                        )
+                        .at_line(self.field_line(&field.id, seen)));
+                }
+                if let Err(message) = check_condition(condition, kind_of) {
+                    return Err(self
+                        .err(0..0, format!("«{key}» de «{}»: {message}", field.id))
+                        .at_line(self.field_line(&field.id, seen)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn email(
+        &self,
+        raw: Spanned<RawEmail>,
+        template: &Template,
+    ) -> Result<EmailSpec, TemplateError> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let need = |key: &str, id: &str, kind: &str| -> Result<String, TemplateError> {
+            match template.field(id) {
+                Some(f) if kind.split('|').any(|k| k == f.kind.name()) => Ok(id.to_string()),
+                Some(f) => Err(self.err(
+                    span.clone(),
+                    format!(
+                        "[email]: «{key}» = «{id}» es de tipo «{}», se espera «{kind}»",
+                        f.kind.name()
+                    ),
+                )),
+                None => Err(self.err(
+                    span.clone(),
+                    format!("[email]: «{key}» nombra el campo desconocido «{id}»"),
+                )),
+            }
+        };
+        Ok(EmailSpec {
+            from: need("from", &raw.from, "email")?,
+            to: need("to", &raw.to, "email")?,
+            cc: raw
+                .cc
+                .as_deref()
+                .map(|cc| need("cc", cc, "email"))
+                .transpose()?,
+            subject: need("subject", &raw.subject, "text")?,
+            signature: raw
+                .signature
+                .as_deref()
+                .map(|s| need("signature", s, "text|multiline"))
+                .transpose()?,
+        })
+    }
+
     fn rule(&self, raw: Spanned<RawRule>, template: &Template) -> Result<Rule, TemplateError> {
         let span = raw.span();
         let raw = raw.into_inner();
@@ -691,6 +909,58 @@ impl Converter<'_> {
             "mef-plazos-pase" => Rule::MefPaseDeadlines {
                 request: need("request", raw.request.clone(), &["date", "datetime"])?,
                 execution: need("execution", raw.execution.clone(), &["datetime"])?,
+                execution_end: raw
+                    .execution_end
+                    .clone()
+                    .map(|id| need("execution_end", Some(id), &["datetime"]))
+                    .transpose()?,
+                urgent: need("urgent", raw.urgent.clone(), &["yesno"])?,
+            },
+            "plazo-dias-utiles" => {
+                let days = raw.days.ok_or_else(|| {
+                    self.err(span.clone(), "la regla «plazo-dias-utiles» necesita «days»")
+                })?;
+                let due = need("due", raw.due.clone(), &["date"])?;
+                let flag = raw
+                    .flag
+                    .clone()
+                    .map(|id| need("flag", Some(id), &["text"]))
+                    .transpose()?;
+                for id in std::iter::once(&due).chain(flag.as_ref()) {
+                    if !template.field(id).is_some_and(|f| f.computed) {
+                        return Err(self.err(
+                            span.clone(),
+                            format!("la regla «plazo-dias-utiles» llena «{id}»: márquelo «computed = true»"),
+                        ));
+                    }
+                }
+                let when = raw.when.clone().map(condition);
+                if let Some(c) = &when {
+                    let kind_of = |name: &str| {
+                        template
+                            .field(name)
+                            .filter(|f| f.kind.holds_data())
+                            .map(|f| &f.kind)
+                    };
+                    check_condition(c, kind_of).map_err(|message| {
+                        self.err(span.clone(), format!("«when» de la regla: {message}"))
+                    })?;
+                }
+                Rule::BusinessDeadline(BusinessDeadline {
+                    from: need("from", raw.from.clone(), &["date", "datetime"])?,
+                    days,
+                    due,
+                    done: raw
+                        .done
+                        .clone()
+                        .map(|id| need("done", Some(id), &["date", "datetime"]))
+                        .transpose()?,
+                    flag,
+                    not_before: raw.not_before,
+                    when,
+                })
+            }
+            "sig-publicacion-urgente" => Rule::SigUrgentSkips {
                 urgent: need("urgent", raw.urgent.clone(), &["yesno"])?,
             },
             "senace-correlativo" => {
@@ -712,7 +982,10 @@ impl Converter<'_> {
                 requester: need("requester", raw.requester.clone(), &["text"])?,
             },
             other => {
-                return Err(self.err(span, format!("regla desconocida «{other}» (conocidas: mef-plazos-pase, senace-correlativo, senace-asunto-instalacion)")));
+                return Err(self.err(
+                    span,
+                    format!("regla desconocida «{other}» (conocidas: {RULES})"),
+                ));
             }
         };
         Ok(rule)
@@ -730,6 +1003,70 @@ impl TemplateError {
             other => other,
         }
     }
+}
+
+fn condition(raw: RawCondition) -> Condition {
+    Condition {
+        field: raw.field,
+        values: raw.values,
+        row: raw.row.into_iter().collect(),
+        negate: raw.negate,
+    }
+}
+
+/// Whether `condition` fits the field it names (`kind_of` finds a field's
+/// kind: the template's fields, or a table's sibling columns).
+fn check_condition<'k>(
+    condition: &Condition,
+    kind_of: impl Fn(&str) -> Option<&'k FieldKind>,
+) -> Result<(), String> {
+    let Some(kind) = kind_of(&condition.field) else {
+        return Err(format!("nombra el campo desconocido «{}»", condition.field));
+    };
+    let fits = |kind: &FieldKind, value: &str| match kind {
+        FieldKind::Choice { options } | FieldKind::MultiChoice { options } => {
+            options.iter().any(|o| o == value)
+        }
+        FieldKind::YesNo => matches!(value, "Sí" | "No"),
+        _ => true,
+    };
+    if let Some(bad) = condition.values.iter().find(|v| !fits(kind, v)) {
+        return Err(format!(
+            "el valor «{bad}» no es posible en «{}»",
+            condition.field
+        ));
+    }
+    match kind {
+        FieldKind::Table { columns, .. } => {
+            if !condition.values.is_empty() {
+                return Err(format!(
+                    "«{}» es una tabla: use «row» en lugar de «values»",
+                    condition.field
+                ));
+            }
+            for (column, values) in &condition.row {
+                let Some(col) = columns.iter().find(|c| &c.id == column) else {
+                    return Err(format!(
+                        "la tabla «{}» no tiene la columna «{column}»",
+                        condition.field
+                    ));
+                };
+                if let Some(bad) = values.iter().find(|v| !fits(&col.kind, v)) {
+                    return Err(format!(
+                        "el valor «{bad}» no es posible en la columna «{column}»"
+                    ));
+                }
+            }
+        }
+        _ if !condition.row.is_empty() => {
+            return Err(format!(
+                "«row» solo vale para tablas, y «{}» no lo es",
+                condition.field
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The `{name}` placeholders of a static text.
@@ -941,6 +1278,69 @@ role = "coordinador"
         let text = GOOD.replace("{sistema}", "{sistemas}");
         let (_, message) = error_of(&text);
         assert!(message.contains("{sistemas}"), "{message}");
+    }
+
+    #[test]
+    fn conditions_name_existing_fields_and_possible_values() {
+        let with = |extra: &str| GOOD.replace("required = true\n", &format!("{extra}\n"));
+        let t = load(&with("required_when = { field = \"nota_extra\" }")).unwrap_err();
+        assert!(
+            t.to_string()
+                .contains("nombra el campo desconocido «nota_extra»"),
+            "{t}"
+        );
+        let choice = GOOD.replace(
+            "[[sections.fields]]\nid = \"nota\"",
+            "[[sections.fields]]\nid = \"tipo\"\nlabel = \"Tipo\"\nkind = \"choice\"\noptions = [\"A\", \"B\"]\n\n[[sections.fields]]\nid = \"nota\"",
+        );
+        let bad = choice.replace(
+            "required = true\n",
+            "required_when = { field = \"tipo\", values = [\"C\"] }\n",
+        );
+        let (_, message) = error_of(&bad);
+        assert!(
+            message.contains("el valor «C» no es posible en «tipo»"),
+            "{message}"
+        );
+        let good = choice.replace(
+            "required = true\n",
+            "required_when = { field = \"tipo\", values = [\"B\"] }\n",
+        );
+        let t = load(&good).unwrap();
+        assert!(t.field("sistema").unwrap().required_when.is_some());
+        let both = choice.replace(
+            "required = true\n",
+            "required = true\nrequired_when = { field = \"tipo\" }\n",
+        );
+        let (_, message) = error_of(&both);
+        assert!(message.contains("use solo uno"), "{message}");
+        // `when` belongs to static texts only.
+        let (_, message) =
+            error_of(&choice.replace("required = true\n", "when = { field = \"tipo\" }\n"));
+        assert!(
+            message.contains("«when» no corresponde al tipo «text»"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn new_kinds_and_the_email_table_are_checked() {
+        let t = load(&GOOD.replace("kind = \"text\"", "kind = \"secret\"")).unwrap();
+        assert!(t.has_secrets());
+        let email = GOOD.replace(
+            "[[signers]]\nrole = \"jefe\"",
+            "[email]\nfrom = \"sistema\"\nto = \"sistema\"\nsubject = \"sistema\"\n\n[[signers]]\nrole = \"jefe\"",
+        );
+        let err = load(&email).unwrap_err().to_string();
+        assert!(
+            err.contains("[email]: «from» = «sistema» es de tipo «text», se espera «email»"),
+            "{err}"
+        );
+        let (_, message) =
+            error_of(&GOOD.replace("required = true\n", "required = true\ncomputed = true\n"));
+        assert!(message.contains("«computed»"), "{message}");
+        let (_, message) = error_of(&GOOD.replace("seed = {", "country = \"CL\"\nseed = {"));
+        assert!(message.contains("país desconocido «CL»"), "{message}");
     }
 
     #[test]

@@ -11,7 +11,10 @@ mod load;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+pub(crate) use load::line_of;
 pub use load::{load_catalogue, load_template, load_template_str, TemplateError};
+
+use crate::calendar::Country;
 
 /// The office-wide correlative register every template numbers in unless it
 /// declares its own `series`: one `AAAA-NNN` sequence per year, so a number
@@ -37,6 +40,15 @@ pub struct Template {
     /// The first signature certifies the document (DocMDP P=2: later
     /// approval signatures and form filling stay allowed, nothing else).
     pub certify: bool,
+    /// The country whose calendar the business-day rules use (default Perú).
+    pub country: Country,
+    /// A form that is also sent as an e-mail: who it goes to and its subject.
+    pub email: Option<EmailSpec>,
+    /// The PDF is the restricted copy: secret fields print in clear (and
+    /// every page says so). Otherwise they print masked, «•••• 1234».
+    pub restricted_copy: bool,
+    /// Laid out on landscape A4 (a table with many columns).
+    pub landscape: bool,
     pub sections: Vec<Section>,
     /// In signing order.
     pub signers: Vec<Signer>,
@@ -69,6 +81,41 @@ pub struct Field {
     pub kind: FieldKind,
     pub required: bool,
     pub hint: Option<String>,
+    /// Required only while this condition holds (`required` is then false).
+    pub required_when: Option<Condition>,
+    /// A static text prints only while this condition holds.
+    pub when: Option<Condition>,
+    /// Filled by a rule (a deadline, an alert): left empty in the data.
+    pub computed: bool,
+}
+
+/// «Another field has a value» (or one of `values`; or, for a table, a row
+/// whose columns hold the listed values), possibly negated. Conditional
+/// required fields and conditional static texts use it; in a table column
+/// `field` names a sibling column of the same row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub field: String,
+    /// Empty: the field has any value.
+    pub values: Vec<String>,
+    /// For a table field: some row has, in each column, one of the values.
+    pub row: Vec<(String, Vec<String>)>,
+    /// The condition holds when the test above fails.
+    pub negate: bool,
+}
+
+/// Which fields make an e-mail's headers (DESIGN §2: e-mail templates
+/// render an RFC 5322 message).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailSpec {
+    /// An `email` field with exactly one address.
+    pub from: String,
+    pub to: String,
+    pub cc: Option<String>,
+    /// A text field: the subject line.
+    pub subject: String,
+    /// A text or multiline field printed last, as the sender's closing lines.
+    pub signature: Option<String>,
 }
 
 /// What a field holds and how it prints.
@@ -82,6 +129,14 @@ pub enum FieldKind {
     },
     Date,
     DateTime,
+    /// `20:30`.
+    Time,
+    /// A token, key or password: typed like text, stored encrypted, printed masked.
+    Secret {
+        max_length: Option<usize>,
+    },
+    /// One or more e-mail addresses, `Nombre <correo@dominio>` separated by `;`.
+    Email,
     Number {
         min: Option<f64>,
         max: Option<f64>,
@@ -119,6 +174,9 @@ impl FieldKind {
             FieldKind::Multiline { .. } => "multiline",
             FieldKind::Date => "date",
             FieldKind::DateTime => "datetime",
+            FieldKind::Time => "time",
+            FieldKind::Secret { .. } => "secret",
+            FieldKind::Email => "email",
             FieldKind::Number { .. } => "number",
             FieldKind::Money { .. } => "money",
             FieldKind::Choice { .. } => "choice",
@@ -144,6 +202,8 @@ pub struct Column {
     pub kind: FieldKind,
     pub width: f32,
     pub required: bool,
+    /// Required only while this condition (on sibling columns) holds.
+    pub required_when: Option<Condition>,
 }
 
 #[derive(Debug, Clone)]
@@ -166,12 +226,22 @@ impl Signer {
 /// A procedure rule the form enforces, with the fields it reads.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
-    /// MEF 000 §6.4: request ≥ 7 days before execution (72 h if urgent), execution ≥ 20:00.
+    /// MEF 000 §6.4: request ≥ 7 × 24 h before execution (72 h if urgent),
+    /// execution in the night that starts at 20:00 (it may run past midnight).
     MefPaseDeadlines {
         request: String,
         execution: String,
+        /// When the execution window ends (optional).
+        execution_end: Option<String>,
         urgent: String,
     },
+    /// A deadline in días útiles (MEF 004 §3.5): `due` = `days` business
+    /// days after `from` in the template's country; `done` (when given) is
+    /// checked against it and `flag` says whether the plazo is met.
+    BusinessDeadline(BusinessDeadline),
+    /// SIG PSDT-13 activities 2 and 5 (001, lines 77 and 80): an urgent
+    /// publication skips the request and the confirmation e-mails.
+    SigUrgentSkips { urgent: String },
     /// Senace correlatives printed `AAAA-NNN`.
     SenaceCorrelative { fields: Vec<String> },
     /// Senace 002 l.1097–1107: `PRODUCCIÓN.<Sistema>.<AAAA/MM/DD>.INSTALACIÓN-<Año>-<Nro>.<USUARIO>`.
@@ -182,6 +252,24 @@ pub enum Rule {
         number: String,
         requester: String,
     },
+}
+
+/// The parameters of a [`Rule::BusinessDeadline`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct BusinessDeadline {
+    /// A date field: where the count starts (not counted itself).
+    pub from: String,
+    pub days: u32,
+    /// A computed date field the rule fills.
+    pub due: String,
+    /// A date field: when it was done.
+    pub done: Option<String>,
+    /// A computed text field the rule fills with «en plazo» / «vencido».
+    pub flag: Option<String>,
+    /// `done` must not come before `due` (closing «on day 22»).
+    pub not_before: bool,
+    /// The deadline applies only while this holds.
+    pub when: Option<Condition>,
 }
 
 impl Template {
@@ -196,6 +284,17 @@ impl Template {
 
     pub fn signer(&self, role: &str) -> Option<&Signer> {
         self.signers.iter().find(|s| s.role == role)
+    }
+
+    /// Whether any field or table column is a secret.
+    pub fn has_secrets(&self) -> bool {
+        self.fields().any(|f| match &f.kind {
+            FieldKind::Secret { .. } => true,
+            FieldKind::Table { columns, .. } => columns
+                .iter()
+                .any(|c| matches!(c.kind, FieldKind::Secret { .. })),
+            _ => false,
+        })
     }
 }
 

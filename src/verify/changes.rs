@@ -1,527 +1,936 @@
-//! What changed after a signature: the revision the signature covers is
-//! compared with the final document object by object (by value, so a writer
-//! that re-serialises an unchanged object is not flagged), and every object
-//! that was added, changed or removed is classified as allowed or not.
+//! What changed from one revision to the next, and whether it was allowed:
+//! the binding of new signatures to their fields, and a fail-closed
+//! comparison of the two revisions as object graphs (see
+//! `docs/verification.md`).
 //!
-//! Allowed after a signature (PAdES / ISO 32000-1 §12.8.2 practice, the same
-//! ground pyHanko's diff analysis stands on):
-//! - signature dictionaries added by later signatures (not after a
-//!   certification with DocMDP P=1, which forbids them);
-//! - signature fields and their widgets that were empty and only gained
-//!   `/V`, `/AP`, `/F`, `/DA` — the appearance only together with the
-//!   signature — and new signature fields; a signed field never changes;
-//! - anything reachable only from signature widgets' `/AP`, the AcroForm
-//!   `/DR`, the catalog's `/DSS`, `/Extensions`, `/Perms`, `/Metadata`, or
-//!   the Info dictionary (appearance streams, their fonts, validation data)
-//!   — but not the appearance of a field that was already signed;
-//! - the catalog differing only in `/AcroForm /Extensions /DSS /Perms /Metadata`;
-//! - the AcroForm differing only in `/SigFlags`, `/DR` and `/Fields` (the
-//!   same fields plus new signature fields);
-//! - a page differing only in `/Annots` gaining signature widgets;
-//! - cross-reference and object streams, and unreachable new objects.
+//! The comparison walks both revisions together from the trailer's `/Root`
+//! along the same semantic paths (catalog → pages → content, resources,
+//! annotations; catalog → AcroForm → fields → widgets), so a change is
+//! found wherever the viewer would render or act on it, whatever the
+//! object claims to be (`/Type` labels are never trusted to skip a
+//! comparison). An object's rule comes from its place in the structure:
+//! the page tree, the field tree, the pages' `/Annots`. Allowed, exactly:
 //!
-//! Anything else — pages, content streams, fonts or resources the pages use
-//! (even when a signature appearance uses them too), other fields,
-//! annotations, objects removed — is a disallowed modification. DocMDP P=3
-//! (annotations allowed) is judged like P=2, so stricter than it asks.
+//! - a signature value added to a field that was empty, bound in this
+//!   revision (its `/V`, its widgets' `/AP`), and new signature fields
+//!   created and signed in this revision — invisible ones always, visible
+//!   ones only without a certification (a new visible widget after a
+//!   certification is the «sneaky signature» attack);
+//! - `/AcroForm`: `/SigFlags`, new `/DR` resources (existing ones stay);
+//! - the catalog's `/DSS` and `/Extensions`, and `/Perms` when the
+//!   certification that it names is bound in this revision;
+//! - the Info dictionary and the catalog's XMP `/Metadata` stream (never
+//!   rendered; never read for the report after the first signature);
+//! - with a certification of DocMDP P=2 or 3, filling other fields (`/V`,
+//!   `/AP`, `/AS`); with P=3, also annotations (ISO 32000-1 §12.8.2.2);
+//! - anything no path from `/Root` reaches (cross-reference and object
+//!   streams, unused objects).
+//!
+//! Everything else is a modification, named by where the viewer meets it
+//! («página 1 › /Contents (objeto 7): cambió el contenido del flujo»).
+//! It does not: verify signatures' cryptography (`cms`) or read the file
+//! (`reader`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use lopdf::{Dictionary, Object, ObjectId};
 
-use super::signatures::{catalog, resolve_array, resolve_dict, signature_fields};
+use super::reader::View;
+use super::signatures::{docmdp_level, FieldTree};
 
-/// Keys a signature field or widget may gain when it is signed.
-const SIG_FIELD_KEYS: &[&[u8]] = &[b"V", b"AP", b"F", b"DA"];
-/// Catalog keys a signing (or DSS-adding) update may change.
-const CATALOG_KEYS: &[&[u8]] = &[b"AcroForm", b"Extensions", b"DSS", b"Perms", b"Metadata"];
-/// AcroForm keys a signing update may change.
-const ACROFORM_KEYS: &[&[u8]] = &[b"SigFlags", b"DR", b"Fields"];
-/// Deeper object nesting than this compares as different (the parser stops at 100).
-const MAX_DEPTH: usize = 128;
+/// Comparisons (objects and values) one step may cost before the document
+/// is called too complex to compare (fail closed).
+const MAX_WORK: usize = 2_000_000;
 
-/// What one revision of a document is made of, as far as change analysis
-/// cares. Built once per loaded revision.
-pub struct Structure {
-    root: Option<ObjectId>,
-    info: Option<ObjectId>,
-    acroform: Option<ObjectId>,
-    fields_array: Option<ObjectId>,
-    /// Signature fields and their widgets.
-    sig_fields: HashSet<ObjectId>,
-    /// Signature dictionaries (`/V` of signature fields).
-    sig_values: HashSet<ObjectId>,
-    /// Signature fields that have a value, and their widgets.
-    signed: HashSet<ObjectId>,
-    /// Indirect `/Annots` arrays of pages.
-    annots_arrays: HashSet<ObjectId>,
-    /// Objects the document's content depends on: reachable from the
-    /// catalog without passing through signature values and appearances,
-    /// `/DR`, `/DSS`, `/Extensions`, `/Perms`, `/Metadata`.
-    protected: HashSet<ObjectId>,
-    /// Objects reachable from the appearance of a field that is signed.
-    frozen: HashSet<ObjectId>,
-    /// Readable names for objects: «contenido de página 1».
-    names: HashMap<ObjectId, String>,
+/// What may change after the signatures so far (ISO 32000-1 §12.8.2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// No certification: only later signatures (and DSS, timestamps, Info).
+    Approvals,
+    /// A certification signature with DocMDP `/P` 1, 2 or 3.
+    Certified(u8),
 }
 
-impl Structure {
-    pub fn new(doc: &Document) -> Structure {
-        let root = doc.trailer.get(b"Root").and_then(Object::as_reference).ok();
-        let info = doc.trailer.get(b"Info").and_then(Object::as_reference).ok();
-        let catalog_dict = catalog(doc);
-        let acroform = catalog_dict
-            .and_then(|c| c.get(b"AcroForm").ok())
-            .and_then(|o| o.as_reference().ok());
-        let acroform_dict = catalog_dict.and_then(|c| resolve_dict(doc, c.get(b"AcroForm").ok()));
-        let fields_array = acroform_dict
-            .and_then(|a| a.get(b"Fields").ok())
-            .and_then(|o| o.as_reference().ok());
+impl Permission {
+    fn form_filling(self) -> bool {
+        matches!(self, Permission::Certified(2 | 3))
+    }
+    fn annotations(self) -> bool {
+        self == Permission::Certified(3)
+    }
+}
 
-        let mut names: HashMap<ObjectId, String> = HashMap::new();
-        let mut sig_fields = HashSet::new();
-        let mut sig_values = HashSet::new();
-        let mut signed_widgets = Vec::new();
-        let mut signed = HashSet::new();
-        for field in signature_fields(doc) {
-            let label = format!("campo de firma «{}»", field.name);
-            for id in field.field_id.iter().chain(&field.widgets) {
-                sig_fields.insert(*id);
-                names.insert(*id, label.clone());
-            }
-            if let Some(value) = &field.value {
-                if let Some(id) = value.id {
-                    sig_values.insert(id);
-                    names.insert(id, format!("firma del campo «{}»", field.name));
-                }
-                signed_widgets.extend(field.widgets.iter().copied());
-                signed.extend(field.field_id.iter().chain(&field.widgets).copied());
-            }
+/// A signature that counts: the field whose `/V` first pointed to its
+/// dictionary, in the same revision its `/ByteRange` ends in.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub field: ObjectId,
+    pub field_name: String,
+    pub value: ObjectId,
+    /// The revision it signs (1-based).
+    pub revision: usize,
+    pub widgets: Vec<ObjectId>,
+    /// A certification: the DocMDP level, and `/Perms /DocMDP` names it.
+    pub certification: Option<u8>,
+    /// A document time-stamp (`/Type /DocTimeStamp` or `ETSI.RFC3161`).
+    pub timestamp: bool,
+}
+
+/// The signatures revision `new` binds: empty signature fields of `old`
+/// (or fields new in `new`) whose `/V` now points at a signature
+/// dictionary that `new` itself declares and whose `/ByteRange` ends at
+/// `new`'s end with its gap inside that dictionary's own bytes. Returns
+/// them, and a sentence for each field that gained a value that does not
+/// meet that (a copied or misplaced signature).
+pub fn bindings(
+    old: Option<(View<'_>, &FieldTree)>,
+    new: View<'_>,
+    new_tree: &FieldTree,
+) -> (Vec<Binding>, Vec<String>) {
+    let revision = new.revision();
+    let mut out: Vec<Binding> = Vec::new();
+    let mut problems = Vec::new();
+    let mut claimed: HashMap<ObjectId, String> = HashMap::new();
+    for field in &new_tree.signature_fields {
+        let Some(value) = &field.value else { continue };
+        let before = old.and_then(|(_, tree)| {
+            tree.signature_fields
+                .iter()
+                .find(|f| f.id == field.id)
+                .map(|f| f.value.clone())
+        });
+        if let Some(Some(previous)) = &before {
+            // Already had a value: unchanged, or a change `compare` names.
+            let _ = previous;
+            continue;
         }
-        // Widgets in page /Annots whose parent is a signature field (a field
-        // tree the AcroForm lost track of still signs the same way).
-        let pages: Vec<(u32, ObjectId)> = doc.get_pages().into_iter().collect();
-        let mut annots_arrays = HashSet::new();
-        for (number, page_id) in &pages {
-            names.insert(*page_id, format!("página {number}"));
-            let Ok(page) = doc.get_dictionary(*page_id) else {
-                continue;
+        let Object::Reference(sig_id) = value else {
+            problems.push(format!(
+                "el campo «{}» tiene una firma que no es un objeto propio",
+                field.name
+            ));
+            continue;
+        };
+        let Some(sig) = new.get(*sig_id).and_then(|o| o.as_dict().ok()) else {
+            problems.push(format!(
+                "el campo «{}» apunta a una firma que no existe (objeto {})",
+                field.name, sig_id.0
+            ));
+            continue;
+        };
+        let declared_here = revision.declares(sig_id.0);
+        let ends_here = raw_end(sig).is_some_and(|end| end >= revision.eof && end <= revision.end);
+        let gap_inside = gap(sig).is_some_and(|(from, to)| {
+            new.span(*sig_id)
+                .is_some_and(|(start, end)| from > start && to < end)
+        });
+        if !(declared_here && ends_here && gap_inside) {
+            let why = if !declared_here {
+                "es la firma de otra revisión (copiada)"
+            } else if !ends_here {
+                "no firma la revisión en que apareció"
+            } else {
+                "su /ByteRange no apunta a su propio /Contents"
             };
-            for content in references(page.get(b"Contents").ok(), doc) {
-                names
-                    .entry(content)
-                    .or_insert_with(|| format!("contenido de página {number}"));
-            }
-            if let Ok(Object::Reference(id)) = page.get(b"Resources") {
-                names
-                    .entry(*id)
-                    .or_insert_with(|| format!("recursos de página {number}"));
-            }
-            if let Ok(Object::Reference(id)) = page.get(b"Annots") {
-                annots_arrays.insert(*id);
-                names
-                    .entry(*id)
-                    .or_insert_with(|| format!("anotaciones de página {number}"));
-            }
-            for annot in resolve_array(doc, page.get(b"Annots").ok()).map_or(&[][..], |a| a) {
-                let Ok(id) = annot.as_reference() else {
-                    continue;
-                };
-                if !sig_fields.contains(&id) && is_sig_widget(doc, id) {
-                    sig_fields.insert(id);
-                }
-                names
-                    .entry(id)
-                    .or_insert_with(|| format!("anotación de página {number}"));
-            }
+            problems.push(format!(
+                "revisión {}: el campo «{}» recibió una firma que {why}",
+                revision.number, field.name
+            ));
+            continue;
         }
-        if let Some(id) = root {
-            names.insert(id, "catálogo del documento".into());
+        if let Some(other) = claimed.insert(*sig_id, field.name.clone()) {
+            problems.push(format!(
+                "revisión {}: la misma firma (objeto {}) aparece en los campos «{other}» y «{}»",
+                revision.number, sig_id.0, field.name
+            ));
+            out.retain(|b| b.value != *sig_id);
+            continue;
         }
-        if let Some(id) = acroform {
-            names.insert(id, "formulario (AcroForm)".into());
-        }
-        if let Some(id) = fields_array {
-            names.insert(id, "lista de campos del formulario".into());
-        }
-        if let Some(id) = info {
-            names.insert(id, "diccionario Info".into());
-        }
-
-        let protected = protected_objects(doc, root, acroform, &sig_fields);
-        let frozen = reachable(
-            doc,
-            signed_widgets.iter().filter_map(|w| {
-                doc.get_dictionary(*w)
-                    .ok()
-                    .and_then(|d| d.get(b"AP").ok())
-                    .cloned()
-            }),
-        );
-        Structure {
-            root,
-            info,
-            acroform,
-            fields_array,
-            sig_fields,
-            sig_values,
-            signed,
-            annots_arrays,
-            protected,
-            frozen,
-            names,
-        }
+        let certification = docmdp_level(new, sig).filter(|_| {
+            new.root()
+                .and_then(|root| new.dict(root.get(b"Perms").ok()))
+                .and_then(|perms| perms.get(b"DocMDP").ok())
+                == Some(&Object::Reference(*sig_id))
+        });
+        let timestamp = sig.has_type(b"DocTimeStamp")
+            || sig.get(b"SubFilter").and_then(Object::as_name).ok() == Some(b"ETSI.RFC3161");
+        out.push(Binding {
+            field: field.id,
+            field_name: field.name.clone(),
+            value: *sig_id,
+            revision: revision.number,
+            widgets: field.widgets.clone(),
+            certification,
+            timestamp,
+        });
     }
-
-    fn name(&self, id: ObjectId, object: Option<&Object>) -> String {
-        if let Some(name) = self.names.get(&id) {
-            return name.clone();
-        }
-        let Some(object) = object else {
-            return "objeto".into();
-        };
-        let dict = match object {
-            Object::Dictionary(d) => Some(d),
-            Object::Stream(s) => Some(&s.dict),
-            _ => None,
-        };
-        let name_of = |key: &[u8]| {
-            dict.and_then(|d| d.get(key).ok())
-                .and_then(|o| o.as_name().ok())
-        };
-        match (name_of(b"Type"), name_of(b"Subtype")) {
-            (Some(b"Font"), _) | (Some(b"FontDescriptor"), _) => "fuente".into(),
-            (Some(b"Pages"), _) => "árbol de páginas".into(),
-            (Some(b"Annot"), _) => "anotación".into(),
-            (_, Some(b"Image")) => "imagen".into(),
-            (_, Some(b"Form")) => "objeto gráfico (XObject)".into(),
-            (Some(t), _) => format!("/{}", String::from_utf8_lossy(t)),
-            _ => match object {
-                Object::Stream(_) => "flujo".into(),
-                Object::Dictionary(_) => "diccionario".into(),
-                Object::Array(_) => "arreglo".into(),
-                _ => "valor".into(),
-            },
-        }
-    }
+    (out, problems)
 }
 
-/// The disallowed changes from `old` (a signed revision) to `new` (the
-/// final document), in Spanish, one per object. Empty when only allowed
-/// changes happened.
-///
-/// `no_more_signatures`: the signature is a certification with DocMDP P=1
-/// (ISO 32000-1 §12.8.2.2), so even a later approval signature is a
-/// disallowed change (document timestamps and DSS stay allowed).
-pub fn disallowed_changes(
-    old: &Document,
-    old_structure: &Structure,
-    new: &Document,
-    new_structure: &Structure,
-    no_more_signatures: bool,
+/// Offset where a signature's signed bytes end (`c + d` of `/ByteRange [a b c d]`).
+pub fn raw_end(sig: &Dictionary) -> Option<usize> {
+    let [_, _, c, d] = byte_range(sig)?;
+    c.checked_add(d)
+}
+
+/// The gap of `/ByteRange [0 b c d]`: bytes `b..c`.
+fn gap(sig: &Dictionary) -> Option<(usize, usize)> {
+    let [_, b, c, _] = byte_range(sig)?;
+    Some((b, c))
+}
+
+fn byte_range(sig: &Dictionary) -> Option<[usize; 4]> {
+    let values = sig.get(b"ByteRange").ok()?.as_array().ok()?;
+    let mut out = [0usize; 4];
+    if values.len() != 4 {
+        return None;
+    }
+    for (slot, value) in out.iter_mut().zip(values) {
+        *slot = usize::try_from(value.as_i64().ok()?).ok()?;
+    }
+    Some(out)
+}
+
+/// The disallowed changes from revision `old` to the next one, `new`, in
+/// Spanish; empty when every change is allowed. `bindings` are the
+/// signatures `new` binds; `permission` what the signatures before allow.
+pub fn compare(
+    old: (View<'_>, &FieldTree),
+    new: (View<'_>, &FieldTree),
+    bindings: &[Binding],
+    permission: Permission,
 ) -> Vec<String> {
-    let mut out = Vec::new();
-    let describe = |id: ObjectId, object: Option<&Object>| {
-        let name = if new_structure.names.contains_key(&id) {
-            new_structure.name(id, object)
-        } else {
-            old_structure.name(id, object)
-        };
-        format!("objeto {} ({name})", id.0)
+    let (old_view, old_tree) = old;
+    let (new_view, new_tree) = new;
+    let mut walker = Walker {
+        old: old_view,
+        new: new_view,
+        roles: HashMap::new(),
+        labels: HashMap::new(),
+        fields: HashMap::new(),
+        permission,
+        signing: HashMap::new(),
+        new_fields: HashSet::new(),
+        certifying: None,
+        queue: VecDeque::new(),
+        current: None,
+        memo: HashSet::new(),
+        findings: Vec::new(),
+        work: 0,
     };
-    let mut diff = Diff {
-        old,
-        old_s: old_structure,
-        new,
-        new_s: new_structure,
-        no_more_signatures,
-        acroform_checked: false,
-    };
-    for (id, object) in &new.objects {
-        let before = old.objects.get(id);
-        if before.is_some_and(|b| same(b, object, 0)) {
-            continue;
+    walker.learn_structure(old_view, old_tree);
+    walker.learn_structure(new_view, new_tree);
+    let old_fields: HashSet<ObjectId> = old_tree.nodes.iter().map(|n| n.id).collect();
+    for binding in bindings {
+        for id in std::iter::once(binding.field).chain(binding.widgets.iter().copied()) {
+            walker.signing.insert(id, binding.value);
         }
-        let verdict = diff.classify(*id, before, object);
-        if let Err(detail) = verdict {
-            let what = if before.is_some() {
-                "cambió"
-            } else {
-                "se agregó"
-            };
-            let detail = if detail.is_empty() {
-                String::new()
-            } else {
-                format!(": {detail}")
-            };
-            out.push(format!(
-                "{} {what} después de la firma{detail}",
-                describe(*id, Some(object))
+        if binding.certification.is_some() {
+            walker.certifying = Some(binding.value);
+        }
+        if permission == Permission::Certified(1) && !binding.timestamp {
+            walker.findings.push(format!(
+                "la certificación (DocMDP P=1) no admite más firmas, pero se firmó «{}»",
+                binding.field_name
             ));
         }
-    }
-    for (id, object) in &old.objects {
-        if new.objects.contains_key(id) || is_bookkeeping(object) {
-            continue;
-        }
-        if old_structure.protected.contains(id) || old_structure.frozen.contains(id) {
-            out.push(format!(
-                "{} se eliminó después de la firma",
-                describe(*id, Some(object))
-            ));
-        }
-    }
-    out
-}
-
-/// One comparison: a signed revision against the final document.
-struct Diff<'a> {
-    old: &'a Document,
-    old_s: &'a Structure,
-    new: &'a Document,
-    new_s: &'a Structure,
-    no_more_signatures: bool,
-    acroform_checked: bool,
-}
-
-impl Diff<'_> {
-    /// Ok when the change to object `id` is allowed; Err with a detail (maybe empty) when not.
-    fn classify(
-        &mut self,
-        id: ObjectId,
-        before: Option<&Object>,
-        after: &Object,
-    ) -> Result<(), String> {
-        let (old, old_s, new, new_s) = (self.old, self.old_s, self.new, self.new_s);
-        if is_bookkeeping(after) || Some(id) == new_s.info || Some(id) == old_s.info {
-            return Ok(());
-        }
-        if before.is_some() && old_s.frozen.contains(&id) {
-            return Err("la apariencia de una firma anterior cambió".into());
-        }
-        if new_s.sig_values.contains(&id) || is_sig_dict(after) {
-            let approval = after.as_dict().is_ok_and(|d| !d.has_type(b"DocTimeStamp"));
-            return match before {
-                Some(_) => Err("una firma existente fue reemplazada".into()),
-                None if self.no_more_signatures && approval => Err(
-                    "la firma de certificación (DocMDP P=1) no admite firmas posteriores".into(),
-                ),
-                None => Ok(()),
-            };
-        }
-        if new_s.sig_fields.contains(&id) {
-            return match before {
-                None => Ok(()),
-                Some(before) => sig_field_change(
-                    before,
-                    after,
-                    old_s.signed.contains(&id),
-                    new_s.signed.contains(&id),
-                ),
-            };
-        }
-        if Some(id) == new_s.root {
-            let old_catalog = catalog(old).ok_or("el documento anterior no tenía catálogo")?;
-            let new_catalog = after
-                .as_dict()
-                .map_err(|_| "el catálogo no es un diccionario")?;
-            only_keys_differ(old_catalog, new_catalog, CATALOG_KEYS)?;
-            return if differs(
-                old_catalog.get(b"AcroForm").ok(),
-                new_catalog.get(b"AcroForm").ok(),
-            ) {
-                check_acroform(old, new, new_s, &mut self.acroform_checked)
-            } else {
-                Ok(())
-            };
-        }
-        if Some(id) == new_s.acroform || Some(id) == new_s.fields_array {
-            return check_acroform(old, new, new_s, &mut self.acroform_checked);
-        }
-        if new_s.annots_arrays.contains(&id) {
-            let before = before
-                .and_then(|b| b.as_array().ok())
-                .map_or(&[][..], |a| a);
-            let after = after.as_array().map_err(|_| "no es un arreglo")?;
-            return only_sig_widgets_added(before, after, new_s);
-        }
-        let protected = new_s.protected.contains(&id) || old_s.protected.contains(&id);
-        if !protected {
-            // Reachable only from appearances, form resources, DSS, metadata, or from nothing.
-            return Ok(());
-        }
-        if let (Some(Object::Dictionary(b)), Object::Dictionary(a)) = (before, after) {
-            if a.has_type(b"Page") {
-                only_keys_differ(b, a, &[b"Annots"])?;
-                let before_annots =
-                    resolve_array(old, b.get(b"Annots").ok()).map_or(&[][..], |x| x);
-                let after_annots = resolve_array(new, a.get(b"Annots").ok()).map_or(&[][..], |x| x);
-                return only_sig_widgets_added(before_annots, after_annots, new_s);
+        if !old_fields.contains(&binding.field) {
+            let visible = binding
+                .widgets
+                .iter()
+                .any(|w| new_view.dict_of(*w).is_some_and(is_visible));
+            if visible && (binding.timestamp || permission != Permission::Approvals) {
+                walker.findings.push(format!(
+                    "se agregó el campo de firma visible «{}» después de la certificación: su apariencia puede cubrir contenido firmado",
+                    binding.field_name
+                ));
             }
-            return Err(changed_keys(b, a));
+            walker.new_fields.insert(binding.field);
+            walker.new_fields.extend(binding.widgets.iter().copied());
         }
-        Err(String::new())
     }
+    walker.run();
+    walker.findings
 }
 
-/// The AcroForm may change only in `/SigFlags`, `/DR` and `/Fields`, and
-/// `/Fields` only by gaining signature fields. Checked once per pair of
-/// revisions however many of its objects changed.
-fn check_acroform(
-    old: &Document,
-    new: &Document,
-    new_s: &Structure,
-    checked: &mut bool,
-) -> Result<(), String> {
-    if *checked {
-        return Ok(());
+/// A widget's appearance can be seen: a rectangle with area, not hidden.
+fn is_visible(widget: &Dictionary) -> bool {
+    let flags = widget.get(b"F").and_then(Object::as_i64).unwrap_or(0);
+    // Hidden (bit 2) or NoView (bit 6), ISO 32000-1 table 165.
+    if flags & (2 | 32) != 0 {
+        return false;
     }
-    *checked = true;
-    let empty = Dictionary::new();
-    let old_form = catalog(old)
-        .and_then(|c| resolve_dict(old, c.get(b"AcroForm").ok()))
-        .unwrap_or(&empty);
-    let new_form = catalog(new)
-        .and_then(|c| resolve_dict(new, c.get(b"AcroForm").ok()))
-        .unwrap_or(&empty);
-    only_keys_differ(old_form, new_form, ACROFORM_KEYS)
-        .map_err(|e| format!("formulario (AcroForm): {e}"))?;
-    let old_fields = resolve_array(old, old_form.get(b"Fields").ok()).map_or(&[][..], |a| a);
-    let new_fields = resolve_array(new, new_form.get(b"Fields").ok()).map_or(&[][..], |a| a);
-    let old_set: HashSet<ObjectId> = old_fields
-        .iter()
-        .filter_map(|f| f.as_reference().ok())
-        .collect();
-    let new_set: HashSet<ObjectId> = new_fields
-        .iter()
-        .filter_map(|f| f.as_reference().ok())
-        .collect();
-    if old_set.difference(&new_set).next().is_some() {
-        return Err("se quitaron campos del formulario".into());
-    }
-    if new_set
-        .difference(&old_set)
-        .any(|f| !is_sig_field_tree(new, *f, new_s))
-    {
-        return Err("se agregaron campos que no son de firma".into());
-    }
-    Ok(())
-}
-
-/// A field added to `/Fields`: a signature field, or a parent whose
-/// terminal fields are all signature fields.
-fn is_sig_field_tree(doc: &Document, id: ObjectId, s: &Structure) -> bool {
-    if s.sig_fields.contains(&id) {
-        return true;
-    }
-    let kids = doc
-        .get_dictionary(id)
-        .ok()
-        .and_then(|d| resolve_array(doc, d.get(b"Kids").ok()));
-    match kids {
-        Some(kids) if !kids.is_empty() => kids
-            .iter()
-            .all(|k| k.as_reference().is_ok_and(|k| s.sig_fields.contains(&k))),
+    let rect: Vec<f32> = widget
+        .get(b"Rect")
+        .and_then(Object::as_array)
+        .map(|r| r.iter().filter_map(|v| v.as_float().ok()).collect())
+        .unwrap_or_default();
+    match rect[..] {
+        [x1, y1, x2, y2] => (x2 - x1).abs() > 0.0 && (y2 - y1).abs() > 0.0,
         _ => false,
     }
 }
 
-fn only_sig_widgets_added(
-    before: &[Object],
-    after: &[Object],
-    s: &Structure,
-) -> Result<(), String> {
-    let old: HashSet<ObjectId> = before
-        .iter()
-        .filter_map(|o| o.as_reference().ok())
-        .collect();
-    let new: HashSet<ObjectId> = after.iter().filter_map(|o| o.as_reference().ok()).collect();
-    let direct = |list: &[Object]| list.iter().filter(|o| o.as_reference().is_err()).count();
-    if old.difference(&new).next().is_some() || direct(before) != direct(after) {
-        return Err("se quitaron o cambiaron anotaciones".into());
-    }
-    if new.difference(&old).any(|a| !s.sig_fields.contains(a)) {
-        return Err("se agregaron anotaciones que no son campos de firma".into());
-    }
-    Ok(())
+/// What an object is, by its place in the document's structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Catalog,
+    AcroForm,
+    FieldsArray,
+    Resources,
+    Field,
+    PageNode,
+    AnnotsArray,
+    Annotation,
 }
 
-/// An empty signature field (or its widget) being signed: only `/V`,
-/// `/AP`, `/F`, `/DA` change, and the appearance only together with the
-/// signature (an empty field made to look signed is a forgery). A field
-/// that was already signed does not change at all.
-fn sig_field_change(
-    before: &Object,
-    after: &Object,
-    was_signed: bool,
-    is_signed: bool,
-) -> Result<(), String> {
-    let (Ok(b), Ok(a)) = (before.as_dict(), after.as_dict()) else {
-        return Err(String::new());
-    };
-    let had_value = b.get(b"V").is_ok_and(|v| !matches!(v, Object::Null));
-    if was_signed || had_value {
-        return Err("el campo ya estaba firmado y cambió".into());
-    }
-    only_keys_differ(b, a, SIG_FIELD_KEYS)?;
-    if !is_signed && differs(b.get(b"AP").ok(), a.get(b"AP").ok()) {
-        return Err("la apariencia de un campo de firma vacío cambió sin firmarlo".into());
-    }
-    Ok(())
+struct Task {
+    old: ObjectId,
+    new: ObjectId,
+    at: String,
 }
 
-/// Err listing the differing keys when any key outside `allowed` differs.
-fn only_keys_differ(
-    before: &Dictionary,
-    after: &Dictionary,
-    allowed: &[&[u8]],
-) -> Result<(), String> {
-    let mut bad: Vec<String> = Vec::new();
-    for key in keys(before, after) {
-        if allowed.contains(&key) {
-            continue;
+struct Walker<'f> {
+    old: View<'f>,
+    new: View<'f>,
+    roles: HashMap<ObjectId, Role>,
+    /// Readable names: «página 1», «campo «firma.x»».
+    labels: HashMap<ObjectId, String>,
+    /// Field and widget ids: (is a signature field, qualified name).
+    fields: HashMap<ObjectId, (bool, String)>,
+    permission: Permission,
+    /// Fields and widgets being signed in this revision → their signature.
+    signing: HashMap<ObjectId, ObjectId>,
+    /// Fields (and widgets) created and signed in this revision.
+    new_fields: HashSet<ObjectId>,
+    /// The certification signature bound in this revision, if any.
+    certifying: Option<ObjectId>,
+    /// Breadth first, so an object shared by pages is named after the first one.
+    queue: VecDeque<Task>,
+    /// The object being compared (named in findings).
+    current: Option<ObjectId>,
+    memo: HashSet<(ObjectId, ObjectId)>,
+    findings: Vec<String>,
+    work: usize,
+}
+
+impl<'f> Walker<'f> {
+    /// Roles and names of the objects of one revision.
+    fn learn_structure(&mut self, view: View<'f>, tree: &FieldTree) {
+        let set = |roles: &mut HashMap<ObjectId, Role>, id: ObjectId, role: Role| {
+            roles.entry(id).or_insert(role);
+        };
+        if let Some(id) = view.root_id() {
+            set(&mut self.roles, id, Role::Catalog);
+            self.labels.insert(id, "catálogo".into());
         }
-        if differs(before.get(key).ok(), after.get(key).ok()) {
-            bad.push(format!("/{}", String::from_utf8_lossy(key)));
+        let catalog = view.root();
+        if let Some(Object::Reference(id)) = catalog.and_then(|c| c.get(b"AcroForm").ok()) {
+            set(&mut self.roles, *id, Role::AcroForm);
+            self.labels.insert(*id, "formulario (AcroForm)".into());
+        }
+        if let Some(form) = catalog.and_then(|c| view.dict(c.get(b"AcroForm").ok())) {
+            if let Ok(Object::Reference(id)) = form.get(b"Fields") {
+                set(&mut self.roles, *id, Role::FieldsArray);
+                self.labels.insert(*id, "lista de campos".into());
+            }
+            if let Ok(Object::Reference(id)) = form.get(b"DR") {
+                set(&mut self.roles, *id, Role::Resources);
+                self.labels
+                    .insert(*id, "recursos del formulario (/DR)".into());
+            }
+        }
+        for node in &tree.nodes {
+            self.roles.insert(node.id, Role::Field);
+            self.fields
+                .insert(node.id, (node.signature, node.name.clone()));
+            self.labels
+                .insert(node.id, format!("campo «{}»", node.name));
+        }
+        // The page tree: every node reached from /Pages through /Kids.
+        if let Some(Object::Reference(top)) = catalog.and_then(|c| c.get(b"Pages").ok()) {
+            let mut stack = vec![*top];
+            let mut seen = HashSet::new();
+            while let Some(id) = stack.pop() {
+                if !seen.insert(id) || seen.len() > 1_000_000 {
+                    continue;
+                }
+                set(&mut self.roles, id, Role::PageNode);
+                if let Some(kids) = view
+                    .dict_of(id)
+                    .and_then(|node| view.array(node.get(b"Kids").ok()))
+                {
+                    stack.extend(kids.iter().filter_map(|k| k.as_reference().ok()));
+                }
+            }
+            self.labels
+                .entry(*top)
+                .or_insert_with(|| "árbol de páginas".into());
+        }
+        for (index, page_id) in view.pages().into_iter().enumerate() {
+            let number = index + 1;
+            self.labels.insert(page_id, format!("página {number}"));
+            let Some(page) = view.dict_of(page_id) else {
+                continue;
+            };
+            let contents: Vec<ObjectId> = match page.get(b"Contents") {
+                Ok(Object::Reference(id)) => std::iter::once(*id)
+                    .chain(
+                        view.array(Some(&Object::Reference(*id)))
+                            .unwrap_or(&[])
+                            .iter()
+                            .filter_map(|o| o.as_reference().ok()),
+                    )
+                    .collect(),
+                Ok(Object::Array(items)) => {
+                    items.iter().filter_map(|o| o.as_reference().ok()).collect()
+                }
+                _ => Vec::new(),
+            };
+            for id in contents {
+                self.labels
+                    .entry(id)
+                    .or_insert_with(|| format!("contenido de la página {number}"));
+            }
+            if let Ok(Object::Reference(id)) = page.get(b"Annots") {
+                set(&mut self.roles, *id, Role::AnnotsArray);
+                self.labels
+                    .insert(*id, format!("anotaciones de la página {number}"));
+            }
+            for annot in view.array(page.get(b"Annots").ok()).unwrap_or(&[]) {
+                if let Object::Reference(id) = annot {
+                    set(&mut self.roles, *id, Role::Annotation);
+                    self.labels
+                        .entry(*id)
+                        .or_insert_with(|| format!("anotación de la página {number}"));
+                }
+            }
         }
     }
-    if bad.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("cambió {}", bad.join(" ")))
+
+    fn run(&mut self) {
+        let (old_root, new_root) = (self.old.root_id(), self.new.root_id());
+        match (old_root, new_root) {
+            (Some(a), Some(b)) if a == b => self.push(a, b, "catálogo".into()),
+            _ => self
+                .findings
+                .push("el catálogo del documento (/Root) fue reemplazado".into()),
+        }
+        while let Some(task) = self.queue.pop_front() {
+            self.work += 1;
+            if self.work > MAX_WORK {
+                self.findings.push(
+                    "el documento es demasiado complejo para compararlo con la revisión firmada"
+                        .into(),
+                );
+                return;
+            }
+            self.task(task);
+        }
+    }
+
+    fn push(&mut self, old: ObjectId, new: ObjectId, at: String) {
+        if self.memo.insert((old, new)) {
+            self.queue.push_back(Task { old, new, at });
+        }
+    }
+
+    /// A finding at `at` (a place in the current object), naming the object.
+    fn find(&mut self, at: &str, what: impl std::fmt::Display) {
+        let object = self
+            .current
+            .map(|id| format!(" (objeto {})", id.0))
+            .unwrap_or_default();
+        self.findings.push(format!("{at}{object}: {what}"));
+    }
+
+    /// «página 1», «contenido de la página 1», or the path that led here.
+    fn place(&self, id: ObjectId, at: &str) -> String {
+        self.labels
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| at.to_string())
+    }
+
+    fn task(&mut self, Task { old, new, at }: Task) {
+        let role = (old == new)
+            .then(|| self.roles.get(&old).copied())
+            .flatten();
+        let place = self.place(new, &at);
+        self.current = Some(new);
+        let (o, n) = (self.old.get(old), self.new.get(new));
+        let (o, n) = match (o, n) {
+            (None, None) => return,
+            (Some(_), None) => return self.find(&place, "se eliminó"),
+            (None, Some(_)) => {
+                return self.find(&place, "apareció un objeto donde no había ninguno")
+            }
+            (Some(o), Some(n)) => (o, n),
+        };
+        // Unchanged bytes and no rule of its own: only what it points to can differ.
+        if role.is_none() && old == new && self.old.location(old) == self.new.location(new) {
+            self.children(n, &place);
+            return;
+        }
+        let dicts = (dict_of(o), dict_of(n));
+        match (role, dicts) {
+            (Some(Role::Catalog), (Some(o), Some(n))) => self.catalog(o, n, &place),
+            (Some(Role::AcroForm), (Some(o), Some(n))) => self.acroform(o, n, &place),
+            (Some(Role::Resources), (Some(o), Some(n))) => self.additive(o, n, &place),
+            (Some(Role::Field), (Some(o), Some(n))) => self.field(new, o, n, &place),
+            (Some(Role::PageNode), (Some(o), Some(n))) => self.page(o, n, &place),
+            (Some(Role::Annotation), (Some(o), Some(n))) => self.annotation(o, n, &place),
+            (Some(Role::FieldsArray), _) => match (o.as_array(), n.as_array()) {
+                (Ok(o), Ok(n)) => self.fields_array(o, n, &place),
+                _ => self.find(&place, "dejó de ser una lista"),
+            },
+            (Some(Role::AnnotsArray), _) => match (o.as_array(), n.as_array()) {
+                (Ok(o), Ok(n)) => self.annots(o, n, &place),
+                _ => self.find(&place, "dejó de ser una lista"),
+            },
+            _ => {
+                if let Some(what) = self.diff(o, n, &place, 0) {
+                    self.find(&place, what);
+                }
+            }
+        }
+    }
+
+    /// Queues what an unchanged object points to.
+    fn children(&mut self, object: &Object, at: &str) {
+        let mut stack = vec![object];
+        while let Some(value) = stack.pop() {
+            match value {
+                Object::Reference(id) => self.push(*id, *id, at.to_string()),
+                Object::Array(items) => stack.extend(items),
+                Object::Dictionary(d) => stack.extend(d.iter().map(|(_, v)| v)),
+                Object::Stream(s) => stack.extend(s.dict.iter().map(|(_, v)| v)),
+                _ => {}
+            }
+        }
+    }
+
+    /// The first difference between two values, compared strictly (the
+    /// objects they reference are queued and compared on their own).
+    fn diff(&mut self, o: &Object, n: &Object, at: &str, depth: usize) -> Option<String> {
+        self.work += 1;
+        if depth > super::cos::MAX_DEPTH + 2 {
+            return Some("estructura demasiado profunda para compararla".into());
+        }
+        match (o, n) {
+            (Object::Reference(a), Object::Reference(b)) => {
+                self.push(*a, *b, at.to_string());
+                None
+            }
+            (Object::Dictionary(x), Object::Dictionary(y)) => self.diff_dict(x, y, at, depth, &[]),
+            (Object::Array(x), Object::Array(y)) => {
+                if x.len() != y.len() {
+                    return Some(format!(
+                        "la lista cambió de {} a {} elementos",
+                        x.len(),
+                        y.len()
+                    ));
+                }
+                x.iter().zip(y).enumerate().find_map(|(i, (p, q))| {
+                    self.diff(p, q, &format!("{at}[{i}]"), depth + 1)
+                        .map(|what| format!("[{i}] {what}"))
+                })
+            }
+            (Object::Stream(x), Object::Stream(y)) => {
+                if x.content != y.content {
+                    return Some("cambió el contenido del flujo".to_string());
+                }
+                self.diff_dict(&x.dict, &y.dict, at, depth, &[])
+            }
+            _ if same_scalar(o, n) => None,
+            _ => Some(format!("cambió de {} a {}", show(o), show(n))),
+        }
+    }
+
+    fn diff_dict(
+        &mut self,
+        x: &Dictionary,
+        y: &Dictionary,
+        at: &str,
+        depth: usize,
+        skip: &[&[u8]],
+    ) -> Option<String> {
+        for key in keys(x, y) {
+            if skip.contains(&key) {
+                continue;
+            }
+            let name = String::from_utf8_lossy(key);
+            match (x.get(key).ok(), y.get(key).ok()) {
+                (None, Some(_)) => return Some(format!("se agregó /{name}")),
+                (Some(_), None) => return Some(format!("se quitó /{name}")),
+                (Some(p), Some(q)) => {
+                    if let Some(what) = self.diff(p, q, &format!("{at} › /{name}"), depth + 1) {
+                        return Some(match (p, q) {
+                            (Object::Dictionary(_), Object::Dictionary(_))
+                            | (Object::Array(_), Object::Array(_)) => format!("/{name} › {what}"),
+                            _ => format!("/{name} {what}"),
+                        });
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+        None
+    }
+
+    /// Compares `key` of two dictionaries strictly, reporting a difference.
+    fn strict_key(&mut self, o: &Dictionary, n: &Dictionary, key: &[u8], at: &str) {
+        let name = String::from_utf8_lossy(key);
+        let what = match (o.get(key).ok(), n.get(key).ok()) {
+            (None, None) => None,
+            (None, Some(_)) => Some(format!("se agregó /{name}")),
+            (Some(_), None) => Some(format!("se quitó /{name}")),
+            (Some(p), Some(q)) => self
+                .diff(p, q, &format!("{at} › /{name}"), 1)
+                .map(|what| format!("/{name} {what}")),
+        };
+        if let Some(what) = what {
+            self.find(at, what);
+        }
+    }
+
+    /// Only the object itself, never what it points to: `/P`, `/Parent`,
+    /// `/Popup`, `/IRT` point back up the structure, which is compared
+    /// from the top.
+    fn identity_key(&mut self, o: &Dictionary, n: &Dictionary, key: &[u8], at: &str) {
+        match (o.get(key).ok(), n.get(key).ok()) {
+            (Some(Object::Reference(a)), Some(Object::Reference(b))) if a == b => {}
+            (None, None) => {}
+            _ => self.find(at, format!("cambió /{}", String::from_utf8_lossy(key))),
+        }
+    }
+
+    fn catalog(&mut self, o: &'f Dictionary, n: &'f Dictionary, at: &str) {
+        for key in keys(o, n) {
+            match key {
+                b"AcroForm" => {
+                    let (p, q) = (o.get(key).ok(), n.get(key).ok());
+                    self.acroform_value(p, q, at);
+                }
+                // Validation data and extension levels: not content.
+                b"DSS" | b"Extensions" => {}
+                b"Perms" => self.perms(o, n, at),
+                b"Metadata" => self.metadata(n, at),
+                _ => self.strict_key(o, n, key, at),
+            }
+        }
+    }
+
+    /// The XMP metadata stream may be updated (writers refresh its
+    /// modification date, as they do `/Info`); it is never rendered. What
+    /// replaces it must still be an XML metadata stream.
+    fn metadata(&mut self, n: &Dictionary, at: &str) {
+        let Some(value) = n.get(b"Metadata").ok() else {
+            return;
+        };
+        let is_xmp = self
+            .new
+            .dict(Some(value))
+            .is_some_and(|d| d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"XML"));
+        if !is_xmp {
+            self.find(at, "/Metadata dejó de ser un flujo de metadatos XML");
+        }
+    }
+
+    /// `/Perms` may appear only with the certification it names.
+    fn perms(&mut self, o: &Dictionary, n: &Dictionary, at: &str) {
+        let (p, q) = (o.get(b"Perms").ok(), n.get(b"Perms").ok());
+        if p == q {
+            if let Some(value) = p {
+                let _ = self.diff(value, value, at, 1);
+            }
+            return;
+        }
+        let names_certification = p.is_none()
+            && self.certifying.is_some_and(|sig| {
+                self.new.dict(q).and_then(|perms| perms.get(b"DocMDP").ok())
+                    == Some(&Object::Reference(sig))
+            });
+        if !names_certification {
+            self.find(at, "cambió /Perms (permisos del documento)");
+        }
+    }
+
+    fn acroform_value(&mut self, o: Option<&'f Object>, n: Option<&'f Object>, at: &str) {
+        if let (Some(Object::Reference(a)), Some(Object::Reference(b))) = (o, n) {
+            if a == b {
+                self.push(*a, *b, "formulario (AcroForm)".into());
+                return;
+            }
+        }
+        let empty = Dictionary::new();
+        let old = o.and_then(|o| self.old.dict(Some(o)));
+        let Some(new) = n.and_then(|n| self.new.dict(Some(n))) else {
+            if old.is_some() {
+                self.find(at, "se quitó el formulario (/AcroForm)");
+            }
+            return;
+        };
+        let old = old.unwrap_or(&empty);
+        // Borrow checker: `empty` lives here; compare now.
+        let old: Dictionary = old.clone();
+        self.acroform(&old, new, &format!("{at} › /AcroForm"));
+    }
+
+    fn acroform(&mut self, o: &Dictionary, n: &'f Dictionary, at: &str) {
+        for key in keys(o, n) {
+            match key {
+                b"Fields" => {
+                    let (p, q) = (o.get(key).ok().cloned(), n.get(key).ok());
+                    match (&p, q) {
+                        (Some(Object::Reference(a)), Some(Object::Reference(b))) if a == b => {
+                            self.push(*a, *b, "lista de campos".into())
+                        }
+                        _ => {
+                            let old: Vec<Object> = p
+                                .as_ref()
+                                .and_then(|p| self.old.array(Some(p)))
+                                .map(<[Object]>::to_vec)
+                                .unwrap_or_default();
+                            let new = q.and_then(|q| self.new.array(Some(q))).unwrap_or(&[]);
+                            self.fields_array(&old, new, &format!("{at} › /Fields"));
+                        }
+                    }
+                }
+                b"SigFlags" => {}
+                b"DR" => {
+                    let old = o
+                        .get(key)
+                        .ok()
+                        .and_then(|p| self.old.dict(Some(p)))
+                        .cloned();
+                    let new = n.get(key).ok().and_then(|q| self.new.dict(Some(q)));
+                    match (old, new) {
+                        (_, None) if o.has(key) => self.find(at, "se quitó /DR"),
+                        (old, Some(new)) => {
+                            let old = old.unwrap_or_default();
+                            self.additive(&old, new, &format!("{at} › /DR"))
+                        }
+                        _ => {}
+                    }
+                }
+                _ => self.strict_key(o, n, key, at),
+            }
+        }
+    }
+
+    /// Form resources may gain entries; the ones there stay as they were.
+    fn additive(&mut self, o: &Dictionary, n: &Dictionary, at: &str) {
+        for (key, old_value) in o.iter() {
+            let name = String::from_utf8_lossy(key);
+            let Ok(new_value) = n.get(key) else {
+                self.find(at, format!("se quitó /{name}"));
+                continue;
+            };
+            let inner = (
+                self.old.dict(Some(old_value)).cloned(),
+                self.new.dict(Some(new_value)).cloned(),
+            );
+            match inner {
+                (Some(p), Some(q)) if !matches!(old_value, Object::Stream(_)) => {
+                    for (k, v) in p.iter() {
+                        let where_ = format!("{at} › /{name} › /{}", String::from_utf8_lossy(k));
+                        match q.get(k) {
+                            Ok(w) => {
+                                if let Some(what) = self.diff(v, w, &where_, 2) {
+                                    self.find(&where_, what);
+                                }
+                            }
+                            Err(_) => self.find(&where_, "se quitó"),
+                        }
+                    }
+                }
+                _ => {
+                    let where_ = format!("{at} › /{name}");
+                    if let Some(what) = self.diff(old_value, new_value, &where_, 1) {
+                        self.find(&where_, what);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The root fields: the same ones in the same order, plus fields
+    /// created and signed in this revision.
+    fn fields_array(&mut self, o: &[Object], n: &[Object], at: &str) {
+        if n.len() < o.len() {
+            self.find(at, "se quitaron campos del formulario");
+            return;
+        }
+        for (i, (p, q)) in o.iter().zip(n).enumerate() {
+            if let Some(what) = self.diff(p, q, &format!("{at}[{i}]"), 1) {
+                self.find(at, what);
+            }
+        }
+        for extra in &n[o.len()..] {
+            self.new_entry(extra, at, "un campo");
+        }
+    }
+
+    /// An entry added to `/Fields`, `/Kids` or `/Annots`: allowed only for a
+    /// signature field (or its widget) created and signed in this revision.
+    fn new_entry(&mut self, entry: &Object, at: &str, what: &str) {
+        match entry {
+            Object::Reference(id) if self.new_fields.contains(id) => {}
+            Object::Reference(id) => {
+                let name = self
+                    .fields
+                    .get(id)
+                    .map(|(_, name)| format!(" «{name}»"))
+                    .unwrap_or_default();
+                self.find(
+                    at,
+                    format!(
+                        "se agregó {what}{name} (objeto {}) que no es una firma de esta revisión",
+                        id.0
+                    ),
+                );
+            }
+            _ => self.find(at, format!("se agregó {what} sin objeto propio")),
+        }
+    }
+
+    fn field(&mut self, id: ObjectId, o: &Dictionary, n: &Dictionary, at: &str) {
+        let (signature, name) = self
+            .fields
+            .get(&id)
+            .cloned()
+            .unwrap_or((false, String::new()));
+        let signing = self.signing.get(&id).copied();
+        let fillable = !signature && self.permission.form_filling();
+        for key in keys(o, n) {
+            match key {
+                b"Kids" => {
+                    let old = o.get(key).ok().and_then(|p| self.old.array(Some(p)));
+                    let new = n.get(key).ok().and_then(|q| self.new.array(Some(q)));
+                    let (old, new) = (old.unwrap_or(&[]).to_vec(), new.unwrap_or(&[]));
+                    if new.len() < old.len() {
+                        self.find(at, "se quitaron elementos de /Kids");
+                        continue;
+                    }
+                    for (i, (p, q)) in old.iter().zip(new).enumerate() {
+                        if let Some(what) = self.diff(p, q, &format!("{at} › /Kids[{i}]"), 1) {
+                            self.find(at, what);
+                        }
+                    }
+                    for extra in &new[old.len()..] {
+                        self.new_entry(extra, at, "un campo");
+                    }
+                }
+                b"Parent" | b"P" => self.identity_key(o, n, key, at),
+                b"V" if signature => match (o.get(key).ok(), n.get(key).ok()) {
+                    (None, Some(Object::Reference(value))) if signing == Some(*value) => {}
+                    (Some(p), Some(q)) if p == q => {
+                        if let Object::Reference(value) = p {
+                            self.push(*value, *value, format!("firma del campo «{name}»"));
+                        }
+                    }
+                    (None, Some(_)) => {
+                        self.find(at, "recibió un valor de firma que no firma esta revisión")
+                    }
+                    _ => self.find(at, "cambió su firma"),
+                },
+                b"V" | b"AS" if fillable => {}
+                b"AP" if signing.is_some() || fillable => {}
+                _ => self.strict_key(o, n, key, at),
+            }
+        }
+    }
+
+    fn page(&mut self, o: &Dictionary, n: &Dictionary, at: &str) {
+        for key in keys(o, n) {
+            match key {
+                b"Annots" => {
+                    let (p, q) = (o.get(key).ok(), n.get(key).ok());
+                    if let (Some(Object::Reference(a)), Some(Object::Reference(b))) = (p, q) {
+                        if a == b {
+                            self.push(*a, *b, format!("{at} › /Annots"));
+                            continue;
+                        }
+                    }
+                    let old = p
+                        .and_then(|p| self.old.array(Some(p)))
+                        .unwrap_or(&[])
+                        .to_vec();
+                    let new = q.and_then(|q| self.new.array(Some(q))).unwrap_or(&[]);
+                    self.annots(&old, new, &format!("{at} › /Annots"));
+                }
+                b"Parent" => self.identity_key(o, n, key, at),
+                _ => self.strict_key(o, n, key, at),
+            }
+        }
+    }
+
+    /// A page's annotations: the same ones in the same order, plus the
+    /// widgets of signature fields created in this revision; with DocMDP
+    /// P=3, annotations that are not form fields may also come and go.
+    fn annots(&mut self, o: &[Object], n: &[Object], at: &str) {
+        let free_annotation = |walker: &Self, item: &Object| {
+            walker.permission.annotations()
+                && matches!(item, Object::Reference(id)
+                    if walker.roles.get(id) == Some(&Role::Annotation))
+        };
+        let old: Vec<&Object> = o.iter().filter(|i| !free_annotation(self, i)).collect();
+        let mut new: Vec<&Object> = Vec::new();
+        for item in n {
+            if free_annotation(self, item) {
+                continue;
+            }
+            match item {
+                Object::Reference(id) if self.new_fields.contains(id) && !o.contains(item) => {}
+                _ => new.push(item),
+            }
+        }
+        let old_set: Vec<&Object> = old.clone();
+        for added in new.iter().filter(|i| !old_set.contains(i)) {
+            self.new_entry(added, at, "una anotación");
+        }
+        for removed in old.iter().filter(|i| !new.contains(i)) {
+            self.find(at, format!("se quitó una anotación ({})", show(removed)));
+        }
+        if old.len() == new.len() {
+            for (i, (p, q)) in old.iter().zip(&new).enumerate() {
+                if let Some(what) = self.diff(p, q, &format!("{at}[{i}]"), 1) {
+                    self.find(at, what);
+                }
+            }
+        }
+    }
+
+    fn annotation(&mut self, o: &Dictionary, n: &Dictionary, at: &str) {
+        if self.permission.annotations() {
+            return;
+        }
+        for key in keys(o, n) {
+            match key {
+                b"P" | b"Parent" | b"Popup" | b"IRT" => self.identity_key(o, n, key, at),
+                _ => self.strict_key(o, n, key, at),
+            }
+        }
     }
 }
 
-fn changed_keys(before: &Dictionary, after: &Dictionary) -> String {
-    only_keys_differ(before, after, &[])
-        .err()
-        .unwrap_or_default()
+fn dict_of(object: &Object) -> Option<&Dictionary> {
+    match object {
+        Object::Dictionary(d) => Some(d),
+        _ => None,
+    }
 }
 
+/// Every key of either dictionary, in a stable order.
 fn keys<'a>(a: &'a Dictionary, b: &'a Dictionary) -> Vec<&'a [u8]> {
     let mut keys: Vec<&[u8]> = a.iter().map(|(k, _)| k.as_slice()).collect();
-    for (k, _) in b.iter() {
-        if !a.has(k) {
-            keys.push(k);
-        }
-    }
+    keys.extend(b.iter().map(|(k, _)| k.as_slice()).filter(|k| !a.has(k)));
     keys
 }
 
-fn differs(a: Option<&Object>, b: Option<&Object>) -> bool {
-    match (a, b) {
-        (None, None) => false,
-        (Some(a), Some(b)) => !same(a, b, 0),
-        _ => true,
-    }
-}
-
-/// Equality by value: dictionaries as maps, strings whatever their
-/// notation, integers and reals by number, streams by dictionary and bytes.
-fn same(a: &Object, b: &Object, depth: usize) -> bool {
-    if depth > MAX_DEPTH {
-        return false;
-    }
+/// Scalars by value: strings whatever their notation, numbers by number.
+fn same_scalar(a: &Object, b: &Object) -> bool {
     match (a, b) {
         (Object::Null, Object::Null) => true,
         (Object::Boolean(x), Object::Boolean(y)) => x == y,
@@ -532,202 +941,65 @@ fn same(a: &Object, b: &Object, depth: usize) -> bool {
         }
         (Object::Name(x), Object::Name(y)) => x == y,
         (Object::String(x, _), Object::String(y, _)) => x == y,
-        (Object::Reference(x), Object::Reference(y)) => x == y,
-        (Object::Array(x), Object::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y, depth + 1))
-        }
-        (Object::Dictionary(x), Object::Dictionary(y)) => same_dict(x, y, depth),
-        (Object::Stream(x), Object::Stream(y)) => {
-            x.content == y.content && same_dict(&x.dict, &y.dict, depth)
-        }
         _ => false,
     }
 }
 
-fn same_dict(x: &Dictionary, y: &Dictionary, depth: usize) -> bool {
-    x.len() == y.len()
-        && x.iter()
-            .all(|(k, v)| y.get(k).is_ok_and(|w| same(v, w, depth + 1)))
-}
-
-/// Cross-reference and object streams: containers, not content.
-fn is_bookkeeping(object: &Object) -> bool {
-    matches!(object, Object::Stream(s) if s.dict.has_type(b"XRef") || s.dict.has_type(b"ObjStm"))
-}
-
-fn is_sig_dict(object: &Object) -> bool {
-    object.as_dict().is_ok_and(|d| {
-        matches!(
-            d.get(b"Type").and_then(Object::as_name),
-            Ok(b"Sig" | b"DocTimeStamp")
-        ) && d.has(b"ByteRange")
-    })
-}
-
-/// A widget annotation of a signature field (own or inherited `/FT /Sig`).
-fn is_sig_widget(doc: &Document, id: ObjectId) -> bool {
-    let mut current = doc.get_dictionary(id).ok();
-    for _ in 0..16 {
-        let Some(dict) = current else { return false };
-        if let Ok(ft) = dict.get(b"FT").and_then(Object::as_name) {
-            return ft == b"Sig";
-        }
-        current = dict
-            .get(b"Parent")
-            .and_then(Object::as_reference)
-            .and_then(|p| doc.get_dictionary(p))
-            .ok();
-    }
-    false
-}
-
-/// Object ids an object refers to directly (an array of references or one).
-fn references(object: Option<&Object>, doc: &Document) -> Vec<ObjectId> {
+/// A short rendering of a value for a message.
+fn show(object: &Object) -> String {
     match object {
-        Some(Object::Reference(id)) => {
-            let mut out = vec![*id];
-            if let Ok(Object::Array(items)) = doc.get_object(*id) {
-                out.extend(items.iter().filter_map(|o| o.as_reference().ok()));
-            }
-            out
+        Object::Null => "null".into(),
+        Object::Boolean(b) => b.to_string(),
+        Object::Integer(i) => i.to_string(),
+        Object::Real(r) => r.to_string(),
+        Object::Name(n) => format!("/{}", String::from_utf8_lossy(n)),
+        Object::String(s, _) if s.len() <= 40 => {
+            format!("«{}»", String::from_utf8_lossy(s))
         }
-        Some(Object::Array(items)) => items.iter().filter_map(|o| o.as_reference().ok()).collect(),
-        _ => Vec::new(),
+        Object::String(..) => "una cadena".into(),
+        Object::Reference(id) => format!("objeto {}", id.0),
+        Object::Array(_) => "una lista".into(),
+        Object::Dictionary(_) => "un diccionario".into(),
+        Object::Stream(_) => "un flujo".into(),
     }
-}
-
-/// Everything the document's content depends on, walked iteratively from
-/// the catalog, not entering the places later signatures may write to.
-fn protected_objects(
-    doc: &Document,
-    root: Option<ObjectId>,
-    acroform: Option<ObjectId>,
-    sig_fields: &HashSet<ObjectId>,
-) -> HashSet<ObjectId> {
-    let mut seen: HashSet<ObjectId> = HashSet::new();
-    let mut stack: Vec<&Object> = Vec::new();
-    let Some(root) = root else { return seen };
-    let mut pending: Vec<ObjectId> = vec![root];
-    while let Some(id) = pending.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        let Ok(object) = doc.get_object(id) else {
-            continue;
-        };
-        let skip: &[&[u8]] = if id == root {
-            &[b"DSS", b"Extensions", b"Perms", b"Metadata"]
-        } else if Some(id) == acroform {
-            &[b"DR"]
-        } else if sig_fields.contains(&id) {
-            &[b"V", b"AP"]
-        } else {
-            &[]
-        };
-        let dict = match object {
-            Object::Dictionary(d) => Some(d),
-            Object::Stream(s) => Some(&s.dict),
-            _ => None,
-        };
-        match dict {
-            Some(dict) => {
-                for (key, value) in dict.iter() {
-                    if skip.contains(&key.as_slice()) {
-                        continue;
-                    }
-                    if id == root && key == b"AcroForm" {
-                        // An inline AcroForm: its /DR is not content either.
-                        if let Object::Dictionary(form) = value {
-                            stack.extend(
-                                form.iter()
-                                    .filter(|(k, _)| k.as_slice() != b"DR")
-                                    .map(|(_, v)| v),
-                            );
-                            continue;
-                        }
-                    }
-                    stack.push(value);
-                }
-            }
-            None => stack.push(object),
-        }
-        // Direct objects nested in this one: collect their references.
-        while let Some(value) = stack.pop() {
-            match value {
-                Object::Reference(r) => pending.push(*r),
-                Object::Array(items) => stack.extend(items),
-                Object::Dictionary(d) => stack.extend(d.iter().map(|(_, v)| v)),
-                Object::Stream(s) => stack.extend(s.dict.iter().map(|(_, v)| v)),
-                _ => {}
-            }
-        }
-    }
-    seen
-}
-
-/// Every object reachable from the given starting values.
-fn reachable(doc: &Document, starts: impl Iterator<Item = Object>) -> HashSet<ObjectId> {
-    let starts: Vec<Object> = starts.collect();
-    let mut seen = HashSet::new();
-    let mut stack: Vec<&Object> = starts.iter().collect();
-    while let Some(value) = stack.pop() {
-        match value {
-            Object::Reference(r) if seen.insert(*r) => {
-                if let Ok(object) = doc.get_object(*r) {
-                    stack.push(object);
-                }
-            }
-            Object::Array(items) => stack.extend(items),
-            Object::Dictionary(d) => stack.extend(d.iter().map(|(_, v)| v)),
-            Object::Stream(s) => stack.extend(s.dict.iter().map(|(_, v)| v)),
-            _ => {}
-        }
-    }
-    seen
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lopdf::{dictionary, StringFormat};
+    use lopdf::dictionary;
 
     #[test]
-    fn equality_by_value() {
-        let a = Object::Dictionary(dictionary! { "A" => 1, "B" => Object::string_literal("x") });
-        let b = Object::Dictionary(dictionary! {
-            "B" => Object::String(b"x".to_vec(), StringFormat::Hexadecimal),
-            "A" => Object::Real(1.0),
-        });
-        assert!(same(&a, &b, 0));
-        let c = Object::Dictionary(dictionary! { "A" => 2, "B" => Object::string_literal("x") });
-        assert!(!same(&a, &c, 0));
-        assert!(!same(&Object::Integer(1), &Object::Name(b"1".to_vec()), 0));
+    fn visibility_of_widgets() {
+        let rect = |r: [f32; 4]| r.iter().map(|v| Object::Real(*v)).collect::<Vec<_>>();
+        assert!(is_visible(
+            &dictionary! { "Rect" => rect([0.0, 0.0, 10.0, 10.0]) }
+        ));
+        assert!(!is_visible(
+            &dictionary! { "Rect" => rect([0.0, 0.0, 0.0, 0.0]) }
+        ));
+        assert!(!is_visible(
+            &dictionary! { "Rect" => rect([5.0, 5.0, 5.0, 9.0]) }
+        ));
+        assert!(!is_visible(
+            &dictionary! { "Rect" => rect([0.0, 0.0, 10.0, 10.0]), "F" => 2 }
+        ));
+        assert!(!is_visible(
+            &dictionary! { "Rect" => rect([0.0, 0.0, 10.0, 10.0]), "F" => 32 }
+        ));
+        assert!(!is_visible(&dictionary! {}));
     }
 
     #[test]
-    fn sig_field_may_only_be_filled() {
-        let field = |extra: Dictionary| {
-            let mut d = dictionary! { "FT" => "Sig", "T" => Object::string_literal("a") };
-            for (k, v) in extra.iter() {
-                d.set(k.clone(), v.clone());
-            }
-            Object::Dictionary(d)
-        };
-        let empty = field(dictionary! {});
-        let signed =
-            field(dictionary! { "V" => Object::Reference((9, 0)), "AP" => dictionary! {} });
-        assert!(sig_field_change(&empty, &signed, false, true).is_ok());
-        let renamed = field(dictionary! { "T" => Object::string_literal("b") });
-        assert!(sig_field_change(&empty, &renamed, false, false).is_err());
-        let resigned =
-            field(dictionary! { "V" => Object::Reference((10, 0)), "AP" => dictionary! {} });
-        assert!(sig_field_change(&signed, &resigned, true, true).is_err());
-        // a signed widget (its field holds /V) must not change either
-        let hidden = field(dictionary! { "F" => 2 });
-        assert!(sig_field_change(&empty, &hidden, true, true).is_err());
-        // an empty field made to look signed
-        let painted =
-            field(dictionary! { "AP" => dictionary! { "N" => Object::Reference((11, 0)) } });
-        assert!(sig_field_change(&empty, &painted, false, false).is_err());
+    fn scalars_compare_by_value() {
+        assert!(same_scalar(&Object::Integer(1), &Object::Real(1.0)));
+        assert!(!same_scalar(
+            &Object::Integer(1),
+            &Object::Name(b"1".to_vec())
+        ));
+        assert!(same_scalar(
+            &Object::String(b"x".to_vec(), lopdf::StringFormat::Literal),
+            &Object::String(b"x".to_vec(), lopdf::StringFormat::Hexadecimal)
+        ));
     }
 }

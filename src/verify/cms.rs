@@ -61,6 +61,9 @@ pub struct CmsReport {
     pub signed_attributes: Vec<String>,
     /// An RFC 3161 signature timestamp is among the unsigned attributes.
     pub has_timestamp: bool,
+    /// MD5 or SHA-1 in the digest or the signature algorithm: not accepted
+    /// for new signatures (the verdict fails them).
+    pub weak_algorithm: bool,
     /// No encapsulated content (the signed bytes are outside the CMS).
     pub detached: bool,
     /// Number of SignerInfos (only the first is verified).
@@ -290,6 +293,12 @@ pub fn verify_detached_with(
         content_type_is_data: false,
         signed_attributes: Vec::new(),
         has_timestamp: false,
+        weak_algorithm: matches!(digest, Some(("MD5" | "SHA-1", _))) || {
+            let sig_oid = first_oid(&signature_alg).unwrap_or_default();
+            [oid::SHA1_WITH_RSA, oid::ECDSA_WITH_SHA1, oid::MD5_WITH_RSA]
+                .iter()
+                .any(|o| sig_oid == asn1::oid_content(o))
+        },
         detached,
         signer_count,
         problems: Vec::new(),

@@ -1,40 +1,47 @@
-//! Verifying the signatures of any PDF (ours or not): for each signature
-//! field with a value, is the signed byte range intact, is the CMS signature
-//! valid, does its chain reach a trusted root, is it PAdES B-B, which
-//! revision does it cover, and did anything other than later signatures
-//! change the document after it (DESIGN §3, issue 3).
+//! Verifying the signatures of any PDF (ours or not), fail-closed, with the
+//! verdict of the national validators: VÁLIDO / NO VÁLIDO / INDETERMINADO
+//! per signature and for the document (ETSI EN 319 102-1 TOTAL-PASSED /
+//! TOTAL-FAILED / INDETERMINATE). What is checked and what is allowed is
+//! written down in `docs/verification.md`.
 //!
-//! The pipeline: load the final document once; find the signature fields
-//! (`signatures`); check each `/ByteRange` against the raw bytes and hand the
-//! signed bytes and `/Contents` to `cms`; load each signed revision once and
-//! let `changes` classify what differs from the final document; gather it
-//! all in a `report::VerifyReport`. Input that is not a readable PDF is the
-//! only error; a bad signature is a finding in the report, not an error.
+//! The pipeline: `reader` reads the file once, as its revisions, the one
+//! way a viewer reads it (structural doubts are findings); `signatures`
+//! walks each revision's field tree; `changes` binds every new signature to
+//! the field whose `/V` first pointed to it in the revision it signs, and
+//! compares each revision with the next along the document's semantic
+//! paths; `cms` checks each signature's cryptography and chain;
+//! `signer` what the certificate allows; `report` holds the result and the
+//! verdict. Input that has no readable PDF structure is the only error; a
+//! bad signature is a finding in the report.
 
 pub mod changes;
 pub mod cms;
+pub mod cos;
+pub mod reader;
 pub mod report;
 pub mod signatures;
+pub mod signer;
 
-use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, Utc};
-use lopdf::{Document, LoadOptions, Object};
+use lopdf::Object;
 use openssl::asn1::Asn1Time;
 use openssl::x509::X509;
 
 use crate::sign::certificate::{common_name, one_line_name};
 
-use changes::Structure;
-pub use report::{SignatureReport, VerifyReport};
-use signatures::{SigField, SigValue};
+use changes::{Binding, Permission};
+use reader::{PdfFile, ReadError};
+pub use report::{SignatureReport, Verdict, VerifyReport};
+use signatures::{field_tree, FieldTree};
 
 /// How to verify.
 #[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
-    /// Trusted root certificates; with none, `trusted` is `None` for every signature.
+    /// Trusted root certificates; with none, no signature can be VÁLIDO
+    /// (the result is INDETERMINADO at best).
     pub trust_roots: Vec<X509>,
 }
 
@@ -59,11 +66,16 @@ pub enum VerifyError {
     },
 }
 
-/// Largest decompressed object or cross-reference stream accepted while
-/// loading (guards against decompression bombs).
-const MAX_DECOMPRESSED: usize = 256 * 1024 * 1024;
-/// Acrobat looks for the header within the first 1024 bytes and for `%%EOF` within the last 1024.
-const HEADER_WINDOW: usize = 1024;
+impl From<ReadError> for VerifyError {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::NotPdf => VerifyError::NotPdf,
+            ReadError::Truncated(r) => VerifyError::Truncated(r),
+            ReadError::Malformed(r) => VerifyError::Malformed(r),
+            ReadError::Encrypted => VerifyError::Encrypted,
+        }
+    }
+}
 
 /// Verifies every signature of the PDF in `path`; errors name the file.
 pub fn verify_file(path: &Path, options: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
@@ -78,8 +90,8 @@ pub fn verify_file(path: &Path, options: &VerifyOptions) -> Result<VerifyReport,
 }
 
 /// Every signature of any PDF (ours or not). Errors only when the input
-/// can't be read as a PDF: not a PDF, truncated or malformed, encrypted.
-/// Never panics, whatever the bytes.
+/// can't be read as a PDF: not a PDF, truncated or without structure,
+/// encrypted. Never panics, whatever the bytes.
 pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
     match catch_unwind(AssertUnwindSafe(|| verify_inner(bytes, options))) {
         Ok(result) => result,
@@ -89,154 +101,120 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<VerifyReport,
     }
 }
 
-fn verify_inner(bytes: &[u8], options: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
-    let loader = signatures::Loader::new(bytes);
-    let doc = load_final(bytes, &loader)?;
-    let ends = signatures::revision_ends(bytes);
-    let mut revisions = Revisions::new(&loader, &doc);
+/// The history of a file: every binding, and what each revision changed
+/// that was not allowed.
+struct History {
+    bindings: Vec<Binding>,
+    /// (revision k, the disallowed changes from k − 1 to k).
+    steps: Vec<(usize, Vec<String>)>,
+    /// Fields that show a signature that is not theirs, certification out of place.
+    forgeries: Vec<String>,
+}
 
-    let fields = signatures::signature_fields(&doc);
-    let known: HashSet<_> = fields
-        .iter()
-        .filter_map(|f| f.value.as_ref().and_then(|v| v.id))
-        .collect();
-    let unsigned_fields = fields
-        .iter()
-        .filter(|f| f.value.is_none())
-        .map(|f| f.name.clone())
-        .collect();
-    let mut found: Vec<(String, SigValue)> = fields
-        .into_iter()
-        .filter_map(|SigField { name, value, .. }| value.map(|v| (name, v)))
-        .collect();
-    for orphan in signatures::orphan_signatures(&doc, &known) {
-        let name = match orphan.id {
-            Some(id) => format!("(sin campo, objeto {})", id.0),
-            None => "(sin campo)".into(),
-        };
-        found.push((name, orphan));
+fn history(file: &PdfFile<'_>) -> History {
+    let count = file.revisions().len();
+    let trees: Vec<FieldTree> = (1..=count).map(|k| field_tree(file.view(k))).collect();
+    let mut history = History {
+        bindings: Vec::new(),
+        steps: Vec::new(),
+        forgeries: Vec::new(),
+    };
+    let mut permission = Permission::Approvals;
+    for k in 1..=count {
+        let view = file.view(k);
+        let old = (k > 1).then(|| (file.view(k - 1), &trees[k - 2]));
+        let (bound, problems) = changes::bindings(old, view, &trees[k - 1]);
+        history.forgeries.extend(problems);
+        // Changes before the first signature are nobody's concern.
+        if let (Some(old), false) = (old, history.bindings.is_empty()) {
+            let findings = changes::compare(old, (view, &trees[k - 1]), &bound, permission);
+            history.steps.push((k, findings));
+        }
+        for binding in &bound {
+            if let Some(level) = binding.certification {
+                let earlier = history.bindings.iter().any(|b| !b.timestamp)
+                    || bound
+                        .iter()
+                        .any(|b| !b.timestamp && b.value != binding.value);
+                if earlier {
+                    history.forgeries.push(format!(
+                        "la firma de certificación del campo «{}» no es la primera firma del documento",
+                        binding.field_name
+                    ));
+                } else {
+                    permission = Permission::Certified(level);
+                }
+            }
+        }
+        history.bindings.extend(bound);
     }
+    history
+}
+
+fn verify_inner(bytes: &[u8], options: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
+    let file = PdfFile::parse(bytes)?;
+    let history = history(&file);
+    let last = file.last();
+    let structure: Vec<String> = file.problems().to_vec();
 
     let mut certificates = cms::CertificateCache::default();
-    let mut reports: Vec<SignatureReport> = found
+    let signatures: Vec<SignatureReport> = history
+        .bindings
         .iter()
-        .map(|(name, value)| {
-            let (revisions, certificates) = (&mut revisions, &mut certificates);
-            verify_signature(bytes, &ends, name, value, options, revisions, certificates)
+        .map(|binding| {
+            let later: Vec<String> = history
+                .steps
+                .iter()
+                .filter(|(k, _)| *k > binding.revision)
+                .flat_map(|(k, findings)| {
+                    findings.iter().map(move |f| format!("revisión {k}: {f}"))
+                })
+                .collect();
+            let mut report = verify_signature(&file, binding, later, options, &mut certificates);
+            if !structure.is_empty() {
+                report.problems.extend(structure.iter().cloned());
+            }
+            report.judge(!structure.is_empty(), !options.trust_roots.is_empty());
+            report
         })
         .collect();
-    // Signing order: the revision each signature covers, then field order.
-    reports.sort_by_key(|r| {
-        if r.revision == 0 {
-            usize::MAX
-        } else {
-            r.revision
-        }
-    });
 
-    let info = signatures::resolve_dict(&doc, doc.trailer.get(b"Info").ok());
+    let signed: Vec<String> = signatures.iter().map(|s| s.field.clone()).collect();
+    let unsigned_fields = field_tree(last)
+        .signature_fields
+        .into_iter()
+        .filter(|f| f.value.is_none() && !signed.contains(&f.name))
+        .map(|f| f.name)
+        .collect();
+
+    // The Actas number and form come from what the first signature signed,
+    // never from a later update of the Info dictionary.
+    let info_view = history
+        .bindings
+        .first()
+        .map_or(last, |b| file.view(b.revision));
     let info_text = |key: &[u8]| {
-        info.and_then(|i| i.get(key).ok())
+        info_view
+            .info()
+            .and_then(|i| info_view.get_key(i, key))
             .and_then(signatures::text)
     };
-    let ok = reports
-        .iter()
-        .all(|r| r.ok() && (options.trust_roots.is_empty() || r.trusted == Some(true)));
-    Ok(VerifyReport {
-        signatures: reports,
+    let mut report = VerifyReport {
+        verdict: Verdict::Indeterminado,
+        reasons: Vec::new(),
+        signatures,
         unsigned_fields,
         template: info_text(b"ActasTemplate"),
         number: info_text(b"ActasNumber"),
-        revisions: ends.len(),
-        ok,
-    })
-}
-
-/// Loads the whole file, telling apart the ways it can fail to be a PDF.
-fn load_final(bytes: &[u8], loader: &signatures::Loader) -> Result<Document, VerifyError> {
-    let head = &bytes[..bytes.len().min(HEADER_WINDOW)];
-    if signatures::find(head, b"%PDF-").is_none() {
-        return Err(VerifyError::NotPdf);
-    }
-    let tail = &bytes[bytes.len().saturating_sub(HEADER_WINDOW)..];
-    if signatures::find(tail, b"%%EOF").is_none() {
-        return Err(VerifyError::Truncated(
-            "falta el marcador final %%EOF".into(),
-        ));
-    }
-    if signatures::find(tail, b"startxref").is_none() {
-        return Err(VerifyError::Truncated("falta startxref".into()));
-    }
-    let doc = loader.load(bytes.len(), load).map_err(|reason| {
-        if signatures::find(bytes, b"/Encrypt").is_some() {
-            VerifyError::Encrypted
-        } else {
-            VerifyError::Malformed(reason)
-        }
-    })?;
-    if doc.was_encrypted() || doc.trailer.has(b"Encrypt") {
-        return Err(VerifyError::Encrypted);
-    }
-    if signatures::catalog(&doc).is_none() {
-        return Err(VerifyError::Malformed("no tiene catálogo (/Root)".into()));
-    }
-    Ok(doc)
-}
-
-fn load(bytes: &[u8]) -> Result<Document, String> {
-    let options = LoadOptions {
-        max_decompressed_size: Some(MAX_DECOMPRESSED),
-        ..LoadOptions::default()
+        revisions: file.revisions().len(),
+        trust_checked: !options.trust_roots.is_empty(),
+        structure_problems: structure,
+        forgeries: history.forgeries,
+        completeness: None,
+        ok: false,
     };
-    Document::load_mem_with_options(bytes, options).map_err(|e| e.to_string())
-}
-
-/// The signed revisions, each loaded and analysed once however many
-/// signatures cover it, and the final document's structure, built once.
-struct Revisions<'a> {
-    loader: &'a signatures::Loader<'a>,
-    last: &'a Document,
-    last_structure: Option<Structure>,
-    loaded: HashMap<usize, Option<(Document, Structure)>>,
-}
-
-impl<'a> Revisions<'a> {
-    fn new(loader: &'a signatures::Loader<'a>, last: &'a Document) -> Self {
-        Revisions {
-            loader,
-            last,
-            last_structure: None,
-            loaded: HashMap::new(),
-        }
-    }
-
-    /// Disallowed changes between the revision ending at `end` and the final document.
-    fn changes_after(
-        &mut self,
-        end: usize,
-        no_more_signatures: bool,
-    ) -> Result<Vec<String>, String> {
-        let loader = self.loader;
-        let entry = self.loaded.entry(end).or_insert_with(|| {
-            let doc = loader.load(end, load).ok()?;
-            let structure = Structure::new(&doc);
-            Some((doc, structure))
-        });
-        let Some((old, old_structure)) = entry.as_ref() else {
-            return Err("no se pudo leer la revisión firmada para compararla".into());
-        };
-        let last = self.last;
-        let last_structure = self
-            .last_structure
-            .get_or_insert_with(|| Structure::new(last));
-        Ok(changes::disallowed_changes(
-            old,
-            old_structure,
-            last,
-            last_structure,
-            no_more_signatures,
-        ))
-    }
+    report.judge();
+    Ok(report)
 }
 
 /// Sub-filters whose `/Contents` is a detached CMS SignedData over the ranges.
@@ -244,37 +222,42 @@ const DETACHED_CMS: &[&str] = &["ETSI.CAdES.detached", "adbe.pkcs7.detached"];
 const PADES: &str = "ETSI.CAdES.detached";
 
 fn verify_signature(
-    bytes: &[u8],
-    ends: &[usize],
-    field: &str,
-    value: &SigValue,
+    file: &PdfFile<'_>,
+    binding: &Binding,
+    later_changes: Vec<String>,
     options: &VerifyOptions,
-    revisions: &mut Revisions,
     certificates: &mut cms::CertificateCache,
 ) -> SignatureReport {
-    let sig = &value.dict;
+    let bytes = file.bytes();
+    let view = file.view(binding.revision);
+    let empty = lopdf::Dictionary::new();
+    let sig = view
+        .get(binding.value)
+        .and_then(|o| o.as_dict().ok())
+        .unwrap_or(&empty);
     let name_of = |key: &[u8]| {
-        sig.get(key)
-            .ok()
+        view.get_key(sig, key)
             .and_then(|o| o.as_name().ok())
             .map(|n| String::from_utf8_lossy(n).into_owned())
     };
-    let text_of = |key: &[u8]| sig.get(key).ok().and_then(signatures::text);
+    let text_of = |key: &[u8]| view.get_key(sig, key).and_then(signatures::text);
     let sub_filter = name_of(b"SubFilter").unwrap_or_default();
-    let signing_time = sig
-        .get(b"M")
-        .ok()
+    let signing_time = view
+        .get_key(sig, b"M")
         .and_then(|m| m.as_str().ok())
         .and_then(signatures::parse_pdf_date);
     let mut problems = Vec::new();
 
     let mut report = SignatureReport {
-        field: field.to_string(),
-        role: field
+        field: binding.field_name.clone(),
+        role: binding
+            .field_name
             .strip_prefix(crate::render::pdf::SIGNATURE_PARENT_FIELD)
             .and_then(|rest| rest.strip_prefix('.'))
             .filter(|role| !role.is_empty() && !role.contains('.'))
             .map(String::from),
+        role_title: None,
+        timestamp: binding.timestamp,
         signer: text_of(b"Name"),
         signer_subject: None,
         issuer: None,
@@ -284,21 +267,24 @@ fn verify_signature(
         reason: text_of(b"Reason"),
         location: text_of(b"Location"),
         sub_filter: sub_filter.clone(),
-        certification: signatures::docmdp_level(revisions.last, sig),
+        certification: binding.certification,
         intact: false,
         valid: false,
         trusted: None,
         cert_valid_at_signing: false,
+        signer_use_ok: false,
+        strong_algorithms: false,
+        signing_certificate_mismatch: false,
         pades_ok: false,
-        revision: 0,
+        revision: binding.revision,
         covers_whole_file: false,
-        modified_after: false,
-        modifications: Vec::new(),
+        modified_after: !later_changes.is_empty(),
+        modifications: later_changes,
         problems: Vec::new(),
+        verdict: Verdict::Indeterminado,
+        reasons: Vec::new(),
     };
 
-    // Where the signed bytes end, even when the rest of /ByteRange is wrong.
-    let end = raw_end(sig).filter(|end| *end <= bytes.len());
     let range = match signatures::check_byte_range(bytes, sig) {
         Ok(range) => Some(range),
         Err(problem) => {
@@ -306,8 +292,11 @@ fn verify_signature(
             None
         }
     };
+    if let Some(range) = &range {
+        let last_eof = file.revisions().last().map_or(bytes.len(), |r| r.eof);
+        report.covers_whole_file = range.end() >= last_eof;
+    }
 
-    // The CMS.
     let contents = match sig.get(b"Contents") {
         Ok(Object::String(contents, _)) => contents.as_slice(),
         _ => &[],
@@ -322,28 +311,9 @@ fn verify_signature(
             Err(e) => problems.push(e.to_string()),
         }
     }
-
     if !options.trust_roots.is_empty() && report.trusted.is_none() {
         // Roots were given but the chain could not even be looked at.
         report.trusted = Some(false);
-    }
-
-    // What the signature covers, and what came after it.
-    if let Some(end) = end {
-        let (revision, exact) = signatures::revision_of(ends, end);
-        report.revision = revision;
-        if !exact {
-            problems.push("el rango firmado no termina al final de una revisión".into());
-        }
-        report.covers_whole_file = bytes[end..].iter().all(u8::is_ascii_whitespace);
-        if !report.covers_whole_file {
-            let no_more_signatures = report.certification == Some(1);
-            match revisions.changes_after(end, no_more_signatures) {
-                Ok(modifications) => report.modifications = modifications,
-                Err(problem) => report.modifications = vec![problem],
-            }
-            report.modified_after = !report.modifications.is_empty();
-        }
     }
     report.problems = problems;
     report
@@ -359,6 +329,7 @@ fn apply_cms(
 ) {
     report.valid = cms.signature_valid;
     report.intact = cms.digest_matches;
+    report.strong_algorithms = !cms.weak_algorithm;
     // `cms` explains its own findings; these lines only stand in when it said nothing.
     if cms.problems.is_empty() {
         if !cms.digest_matches {
@@ -403,6 +374,10 @@ fn apply_cms(
                     "el certificado del firmante no estaba vigente en la fecha de la firma".into(),
                 );
             }
+            match signer::signing_use(cert) {
+                Ok(()) => report.signer_use_ok = true,
+                Err(problem) => problems.push(problem),
+            }
             if !options.trust_roots.is_empty() {
                 let der = cert.to_der().unwrap_or_default();
                 let intermediates: Vec<X509> = cms
@@ -432,6 +407,8 @@ fn apply_cms(
         }
     }
 
+    report.signing_certificate_mismatch =
+        cms.has_signing_certificate_v2 && !cms.signing_certificate_matches;
     if report.sub_filter == PADES {
         let mut pades = Vec::new();
         if cms.has_signing_time {
@@ -446,18 +423,10 @@ fn apply_cms(
         }
         report.pades_ok = pades.is_empty() && cms.signing_certificate_matches;
         problems.extend(pades.into_iter().map(|p| format!("PAdES: {p}")));
+    } else {
+        // Not PAdES (adbe.pkcs7.detached): judged as a plain CMS signature.
+        report.pades_ok = false;
     }
-}
-
-/// Offset where the signed bytes end (`c + d` of `/ByteRange [a b c d]`).
-fn raw_end(sig: &lopdf::Dictionary) -> Option<usize> {
-    let values = sig.get(b"ByteRange").ok()?.as_array().ok()?;
-    if values.len() != 4 {
-        return None;
-    }
-    let c = usize::try_from(values[2].as_i64().ok()?).ok()?;
-    let d = usize::try_from(values[3].as_i64().ok()?).ok()?;
-    c.checked_add(d)
 }
 
 fn valid_at(cert: &X509, at: DateTime<Utc>) -> bool {

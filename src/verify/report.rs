@@ -1,13 +1,54 @@
 //! What `verify` tells: one [`SignatureReport`] per signature and a
-//! [`VerifyReport`] for the document, serialisable for `--json`, and the
-//! Spanish table the CLI prints. Nothing here reads a PDF.
+//! [`VerifyReport`] for the document, serialisable for `--json`, the
+//! verdict of each (VÁLIDO / NO VÁLIDO / INDETERMINADO, as the national
+//! validators answer, ETSI EN 319 102-1) with its reasons, and the Spanish
+//! table the CLI prints. Nothing here reads a PDF.
 
 use serde::Serialize;
 use ts_rs::TS;
 
-/// The verification of one PDF: every signature in it, in file order.
+/// The answer for a signature or a document (ETSI EN 319 102-1 §5.1.3:
+/// TOTAL-PASSED, TOTAL-FAILED, INDETERMINATE).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, TS)]
+pub enum Verdict {
+    #[serde(rename = "VALIDO")]
+    Valido,
+    #[serde(rename = "INDETERMINADO")]
+    Indeterminado,
+    #[serde(rename = "NO_VALIDO")]
+    NoValido,
+}
+
+impl Verdict {
+    /// As people read it: «VÁLIDO», «NO VÁLIDO», «INDETERMINADO».
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Valido => "VÁLIDO",
+            Verdict::NoValido => "NO VÁLIDO",
+            Verdict::Indeterminado => "INDETERMINADO",
+        }
+    }
+
+    /// The exit status of `actas verify` (docs/verification.md): 0 valid,
+    /// 1 not valid, 3 indeterminate (2 is unusable input).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Valido => 0,
+            Verdict::NoValido => 1,
+            Verdict::Indeterminado => 3,
+        }
+    }
+}
+
+/// The verification of one PDF: every signature in it, in signing order.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct VerifyReport {
+    /// The document's verdict: NO VÁLIDO when any signature is, when the
+    /// file has no signature, a structural doubt or a forged field;
+    /// INDETERMINADO when some signature is (e.g. no trust roots); else VÁLIDO.
+    pub verdict: Verdict,
+    /// Why the document is not VÁLIDO, one Spanish sentence each.
+    pub reasons: Vec<String>,
     pub signatures: Vec<SignatureReport>,
     /// Signature fields with no signature yet (fully qualified names).
     pub unsigned_fields: Vec<String>,
@@ -17,10 +58,45 @@ pub struct VerifyReport {
     pub number: Option<String>,
     /// How many revisions (original + incremental updates) the file has.
     pub revisions: usize,
-    /// Every signature is intact and valid (and trusted when roots were
-    /// given) and no disallowed change follows any of them. True for a file
-    /// without signatures: callers that require one check `signatures`.
+    /// Trust roots were given or configured, so chains were checked.
+    pub trust_checked: bool,
+    /// Doubts about the file's structure (readers could see different documents).
+    pub structure_problems: Vec<String>,
+    /// Fields that show a signature that is not theirs, a certification out of place.
+    pub forgeries: Vec<String>,
+    /// Complete or pending, for an Actas form (filled by the service from
+    /// the template; `None` for a PDF of no known form).
+    pub completeness: Option<Completeness>,
+    /// `verdict` is VÁLIDO.
     pub ok: bool,
+}
+
+/// Whether every required role of the form has signed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct Completeness {
+    pub complete: bool,
+    /// The required roles with no signature yet, in signing order.
+    pub pending: Vec<PendingSignature>,
+}
+
+/// A required role that has not signed yet.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct PendingSignature {
+    pub role: String,
+    /// As printed on the form: «Coordinador Cómputo».
+    pub title: String,
+    /// Who the document names for it, when known.
+    pub name: Option<String>,
+}
+
+impl PendingSignature {
+    /// «Coordinador Cómputo (Víctor Raúl Chávez Paredes)».
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{} ({name})", self.title),
+            None => self.title.clone(),
+        }
+    }
 }
 
 /// One signature: what it covers, whether it holds, and what came after it.
@@ -28,8 +104,14 @@ pub struct VerifyReport {
 pub struct SignatureReport {
     /// Fully qualified field name, e.g. `firma.coord-calidad`.
     pub field: String,
-    /// `coord-calidad` when the field is `firma.<role>` (an Actas field).
+    /// `coord-calidad` when the field is `firma.<role>` (an Actas field),
+    /// the field the signature is bound to.
     pub role: Option<String>,
+    /// The role as printed on the form («Coordinador de Calidad»), when the
+    /// form is known (filled by the service).
+    pub role_title: Option<String>,
+    /// A document time-stamp (`/DocTimeStamp`), not a person's signature.
+    pub timestamp: bool,
     /// The signer certificate's common name (its subject when it has none),
     /// or the dictionary's `/Name` when no certificate could be read.
     pub signer: Option<String>,
@@ -60,6 +142,13 @@ pub struct SignatureReport {
     pub trusted: Option<bool>,
     /// The signer certificate was within its validity period at `/M`.
     pub cert_valid_at_signing: bool,
+    /// The certificate allows signing documents (key usage digitalSignature
+    /// or nonRepudiation; no extended key usage that excludes it).
+    pub signer_use_ok: bool,
+    /// Neither MD5 nor SHA-1 in the digest or signature algorithm.
+    pub strong_algorithms: bool,
+    /// An ESS signing-certificate attribute names another certificate.
+    pub signing_certificate_mismatch: bool,
     /// `ETSI.CAdES.detached` with the PAdES B-B attributes: no signing-time,
     /// signing-certificate-v2 present and matching, content-type id-data.
     /// False for other sub-filters (they are not PAdES).
@@ -75,17 +164,171 @@ pub struct SignatureReport {
     pub modifications: Vec<String>,
     /// Anything else wrong with this signature, in Spanish.
     pub problems: Vec<String>,
+    pub verdict: Verdict,
+    /// Why it is not VÁLIDO, one Spanish sentence each.
+    pub reasons: Vec<String>,
 }
 
+/// Sub-filters verified as a detached CMS signature.
+const CMS_SUB_FILTERS: &[&str] = &["ETSI.CAdES.detached", "adbe.pkcs7.detached"];
+
 impl SignatureReport {
-    /// This signature alone passes: intact, valid, trusted when roots were
-    /// given, and nothing disallowed changed after it.
+    /// This signature is VÁLIDO.
     pub fn ok(&self) -> bool {
-        self.intact && self.valid && self.trusted != Some(false) && !self.modified_after
+        self.verdict == Verdict::Valido
+    }
+
+    /// Sets `verdict` and `reasons` from the facts. `structure_doubt`: the
+    /// file's structure can be read in more than one way; `roots_given`:
+    /// trust roots were given or configured.
+    pub fn judge(&mut self, structure_doubt: bool, roots_given: bool) {
+        let mut failed: Vec<String> = Vec::new();
+        let mut doubtful: Vec<String> = Vec::new();
+        if structure_doubt {
+            failed.push(
+                "la estructura del archivo se puede leer de más de una forma: no se sabe qué documento firmó"
+                    .into(),
+            );
+        }
+        if !CMS_SUB_FILTERS.contains(&self.sub_filter.as_str()) {
+            doubtful.push(format!(
+                "el formato de firma /{} no se puede verificar aquí",
+                self.sub_filter
+            ));
+        } else {
+            if !self.intact {
+                failed.push(
+                    "los bytes firmados no corresponden a la firma: el documento fue alterado o la firma está dañada"
+                        .into(),
+                );
+            }
+            if !self.valid {
+                failed.push(
+                    "el valor de la firma no verifica con el certificado del firmante".into(),
+                );
+            }
+            if self.signer_subject.is_some() {
+                if !self.cert_valid_at_signing {
+                    failed.push(
+                        "el certificado del firmante no estaba vigente en la fecha de la firma"
+                            .into(),
+                    );
+                }
+                if !self.signer_use_ok {
+                    failed.push(
+                        "el certificado del firmante no está autorizado para firmar documentos"
+                            .into(),
+                    );
+                }
+            }
+            if self.intact && !self.strong_algorithms {
+                failed.push("usa un algoritmo inseguro (MD5 o SHA-1)".into());
+            }
+            if self.signing_certificate_mismatch {
+                failed.push(
+                    "el atributo signing-certificate no corresponde al certificado del firmante"
+                        .into(),
+                );
+            }
+            if self.sub_filter == CMS_SUB_FILTERS[0]
+                && !self.pades_ok
+                && !self.signing_certificate_mismatch
+                && self.intact
+            {
+                doubtful.push("no cumple el formato PAdES B-B".into());
+            }
+        }
+        if self.modified_after {
+            // The first change, without its «revisión N: » prefix, says what.
+            let first = self.modifications.first().map(|m| {
+                m.strip_prefix("revisión ")
+                    .and_then(|rest| rest.split_once(": "))
+                    .map_or(m.as_str(), |(_, what)| what)
+            });
+            let more = match self.modifications.len() {
+                0 | 1 => String::new(),
+                2 => " (y 1 cambio más)".into(),
+                n => format!(" (y {} cambios más)", n - 1),
+            };
+            failed.push(match first {
+                Some(first) => format!("el documento cambió después de esta firma: {first}{more}"),
+                None => "el documento cambió después de esta firma".into(),
+            });
+        }
+        if !roots_given {
+            doubtful.push(
+                "no hay raíces de confianza configuradas: no se comprobó quién emitió el certificado"
+                    .into(),
+            );
+        } else if self.trusted != Some(true) {
+            doubtful.push("la cadena de certificados no llega a una raíz de confianza".into());
+        }
+        self.verdict = if !failed.is_empty() {
+            Verdict::NoValido
+        } else if !doubtful.is_empty() {
+            Verdict::Indeterminado
+        } else {
+            Verdict::Valido
+        };
+        failed.extend(doubtful);
+        self.reasons = failed;
     }
 }
 
 impl VerifyReport {
+    /// Sets the document's `verdict`, `reasons` and `ok` from its
+    /// signatures (each already judged) and its structure.
+    pub fn judge(&mut self) {
+        let mut reasons = Vec::new();
+        let mut verdict = Verdict::Valido;
+        // The structure first: it explains everything after it.
+        if !self.structure_problems.is_empty() {
+            verdict = Verdict::NoValido;
+            reasons.extend(self.structure_problems.iter().cloned());
+        }
+        if !self.forgeries.is_empty() {
+            verdict = Verdict::NoValido;
+            reasons.extend(self.forgeries.iter().cloned());
+        }
+        if self.signatures.is_empty() {
+            verdict = Verdict::NoValido;
+            reasons.push("el documento no tiene firmas".to_string());
+        }
+        for s in &self.signatures {
+            verdict = verdict.max(s.verdict);
+            if s.verdict != Verdict::Valido {
+                let who = s.signer.as_deref().unwrap_or("firmante desconocido");
+                reasons.push(format!(
+                    "la firma de {who} («{}») es {}: {}",
+                    s.field,
+                    s.verdict.label(),
+                    s.reasons.join("; ")
+                ));
+            }
+        }
+        self.verdict = verdict;
+        self.reasons = reasons;
+        self.ok = verdict == Verdict::Valido;
+    }
+
+    /// Whether the acta is complete, or who must still sign; `None` when
+    /// the form is not known.
+    pub fn status_line(&self) -> Option<String> {
+        let completeness = self.completeness.as_ref()?;
+        if completeness.complete {
+            return Some("Estado del acta: completa (firmaron todos los roles requeridos).".into());
+        }
+        let who: Vec<String> = completeness
+            .pending
+            .iter()
+            .map(PendingSignature::label)
+            .collect();
+        Some(format!(
+            "Estado del acta: pendiente; falta la firma de {}.",
+            who.join(", ")
+        ))
+    }
+
     /// Spanish table for people: one row per signature, then the details
     /// (problems and modifications) and a closing verdict line.
     pub fn to_table(&self) -> String {
@@ -97,8 +340,9 @@ impl VerifyReport {
             "Válida",
             "Confiable",
             "Modificada después",
+            "Veredicto",
         ];
-        let rows: Vec<[String; 7]> = self
+        let rows: Vec<[String; 8]> = self
             .signatures
             .iter()
             .map(|s| {
@@ -110,6 +354,7 @@ impl VerifyReport {
                     yes_no(s.valid).into(),
                     s.trusted.map_or("—", yes_no).into(),
                     yes_no(s.modified_after).into(),
+                    s.verdict.label().into(),
                 ]
             })
             .collect();
@@ -150,11 +395,17 @@ impl VerifyReport {
             }
         }
         for s in &self.signatures {
-            if s.problems.is_empty() && s.modifications.is_empty() {
+            if s.problems.is_empty() && s.modifications.is_empty() && s.reasons.is_empty() {
                 continue;
             }
-            out.push_str(&format!("\n{}:\n", s.field));
-            for line in s.problems.iter().chain(&s.modifications) {
+            out.push_str(&format!("\n{} — {}:\n", s.field, s.verdict.label()));
+            for line in s.reasons.iter().chain(&s.problems).chain(&s.modifications) {
+                out.push_str(&format!("  - {line}\n"));
+            }
+        }
+        if !self.structure_problems.is_empty() || !self.forgeries.is_empty() {
+            out.push_str("\nDocumento:\n");
+            for line in self.structure_problems.iter().chain(&self.forgeries) {
                 out.push_str(&format!("  - {line}\n"));
             }
         }
@@ -165,11 +416,23 @@ impl VerifyReport {
             ));
         }
         out.push('\n');
-        out.push_str(if self.ok {
-            "Resultado: todas las firmas son íntegras y válidas, sin cambios no permitidos.\n"
-        } else {
-            "Resultado: hay firmas que no son íntegras, válidas o confiables, o cambios no permitidos.\n"
-        });
+        out.push_str(&format!("Resultado: {}", self.verdict.label()));
+        let status = self.status_line();
+        match self.verdict {
+            Verdict::Valido => out.push_str(
+                " — todas las firmas son íntegras, válidas y de confianza, sin cambios no permitidos.\n",
+            ),
+            _ => {
+                out.push_str(".\n");
+                for reason in &self.reasons {
+                    out.push_str(&format!("  - {reason}\n"));
+                }
+            }
+        }
+        if let Some(status) = status {
+            out.push_str(&status);
+            out.push('\n');
+        }
         out
     }
 }
@@ -186,7 +449,7 @@ fn width(text: impl AsRef<str>) -> usize {
     text.as_ref().chars().count()
 }
 
-fn push_row(out: &mut String, cells: &[String; 7], widths: &[usize; 7]) {
+fn push_row(out: &mut String, cells: &[String; 8], widths: &[usize; 8]) {
     let padded: Vec<String> = cells
         .iter()
         .zip(widths)
@@ -201,11 +464,13 @@ mod tests {
     use super::*;
 
     fn signature(field: &str, ok: bool) -> SignatureReport {
-        SignatureReport {
+        let mut s = SignatureReport {
             field: field.into(),
             role: field.strip_prefix("firma.").map(String::from),
+            role_title: None,
+            timestamp: false,
             signer: Some("José Ibáñez Ruiz".into()),
-            signer_subject: None,
+            signer_subject: Some("CN=José Ibáñez Ruiz".into()),
             issuer: None,
             serial: None,
             signing_time: Some("15/03/2026 10:00 -05:00".into()),
@@ -216,8 +481,11 @@ mod tests {
             certification: None,
             intact: ok,
             valid: true,
-            trusted: None,
+            trusted: Some(true),
             cert_valid_at_signing: true,
+            signer_use_ok: true,
+            strong_algorithms: true,
+            signing_certificate_mismatch: false,
             pades_ok: true,
             revision: 2,
             covers_whole_file: true,
@@ -228,22 +496,39 @@ mod tests {
             } else {
                 vec!["el resumen no coincide".into()]
             },
-        }
+            verdict: Verdict::Indeterminado,
+            reasons: vec![],
+        };
+        s.judge(false, true);
+        s
     }
 
-    #[test]
-    fn table_is_spanish_and_aligned() {
-        let report = VerifyReport {
-            signatures: vec![
-                signature("firma.coord-calidad", true),
-                signature("otro", false),
-            ],
+    fn report(signatures: Vec<SignatureReport>) -> VerifyReport {
+        let mut report = VerifyReport {
+            verdict: Verdict::Indeterminado,
+            reasons: vec![],
+            signatures,
             unsigned_fields: vec!["firma.coord-computo".into()],
             template: Some("mef-anexo-11-1".into()),
             number: Some("2026-001".into()),
             revisions: 3,
+            trust_checked: true,
+            structure_problems: vec![],
+            forgeries: vec![],
+            completeness: None,
             ok: false,
         };
+        report.judge();
+        report
+    }
+
+    #[test]
+    fn table_is_spanish_and_aligned() {
+        let report = report(vec![
+            signature("firma.coord-calidad", true),
+            signature("otro", false),
+        ]);
+        assert_eq!(report.verdict, Verdict::NoValido);
         let table = report.to_table();
         assert!(table.contains("Campo/Rol"), "{table}");
         assert!(table.contains("Modificada después"), "{table}");
@@ -266,17 +551,67 @@ mod tests {
         assert_eq!(bars(lines[header]), bars(lines[header + 2]));
         assert!(lines[header + 2].contains("| sí "), "{table}");
         assert!(lines[header + 3].contains("| no "), "{table}");
-        assert!(table.trim_end().ends_with("o cambios no permitidos."));
+        assert!(lines[header + 3].ends_with("NO VÁLIDO"), "{table}");
+        assert!(table.contains("Resultado: NO VÁLIDO."), "{table}");
     }
 
     #[test]
-    fn signature_ok_needs_every_check() {
+    fn each_check_decides_the_verdict() {
+        let valid = signature("firma.a", true);
+        assert_eq!(valid.verdict, Verdict::Valido, "{:?}", valid.reasons);
+        assert!(valid.ok());
+        let judged = |change: &dyn Fn(&mut SignatureReport), roots: bool| {
+            let mut s = signature("firma.a", true);
+            change(&mut s);
+            s.judge(false, roots);
+            s.verdict
+        };
+        use Verdict::*;
+        assert_eq!(judged(&|_| {}, false), Indeterminado, "no trust roots");
+        assert_eq!(judged(&|s| s.trusted = Some(false), true), Indeterminado);
+        assert_eq!(judged(&|s| s.modified_after = true, true), NoValido);
+        assert_eq!(judged(&|s| s.valid = false, true), NoValido);
+        assert_eq!(judged(&|s| s.intact = false, true), NoValido);
+        assert_eq!(judged(&|s| s.cert_valid_at_signing = false, true), NoValido);
+        assert_eq!(judged(&|s| s.signer_use_ok = false, true), NoValido);
+        assert_eq!(judged(&|s| s.strong_algorithms = false, true), NoValido);
+        assert_eq!(
+            judged(&|s| s.signing_certificate_mismatch = true, true),
+            NoValido
+        );
+        assert_eq!(judged(&|s| s.pades_ok = false, true), Indeterminado);
+        assert_eq!(
+            judged(&|s| s.sub_filter = "adbe.x509.rsa_sha1".into(), true),
+            Indeterminado
+        );
+        // a failure wins over a doubt
+        assert_eq!(judged(&|s| s.modified_after = true, false), NoValido);
         let mut s = signature("firma.a", true);
-        assert!(s.ok());
-        s.trusted = Some(false);
-        assert!(!s.ok());
-        s.trusted = None;
-        s.modified_after = true;
-        assert!(!s.ok());
+        s.judge(true, true);
+        assert_eq!(s.verdict, NoValido, "structural doubt");
+    }
+
+    #[test]
+    fn the_document_takes_the_worst_and_needs_a_signature() {
+        assert_eq!(report(vec![]).verdict, Verdict::NoValido);
+        assert!(report(vec![]).reasons[0].contains("no tiene firmas"));
+        assert_eq!(
+            report(vec![signature("firma.a", true)]).verdict,
+            Verdict::Valido
+        );
+        let mut doubtful = signature("firma.b", true);
+        doubtful.judge(false, false);
+        let mixed = report(vec![signature("firma.a", true), doubtful]);
+        assert_eq!(mixed.verdict, Verdict::Indeterminado);
+        assert!(!mixed.ok);
+        let mut forged = report(vec![signature("firma.a", true)]);
+        forged
+            .forgeries
+            .push("el campo «firma.c» recibió una firma copiada".into());
+        forged.judge();
+        assert_eq!(forged.verdict, Verdict::NoValido);
+        assert_eq!(Verdict::Valido.exit_code(), 0);
+        assert_eq!(Verdict::NoValido.exit_code(), 1);
+        assert_eq!(Verdict::Indeterminado.exit_code(), 3);
     }
 }

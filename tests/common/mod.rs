@@ -2,6 +2,8 @@
 //! folder and database, and runs the real `actas` binary with the repository's
 //! templates and a fixed clock (`ACTAS_NOW`), so output is reproducible.
 
+pub mod forge;
+pub mod oracles;
 pub mod pki;
 pub mod services;
 pub mod softhsm;
@@ -22,6 +24,22 @@ pub fn example(id: &str) -> PathBuf {
     templates_dir().join("examples").join(format!("{id}.json"))
 }
 
+/// splitmix64: small, deterministic, good enough to spread kill delays.
+#[allow(dead_code)] // used by the crash tests only
+pub struct SplitMix(pub u64);
+
+#[allow(dead_code)]
+impl SplitMix {
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
 /// One test's sandbox: a temporary folder holding its database and outputs.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
@@ -38,6 +56,15 @@ impl Sandbox {
             db,
             templates: templates_dir(),
         }
+    }
+
+    /// A sandbox whose database is a fresh one on the test PostgreSQL
+    /// server (`actas::store::testing`); `None` outside CI without one.
+    pub fn postgres(test: &str) -> Option<Sandbox> {
+        let url = actas::store::testing::fresh_postgres_url(test)?;
+        let mut sb = Sandbox::new();
+        sb.db = PathBuf::from(url);
+        Some(sb)
     }
 
     /// A path inside the sandbox.
@@ -210,24 +237,24 @@ pub fn render(sb: &Sandbox, template: &str, name: &str) -> PathBuf {
     out
 }
 
-/// Runs an external tool: (success, stdout, stderr). A missing tool fails
-/// the test (scripts/install-deps.sh test installs them).
-pub fn tool(program: &str, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{program} is not available ({e}); run scripts/install-deps.sh test")
-        });
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// `qpdf --check` accepts the file.
-pub fn qpdf_check(file: &Path) {
-    let (ok, stdout, stderr) = tool("qpdf", &["--check", s(file)]);
-    assert!(ok, "qpdf --check {}:\n{stdout}{stderr}", file.display());
+/// Runs each listed `fn name(sb: Sandbox)` once on SQLite and once on
+/// PostgreSQL (`sqlite::name`, `postgres::name`): the same test, both engines.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name($crate::common::Sandbox::new());
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                if let Some(sb) = $crate::common::Sandbox::postgres(stringify!($name)) {
+                    super::$name(sb);
+                }
+            })*
+        }
+    };
 }

@@ -11,12 +11,14 @@ import { Documentos } from './screens/Documentos';
 import { Firmar } from './screens/Firmar';
 import { Licencias } from './screens/Licencias';
 import { Nuevo, type OpenRequest } from './screens/Nuevo';
+import { PorFirmar } from './screens/PorFirmar';
 import { Preview } from './screens/Preview';
 import { Verificar } from './screens/Verificar';
 
 const NAV: { screen: Route['screen']; label: string; icon: string }[] = [
   { screen: 'documentos', label: 'Documentos', icon: '▤' },
   { screen: 'nuevo', label: 'Nuevo', icon: '✚' },
+  { screen: 'por-firmar', label: 'Por firmar', icon: '☰' },
   { screen: 'firmar', label: 'Firmar', icon: '✍' },
   { screen: 'verificar', label: 'Verificar', icon: '✔' },
   { screen: 'licencias', label: 'Licencias', icon: '▦' },
@@ -63,6 +65,7 @@ export function App() {
         {route.screen === 'preview' && (
           <Preview source={route.source} back={route.back} navigate={navigate} />
         )}
+        {route.screen === 'por-firmar' && <PorFirmar navigate={navigate} />}
         {route.screen === 'firmar' && <Firmar initialReference={route.reference} />}
         {route.screen === 'verificar' && <Verificar initialReference={route.reference} />}
         {route.screen === 'licencias' && <Licencias navigate={navigate} />}

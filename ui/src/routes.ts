@@ -9,6 +9,7 @@ export type Route =
   | { screen: 'documentos' }
   | { screen: 'nuevo' }
   | { screen: 'preview'; source: PreviewSource; back: Route }
+  | { screen: 'por-firmar' }
   | { screen: 'firmar'; reference?: string }
   | { screen: 'verificar'; reference?: string }
   | { screen: 'licencias' }

@@ -18,14 +18,17 @@ import type {
   DocumentRow,
   DraftInfo,
   DraftView,
+  EmailRequest,
   ExportReportRequest,
   FormSpec,
   FormSummary,
+  ImportedPdf,
   LicenceImport,
   LicenceOverview,
   LicenceQuery,
   NewPerson,
   NoticeRequest,
+  PendingRow,
   PdfFile,
   Person,
   Profile,
@@ -62,6 +65,8 @@ export const createDocument = (request: CreateRequest) =>
   invoke<DocumentListing>('create_document', { request });
 export const documents = (filter: DocumentFilter) => invoke<DocumentRow[]>('documents', { filter });
 export const documentPdf = (reference: string) => invoke<PdfFile>('document_pdf', { reference });
+export const pending = (person: string | null) => invoke<PendingRow[]>('pending', { person });
+export const importPdf = (path: string) => invoke<ImportedPdf>('import_pdf', { path });
 export const inspectCertificate = (request: CertificateRequest) =>
   invoke<CertificateInfo>('inspect_certificate', { request });
 export const signingTarget = (request: TargetRequest) =>
@@ -79,6 +84,9 @@ export const exportVerification = (request: ExportReportRequest) =>
   invoke<string>('export_verification', { request });
 export const profile = () => invoke<Profile>('profile');
 export const saveProfile = (value: Profile) => invoke<Profile>('save_profile', { profile: value });
+export const officeDays = () => invoke<string>('office_days');
+export const saveOfficeDays = (text: string) => invoke<string>('save_office_days', { text });
+export const generateEmail = (request: EmailRequest) => invoke<string>('generate_email', { request });
 export const trustRoots = () => invoke<TrustRootInfo[]>('trust_roots');
 export const importTrustRoots = (path: string) =>
   invoke<TrustRootInfo[]>('import_trust_roots', { path });
@@ -99,7 +107,7 @@ export function errorMessage(error: unknown): string {
 }
 
 /** A file filter of the open/save dialogs. */
-export type FileKind = 'pdf' | 'p12' | 'cert' | 'sheet';
+export type FileKind = 'pdf' | 'p12' | 'cert' | 'sheet' | 'eml';
 
 const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
   pdf: { name: 'Documentos PDF', extensions: ['pdf', 'PDF'] },
@@ -108,6 +116,7 @@ const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
     name: 'Certificados raíz (.pem, .der, .cer, .crt)',
     extensions: ['pem', 'der', 'cer', 'crt', 'PEM', 'DER', 'CER', 'CRT'],
   },
+  eml: { name: 'Correo electrónico (.eml)', extensions: ['eml', 'EML'] },
   sheet: {
     name: 'Hojas de cálculo (.xlsx, .xls, .ods, .csv)',
     extensions: ['xlsx', 'xls', 'ods', 'csv', 'XLSX', 'XLS', 'ODS', 'CSV'],

@@ -2,11 +2,15 @@
  * The field builder: one input per field kind, named by its data path
  * (`entregables[1].documento`, `firma_x.nombre`), with its problems right
  * below it (`data-testid="error-<path>"`). Tables build their cells with
- * this same builder, so a column may be of any kind.
+ * this same builder, so a column may be of any kind. A secret is typed in
+ * a hidden input; a computed field (a deadline, an alert) is shown, not
+ * typed; a column required only in some rows is marked row by row.
  */
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import type { FieldType, Person } from '../api';
 import { BoundText } from './BoundText';
+import { requiredNow } from './conditions';
 import {
   dateTimeToData,
   dateTimeToDisplay,
@@ -25,6 +29,8 @@ export type FieldContext = {
   /** Problems by the path of the slot they are shown in. */
   errors: Map<string, string[]>;
   people: Person[];
+  /** The computed fields' values from the last validation, by field id. */
+  computed: Map<string, string>;
 };
 
 export type FieldProps = {
@@ -38,6 +44,8 @@ export type FieldProps = {
   ctx: FieldContext;
   /** Inside a table row: a compact cell. */
   cell?: boolean;
+  /** Filled by a rule: shown read-only. */
+  computed?: boolean;
 };
 
 const domId = (path: string) => `f-${path}`;
@@ -79,6 +87,19 @@ export function fullName(p: Person): string {
 
 export function FieldInput(props: FieldProps) {
   const { label, required, hint, type, path, ctx, cell } = props;
+  if (props.computed) {
+    const text = ctx.computed.get(path);
+    return (
+      <div class="field field-computed">
+        <div class="field-label">{label}</div>
+        <output class={`computed${text?.startsWith('VENCIDO') || text?.startsWith('FUERA') ? ' alert' : ''}`} data-testid={`computed-${path}`}>
+          {text ?? 'Se calcula al completar los datos'}
+        </output>
+        {hint && <div class="hint">{hint}</div>}
+        <FieldErrors path={path} errors={ctx.errors} />
+      </div>
+    );
+  }
   if (type.kind === 'static') {
     return (
       <div class="field field-static" data-testid={`static-${path}`}>
@@ -122,6 +143,36 @@ export function FieldInput(props: FieldProps) {
           value={props.value}
           toData={dateToData}
           toDisplay={dateToDisplay}
+          onValue={(v) => ctx.set(path, v)}
+        />
+      );
+      break;
+    case 'time':
+      control = (
+        <BoundText
+          {...common}
+          class="input-time"
+          placeholder="hh:mm"
+          inputMode="numeric"
+          value={props.value}
+          toData={textToData}
+          toDisplay={str}
+          onValue={(v) => ctx.set(path, v)}
+        />
+      );
+      break;
+    case 'secret':
+      control = <SecretInput {...common} value={str(props.value)} onValue={(v) => ctx.set(path, textToData(v))} />;
+      break;
+    case 'email':
+      control = (
+        <BoundText
+          {...common}
+          class="input-email"
+          placeholder="Nombre <correo@dominio>; otro@dominio"
+          value={props.value}
+          toData={textToData}
+          toDisplay={str}
           onValue={(v) => ctx.set(path, v)}
         />
       );
@@ -234,6 +285,45 @@ export function FieldInput(props: FieldProps) {
       {hint && !cell && <div class="hint">{hint}</div>}
       <FieldErrors path={path} errors={ctx.errors} />
     </div>
+  );
+}
+
+/** A secret: typed hidden (never autocompleted), shown only while the user asks. */
+function SecretInput({
+  value,
+  onValue,
+  ...attrs
+}: {
+  id: string;
+  name: string;
+  required: boolean;
+  value: string;
+  onValue: (v: string) => void;
+  'aria-invalid'?: 'true';
+  'aria-describedby'?: string;
+}) {
+  const [shown, setShown] = useState(false);
+  return (
+    <span class="secret">
+      <input
+        {...attrs}
+        type={shown ? 'text' : 'password'}
+        autocomplete="off"
+        spellcheck={false}
+        value={value}
+        onInput={(e) => onValue(e.currentTarget.value)}
+      />
+      <button
+        type="button"
+        class="icon"
+        data-testid={`toggle-secret-${attrs.name}`}
+        aria-pressed={shown}
+        title={shown ? 'Ocultar' : 'Mostrar'}
+        onClick={() => setShown(!shown)}
+      >
+        {shown ? 'Ocultar' : 'Mostrar'}
+      </button>
+    </span>
   );
 }
 
@@ -378,7 +468,7 @@ function TableInput({
                       <FieldInput
                         id={c.id}
                         label={`${c.label} (fila ${n})`}
-                        required={c.required}
+                        required={requiredNow(c, (id) => row[id])}
                         type={c.type}
                         path={joinPath(here, c.id)}
                         value={row[c.id]}

@@ -1,10 +1,12 @@
 /**
  * A whole form built from its `FormSpec`: numbered sections (level 2 =
  * subsection), every field through the field builder, each problem of the
- * last validation next to its field, and a count of them.
+ * last validation next to its field, and a count of them. Conditional
+ * required marks and conditional texts follow the data as it is typed.
  */
 import { useMemo } from 'preact/hooks';
-import type { FormSpec, Person, Problem } from '../api';
+import type { ComputedValue, FormSpec, Person, Problem } from '../api';
+import { holds, requiredNow } from './conditions';
 import { FieldInput, type FieldContext } from './FieldInput';
 import { getAt, setAt, type FormData } from './paths';
 import { anchorPaths, placeProblems } from './problems';
@@ -16,6 +18,8 @@ export type FormViewProps = {
   onChange: (update: (previous: FormData) => FormData) => void;
   problems: Problem[];
   people: Person[];
+  /** Computed fields' values from the last validation. */
+  computed?: ComputedValue[];
 };
 
 export function problemCountText(n: number): string {
@@ -23,7 +27,7 @@ export function problemCountText(n: number): string {
   return n === 1 ? '1 problema por corregir' : `${n} problemas por corregir`;
 }
 
-export function FormView({ spec, data, onChange, problems, people }: FormViewProps) {
+export function FormView({ spec, data, onChange, problems, people, computed = [] }: FormViewProps) {
   const placed = useMemo(
     () => placeProblems(problems, anchorPaths(spec, data)),
     [problems, spec, data],
@@ -32,7 +36,9 @@ export function FormView({ spec, data, onChange, problems, people }: FormViewPro
     set: (path, value) => onChange((previous) => setAt(previous, path, value)),
     errors: placed.byPath,
     people,
+    computed: new Map(computed.map((c) => [c.id, c.text])),
   };
+  const get = (id: string) => getAt(data, id);
   return (
     <div class="form-view">
       <div
@@ -62,19 +68,22 @@ export function FormView({ spec, data, onChange, problems, people }: FormViewPro
                 {section.title}
               </Heading>
             )}
-            {section.fields.map((field) => (
-              <FieldInput
-                key={field.id}
-                id={field.id}
-                label={field.label}
-                required={field.required}
-                hint={field.hint}
-                type={field.type}
-                path={field.id}
-                value={getAt(data, field.id)}
-                ctx={ctx}
-              />
-            ))}
+            {section.fields
+              .filter((field) => field.when == null || holds(field.when, get))
+              .map((field) => (
+                <FieldInput
+                  key={field.id}
+                  id={field.id}
+                  label={field.label}
+                  required={requiredNow(field, get)}
+                  hint={field.hint}
+                  type={field.type}
+                  path={field.id}
+                  value={getAt(data, field.id)}
+                  ctx={ctx}
+                  computed={field.computed}
+                />
+              ))}
           </section>
         );
       })}

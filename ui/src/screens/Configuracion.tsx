@@ -3,7 +3,8 @@
  * header, default signature location), the signature settings (default
  * PAdES level, time-stamp authority, network timeout and proxy, the
  * PKCS#11 module of the office's tokens with the usual Linux paths
- * suggested), the trust roots the verifier accepts, and the people
+ * suggested), the office's own non-working days (they count in every plazo
+ * in días útiles), the trust roots the verifier accepts, and the people
  * directory the signer pickers offer.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -21,6 +22,7 @@ const EMPTY_PERSON: NewPerson = {
   cargo: '',
   area: '',
   email: '',
+  dni: '',
 };
 
 function TextField(props: {
@@ -156,6 +158,8 @@ export function Configuracion() {
   const [people, setPeople] = useState<Person[] | null>(null);
   const [person, setPerson] = useState<NewPerson>(EMPTY_PERSON);
   const [adding, setAdding] = useState(false);
+  const [officeDays, setOfficeDays] = useState('');
+  const [savingDays, setSavingDays] = useState(false);
 
   useEffect(() => {
     const fail = (e: unknown) => showError(api.errorMessage(e));
@@ -165,6 +169,7 @@ export function Configuracion() {
       fail(e);
     });
     api.suggestedModules().then(setModules, () => setModules([]));
+    api.officeDays().then(setOfficeDays, fail);
     api.trustRoots().then(setRoots, (e) => {
       setRoots([]);
       fail(e);
@@ -197,6 +202,18 @@ export function Configuracion() {
       showError(api.errorMessage(e));
     } finally {
       setSavingSignature(false);
+    }
+  };
+
+  const saveOfficeDays = async () => {
+    setSavingDays(true);
+    try {
+      setOfficeDays(await api.saveOfficeDays(officeDays));
+      showInfo('Días no laborables guardados.');
+    } catch (e) {
+      showError(api.errorMessage(e));
+    } finally {
+      setSavingDays(false);
     }
   };
 
@@ -301,6 +318,38 @@ export function Configuracion() {
             onSave={saveSignature}
           />
         )}
+      </div>
+
+      <div class="card">
+        <h2>Días no laborables de la oficina</h2>
+        <p class="sub">
+          Además de fines de semana y feriados nacionales, los plazos en días útiles saltan estos días. Uno por
+          línea: la fecha (dd/mm/aaaa) y el motivo, p. ej. «07/04/2026 Aniversario de la entidad».
+        </p>
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void saveOfficeDays();
+          }}
+        >
+          <label for="office-days" class="visually-hidden">
+            Días no laborables de la oficina
+          </label>
+          <textarea
+            id="office-days"
+            data-testid="office-days"
+            rows={4}
+            value={officeDays}
+            placeholder="07/04/2026 Aniversario de la entidad"
+            onInput={(e) => setOfficeDays(e.currentTarget.value)}
+          />
+          <div class="button-row">
+            <button type="submit" class="primary" data-testid="office-days-save" disabled={savingDays}>
+              {savingDays ? <Spinner text="Guardando…" /> : 'Guardar días'}
+            </button>
+          </div>
+        </form>
       </div>
 
       <div class="card">
@@ -416,6 +465,7 @@ export function Configuracion() {
           <TextField id="person-cargo" label="Cargo" required value={person.cargo} onInput={setP('cargo')} />
           <TextField id="person-area" label="Área" value={person.area} onInput={setP('area')} />
           <TextField id="person-email" label="Correo electrónico" type="email" value={person.email} onInput={setP('email')} />
+          <TextField id="person-dni" label="DNI (el de su certificado)" value={person.dni} onInput={setP('dni')} />
           <div class="button-row">
             <button type="submit" class="primary" data-testid="person-add" disabled={adding}>
               {adding ? <Spinner text="Agregando…" /> : 'Agregar persona'}

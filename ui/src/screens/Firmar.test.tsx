@@ -90,6 +90,7 @@ describe('Firmar', () => {
       role: 'coord-calidad',
       key: { source: 'p12', p12_path: '/tmp/ana.p12', password: 'secreta', token: '', cert_serial: '', level: '' },
       location: '',
+      substitute: false,
     });
     expect(screen.getByTestId<HTMLInputElement>('p12-password').value).toBe('');
     expect(api.signingTarget).toHaveBeenCalledTimes(2);

@@ -84,6 +84,7 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
   const [searching, setSearching] = useState(false);
   const [level, setLevel] = useState('');
   const [location, setLocation] = useState('');
+  const [substitute, setSubstitute] = useState(false);
   const [defaultLocation, setDefaultLocation] = useState('');
   const [signing, setSigning] = useState(false);
   const [result, setResult] = useState<string | null>(null);
@@ -185,7 +186,7 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
     try {
       const outcome =
         source === 'document'
-          ? await api.signDocument({ reference, ...common })
+          ? await api.signDocument({ reference, substitute, ...common })
           : await api.signFile({ input: inputPath.trim(), output: outputPath.trim(), ...common });
       const text = outcomeText(outcome, target.roles);
       setResult(source === 'file' ? `${text} Archivo guardado en ${outputPath.trim()}.` : text);
@@ -504,6 +505,20 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
             ))}
           </select>
         </div>
+        {source === 'document' && (
+          <div class="field checkbox">
+            <label>
+              <input
+                type="checkbox"
+                data-testid="sign-substitute"
+                checked={substitute}
+                onChange={(e) => setSubstitute(e.currentTarget.checked)}
+              />{' '}
+              Firmo como suplente de la persona que el documento nombra para este rol (queda en el registro
+              de auditoría)
+            </label>
+          </div>
+        )}
         <div class="button-row">
           <button type="button" class="primary" data-testid="confirm-sign" disabled={!ready} onClick={sign}>
             Firmar documento

@@ -1,7 +1,7 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiMock } from '../test/mockApi';
-import { people, spec } from '../test/spec';
+import { conditionalSpec, people, spec } from '../test/spec';
 
 const api = vi.hoisted(() => ({}) as ReturnType<typeof import('../test/mockApi').apiMock>);
 vi.mock('../api', () => api);
@@ -103,5 +103,34 @@ describe('Nuevo', () => {
     await openDemo();
     await waitFor(() => expect(screen.getByTestId<HTMLButtonElement>('save-document').disabled).toBe(true));
     expect(api.createDocument).not.toHaveBeenCalled();
+  });
+
+  it('offers «Generar correo» only for e-mail forms, with the chosen path and attachment', async () => {
+    await openDemo();
+    expect(screen.queryByTestId('generate-email')).toBeNull();
+
+    api.forms.mockResolvedValue([{ id: 'condicional', title: 'Solicitud', form_code: 'F-02', entity: 'Entidad' }]);
+    api.formSpec.mockResolvedValue(conditionalSpec);
+    api.chooseFile.mockResolvedValue('/tmp/actas/acta-2026-014.pdf');
+    api.chooseSavePath.mockResolvedValue('/tmp/actas/solicitud.eml');
+    api.generateEmail.mockResolvedValue('/tmp/actas/solicitud.eml');
+    cleanup();
+    render(<Nuevo hidden={false} navigate={vi.fn()} openRequest={null} />);
+    await waitFor(() => expect(screen.getByTestId('form-select').querySelectorAll('option')).toHaveLength(2));
+    fireEvent.change(screen.getByTestId('form-select'), { target: { value: 'condicional' } });
+    await waitFor(() => expect(screen.getByTestId('generate-email')).toBeTruthy());
+    fireEvent.input(byName('token'), { target: { value: 'secreto-de-prueba-1234' } });
+    fireEvent.click(screen.getByTestId('email-attach'));
+    await waitFor(() => expect(screen.getByTestId('email-attachment').textContent).toContain('acta-2026-014.pdf'));
+    await waitFor(() => expect(screen.getByTestId<HTMLButtonElement>('generate-email').disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('generate-email'));
+    await waitFor(() => expect(api.generateEmail).toHaveBeenCalled());
+    expect(api.chooseSavePath.mock.calls[0][0]).toBe('eml');
+    expect(api.generateEmail.mock.calls[0][0]).toMatchObject({
+      template_id: 'condicional',
+      output: '/tmp/actas/solicitud.eml',
+      attachment: '/tmp/actas/acta-2026-014.pdf',
+      data: { token: 'secreto-de-prueba-1234' },
+    });
   });
 });

@@ -1,13 +1,15 @@
 /**
  * Nuevo / editar: pick a form, fill it in (validated by the core as you
- * type, debounced), drafts saved on their own, preview, and create the
- * numbered document. Reopens a draft when the shell asks.
+ * type, debounced; computed deadlines shown as they come back), drafts
+ * saved on their own, preview, create the numbered document and, for an
+ * e-mail form, «Generar correo» (an .eml, optionally with a PDF attached).
+ * Reopens a draft when the shell asks.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
-import type { DocumentListing, FormSpec, FormSummary, Person, Problem } from '../api';
+import type { ComputedValue, DocumentListing, FormSpec, FormSummary, Person, Problem } from '../api';
 import { Spinner } from '../components/Spinner';
-import { showError } from '../components/toast';
+import { showError, showInfo } from '../components/toast';
 import { FormView } from '../forms/FormView';
 import { initialData } from '../forms/initial';
 import type { FormData } from '../forms/paths';
@@ -32,6 +34,9 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
   /** Bumped by every edit of the user (not by loading a form or a draft). */
   const [edits, setEdits] = useState(0);
   const [problems, setProblems] = useState<Problem[]>([]);
+  const [computed, setComputed] = useState<ComputedValue[]>([]);
+  const [attachment, setAttachment] = useState<string | null>(null);
+  const [emailing, setEmailing] = useState(false);
   const [checkedEdit, setCheckedEdit] = useState(-1);
   const [showErrors, setShowErrors] = useState(false);
   const [draftStatus, setDraftStatus] = useState('');
@@ -63,6 +68,8 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
     setEdits(0);
     setCheckedEdit(-1);
     setProblems([]);
+    setComputed([]);
+    setAttachment(null);
     setCreated(null);
   };
 
@@ -111,6 +118,7 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
         (v) => {
           if (loaded !== generation.current) return;
           setProblems(v.problems);
+          setComputed(v.computed);
           setCheckedEdit((seen) => Math.max(seen, edit));
         },
         (e) => showError(api.errorMessage(e)),
@@ -181,6 +189,27 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
       showError(api.errorMessage(e));
     } finally {
       setSaving(false);
+    }
+  };
+
+  const chooseAttachment = async () => {
+    const path = await api.chooseFile('pdf', 'PDF a adjuntar al correo');
+    if (path) setAttachment(path);
+  };
+
+  const generateEmail = async () => {
+    if (!spec) return;
+    setShowErrors(true);
+    const output = await api.chooseSavePath('eml', 'Guardar el correo', `${spec.id}.eml`);
+    if (!output) return;
+    setEmailing(true);
+    try {
+      const written = await api.generateEmail({ template_id: spec.id, data, output, attachment });
+      showInfo(`Correo generado: ${written}`);
+    } catch (e) {
+      showError(api.errorMessage(e));
+    } finally {
+      setEmailing(false);
     }
   };
 
@@ -265,7 +294,14 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
               {spec.form_code}: {spec.title}
             </h2>
           </div>
-          <FormView spec={spec} data={data} onChange={onChange} problems={shownProblems} people={people} />
+          <FormView
+            spec={spec}
+            data={data}
+            onChange={onChange}
+            problems={shownProblems}
+            people={people}
+            computed={computed}
+          />
 
           <div class="rules card" data-testid="rules">
             <h3>Reglas del procedimiento</h3>
@@ -318,6 +354,38 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
             </button>
             {!validated && edits > 0 && <Spinner text="Comprobando…" />}
           </div>
+          {spec.email && (
+            <div class="card email-actions" data-testid="email-actions">
+              <h3>Correo electrónico</h3>
+              <p class="sub">
+                Este formulario es un correo: «Generar correo» escribe un archivo .eml que se abre en Thunderbird
+                u Outlook para enviarlo.
+              </p>
+              <div class="button-row">
+                <button type="button" class="secondary" data-testid="email-attach" onClick={chooseAttachment}>
+                  Adjuntar PDF…
+                </button>
+                {attachment && (
+                  <span class="attachment" data-testid="email-attachment">
+                    {attachment.split(/[\\/]/).pop()}{' '}
+                    <button type="button" class="link" onClick={() => setAttachment(null)}>
+                      Quitar
+                    </button>
+                  </span>
+                )}
+                <button
+                  type="button"
+                  class="primary"
+                  data-testid="generate-email"
+                  disabled={emailing || invalid}
+                  title={invalid ? 'Corrija los problemas antes de generar el correo' : undefined}
+                  onClick={generateEmail}
+                >
+                  {emailing ? <Spinner text="Generando…" /> : 'Generar correo'}
+                </button>
+              </div>
+            </div>
+          )}
         </form>
       )}
     </section>

@@ -30,6 +30,13 @@ const signature = (over: object) => ({
   modified_after: false,
   modifications: [],
   problems: [],
+  timestamp: false,
+  role_title: 'Coordinador de Calidad',
+  signer_use_ok: true,
+  strong_algorithms: true,
+  signing_certificate_mismatch: false,
+  verdict: 'INDETERMINADO',
+  reasons: ['no hay raíces de confianza configuradas: no se comprobó quién emitió el certificado'],
   ...over,
 });
 
@@ -39,7 +46,7 @@ beforeEach(() => {
     source: '2026-001',
     sha256: 'ab'.repeat(32),
     trust_roots: 0,
-    verdict: 'Con problemas: 1 de 2 firmas no supera la verificación.',
+    verdict: 'NO VÁLIDO: la firma de Ana Torres («firma.coord-computo») es NO VÁLIDO',
     report: {
       signatures: [
         signature({}),
@@ -49,8 +56,19 @@ beforeEach(() => {
           intact: false,
           modified_after: true,
           modifications: ['se cambió el contenido de la página 1'],
+          verdict: 'NO_VALIDO',
+          reasons: ['el documento cambió después de esta firma (1 cambio no permitido)'],
         }),
       ],
+      verdict: 'NO_VALIDO',
+      reasons: [
+        'la firma de Ana Torres («firma.coord-calidad») es INDETERMINADO: no hay raíces de confianza configuradas',
+        'la firma de Ana Torres («firma.coord-computo») es NO VÁLIDO: el documento cambió después de esta firma',
+      ],
+      trust_checked: false,
+      structure_problems: [],
+      forgeries: [],
+      completeness: { complete: false, pending: [{ role: 'jefe', title: 'Jefe de la Oficina', name: 'Rosa Díaz' }] },
       unsigned_fields: [],
       template: 'mef',
       number: '2026-001',
@@ -63,7 +81,11 @@ beforeEach(() => {
 describe('Verificar', () => {
   it('shows the verdict and one row per signature with coloured checks', async () => {
     render(<Verificar initialReference="2026-001" />);
-    await waitFor(() => expect(screen.getByTestId('verdict').textContent).toContain('Con problemas'));
+    await waitFor(() => expect(screen.getByTestId('verdict').textContent).toContain('NO VÁLIDO'));
+    expect(screen.getByTestId('verdict').className).toContain('bad');
+    expect(screen.getByTestId('verdict-reasons').textContent).toContain('INDETERMINADO');
+    expect(screen.getByTestId('acta-status').textContent).toBe('Acta pendiente: falta la firma de Jefe de la Oficina (Rosa Díaz).');
+    expect(screen.getAllByTestId('sig-row')[0].textContent).toContain('Coordinador de Calidad');
     expect(api.verify).toHaveBeenCalledWith({ reference: '2026-001', path: null });
     const rows = screen.getAllByTestId('sig-row');
     expect(rows).toHaveLength(2);
@@ -72,7 +94,34 @@ describe('Verificar', () => {
     expect(rows[0].querySelector('[data-testid="sig-trusted"]')!.textContent).toBe('no comprobado');
     expect(ok(rows[1], 'sig-intact')).toBe('false');
     expect(ok(rows[1], 'sig-modified')).toBe('false');
-    expect(screen.getByTestId('sig-problems').textContent).toContain('se cambió el contenido');
+    expect(screen.getAllByTestId('sig-verdict').map((c) => c.textContent)).toEqual(['INDETERMINADO', 'NO VÁLIDO']);
+    expect(screen.getAllByTestId('sig-problems')[1].textContent).toContain('se cambió el contenido');
+  });
+
+  it('paints a verdict without trust roots amber', async () => {
+    api.verify.mockResolvedValue({
+      source: 'x.pdf',
+      sha256: 'cd'.repeat(32),
+      trust_roots: 0,
+      verdict: 'INDETERMINADO: no hay certificados raíz configurados',
+      report: {
+        signatures: [signature({})],
+        unsigned_fields: [],
+        template: null,
+        number: null,
+        revisions: 2,
+        ok: false,
+        verdict: 'INDETERMINADO',
+        reasons: ['la firma de Ana Torres es INDETERMINADO'],
+        trust_checked: false,
+        structure_problems: [],
+        forgeries: [],
+        completeness: null,
+      },
+    });
+    render(<Verificar initialReference="2026-001" />);
+    await waitFor(() => expect(screen.getByTestId('verdict').className).toContain('warn'));
+    expect(screen.queryByTestId('acta-status')).toBeNull();
   });
 
   it('exports the report and shows where it was written', async () => {

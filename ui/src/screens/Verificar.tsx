@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
-import type { DocumentRow, SignatureReport, VerifyRequest, VerifyView } from '../api';
+import type { DocumentRow, SignatureReport, Verdict, VerifyRequest, VerifyView } from '../api';
 import { PathInput } from '../components/PathInput';
 import { Spinner } from '../components/Spinner';
 import { showError } from '../components/toast';
@@ -30,14 +30,22 @@ export function CheckCell({ value, good = true, testid }: { value: boolean | nul
   );
 }
 
+/** The verdict as people read it, and its colour class (amber when trust could not be checked). */
+export const VERDICTS: Record<Verdict, { label: string; tone: 'ok' | 'bad' | 'warn' }> = {
+  VALIDO: { label: 'VÁLIDO', tone: 'ok' },
+  NO_VALIDO: { label: 'NO VÁLIDO', tone: 'bad' },
+  INDETERMINADO: { label: 'INDETERMINADO', tone: 'warn' },
+};
+
 function SignatureRows({ s }: { s: SignatureReport }) {
-  const notes = [...s.problems, ...s.modifications];
+  const notes = [...new Set([...s.reasons, ...s.problems, ...s.modifications])];
+  const verdict = VERDICTS[s.verdict];
   return (
     <>
-      <tr data-testid="sig-row" data-field={s.field} data-ok={String(s.intact && s.valid && s.trusted !== false && !s.modified_after)}>
+      <tr data-testid="sig-row" data-field={s.field} data-ok={String(s.verdict === 'VALIDO')} data-verdict={s.verdict}>
         <td>
-          <strong>{s.role ?? s.field}</strong>
-          {s.role && <div class="sub mono">{s.field}</div>}
+          <strong>{s.role_title ?? s.role ?? s.field}</strong>
+          <div class="sub mono">{s.field}</div>
         </td>
         <td>
           {s.signer ?? '(desconocido)'}
@@ -47,11 +55,15 @@ function SignatureRows({ s }: { s: SignatureReport }) {
         <CheckCell value={s.intact} testid="sig-intact" />
         <CheckCell value={s.valid} testid="sig-valid" />
         <CheckCell value={s.trusted} testid="sig-trusted" />
-        <CheckCell value={s.modified_after} good={false} testid="sig-modified" />
+        {/* A byte changed inside the signed range is a change too. */}
+        <CheckCell value={s.modified_after || !s.intact} good={false} testid="sig-modified" />
+        <td class={`check verdict-cell ${verdict.tone}`} data-testid="sig-verdict">
+          {verdict.label}
+        </td>
       </tr>
       {notes.length > 0 && (
         <tr class="sig-notes">
-          <td colSpan={7}>
+          <td colSpan={8}>
             <ul data-testid="sig-problems">
               {notes.map((n) => (
                 <li key={n}>{n}</li>
@@ -192,9 +204,29 @@ export function Verificar({ initialReference }: { initialReference?: string }) {
 
       {view && (
         <div class="card">
-          <p class={`verdict ${view.report.ok && view.report.signatures.length > 0 ? 'ok' : 'bad'}`} data-testid="verdict">
+          <p class={`verdict ${VERDICTS[view.report.verdict].tone}`} data-testid="verdict" data-verdict={view.report.verdict}>
             {view.verdict}
           </p>
+          {view.report.completeness && (
+            <p
+              class={`acta-status ${view.report.completeness.complete ? 'ok' : 'warn'}`}
+              data-testid="acta-status"
+              data-complete={String(view.report.completeness.complete)}
+            >
+              {view.report.completeness.complete
+                ? 'Acta completa: firmaron todos los roles requeridos.'
+                : `Acta pendiente: falta la firma de ${view.report.completeness.pending
+                    .map((p) => (p.name ? `${p.title} (${p.name})` : p.title))
+                    .join(', ')}.`}
+            </p>
+          )}
+          {view.report.reasons.length > 1 && (
+            <ul class="verdict-reasons" data-testid="verdict-reasons">
+              {view.report.reasons.map((r) => (
+                <li key={r}>{r}</li>
+              ))}
+            </ul>
+          )}
           <p class="sub">
             {view.source}
             {view.report.number && ` — N.° ${view.report.number}`} — {view.report.revisions}{' '}
@@ -216,6 +248,7 @@ export function Verificar({ initialReference }: { initialReference?: string }) {
                     <th scope="col">Válida</th>
                     <th scope="col">Confiable</th>
                     <th scope="col">Modificada después</th>
+                    <th scope="col">Veredicto</th>
                   </tr>
                 </thead>
                 <tbody>

@@ -1,12 +1,15 @@
 /** Renders a FormView holding its own data, and exposes the latest data to tests. */
 import { render } from '@testing-library/preact';
 import { useState } from 'preact/hooks';
-import type { FormSpec, Person, Problem } from '../api';
+import type { ComputedValue, FormSpec, Person, Problem } from '../api';
 import { FormView } from '../forms/FormView';
 import { initialData } from '../forms/initial';
 import type { FormData } from '../forms/paths';
 
-export function renderForm(spec: FormSpec, options: { people?: Person[]; problems?: Problem[]; data?: FormData } = {}) {
+export function renderForm(
+  spec: FormSpec,
+  options: { people?: Person[]; problems?: Problem[]; data?: FormData; computed?: ComputedValue[] } = {},
+) {
   const box: { data: FormData } = { data: options.data ?? initialData(spec) };
   function Harness() {
     const [data, setData] = useState<FormData>(box.data);
@@ -18,6 +21,7 @@ export function renderForm(spec: FormSpec, options: { people?: Person[]; problem
         onChange={(update) => setData(update)}
         problems={options.problems ?? []}
         people={options.people ?? []}
+        computed={options.computed}
       />
     );
   }

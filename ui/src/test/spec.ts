@@ -9,6 +9,8 @@ export const spec: FormSpec = {
   office: 'Oficina',
   signers: [{ role: 'coord-calidad', title: 'Coordinador de Calidad', after: [] }],
   rules: ['MEF 6.4: entre «Solicitud» y «Ejecución» debe haber al menos 7 días calendario.'],
+  email: false,
+  country: 'PE',
   sections: [
     {
       number: 'I',
@@ -77,5 +79,73 @@ export const people: Person[] = [
     cargo: 'Coordinadora de Calidad',
     area: 'OGTI',
     email: '',
+    dni: '',
+    roles: [],
   },
 ];
+
+/** A FormSpec with the kinds and conditions of the second catalogue: a
+ * secret, a time, e-mail addresses, a computed deadline, fields required
+ * only in some cases and a conditional text. It is an e-mail form. */
+export const conditionalSpec: FormSpec = {
+  id: 'condicional',
+  title: 'Solicitud con condiciones',
+  form_code: 'F-02',
+  entity: 'Entidad',
+  office: 'Oficina',
+  signers: [],
+  rules: [],
+  email: true,
+  country: 'PE',
+  sections: [
+    {
+      number: '',
+      title: 'DATOS',
+      level: 1,
+      fields: [
+        { id: 'para', label: 'Para', required: true, hint: null, type: { kind: 'email' } },
+        { id: 'token', label: 'Token', required: true, hint: null, type: { kind: 'secret', max_length: null } },
+        { id: 'hora', label: 'Hora', required: false, hint: null, type: { kind: 'time' } },
+        { id: 'tipo', label: 'Tipo', required: true, hint: null, type: { kind: 'choice', options: ['Soporte', 'Otro'] } },
+        {
+          id: 'tipo_otro',
+          label: 'Otro tipo',
+          required: false,
+          hint: null,
+          type: { kind: 'text', max_length: null },
+          required_when: { field: 'tipo', values: ['Otro'], row: [], negate: false },
+        },
+        {
+          id: 'aviso',
+          label: '',
+          required: false,
+          hint: null,
+          type: { kind: 'static', text: 'Se especifica el otro tipo.' },
+          when: { field: 'tipo', values: ['Otro'], row: [], negate: false },
+        },
+        { id: 'vence', label: 'Vence (6 días útiles)', required: false, hint: null, type: { kind: 'date' }, computed: true },
+        {
+          id: 'items',
+          label: 'Ítems',
+          required: true,
+          hint: null,
+          type: {
+            kind: 'table',
+            min_rows: 1,
+            max_rows: null,
+            columns: [
+              { id: 'conforme', label: 'Conforme', required: true, type: { kind: 'yesno' } },
+              {
+                id: 'observacion',
+                label: 'Observación',
+                required: false,
+                type: { kind: 'multiline', max_length: null },
+                required_when: { field: 'conforme', values: ['No'], row: [], negate: false },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  ],
+};

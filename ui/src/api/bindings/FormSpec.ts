@@ -13,4 +13,12 @@ signers: Array<SignerSpec>,
 /**
  * The procedure rules the form applies, in Spanish, shown before saving.
  */
-rules: Array<string>, };
+rules: Array<string>, 
+/**
+ * The form is also an e-mail: the editor offers «Generar correo».
+ */
+email: boolean, 
+/**
+ * `PE`, `BO` or `MX`: the calendar of its deadlines.
+ */
+country: string, };

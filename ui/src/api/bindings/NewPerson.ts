@@ -11,4 +11,8 @@ maternal_surname: string, cargo: string, area: string,
 /**
  * May be empty.
  */
-email: string, };
+email: string, 
+/**
+ * The DNI as certificates carry it in serialNumber (digits); may be empty.
+ */
+dni: string, };

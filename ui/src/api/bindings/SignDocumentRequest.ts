@@ -5,4 +5,8 @@ export type SignDocumentRequest = { reference: string, role: string, key: KeyCho
 /**
  * Empty: the profile's default location.
  */
-location: string, };
+location: string, 
+/**
+ * Signs in place of the person the document names for the role.
+ */
+substitute?: boolean | null, };
