@@ -22,15 +22,6 @@ pub mod template;
 pub mod timestamp;
 pub mod verify;
 
-// Time-stamp and revocation validation for the verifier, in `src/verify/`
-// but declared here until the verifier's rewrite wires them into
-// `verify/mod.rs` (as `verify::timestamp` and `verify::revocation`; they
-// name their dependencies by absolute paths, so they move unchanged).
-#[path = "verify/revocation.rs"]
-pub mod verify_revocation;
-#[path = "verify/timestamp.rs"]
-pub mod verify_timestamp;
-
 // The test PKI and services of `tests/common/`, for unit tests too
 // (`services.rs` finds the PKI as its sibling `pki`).
 #[cfg(test)]

@@ -14,8 +14,8 @@ use actas::service::{
     document_reference, parse_day, read_data_file, BundleExportRequest, BundleSelection, KeySource,
     Service, SignRequest, SignatureSettings,
 };
-use actas::sign::pkcs11::TokenSelection;
 use actas::service::{ImportKind, ImportedPdf};
+use actas::sign::pkcs11::TokenSelection;
 use actas::store::{NewPerson, PersonRole, Store};
 use actas::template::Catalogue;
 

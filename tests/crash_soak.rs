@@ -159,7 +159,9 @@ fn killed_create_sign_import_and_export_processes_lose_nothing_acknowledged() {
             // VÁLIDO, or a complete PDF exported before anyone signed it
             // (NO VÁLIDO for that reason alone); never unreadable or forged.
             let unsigned = verify.code() == Some(1)
-                && verify.stderr.contains("NO VÁLIDO — el documento no tiene firmas");
+                && verify
+                    .stderr
+                    .contains("NO VÁLIDO — el documento no tiene firmas");
             assert!(
                 verify.status.success() || unsigned,
                 "{}: {}",

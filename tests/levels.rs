@@ -14,9 +14,9 @@ mod common;
 
 use std::path::Path;
 
+use common::oracles::{qpdf_check, tool};
 use common::services::{Services, TSA_PASSWORD, TSA_USER};
 use common::softhsm::{Entry, SoftToken};
-use common::oracles::{qpdf_check, tool};
 use common::{render, s, Run, Sandbox};
 use serde_json::Value as Json;
 
@@ -55,6 +55,41 @@ fn sign(
     ];
     args.extend_from_slice(extra);
     sb.run_env(&args, &[(PASSWORD_VAR, common::pki::PASSWORD)])
+}
+
+/// `actas verify FILE --trust ROOT --json`: the exit code and the report.
+fn actas_verify(sb: &Sandbox, file: &Path, root: &Path) -> (Option<i32>, Json) {
+    let run = sb.run(&["verify", s(file), "--trust", s(root), "--json"]);
+    (run.code(), run.json())
+}
+
+/// `actas verify` says VÁLIDO: `signatures` people's signatures, each with
+/// its proven (time-stamped) time when `stamped`, and `doc_stamps`
+/// document time-stamps.
+fn assert_actas_valid(
+    sb: &Sandbox,
+    file: &Path,
+    root: &Path,
+    signatures: usize,
+    doc_stamps: usize,
+    stamped: bool,
+) {
+    let (code, report) = actas_verify(sb, file, root);
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_eq!(report["verdict"], "VALIDO", "{report:#}");
+    let all = report["signatures"].as_array().unwrap();
+    let (stamps, people): (Vec<&Json>, Vec<&Json>) =
+        all.iter().partition(|s| s["timestamp"] == true);
+    assert_eq!(people.len(), signatures, "{report:#}");
+    assert_eq!(stamps.len(), doc_stamps, "{report:#}");
+    for sig in &people {
+        assert_eq!(sig["proven_time"].is_string(), stamped, "{sig:#}");
+    }
+    for stamp in &stamps {
+        assert_eq!(stamp["sub_filter"], "ETSI.RFC3161", "{stamp:#}");
+        assert_eq!(stamp["trusted"], true, "{stamp:#}");
+        assert!(stamp["proven_time"].is_string(), "{stamp:#}");
+    }
 }
 
 /// pyHanko on FILE trusting `roots`; `extra` e.g. `--ltv`, `--moment …`.
@@ -174,6 +209,7 @@ fn every_level_validates_in_pyhanko_pdfsig_and_qpdf() {
 
         qpdf_check(&out);
         pdfsig_valid(&out, 1);
+        assert_actas_valid(&sb, &out, &root, 1, usize::from(level == "B-LTA"), true);
         let report = pyhanko(&out, &[&root], &[]);
         assert_pyhanko_accepts(&report, 1, usize::from(level == "B-LTA"), true);
         let report = pyhanko(&out, &[&root], &["--ltv"]);
@@ -214,6 +250,15 @@ fn every_level_validates_in_pyhanko_pdfsig_and_qpdf() {
     }
     qpdf_check(&current);
     pdfsig_valid(&current, 4);
+    assert_actas_valid(&sb, &current, &root, 4, 4, true);
+    // A byte changed inside the last document time-stamp's range: NO VÁLIDO.
+    let mut bytes = std::fs::read(&current).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x20;
+    let broken = sb.path("alterado.pdf");
+    std::fs::write(&broken, &bytes).unwrap();
+    let (code, report) = actas_verify(&sb, &broken, &root);
+    assert_eq!(code, Some(1), "{report:#}");
     let report = pyhanko(&current, &[&root], &["--ltv"]);
     assert_pyhanko_accepts(&report, 4, 4, true);
     assert_ltv_ok(&report);
@@ -289,7 +334,6 @@ fn ltv_reseals_stored_documents_and_files() {
 }
 
 #[test]
-#[ignore = "bundle export verifies each PDF first: needs the verifier rewrite that accepts /ETSI.RFC3161 document time-stamps"]
 fn bundle_export_reseals_every_document_before_sealing() {
     let services = Services::start();
     let sb = Sandbox::new();
@@ -391,6 +435,8 @@ fn a_revoked_signer_gets_no_long_term_signature_and_nothing_is_written() {
         &["--level", "B-LT", "--tsa", &tsa],
     )
     .assert_ok();
+    // Its DSS holds a good OCSP answer given after the time-stamped signing time.
+    assert_actas_valid(&sb, &ok, &services.root_pem(), 1, 0, true);
     services.revoke("revocable", "260101120000Z");
     let out = sb.path("despues.pdf");
     let err = sign(
@@ -417,6 +463,16 @@ fn a_revoked_signer_gets_no_long_term_signature_and_nothing_is_written() {
             .contains("Aviso: certificado revocado: CN=Luis Alberto Revilla Campos"),
         "{}",
         run.stdout
+    );
+    // The re-sealed file carries the revocation, dated before the
+    // time-stamp that proves when it was signed: NO VÁLIDO.
+    let (code, report) = actas_verify(&sb, &ok, &services.root_pem());
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(report["verdict"], "NO_VALIDO", "{report:#}");
+    let reasons = report["reasons"].to_string();
+    assert!(
+        reasons.contains("fue revocado el 01/01/2026") && reasons.contains("antes de la firma"),
+        "{reasons}"
     );
 }
 

@@ -9,9 +9,9 @@ use std::time::Instant;
 
 use actas::app::*;
 use actas::error::ActasError;
+use actas::service::{DocumentListing, ImportedPdf, SignOutcome};
 use actas::service::{DocumentListing, SignOutcome, SignatureSettings};
 use actas::sign::pkcs11::TokenListing;
-use actas::service::{DocumentListing, ImportedPdf, SignOutcome};
 use actas::store::{NewPerson, Person};
 use tauri::{AppHandle, Runtime, State};
 

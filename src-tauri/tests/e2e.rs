@@ -456,10 +456,7 @@ fn coordinator_creates_signs_with_p12_and_token_imports_and_verifies_in_the_real
         t.starts_with("VÁLIDO")
     });
     let status = d.text(&d.find("[data-testid=acta-status]"));
-    assert!(
-        status.starts_with("Acta completa"),
-        "{status}"
-    );
+    assert!(status.starts_with("Acta completa"), "{status}");
     let rows = d.all("[data-testid=sig-row]");
     assert_eq!(rows.len(), 4, "one row per signature");
     for row in &rows {

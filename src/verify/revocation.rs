@@ -6,26 +6,28 @@
 //! responder or CRL distribution point (`crate::revocation::Fetcher`).
 //! Each piece is checked against the issuer (`crate::revocation`).
 //!
-//! How it plugs into the verdict (for `verify/mod.rs`): for every
-//! certificate of the signer's chain but the root, [`check`] then
+//! How it counts in the verdict (`verify/mod.rs`, docs/verification.md):
+//! when the document carries revocation data, for the signer's
+//! certificate and each intermediate of its chain, [`check`] then
 //! [`judge`] at the signing time (the earliest trusted time-stamp,
 //! `verify/timestamp.rs`; else `/M`):
 //! - revoked before the signing time → NO VÁLIDO;
 //! - revoked after it, or good by data issued at or after it → no effect
 //!   (this is what lets LTV documents verify offline after expiry: the DSS
 //!   data was fetched right after signing);
-//! - no data, or only data older than the signing time → INDETERMINADO.
-//!
-//! The same applies to each TSA certificate, at its token's genTime.
+//! - no data, or only data older than the signing time → reported by
+//!   [`judge`] as doubtful; the verifier does not lower a B-B signature's
+//!   verdict for it (a B-B signature carries no revocation data by design).
 //!
 //! It does not: build chains, or decide the signing time.
 
 use chrono::{DateTime, Utc};
-use lopdf::{Document, Object};
-use openssl::x509::X509Ref;
+use lopdf::Object;
+use openssl::x509::{X509Ref, X509};
 
 use crate::asn1::{self, OBJECT_IDENTIFIER, SEQUENCE};
 use crate::revocation::{check_crl, check_ocsp, Checked, Evidence, Fetcher, Status};
+use crate::verify::reader::View;
 
 /// Adobe's id-adbe-revocationInfoArchival (a signed attribute).
 const ADBE_REVOCATION: &[u64] = &[1, 2, 840, 113583, 1, 1, 8];
@@ -74,46 +76,37 @@ pub enum Effect {
     Indeterminate(String),
 }
 
-/// The DSS's OCSP responses and CRLs (a PDF the caller already parsed).
-pub fn dss_sources(doc: &Document) -> Sources {
+/// The DSS's OCSP responses and CRLs, and its certificates, as the
+/// revision `view` shows them (the verifier reads the last one).
+pub fn dss_sources(view: View<'_>) -> (Sources, Vec<X509>) {
     let mut sources = Sources::default();
-    let Some(dss) = doc
-        .catalog()
-        .ok()
-        .and_then(|c| c.get(b"DSS").ok())
-        .and_then(|d| resolve(doc, d))
-        .and_then(|d| d.as_dict().ok())
+    let mut certificates = Vec::new();
+    let Some(dss) = view
+        .root()
+        .and_then(|root| view.dict(root.get(b"DSS").ok()))
     else {
-        return sources;
+        return (sources, certificates);
     };
-    for (key, list) in [
-        (&b"OCSPs"[..], &mut sources.ocsps),
-        (b"CRLs", &mut sources.crls),
-    ] {
-        let items = dss
-            .get(key)
-            .ok()
-            .and_then(|o| resolve(doc, o))
-            .and_then(|o| o.as_array().ok())
-            .cloned()
-            .unwrap_or_default();
-        for item in items {
-            if let Some(Object::Stream(s)) = resolve(doc, &item) {
-                list.push(
+    let streams = |key: &[u8]| -> Vec<Vec<u8>> {
+        view.array(dss.get(key).ok())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|item| match view.resolve(item)? {
+                Object::Stream(s) => Some(
                     s.decompressed_content()
                         .unwrap_or_else(|_| s.content.clone()),
-                );
-            }
-        }
-    }
-    sources
-}
-
-fn resolve<'a>(doc: &'a Document, object: &'a Object) -> Option<&'a Object> {
-    match object {
-        Object::Reference(id) => doc.get_object(*id).ok(),
-        other => Some(other),
-    }
+                ),
+                _ => None,
+            })
+            .collect()
+    };
+    sources.ocsps = streams(b"OCSPs");
+    sources.crls = streams(b"CRLs");
+    certificates = streams(b"Certs")
+        .iter()
+        .filter_map(|der| X509::from_der(der).ok())
+        .collect();
+    (sources, certificates)
 }
 
 /// CRLs in the SignedData's `crls` field and the revocationInfoArchival
