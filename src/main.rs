@@ -952,7 +952,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
         Command::Audit {
             command: AuditCommand::Checkpoint { p12, password_env },
         } => {
-            let password = read_password(password_env.as_deref())?;
+            let password = read_secret(password_env.as_deref(), Secret::Password)?;
             let service = Service::open_deferred(&templates_dir, clock);
             let checkpoint = service.seal_audit(&mut store()?, &p12, &password)?;
             println!(
@@ -1126,13 +1126,6 @@ fn office_settings(
         None => SignatureSettings::default(),
     };
     Ok((store, settings))
-}
-
-/// Whether the database (named, or the default one) exists already.
-fn database_exists(db: Option<&Path>) -> bool {
-    db.map(Path::to_path_buf)
-        .or_else(|| default_db_path().ok())
-        .is_some_and(|db| db.exists())
 }
 
 /// Who acts, for the audit log: `ACTAS_USUARIO`, else the OS user.

@@ -362,6 +362,8 @@ fn bundle_export_reseals_every_document_before_sealing() {
     .assert_ok();
     let bundle = sb.path("archivo.zip");
     let seal = services.pki.p12("rosa");
+    // Only a VÁLIDO document is archived: the roots the signatures chain to.
+    let root = services.root_pem();
     sb.run_env(
         &[
             "bundle",
@@ -376,10 +378,15 @@ fn bundle_export_reseals_every_document_before_sealing() {
             "--ltv",
             "--tsa",
             &tsa,
+            "--trust",
+            s(&root),
         ],
         &env,
     )
     .assert_ok();
+    // The archive re-verifies with its re-sealed documents.
+    sb.run(&["bundle", "verify", s(&bundle), "--trust", s(&root)])
+        .assert_ok();
     let dir = sb.path("desempacado");
     let (ok, _, err) = tool("unzip", &["-q", s(&bundle), "-d", s(&dir)]);
     assert!(ok, "{err}");

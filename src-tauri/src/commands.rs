@@ -9,8 +9,7 @@ use std::time::Instant;
 
 use actas::app::*;
 use actas::error::ActasError;
-use actas::service::{DocumentListing, ImportedPdf, SignOutcome};
-use actas::service::{DocumentListing, SignOutcome, SignatureSettings};
+use actas::service::{DocumentListing, ImportedPdf, SignOutcome, SignatureSettings};
 use actas::sign::pkcs11::TokenListing;
 use actas::store::{NewPerson, Person};
 use tauri::{AppHandle, Runtime, State};

@@ -12,8 +12,7 @@ use ts_rs::{Config, ExportError, TS};
 
 use super::*;
 use crate::form::Problem;
-use crate::service::{DocumentListing, ImportedPdf, SignOutcome};
-use crate::service::{DocumentListing, SignOutcome, SignatureSettings};
+use crate::service::{DocumentListing, ImportedPdf, SignOutcome, SignatureSettings};
 use crate::sign::pkcs11::{TokenCertificate, TokenListing};
 use crate::store::{NewPerson, Person};
 use crate::verify::{Verdict, VerifyReport};

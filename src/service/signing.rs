@@ -49,7 +49,7 @@ pub enum KeySource {
 impl KeySource {
     /// Opens the key (the `.p12` with its password, or the token with its
     /// PIN) and checks the certificate at `now`, as signing does.
-    fn signer(&self, now: chrono::DateTime<chrono::Utc>) -> Result<CmsSigner, ActasError> {
+    fn signer(&self, now: chrono::DateTime<chrono::FixedOffset>) -> Result<CmsSigner, ActasError> {
         let signer = match self {
             KeySource::P12 { path, password } => {
                 let identity = load_pkcs12(path, password, now).map_err(SignError::from)?;

@@ -185,6 +185,9 @@ pub struct SignatureReport {
 
 /// Sub-filters verified as a detached CMS signature.
 const CMS_SUB_FILTERS: &[&str] = &["ETSI.CAdES.detached", "adbe.pkcs7.detached"];
+/// The reason a signature is INDETERMINADO when no trust root was given.
+pub const NO_ROOTS_REASON: &str =
+    "no hay raíces de confianza configuradas: no se comprobó quién emitió el certificado";
 /// The sub-filter of a document time-stamp (PAdES B-LTA).
 pub const DOC_TIMESTAMP_SUB_FILTER: &str = "ETSI.RFC3161";
 
@@ -282,10 +285,7 @@ impl SignatureReport {
             });
         }
         if !roots_given {
-            doubtful.push(
-                "no hay raíces de confianza configuradas: no se comprobó quién emitió el certificado"
-                    .into(),
-            );
+            doubtful.push(NO_ROOTS_REASON.into());
         } else if self.trusted != Some(true) {
             doubtful.push("la cadena de certificados no llega a una raíz de confianza".into());
         }
