@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use common::forge::Forger;
 use common::oracles::{pdfsig, pyhanko, qpdf_check, tool};
 use common::pki::{self, Pki, PASSWORD};
-use common::{example, Run, Sandbox, NOW};
+use common::{render, s, Run, Sandbox, NOW};
 use serde_json::Value as Json;
 
 const MEF: &str = "mef-anexo-11-1";
@@ -39,30 +39,11 @@ const INSTALACION_SIGNERS: [(&str, &str); 4] = [
     ("especialista-infraestructura", "carlos"),
 ];
 
-fn s(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 path")
-}
-
 fn name_of(file: &str) -> &'static str {
     pki::shared().identity(file).name
 }
 
 // ---------------------------------------------------------------- the CLI
-
-/// `actas render TEMPLATE --data <example> -o <name>` in the sandbox.
-fn render(sb: &Sandbox, template: &str, name: &str) -> PathBuf {
-    let out = sb.path(name);
-    sb.run(&[
-        "render",
-        template,
-        "--data",
-        s(&example(template)),
-        "-o",
-        s(&out),
-    ])
-    .assert_ok();
-    out
-}
 
 /// `actas sign IN -o OUT --role ROLE --p12 P12 --password-env VAR` with the
 /// good password in VAR.

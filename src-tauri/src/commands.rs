@@ -19,7 +19,8 @@ use std::time::Instant;
 
 use actas::app::*;
 use actas::error::ActasError;
-use actas::service::{DocumentListing, ImportedPdf, SignOutcome};
+use actas::service::{DocumentListing, ImportedPdf, SignOutcome, SignatureSettings};
+use actas::sign::pkcs11::TokenListing;
 use actas::store::{NewPerson, Person};
 use tauri::{AppHandle, Runtime, State};
 
@@ -132,7 +133,7 @@ pub fn sign_document(
     grants: State<'_, Grants>,
     mut request: SignDocumentRequest,
 ) -> Reply<SignOutcome> {
-    request.p12_path = shown(grants.read(&request.p12_path)?);
+    granted_key(&grants, &app, &mut request.key)?;
     app.sign_document(&request).map_err(message)
 }
 
@@ -144,7 +145,7 @@ pub fn sign_file(
 ) -> Reply<SignOutcome> {
     request.input = shown(grants.read(&request.input)?);
     request.output = shown(grants.write(&request.output)?);
-    request.p12_path = shown(grants.read(&request.p12_path)?);
+    granted_key(&grants, &app, &mut request.key)?;
     app.sign_file(&request).map_err(message)
 }
 
@@ -169,6 +170,57 @@ pub fn export_verification(
         .read_optional(request.target.path.as_deref())?
         .map(shown);
     app.export_verification(&request).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn tokens(
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    mut request: TokensRequest,
+) -> Reply<Vec<TokenListing>> {
+    request.module = granted_module(&grants, &app, &request.module)?;
+    app.tokens(&request).map_err(message)
+}
+
+/// The key's `.p12` comes from the dialog; a token's module as [`granted_module`].
+fn granted_key(grants: &Grants, app: &App, key: &mut KeyChoice) -> Result<(), String> {
+    if key.source.trim() == "token" {
+        key.p12_path.clear();
+    } else {
+        key.p12_path = shown(grants.read(&key.p12_path)?);
+    }
+    Ok(())
+}
+
+/// A PKCS#11 module is a library the process loads: only one of the
+/// well-known modules installed here, or a file the user chose in the
+/// dialog (empty: Configuración's).
+fn granted_module(grants: &Grants, app: &App, module: &str) -> Result<String, String> {
+    let module = module.trim();
+    if module.is_empty() || app.suggested_modules().iter().any(|m| m == module) {
+        return Ok(module.to_string());
+    }
+    Ok(shown(grants.read(module)?))
+}
+
+#[tauri::command(async)]
+pub fn signature_settings(app: State<'_, App>) -> Reply<SignatureSettings> {
+    app.signature_settings().map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn save_signature_settings(
+    app: State<'_, App>,
+    grants: State<'_, Grants>,
+    mut settings: SignatureSettings,
+) -> Reply<SignatureSettings> {
+    settings.pkcs11_module = granted_module(&grants, &app, &settings.pkcs11_module)?;
+    app.save_signature_settings(&settings).map_err(message)
+}
+
+#[tauri::command(async)]
+pub fn suggested_modules(app: State<'_, App>) -> Vec<String> {
+    app.suggested_modules()
 }
 
 #[tauri::command(async)]

@@ -199,7 +199,7 @@ fn every_command_runs_without_a_window() {
         json!({"request": {"reference": reference, "path": null}}),
     );
     assert_eq!(target["roles"][0]["next"], true);
-    let sign = |role: &str, file: &str| json!({"request": {"reference": reference, "role": role, "p12_path": p12(file), "password": pki::PASSWORD, "location": ""}});
+    let sign = |role: &str, file: &str| json!({"request": {"reference": reference, "role": role, "key": p12_key(&p12(file)), "location": ""}});
     let out_of_order = w
         .call("sign_document", sign("coord-calidad", "carlos"))
         .unwrap_err();
@@ -246,7 +246,7 @@ fn every_command_runs_without_a_window() {
     let signed = dir.path().join("firmado.pdf");
     let outcome = w.ok(
         "sign_file",
-        json!({"request": {"input": w.chosen(&exported), "output": w.save_to(&signed), "role": "coord-computo", "p12_path": p12("victor"), "password": pki::PASSWORD, "location": "Cusco"}}),
+        json!({"request": {"input": w.chosen(&exported), "output": w.save_to(&signed), "role": "coord-computo", "key": p12_key(&p12("victor")), "location": "Cusco"}}),
     );
     assert_eq!(outcome["complete"], true);
     let from_disk = w.ok(
@@ -371,19 +371,19 @@ fn every_file_command_refuses_a_path_the_user_never_chose() {
         ),
         (
             "sign_document",
-            json!({"request": {"reference": reference, "role": "coord-arquitectura", "p12_path": raw(&pki.p12("maria")), "password": password, "location": ""}}),
+            json!({"request": {"reference": reference, "role": "coord-arquitectura", "key": p12_key(&raw(&pki.p12("maria"))), "location": ""}}),
         ),
         (
             "sign_file",
-            json!({"request": {"input": raw(&pdf), "output": w.save_to(&dir.path().join("f.pdf")), "role": "coord-arquitectura", "p12_path": p12, "password": password, "location": ""}}),
+            json!({"request": {"input": raw(&pdf), "output": w.save_to(&dir.path().join("f.pdf")), "role": "coord-arquitectura", "key": p12_key(&p12), "location": ""}}),
         ),
         (
             "sign_file",
-            json!({"request": {"input": pdf_token, "output": raw(&victim), "role": "coord-arquitectura", "p12_path": p12, "password": password, "location": ""}}),
+            json!({"request": {"input": pdf_token, "output": raw(&victim), "role": "coord-arquitectura", "key": p12_key(&p12), "location": ""}}),
         ),
         (
             "sign_file",
-            json!({"request": {"input": pdf_token, "output": read_only, "role": "coord-arquitectura", "p12_path": p12, "password": password, "location": ""}}),
+            json!({"request": {"input": pdf_token, "output": read_only, "role": "coord-arquitectura", "key": p12_key(&p12), "location": ""}}),
         ),
         (
             "verify",
@@ -531,4 +531,9 @@ fn the_save_dialog_proposes_the_documents_folder_and_exports_and_prints() {
     );
     assert_eq!(view["source"], "exportado.pdf");
     let _ = std::fs::remove_file(&copy);
+}
+
+/// The Firmar screen's key choice for a `.p12` (default level).
+fn p12_key(path: &str) -> serde_json::Value {
+    json!({"source": "p12", "p12_path": path, "password": pki::PASSWORD, "token": "", "cert_serial": "", "level": ""})
 }

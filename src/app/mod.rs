@@ -49,8 +49,8 @@ pub use licences::{
 pub use register::{PendingRow, WaitingFor};
 pub use settings::{Profile, TrustRootInfo};
 pub use signing::{
-    CertificateInfo, CertificateRequest, RoleState, SignDocumentRequest, SignFileRequest,
-    SigningTarget, TargetRequest,
+    CertificateInfo, CertificateRequest, KeyChoice, RoleState, SignDocumentRequest,
+    SignFileRequest, SigningTarget, TargetRequest, TokensRequest,
 };
 pub use verification::{trust_root_certificates, ExportReportRequest, VerifyRequest, VerifyView};
 

@@ -616,7 +616,7 @@ mod tests {
             at: now(),
         };
         let prepared = PreparedPdf::parse(pdf).unwrap();
-        let pdf = sign_pdf(&prepared, Some(template), &identity, &signer, &sign).unwrap();
+        let pdf = sign_pdf(&prepared, Some(template), &signer, &sign).unwrap();
         ExportDocument {
             reference: "2026-007".into(),
             number: "2026-007".into(),

@@ -43,8 +43,11 @@ import type {
   SignDocumentRequest,
   SignFileRequest,
   SignOutcome,
+  SignatureSettings,
   SigningTarget,
   TargetRequest,
+  TokenListing,
+  TokensRequest,
   TrustRootInfo,
   ValidateRequest,
   Validation,
@@ -78,6 +81,11 @@ export const signingTarget = (request: TargetRequest) =>
 export const signDocument = (request: SignDocumentRequest) =>
   invoke<SignOutcome>('sign_document', { request });
 export const signFile = (request: SignFileRequest) => invoke<SignOutcome>('sign_file', { request });
+export const tokens = (request: TokensRequest) => invoke<TokenListing[]>('tokens', { request });
+export const signatureSettings = () => invoke<SignatureSettings>('signature_settings');
+export const saveSignatureSettings = (settings: SignatureSettings) =>
+  invoke<SignatureSettings>('save_signature_settings', { settings });
+export const suggestedModules = () => invoke<string[]>('suggested_modules');
 export const verify = (request: VerifyRequest) => invoke<VerifyView>('verify', { request });
 export const exportVerification = (request: ExportReportRequest) =>
   invoke<string>('export_verification', { request });

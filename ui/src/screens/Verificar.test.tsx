@@ -16,6 +16,7 @@ const signature = (over: object) => ({
   serial: '0A',
   signing_time: '15/03/2026 10:00 -05:00',
   signing_time_rfc3339: null,
+  proven_time: null,
   reason: null,
   location: null,
   sub_filter: 'ETSI.CAdES.detached',

@@ -60,7 +60,10 @@ function SignatureRows({ s }: { s: SignatureReport }) {
           {s.signer ?? '(desconocido)'}
           {s.issuer && <div class="sub">Emisor: {commonName(s.issuer)}</div>}
         </td>
-        <td>{s.signing_time ?? '—'}</td>
+        <td>
+          {s.signing_time ?? '—'}
+          {s.proven_time && <div class="sub">Sello de tiempo: {s.proven_time}</div>}
+        </td>
         <CheckCell value={s.intact} testid="sig-intact" />
         <CheckCell value={s.valid} testid="sig-valid" />
         <CheckCell value={s.trusted} testid="sig-trusted" />
