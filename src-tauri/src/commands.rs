@@ -133,7 +133,7 @@ pub fn sign_document(
     grants: State<'_, Grants>,
     mut request: SignDocumentRequest,
 ) -> Reply<SignOutcome> {
-    granted_key(&grants, &app, &mut request.key)?;
+    granted_key(&grants, &mut request.key)?;
     app.sign_document(&request).map_err(message)
 }
 
@@ -145,7 +145,7 @@ pub fn sign_file(
 ) -> Reply<SignOutcome> {
     request.input = shown(grants.read(&request.input)?);
     request.output = shown(grants.write(&request.output)?);
-    granted_key(&grants, &app, &mut request.key)?;
+    granted_key(&grants, &mut request.key)?;
     app.sign_file(&request).map_err(message)
 }
 
@@ -183,7 +183,7 @@ pub fn tokens(
 }
 
 /// The key's `.p12` comes from the dialog; a token's module as [`granted_module`].
-fn granted_key(grants: &Grants, app: &App, key: &mut KeyChoice) -> Result<(), String> {
+fn granted_key(grants: &Grants, key: &mut KeyChoice) -> Result<(), String> {
     if key.source.trim() == "token" {
         key.p12_path.clear();
     } else {

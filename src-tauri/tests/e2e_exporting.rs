@@ -57,8 +57,14 @@ fn seed(db: &Path, pki: &pki::Pki) -> String {
         app.sign_document(&SignDocumentRequest {
             reference: created.reference.clone(),
             role: role.into(),
-            p12_path: pki.p12(who).display().to_string(),
-            password: pki::PASSWORD.into(),
+            key: actas::app::KeyChoice {
+                source: "p12".into(),
+                p12_path: pki.p12(who).display().to_string(),
+                password: pki::PASSWORD.into(),
+                token: String::new(),
+                cert_serial: String::new(),
+                level: String::new(),
+            },
             location: "Lima, Perú".into(),
             substitute: None,
         })

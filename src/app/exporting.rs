@@ -136,6 +136,9 @@ impl App {
             password: request.password.clone(),
             trust: None,
             output: PathBuf::from(request.output.trim()),
+            // The window seals as exported; re-sealing (B-LTA) is `actas bundle export --ltv`.
+            ltv: false,
+            tsa: None,
         };
         let outcome = {
             let service = self.service();
