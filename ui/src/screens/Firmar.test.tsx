@@ -152,6 +152,7 @@ describe('Firmar', () => {
       role: 'coord-calidad',
       key: { source: 'token', p12_path: '', password: '654321', token: 'DNIe', cert_serial: '0A1B', level: 'B-T' },
       location: '',
+      substitute: false,
     });
     expect(screen.getByTestId<HTMLInputElement>('token-pin').value).toBe('');
   });
