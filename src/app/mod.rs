@@ -11,10 +11,12 @@
 //!
 //! Errors are [`ActasError`]; the shell passes their one-line Spanish
 //! `Display` to the window. Passwords arrive in requests, are used for the
-//! call and dropped; they are never stored, logged or returned.
+//! call and zeroized when the request is dropped; they are never stored,
+//! logged or returned.
 
 pub mod bindings;
 mod documents;
+mod exporting;
 pub(crate) mod forms;
 mod guidance;
 mod licences;
@@ -36,6 +38,7 @@ use crate::service::Service;
 use crate::store::Store;
 
 pub use documents::{DocumentFilter, DocumentRow, SignatureState, StatusFilter};
+pub use exporting::{export_file_name, plain_file_name, BundleRequest, BundleResult};
 pub use forms::{
     ColumnSpec, ComputedValue, ConditionSpec, CreateRequest, DraftInfo, DraftView, EmailRequest,
     FieldSpec, FieldType, FormSpec, FormSummary, PreviewRequest, RowConditionSpec,
@@ -48,8 +51,8 @@ pub use licences::{
 pub use register::{PendingRow, WaitingFor};
 pub use settings::{Profile, TrustRootInfo};
 pub use signing::{
-    CertificateInfo, CertificateRequest, RoleState, SignDocumentRequest, SignFileRequest,
-    SigningTarget, TargetRequest,
+    CertificateInfo, CertificateRequest, KeyChoice, RoleState, SignDocumentRequest,
+    SignFileRequest, SigningTarget, TargetRequest, TokensRequest,
 };
 pub use verification::{trust_root_certificates, ExportReportRequest, VerifyRequest, VerifyView};
 

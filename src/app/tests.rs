@@ -128,8 +128,7 @@ fn documents_filter_by_text_form_status_and_date() {
         substitute: None,
         reference: anexo.clone(),
         role: "coord-arquitectura".into(),
-        p12_path: pki.p12("maria").display().to_string(),
-        password: PASSWORD.into(),
+        key: p12_key(pki.p12("maria").display().to_string(), PASSWORD.into()),
         location: String::new(),
     })
     .unwrap();
@@ -270,8 +269,7 @@ fn the_profile_prints_in_headers_and_gives_the_signature_location() {
         substitute: None,
         reference: reference.clone(),
         role: "coord-arquitectura".into(),
-        p12_path: pki.p12("maria").display().to_string(),
-        password: PASSWORD.into(),
+        key: p12_key(pki.p12("maria").display().to_string(), PASSWORD.into()),
         location: String::new(),
     })
     .unwrap();
@@ -306,8 +304,7 @@ fn verification_verdicts_and_the_exported_report() {
             substitute: None,
             reference: reference.clone(),
             role: role.into(),
-            p12_path: pki.p12(who).display().to_string(),
-            password: PASSWORD.into(),
+            key: p12_key(pki.p12(who).display().to_string(), PASSWORD.into()),
             location: "Lima".into(),
         })
         .unwrap();
@@ -431,6 +428,18 @@ fn certificate_is_shown_before_signing_and_bad_ones_refused() {
         }
     );
     assert!(!debug.contains("secreta"));
+}
+
+/// A `.p12` as the Firmar screen sends it (default level).
+fn p12_key(path: String, password: String) -> KeyChoice {
+    KeyChoice {
+        source: "p12".into(),
+        p12_path: path,
+        password,
+        token: String::new(),
+        cert_serial: String::new(),
+        level: String::new(),
+    }
 }
 
 #[test]

@@ -43,7 +43,10 @@ pub use registers::{
     EmittedForm, FormRequest, GeneratedForm, ImportReport, LICENCE_NOTICE_TEMPLATE,
     SUPPORT_ATTENTION_TEMPLATE, SUPPORT_OFICIO_TEMPLATE, SUPPORT_STATS_TEMPLATE,
 };
-pub use signing::{next_roles, SignOutcome, SignRequest, SIGNATURE_NOTE_PREFIX};
+pub use signing::{
+    next_roles, KeySource, LtvOutcome, SignOutcome, SignRequest, SignatureSettings, LTV_NOTE,
+    SIGNATURE_NOTE_PREFIX,
+};
 
 /// Status of a stored document no role has signed yet.
 pub const STATUS_PENDING: &str = "pendiente de firma";

@@ -7,8 +7,10 @@
 //! file needs it.
 //!
 //! It does not: build CMS (`sign::cms`), validate the chain against trust
-//! roots (`verify::cms::verify_chain`), or talk to PKCS#11 tokens. The
-//! password is never stored, logged or put in a message.
+//! roots (`verify::cms::verify_chain`), or talk to PKCS#11 tokens
+//! (`sign::pkcs11`, which checks its certificates with
+//! [`check_signing_certificate`]). The password is never stored, logged or
+//! put in a message.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -18,7 +20,7 @@ use openssl::asn1::{Asn1Time, Asn1TimeRef};
 use openssl::error::ErrorStack;
 use openssl::nid::Nid;
 use openssl::pkcs12::{ParsedPkcs12_2, Pkcs12};
-use openssl::pkey::{Id, PKey, PKeyRef, Private};
+use openssl::pkey::{HasPublic, Id, PKey, PKeyRef, Private};
 use openssl::x509::{X509KeyUsage, X509NameRef, X509Ref, X509};
 
 /// Smallest RSA modulus accepted for signing (ETSI TS 119 312 recommends
@@ -267,7 +269,25 @@ fn matches_key(cert: &X509Ref, key: &PKeyRef<Private>) -> bool {
     cert.public_key().is_ok_and(|public| public.public_eq(key))
 }
 
-fn check_key_kind(key: &PKeyRef<Private>, holder: &str) -> Result<(), CertificateError> {
+/// The checks every signing certificate passes, wherever its key lives (a
+/// `.p12`, a PKCS#11 token): validity at `at`, key usage, key type.
+pub fn check_signing_certificate(
+    cert: &X509Ref,
+    at: DateTime<FixedOffset>,
+) -> Result<(), CertificateError> {
+    let holder = holder_name(cert);
+    let public = cert
+        .public_key()
+        .map_err(|_| CertificateError::UnsupportedKey {
+            holder: holder.clone(),
+            kind: "ilegible".into(),
+        })?;
+    check_key_kind(&public, &holder)?;
+    check_validity(cert, &holder, at)?;
+    check_key_usage(cert, &holder)
+}
+
+fn check_key_kind<T: HasPublic>(key: &PKeyRef<T>, holder: &str) -> Result<(), CertificateError> {
     let unsupported = |kind: String| CertificateError::UnsupportedKey {
         holder: holder.to_string(),
         kind,

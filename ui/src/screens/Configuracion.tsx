@@ -1,16 +1,19 @@
 /**
  * Configuración: the office profile (entity and office printed in every
- * header, default signature location), the office's own non-working days
- * (they count in every plazo in días útiles), the trust roots the verifier
- * accepts, the people directory the signer pickers offer (people are
- * corrected and deactivated, never deleted: a deactivated person is not
- * offered as a signer but stays on the documents that name them), and the
- * token's module. Opened with a `section`, it scrolls to that card (the
- * first-start checklist links there).
+ * header, default signature location), the signature settings (default
+ * PAdES level, time-stamp authority, network timeout and proxy, the
+ * PKCS#11 module of the office's tokens with the usual Linux paths
+ * suggested), the office's own non-working days (they count in every plazo
+ * in días útiles), the trust roots the verifier accepts, and the people
+ * directory the signer pickers offer (people are corrected and
+ * deactivated, never deleted: a deactivated person is not offered as a
+ * signer but stays on the documents that name them). Opened with a
+ * `section`, it scrolls to that card (the first-start checklist links
+ * there).
  */
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
-import type { NewPerson, Person, Profile, TrustRootInfo } from '../api';
+import type { NewPerson, Person, Profile, SignatureSettings, TrustRootInfo } from '../api';
 import { PathInput } from '../components/PathInput';
 import { Spinner } from '../components/Spinner';
 import { showError, showInfo } from '../components/toast';
@@ -52,6 +55,100 @@ function TextField(props: {
   );
 }
 
+const EMPTY_SIGNATURE: SignatureSettings = {
+  level: '',
+  tsa_url: '',
+  timeout_seconds: 0,
+  proxy: '',
+  pkcs11_module: '',
+};
+
+/** The PAdES levels as Configuración and Firmar offer them. */
+export const LEVELS: { value: string; label: string }[] = [
+  { value: 'B-B', label: 'B-B — firma básica' },
+  { value: 'B-T', label: 'B-T — con sello de tiempo' },
+  { value: 'B-LT', label: 'B-LT — con datos de validación (largo plazo)' },
+  { value: 'B-LTA', label: 'B-LTA — con sello de archivo' },
+];
+
+/** The signature settings form (shown once the settings are loaded). */
+function SignatureForm(props: {
+  value: SignatureSettings;
+  modules: string[];
+  saving: boolean;
+  onChange: (v: SignatureSettings) => void;
+  onSave: () => void;
+}) {
+  const { value: sig, modules, saving, onChange, onSave } = props;
+  return (
+    <form
+      class="grid-3"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSave();
+      }}
+    >
+      <div class="field">
+        <label for="signature-level">Nivel por defecto</label>
+        <select
+          id="signature-level"
+          data-testid="signature-level"
+          value={sig.level}
+          onChange={(e) => onChange({ ...sig, level: e.currentTarget.value })}
+        >
+          <option value="">Automático (B-T con TSA; si no, B-B)</option>
+          {LEVELS.map((l) => (
+            <option key={l.value} value={l.value}>
+              {l.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <TextField
+        id="signature-tsa"
+        label="Servicio de sellado de tiempo (URL)"
+        value={sig.tsa_url}
+        onInput={(v) => onChange({ ...sig, tsa_url: v })}
+      />
+      <TextField
+        id="signature-timeout"
+        label="Tiempo de espera de red (segundos; 0 = 20)"
+        type="number"
+        value={String(sig.timeout_seconds)}
+        onInput={(v) => onChange({ ...sig, timeout_seconds: Math.max(0, Math.floor(Number(v) || 0)) })}
+      />
+      <TextField
+        id="signature-proxy"
+        label="Proxy (vacío: el del sistema)"
+        value={sig.proxy}
+        onInput={(v) => onChange({ ...sig, proxy: v })}
+      />
+      <div class="field">
+        <label for="signature-pkcs11">Módulo PKCS#11 del token / DNIe</label>
+        <input
+          id="signature-pkcs11"
+          data-testid="signature-pkcs11"
+          list="pkcs11-modules"
+          placeholder={modules[0] ?? '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so'}
+          value={sig.pkcs11_module}
+          onInput={(e) => onChange({ ...sig, pkcs11_module: e.currentTarget.value })}
+        />
+        <datalist id="pkcs11-modules">
+          {modules.map((m) => (
+            <option key={m} value={m} />
+          ))}
+        </datalist>
+      </div>
+      <div class="button-row">
+        <button type="submit" class="primary" data-testid="signature-save" disabled={saving}>
+          {saving ? <Spinner text="Guardando…" /> : 'Guardar configuración de firma'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 /** The person's editable details, as the form holds them. */
 const editable = (p: Person): NewPerson => ({
   given_names: p.given_names,
@@ -66,6 +163,10 @@ const editable = (p: Person): NewPerson => ({
 export function Configuracion({ section }: { section?: string } = {}) {
   const [profile, setProfile] = useState<Profile>({ entidad: '', oficina: '', ubicacion: '' });
   const [savingProfile, setSavingProfile] = useState(false);
+  // Null until loaded: the form appears then, so nothing typed is overwritten.
+  const [signature, setSignature] = useState<SignatureSettings | null>(null);
+  const [modules, setModules] = useState<string[]>([]);
+  const [savingSignature, setSavingSignature] = useState(false);
   const [roots, setRoots] = useState<TrustRootInfo[] | null>(null);
   const [trustPath, setTrustPath] = useState('');
   const [importing, setImporting] = useState(false);
@@ -80,6 +181,11 @@ export function Configuracion({ section }: { section?: string } = {}) {
   useEffect(() => {
     const fail = (e: unknown) => showError(api.errorMessage(e));
     api.profile().then(setProfile, fail);
+    api.signatureSettings().then(setSignature, (e) => {
+      setSignature(EMPTY_SIGNATURE);
+      fail(e);
+    });
+    api.suggestedModules().then(setModules, () => setModules([]));
     api.officeDays().then(setOfficeDays, fail);
     api.trustRoots().then(setRoots, (e) => {
       setRoots([]);
@@ -107,6 +213,19 @@ export function Configuracion({ section }: { section?: string } = {}) {
       showError(api.errorMessage(e));
     } finally {
       setSavingProfile(false);
+    }
+  };
+
+  const saveSignature = async () => {
+    if (!signature) return;
+    setSavingSignature(true);
+    try {
+      setSignature(await api.saveSignatureSettings(signature));
+      showInfo('Configuración de firma guardada.');
+    } catch (e) {
+      showError(api.errorMessage(e));
+    } finally {
+      setSavingSignature(false);
     }
   };
 
@@ -231,6 +350,26 @@ export function Configuracion({ section }: { section?: string } = {}) {
             </button>
           </div>
         </form>
+      </div>
+
+      <div class="card" id="cfg-token">
+        <h2>Firma: nivel, sellado de tiempo y token</h2>
+        <p class="sub">
+          Con un servicio de sellado de tiempo (TSA) las firmas se hacen por defecto en nivel B-T. El usuario y la
+          contraseña de la TSA, si los pide, se leen de las variables de entorno ACTAS_TSA_USUARIO y ACTAS_TSA_CLAVE;
+          no se guardan aquí.
+        </p>
+        {signature === null ? (
+          <Spinner text="Cargando…" />
+        ) : (
+          <SignatureForm
+            value={signature}
+            modules={modules}
+            saving={savingSignature}
+            onChange={setSignature}
+            onSave={saveSignature}
+          />
+        )}
       </div>
 
       <div class="card">
@@ -437,15 +576,6 @@ export function Configuracion({ section }: { section?: string } = {}) {
             )}
           </div>
         </form>
-      </div>
-
-      <div class="card" id="cfg-token">
-        <h2>Módulo del token (opcional)</h2>
-        <p class="sub">
-          Solo para firmar con un token criptográfico (PKCS#11): su módulo, p. ej.
-          <span class="mono"> /usr/lib/softhsm/libsofthsm2.so</span>. Quien firma con archivos .p12 o .pfx no
-          lo necesita; este paso no impide empezar.
-        </p>
       </div>
     </section>
   );

@@ -8,6 +8,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { DocumentRow, DraftInfo, FormSummary, SignatureState, StatusFilter } from '../api';
+import { BundleExport } from '../components/BundleExport';
+import { DocumentActions } from '../components/DocumentActions';
 import { Spinner } from '../components/Spinner';
 import { showError, showInfo } from '../components/toast';
 import { filterDate } from '../forms/convert';
@@ -293,6 +295,7 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
                     >
                       Verificar
                     </button>
+                    <DocumentActions reference={r.reference} variant="link" />
                     <button type="button" class="link" data-testid="doc-duplicate" onClick={() => duplicate(r)}>
                       Duplicar
                     </button>
@@ -340,6 +343,8 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
           </tbody>
         </table>
       </div>
+
+      <BundleExport references={rows?.map((r) => r.reference) ?? []} />
 
       <h2>Borradores</h2>
       <div class="card" data-testid="drafts">

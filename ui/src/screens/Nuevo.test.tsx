@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiMock } from '../test/mockApi';
+import { apiMock, grant } from '../test/mockApi';
 import { conditionalSpec, people, spec } from '../test/spec';
 
 const api = vi.hoisted(() => ({}) as ReturnType<typeof import('../test/mockApi').apiMock>);
@@ -151,8 +151,8 @@ describe('Nuevo', () => {
 
     api.forms.mockResolvedValue([{ id: 'condicional', title: 'Solicitud', form_code: 'F-02', entity: 'Entidad' }]);
     api.formSpec.mockResolvedValue(conditionalSpec);
-    api.chooseFile.mockResolvedValue('/tmp/actas/acta-2026-014.pdf');
-    api.chooseSavePath.mockResolvedValue('/tmp/actas/solicitud.eml');
+    api.chooseFile.mockResolvedValue(grant('/tmp/actas/acta-2026-014.pdf'));
+    api.chooseSavePath.mockResolvedValue(grant('/tmp/actas/solicitud.eml'));
     api.generateEmail.mockResolvedValue('/tmp/actas/solicitud.eml');
     cleanup();
     render(<Nuevo hidden={false} navigate={vi.fn()} openRequest={null} />);

@@ -37,7 +37,7 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
   const [edits, setEdits] = useState(0);
   const [problems, setProblems] = useState<Problem[]>([]);
   const [computed, setComputed] = useState<ComputedValue[]>([]);
-  const [attachment, setAttachment] = useState<string | null>(null);
+  const [attachment, setAttachment] = useState<api.Grant | null>(null);
   const [emailing, setEmailing] = useState(false);
   const [checkedEdit, setCheckedEdit] = useState(-1);
   const [draftStatus, setDraftStatus] = useState('');
@@ -191,17 +191,31 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
   };
 
   const chooseAttachment = async () => {
-    const path = await api.chooseFile('pdf', 'PDF a adjuntar al correo');
-    if (path) setAttachment(path);
+    try {
+      const chosen = await api.chooseFile('pdf', 'PDF a adjuntar al correo');
+      if (chosen) setAttachment(chosen);
+    } catch (e) {
+      showError(api.errorMessage(e));
+    }
   };
 
   const generateEmail = async () => {
     if (!spec) return;
-    const output = await api.chooseSavePath('eml', 'Guardar el correo', `${spec.id}.eml`);
+    let output: api.Grant | null;
+    try {
+      output = await api.chooseSavePath('eml', 'Guardar el correo', `${spec.id}.eml`);
+    } catch (e) {
+      return showError(api.errorMessage(e));
+    }
     if (!output) return;
     setEmailing(true);
     try {
-      const written = await api.generateEmail({ template_id: spec.id, data, output, attachment });
+      const written = await api.generateEmail({
+        template_id: spec.id,
+        data,
+        output: output.token,
+        attachment: attachment?.token ?? null,
+      });
       showInfo(`Correo generado: ${written}`);
     } catch (e) {
       showError(api.errorMessage(e));
@@ -363,7 +377,7 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
                 </button>
                 {attachment && (
                   <span class="attachment" data-testid="email-attachment">
-                    {attachment.split(/[\\/]/).pop()}{' '}
+                    {attachment.name}{' '}
                     <button type="button" class="link" onClick={() => setAttachment(null)}>
                       Quitar
                     </button>
