@@ -23,7 +23,7 @@ mod webdriver;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use webdriver::Desktop;
+use webdriver::{Desktop, Dialogs};
 
 const INSTALACION: &str = "senace-acta-instalacion";
 
@@ -67,9 +67,10 @@ fn follow_checklist(d: &Desktop, id: &str) {
     d.find(&format!("#cfg-{id}"));
 }
 
-fn launch(dir: &Path, shots: &Path) -> (Desktop, PathBuf) {
+fn launch(dir: &Path, shots: &Path, dialogs: &Dialogs) -> (Desktop, PathBuf) {
     let db = dir.join("actas.db");
     let env = [
+        dialogs.env(),
         ("ACTAS_DB", db.display().to_string()),
         (
             "ACTAS_TEMPLATES",
@@ -87,7 +88,7 @@ fn launch(dir: &Path, shots: &Path) -> (Desktop, PathBuf) {
 }
 
 /// Walks the first-start checklist to its end (profile, a person, the root).
-fn walk_the_first_start_checklist(d: &mut Desktop, pki: &pki::Pki) {
+fn walk_the_first_start_checklist(d: &mut Desktop, dialogs: &Dialogs, pki: &pki::Pki) {
     d.find("[data-testid=screen-documentos]");
     d.find("[data-testid=checklist]");
     for id in ["perfil", "personas", "raiz", "token"] {
@@ -152,10 +153,7 @@ fn walk_the_first_start_checklist(d: &mut Desktop, pki: &pki::Pki) {
 
     // Certificado raíz.
     follow_checklist(d, "raiz");
-    d.type_into(
-        "[data-testid=trust-path]",
-        &pki.root_pem().display().to_string(),
-    );
+    d.pick(dialogs, "trust-path", &pki.root_pem());
     d.click_css("[data-testid=trust-import]");
     d.wait_text("[data-testid=trust-row]", "the imported root", |t| {
         t.contains(pki::ROOT_CN)
@@ -344,6 +342,7 @@ fn duplicate_and_annul(d: &mut Desktop, db: &Path) -> String {
 /// annulment; an expired certificate names its holder and date.
 fn annulled_is_closed_and_certificate_errors_name_the_holder(
     d: &mut Desktop,
+    dialogs: &Dialogs,
     db: &Path,
     pki: &pki::Pki,
     reference: &str,
@@ -361,10 +360,7 @@ fn annulled_is_closed_and_certificate_errors_name_the_holder(
 
     d.click_css("[data-testid=nav-firmar]");
     d.find("[data-testid=screen-firmar]");
-    d.type_into(
-        "[data-testid=p12-path]",
-        &pki.p12(pki::EXPIRED.file).display().to_string(),
-    );
+    d.pick(dialogs, "p12-path", &pki.p12(pki::EXPIRED.file));
     d.type_into("[data-testid=p12-password]", pki::PASSWORD);
     d.click_css("[data-testid=inspect-cert]");
     let message = d.wait_text("[data-testid=sign-error]", "the expired certificate", |t| {
@@ -394,10 +390,15 @@ fn annulled_is_closed_and_certificate_errors_name_the_holder(
             reference,
             &actas::service::SignRequest {
                 role: "especialista-calidad".into(),
-                p12: pki.p12("eduardo"),
-                password: pki::PASSWORD.into(),
+                key: actas::service::KeySource::P12 {
+                    path: pki.p12("eduardo"),
+                    password: pki::PASSWORD.into(),
+                },
                 reason: None,
                 location: None,
+                level: None,
+                tsa: None,
+                settings: actas::service::SignatureSettings::default(),
                 substitute: false,
             },
             "coordinador",
@@ -413,9 +414,12 @@ fn a_new_coordinator_is_guided_in_the_real_window() {
     let pki = pki::generate(&dir.path().join("pki"));
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-guia-capturas");
     let _ = std::fs::remove_dir_all(&shots);
-    let (mut d, db) = launch(dir.path(), &shots);
-    walk_the_first_start_checklist(&mut d, &pki);
+    let dialogs = Dialogs::new(dir.path().join("dialogos"));
+    let (mut d, db) = launch(dir.path(), &shots, &dialogs);
+    walk_the_first_start_checklist(&mut d, &dialogs, &pki);
     a_new_form_lists_every_problem(&mut d);
     let reference = duplicate_and_annul(&mut d, &db);
-    annulled_is_closed_and_certificate_errors_name_the_holder(&mut d, &db, &pki, &reference);
+    annulled_is_closed_and_certificate_errors_name_the_holder(
+        &mut d, &dialogs, &db, &pki, &reference,
+    );
 }

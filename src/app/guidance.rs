@@ -166,8 +166,10 @@ mod tests {
                 substitute: None,
                 reference: acta.clone(),
                 role: "especialista-calidad".into(),
-                p12_path: pki.p12("maria").display().to_string(),
-                password: PASSWORD.into(),
+                key: crate::app::tests::p12_key(
+                    pki.p12("maria").display().to_string(),
+                    PASSWORD.into(),
+                ),
                 location: String::new(),
             })
             .unwrap_err();

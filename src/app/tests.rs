@@ -431,7 +431,7 @@ fn certificate_is_shown_before_signing_and_bad_ones_refused() {
 }
 
 /// A `.p12` as the Firmar screen sends it (default level).
-fn p12_key(path: String, password: String) -> KeyChoice {
+pub(super) fn p12_key(path: String, password: String) -> KeyChoice {
     KeyChoice {
         source: "p12".into(),
         p12_path: path,
