@@ -412,6 +412,8 @@ fn coordinator_creates_signs_with_p12_and_token_imports_and_verifies_in_the_real
     // ---- Importar PDF firmado: the operador de turno (optional V°B°)
     // signed the PDF on another workstation; the signed file comes back as
     // the next revision.
+    d.click_css("[data-testid=nav-por-firmar]");
+    d.find("[data-testid=screen-por-firmar]");
     let exported = dir.path().join("para-operador.pdf");
     let signed = dir.path().join("firmado-operador.pdf");
     {
