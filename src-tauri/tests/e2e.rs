@@ -5,15 +5,18 @@
 //! 7-day rule reported next to the execution date, fixes it, saves, opens
 //! the preview, imports the test root, signs as two roles with two .p12
 //! files (after a wrong password is refused), sees the document waiting for
-//! the third role, with the person it names, in «Por firmar», imports the
-//! PDF that role signed on another workstation («Importar PDF firmado»),
-//! and sees the three signatures valid in Verificar; the stored PDF is then
-//! checked by `pdfsig`. In Licencias the coordinator imports a messy master
-//! (bad cells, a row without software, notes under the TOTAL row) and sees
-//! exactly the planted warnings and rejected row, finds the report again
-//! after leaving the screen, exports it as CSV, and generates the notice:
-//! a preview first, the signer picked from the people register, then a
-//! number — the stored PDF's «Nombre:» is the signer's.
+//! the third role, with the person it names, in «Por firmar», sets the
+//! PKCS#11 module in Configuración and signs the third role with a key on a
+//! SoftHSM2 token («Token / DNIe»), imports the PDF the optional fourth
+//! role signed on another workstation («Importar PDF firmado»), and sees
+//! the four signatures valid and the acta complete in Verificar; the
+//! stored PDF is then checked by `pdfsig`.
+//! In Licencias the coordinator imports a messy master (bad cells, a row
+//! without software, notes under the TOTAL row) and sees exactly the
+//! planted warnings and rejected row, finds the report again after leaving
+//! the screen, exports it as CSV, and generates the notice: a preview
+//! first, the signer picked from the people register, then a number — the
+//! stored PDF's «Nombre:» is the signer's.
 //!
 //! Screenshots of every step go to `$CARGO_TARGET_TMPDIR/e2e-capturas/`
 //! (the test prints the folder). Needs Xvfb, tauri-driver and
@@ -22,6 +25,8 @@
 
 #[path = "../../tests/common/pki.rs"]
 mod pki;
+#[path = "../../tests/common/softhsm.rs"]
+mod softhsm;
 mod webdriver;
 
 use std::path::{Path, PathBuf};
@@ -30,7 +35,7 @@ use std::process::Command;
 use actas::template::{FieldKind, Template};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::Value;
-use webdriver::Desktop;
+use webdriver::{Desktop, Dialogs};
 
 const FORM: &str = "mef-anexo-11-1";
 
@@ -117,7 +122,15 @@ fn value_of(d: &Desktop, css: &str) -> String {
         .to_string()
 }
 
-fn sign_as(d: &mut Desktop, reference: &str, role: &str, p12: &Path, name: &str, shot: &str) {
+fn sign_as(
+    d: &mut Desktop,
+    dialogs: &Dialogs,
+    reference: &str,
+    role: &str,
+    p12: &Path,
+    name: &str,
+    shot: &str,
+) {
     d.click_css("[data-testid=nav-firmar]");
     d.find("[data-testid=screen-firmar]");
     d.click(&d.find(&format!(
@@ -137,7 +150,7 @@ fn sign_as(d: &mut Desktop, reference: &str, role: &str, p12: &Path, name: &str,
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    d.type_into("[data-testid=p12-path]", &p12.display().to_string());
+    d.pick(dialogs, "p12-path", p12);
     d.type_into("[data-testid=p12-password]", pki::PASSWORD);
     d.click_css("[data-testid=inspect-cert]");
     d.wait_text("[data-testid=cert-info]", name, |t| t.contains(name));
@@ -308,13 +321,38 @@ fn listed_cells(d: &Desktop, css: &str) -> Vec<(String, String)> {
 }
 
 #[test]
-fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
+fn coordinator_creates_signs_with_p12_and_token_imports_and_verifies_in_the_real_window() {
     let dir = tempfile::tempdir().unwrap();
     let pki = pki::generate(&dir.path().join("pki"));
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-capturas");
     let _ = std::fs::remove_dir_all(&shots);
     let db = dir.path().join("actas.db");
+    let dialogs = Dialogs::new(dir.path().join("dialogos"));
+    // Víctor's key and certificate, and the intermediate CA's, on a SoftHSM2
+    // token (the window's process sees it through SOFTHSM2_CONF).
+    let victor = pki.identity("victor");
+    let token = softhsm::SoftToken::create(
+        "Token Prueba",
+        "246810",
+        &[
+            softhsm::Entry {
+                id: "01",
+                label: "firma",
+                key: Some(&victor.key),
+                cert: &victor.cert,
+            },
+            // Tokens carry their CA's certificate: the signature includes the chain.
+            softhsm::Entry {
+                id: "02",
+                label: "intermedia",
+                key: None,
+                cert: &pki.intermediate,
+            },
+        ],
+    );
     let env = [
+        dialogs.env(),
+        ("SOFTHSM2_CONF", token.conf.display().to_string()),
         ("ACTAS_DB", db.display().to_string()),
         (
             "ACTAS_TEMPLATES",
@@ -420,10 +458,7 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
     // ---- Configuración: trust the test root.
     d.click_css("[data-testid=nav-configuracion]");
     d.find("[data-testid=screen-configuracion]");
-    d.type_into(
-        "[data-testid=trust-path]",
-        &pki.root_pem().display().to_string(),
-    );
+    d.pick(&dialogs, "trust-path", &pki.root_pem());
     d.click_css("[data-testid=trust-import]");
     d.wait_text("[data-testid=trust-row]", "the imported root", |t| {
         t.contains(pki::ROOT_CN)
@@ -435,10 +470,7 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
     d.click(&d.find(&format!(
         "[data-testid=sign-document] option[value=\"{reference}\"]"
     )));
-    d.type_into(
-        "[data-testid=p12-path]",
-        &pki.p12("maria").display().to_string(),
-    );
+    d.pick(&dialogs, "p12-path", &pki.p12("maria"));
     d.type_into("[data-testid=p12-password]", "no-es-la-clave");
     d.click_css("[data-testid=inspect-cert]");
     d.wait_text(
@@ -449,6 +481,7 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
     d.step("firmar-clave-incorrecta");
     sign_as(
         &mut d,
+        &dialogs,
         reference,
         "coord-arquitectura",
         &pki.p12("maria"),
@@ -457,6 +490,7 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
     );
     sign_as(
         &mut d,
+        &dialogs,
         reference,
         "coord-calidad",
         &pki.p12("carlos"),
@@ -474,10 +508,46 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
     );
     d.step("por-firmar");
 
-    // ---- Importar PDF firmado: Cómputo signed the PDF on another
-    // workstation; the signed file comes back as the next revision.
-    let exported = dir.path().join("para-computo.pdf");
-    let signed = dir.path().join("firmado-computo.pdf");
+    // ---- Configuración: the token's PKCS#11 module; Firmar with «Token / DNIe».
+    d.click_css("[data-testid=nav-configuracion]");
+    d.type_into("[data-testid=signature-pkcs11]", softhsm::MODULE);
+    d.click_css("[data-testid=signature-save]");
+    d.wait_text("[data-testid=toast]", "the saved settings", |t| {
+        t.contains("Configuración de firma guardada")
+    });
+    d.click_css("[data-testid=nav-firmar]");
+    d.find("[data-testid=screen-firmar]");
+    d.click(&d.find(&format!(
+        "[data-testid=sign-document] option[value=\"{reference}\"]"
+    )));
+    d.wait_text(
+        "[data-testid=sign-role] option[value=\"coord-computo\"]",
+        "the third role",
+        |t| !t.is_empty(),
+    );
+    d.click_css("[data-testid=key-source-token]");
+    d.click_css("[data-testid=find-tokens]");
+    // The only certificate with a key is preselected.
+    d.wait_text(
+        "[data-testid=token-cert] option[value^=\"Token Prueba|\"]",
+        "the token's certificate",
+        |t| t.contains("Víctor Raúl Chávez Paredes") && t.contains("Token Prueba"),
+    );
+    d.type_into("[data-testid=token-pin]", &token.pin);
+    d.step("firma-3-token");
+    d.click_css("[data-testid=confirm-sign]");
+    d.wait_text("[data-testid=sign-result]", "Víctor", |t| {
+        t.contains("Víctor Raúl Chávez Paredes")
+    });
+    d.step("firma-3-firmado");
+
+    // ---- Importar PDF firmado: the operador de turno (optional V°B°)
+    // signed the PDF on another workstation; the signed file comes back as
+    // the next revision.
+    d.click_css("[data-testid=nav-por-firmar]");
+    d.find("[data-testid=screen-por-firmar]");
+    let exported = dir.path().join("para-operador.pdf");
+    let signed = dir.path().join("firmado-operador.pdf");
     {
         let store = actas::store::Store::open(&db).unwrap();
         std::fs::write(&exported, store.latest_revision(reference).unwrap().pdf).unwrap();
@@ -491,26 +561,36 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
             &exported,
             &signed,
             &actas::service::SignRequest {
-                role: "coord-computo".into(),
-                p12: pki.p12("victor"),
-                password: pki::PASSWORD.into(),
+                role: "operador-turno".into(),
+                key: actas::service::KeySource::P12 {
+                    path: pki.p12("eduardo"),
+                    password: pki::PASSWORD.into(),
+                },
                 reason: None,
                 location: None,
+                level: None,
+                tsa: None,
+                settings: actas::service::SignatureSettings::default(),
                 substitute: false,
             },
         )
         .unwrap();
-    d.type_into("[data-testid=import-path]", &signed.display().to_string());
+    d.pick(&dialogs, "import-path", &signed);
     d.click_css("[data-testid=import-submit]");
     d.wait_text(
         "[data-testid=import-result]",
         "the imported revision",
-        |t| t.contains("nueva revisión") && t.contains("revisión 4"),
+        |t| t.contains("nueva revisión") && t.contains("revisión 5"),
     );
-    d.find("[data-testid=pending-empty]");
+    // Only the optional V°B° of the operador de turno may still follow.
+    d.wait_text(
+        &format!("[data-testid=pending-row][data-reference=\"{reference}\"]"),
+        "only the optional V°B° left",
+        |t| t.contains("Operador de turno") && !t.contains("Cómputo"),
+    );
     d.step("importar-pdf-firmado");
 
-    // ---- Verificar: the three signatures intact, valid, trusted, unmodified.
+    // ---- Verificar: the four signatures intact, valid, trusted, unmodified.
     d.click_css("[data-testid=nav-verificar]");
     d.find("[data-testid=screen-verificar]");
     d.click(&d.find(&format!(
@@ -521,29 +601,34 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
         t.starts_with("VÁLIDO")
     });
     let status = d.text(&d.find("[data-testid=acta-status]"));
-    assert!(
-        status.starts_with("Acta pendiente: falta la firma de Coordinador Cómputo"),
+    // Every required role signed, and the optional V°B° came back with the
+    // imported PDF (e2e_exporting.rs shows a pending acta).
+    assert_eq!(
+        status, "Acta completa: firmaron todos los roles requeridos.",
         "{status}"
     );
     let rows = d.all("[data-testid=sig-row]");
-    assert_eq!(rows.len(), 3, "one row per signature");
+    assert_eq!(rows.len(), 4, "one row per signature");
     for row in &rows {
         let text = d.text(row);
         assert!(
-            text.contains("Quispe") || text.contains("Mendoza") || text.contains("Chávez"),
+            text.contains("Quispe")
+                || text.contains("Mendoza")
+                || text.contains("Chávez")
+                || text.contains("Salvatierra"),
             "{text}"
         );
     }
     let cells = d.all("[data-testid=sig-row] [data-ok]");
     assert_eq!(
         cells.len(),
-        12,
-        "íntegra, válida, confiable, modificada × 3"
+        16,
+        "íntegra, válida, confiable, modificada × 4"
     );
     for cell in &cells {
         assert_eq!(d.attribute(cell, "data-ok").as_deref(), Some("true"));
     }
-    d.step("verificar-tres-firmas");
+    d.step("verificar-cuatro-firmas");
 
     // A copy whose page 1 was replaced after the signatures (an incremental
     // update): the window says NO VÁLIDO in red and names the change.
@@ -551,7 +636,7 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
     let signed = store.latest_revision(reference).unwrap().pdf;
     let tampered = dir.path().join("acta-alterada.pdf");
     std::fs::write(&tampered, replace_first_page(&signed)).unwrap();
-    d.type_into("[data-testid=verify-path]", &tampered.display().to_string());
+    d.pick(&dialogs, "verify-path", &tampered);
     d.click_css("[data-testid=verify-run]");
     d.wait_text("[data-testid=verdict]", "a NO VÁLIDO verdict", |t| {
         t.starts_with("NO VÁLIDO")
@@ -591,10 +676,7 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
     d.click_css("[data-testid=nav-licencias]");
     d.find("[data-testid=screen-licencias]");
     d.type_into("[data-testid=lic-as-of]", "15/03/2026");
-    d.type_into(
-        "[data-testid=lic-import-path]",
-        &master.display().to_string(),
-    );
+    d.pick(&dialogs, "lic-import-path", &master);
     d.click_css("[data-testid=lic-import]");
     d.find("[data-testid=lic-import-result]");
     let count = |what: &str| {
@@ -662,7 +744,7 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
         planted_warnings
     );
     let csv = dir.path().join("informe-licencias.csv");
-    d.type_into("[data-testid=lic-report-path]", &csv.display().to_string());
+    d.pick(&dialogs, "lic-report-path", &csv);
     d.click_css("[data-testid=lic-report-export]");
     d.find("[data-testid=lic-report-exported]");
     let text = std::fs::read_to_string(&csv).unwrap();
@@ -738,5 +820,5 @@ fn coordinator_creates_signs_imports_and_verifies_in_the_real_window() {
         .output()
         .expect("pdfsig (poppler-utils)");
     let out = String::from_utf8_lossy(&pdfsig.stdout);
-    assert_eq!(out.matches("Signature is Valid.").count(), 3, "{out}");
+    assert_eq!(out.matches("Signature is Valid.").count(), 4, "{out}");
 }

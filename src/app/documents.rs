@@ -11,7 +11,6 @@ use ts_rs::TS;
 
 use super::{App, PdfFile};
 use crate::error::ActasError;
-use crate::form::usuario::normalize;
 use crate::service::{DocumentListing, Service};
 
 /// Which documents by signing status.
@@ -26,12 +25,15 @@ pub enum StatusFilter {
     EnFirma,
     /// Every required role has signed.
     Firmado,
+    /// Annulled (kept, closed to signatures).
+    Anulado,
 }
 
 /// The Documentos screen's filter; empty fields do not filter.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct DocumentFilter {
-    /// Words found in the number, form, title or a signer's name (case and accents ignored).
+    /// Words found in the number, form, title, the document's data (system,
+    /// people named) or a signer's name (case and accents ignored).
     #[serde(default)]
     pub text: String,
     /// A template id.
@@ -103,13 +105,10 @@ impl App {
     pub fn documents(&self, filter: &DocumentFilter) -> Result<Vec<DocumentRow>, ActasError> {
         let from = parse_filter_date(filter.from.as_deref(), "desde")?;
         let to = parse_filter_date(filter.to.as_deref(), "hasta")?;
-        let words: Vec<String> = normalize(&filter.text)
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
         let service = self.service();
-        // The form filter runs in the database; status, dates and words here.
+        // The form and the words run in the store; status and dates here.
         let query = crate::store::DocumentFilter {
+            text: Some(filter.text.clone()),
             template_id: filter.template.clone().filter(|t| !t.is_empty()),
             ..Default::default()
         };
@@ -126,10 +125,6 @@ impl App {
                 let day = day_of(&r.date);
                 from.is_none_or(|f| day.is_some_and(|d| d >= f))
                     && to.is_none_or(|t| day.is_some_and(|d| d <= t))
-            })
-            .filter(|r| {
-                let haystack = normalize(&searchable(r));
-                words.iter().all(|w| haystack.contains(w.as_str()))
             })
             .collect();
         rows.reverse();
@@ -201,7 +196,9 @@ fn rows<'a>(
 }
 
 pub(super) fn row(d: DocumentListing, form_code: String) -> DocumentRow {
-    let complete = !d.signatures.is_empty() && d.next.is_empty();
+    // An annulled document waits for nobody, yet it is not complete.
+    let complete =
+        d.status != crate::store::STATUS_ANNULLED && !d.signatures.is_empty() && d.next.is_empty();
     DocumentRow {
         signatures: d
             .signatures
@@ -228,26 +225,15 @@ pub(super) fn row(d: DocumentListing, form_code: String) -> DocumentRow {
 
 fn status_matches(filter: StatusFilter, row: &DocumentRow) -> bool {
     let signed = row.signatures.iter().filter(|s| s.signed).count();
+    let annulled = row.status == crate::store::STATUS_ANNULLED;
     match filter {
         StatusFilter::Todos => true,
+        StatusFilter::Anulado => annulled,
+        _ if annulled => false,
         StatusFilter::SinFirmas => signed == 0,
         StatusFilter::EnFirma => signed > 0 && !row.complete,
         StatusFilter::Firmado => row.complete,
     }
-}
-
-fn searchable(row: &DocumentRow) -> String {
-    let mut text = format!(
-        "{} {} {} {} {}",
-        row.reference, row.number, row.form_code, row.title, row.template
-    );
-    for s in &row.signatures {
-        if let Some(who) = &s.signer {
-            text.push(' ');
-            text.push_str(who);
-        }
-    }
-    text
 }
 
 fn parse_filter_date(text: Option<&str>, which: &str) -> Result<Option<NaiveDate>, ActasError> {

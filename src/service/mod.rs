@@ -5,7 +5,9 @@
 
 mod audit;
 mod bundle;
+mod checklist;
 mod import;
+mod lifecycle;
 mod profile;
 mod queue;
 mod registers;
@@ -30,7 +32,9 @@ use crate::store::{DocumentSummary, NewDocument, Store, StoredDocument};
 use crate::template::{Catalogue, Template, DEFAULT_SERIES};
 
 pub use bundle::{parse_day, BundleExportOutcome, BundleExportRequest, BundleSelection};
+pub use checklist::{first_start_checklist, Checklist, ChecklistItem, TOKEN_MODULE_SETTING};
 pub use import::{accepted, ImportKind, ImportedPdf, RECEIVED_SERIES_PREFIX};
+pub use lifecycle::duplicate_data;
 pub use profile::{apply_profile_to, read_profile, save_profile, Profile};
 pub use queue::{
     certificate_holder, find_person, holder_matches, named_signer, NamedSigner, PendingSignature,
@@ -39,7 +43,10 @@ pub use registers::{
     EmittedForm, FormRequest, GeneratedForm, ImportReport, LICENCE_NOTICE_TEMPLATE,
     SUPPORT_ATTENTION_TEMPLATE, SUPPORT_OFICIO_TEMPLATE, SUPPORT_STATS_TEMPLATE,
 };
-pub use signing::{next_roles, SignOutcome, SignRequest, SIGNATURE_NOTE_PREFIX};
+pub use signing::{
+    next_roles, KeySource, LtvOutcome, SignOutcome, SignRequest, SignatureSettings, LTV_NOTE,
+    SIGNATURE_NOTE_PREFIX,
+};
 
 /// Status of a stored document no role has signed yet.
 pub const STATUS_PENDING: &str = "pendiente de firma";
@@ -455,7 +462,9 @@ impl Service {
             })
             .unwrap_or_default();
         let signed_roles: Vec<String> = signed.iter().map(|(role, _)| role.clone()).collect();
+        // An annulled document waits for nobody.
         let next = template
+            .filter(|_| doc.status != crate::store::STATUS_ANNULLED)
             .map(|t| signing::next_roles(t, &signed_roles))
             .unwrap_or_default();
         DocumentListing {

@@ -24,6 +24,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 const MIGRATIONS: &[&str] = &[
     V1,
     super::schema::SHARED_REGISTER_PG,
+    super::schema::GUIDANCE_PG,
     super::schema::IMPORT_REPORTS_PG,
 ];
 

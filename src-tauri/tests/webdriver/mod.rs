@@ -344,3 +344,78 @@ fn post(agent: &ureq::Agent, url: &str, body: &Value) -> Value {
     }
     value["value"].clone()
 }
+
+/// The window's file dialogs answered by the e2e hook (src-tauri/src/grants.rs,
+/// debug builds only): launch the window with [`Dialogs::env`], then
+/// [`Desktop::pick`] or [`Dialogs::answer`] before clicking what opens a dialog.
+pub struct Dialogs(pub PathBuf);
+
+impl Dialogs {
+    pub fn new(dir: PathBuf) -> Dialogs {
+        std::fs::create_dir_all(&dir).unwrap();
+        Dialogs(dir)
+    }
+
+    /// The environment variable that enables the hook.
+    pub fn env(&self) -> (&'static str, String) {
+        ("ACTAS_TEST_DIALOG_DIR", self.0.display().to_string())
+    }
+
+    /// The next dialog answers `path`.
+    pub fn answer(&self, path: &Path) {
+        std::fs::write(self.0.join("respuesta"), path.display().to_string()).unwrap();
+    }
+
+    /// The last dialog's title and default path.
+    pub fn question(&self) -> (String, String) {
+        let text = std::fs::read_to_string(self.0.join("pregunta")).unwrap_or_default();
+        let mut lines = text.lines();
+        (
+            lines.next().unwrap_or_default().to_string(),
+            lines.next().unwrap_or_default().to_string(),
+        )
+    }
+
+    /// The file «Imprimir» handed to the system viewer, once it did.
+    pub fn opened(&self) -> Option<String> {
+        std::fs::read_to_string(self.0.join("abierto")).ok()
+    }
+}
+
+impl Desktop {
+    /// Closes the messages in the corner (they may lie over a button).
+    pub fn close_messages(&self) {
+        for close in self.all("[data-testid=toast] button") {
+            let mut response = self
+                .agent
+                .post(self.url(&format!("/element/{close}/click")))
+                .send_json(json!({}))
+                .unwrap();
+            // A message that closed itself meanwhile is fine.
+            let _ = response.body_mut().read_to_string();
+        }
+    }
+
+    /// Chooses `path` in the file field `testid` through its dialog
+    /// («Elegir…»), and waits until the field shows it.
+    pub fn pick(&self, dialogs: &Dialogs, testid: &str, path: &Path) {
+        self.close_messages();
+        dialogs.answer(path);
+        self.click_css(&format!("[data-testid=\"{testid}-choose\"]"));
+        let field = self.find(&format!("[data-testid=\"{testid}\"]"));
+        let want = path.display().to_string();
+        let deadline = Instant::now() + WAIT;
+        while self.property(&field, "value").as_str() != Some(want.as_str()) {
+            if Instant::now() > deadline {
+                self.screenshot("fallo-dialogo");
+                let unread = dialogs.0.join("respuesta").exists();
+                panic!(
+                    "{testid} does not show the chosen {want} (the dialog {} the answer; last question: {:?})",
+                    if unread { "never read" } else { "read" },
+                    dialogs.question()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}

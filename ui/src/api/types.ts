@@ -5,6 +5,8 @@
  */
 
 export type { AppInfo } from './bindings/AppInfo';
+export type { BundleRequest } from './bindings/BundleRequest';
+export type { BundleResult } from './bindings/BundleResult';
 export type { CertificateInfo } from './bindings/CertificateInfo';
 export type { CertificateRequest } from './bindings/CertificateRequest';
 export type { ColumnSpec } from './bindings/ColumnSpec';
@@ -35,6 +37,11 @@ export type { SectionSpec } from './bindings/SectionSpec';
 export type { SignDocumentRequest } from './bindings/SignDocumentRequest';
 export type { SignFileRequest } from './bindings/SignFileRequest';
 export type { SignOutcome } from './bindings/SignOutcome';
+export type { KeyChoice } from './bindings/KeyChoice';
+export type { SignatureSettings } from './bindings/SignatureSettings';
+export type { TokenCertificate } from './bindings/TokenCertificate';
+export type { TokenListing } from './bindings/TokenListing';
+export type { TokensRequest } from './bindings/TokensRequest';
 export type { SignatureReport } from './bindings/SignatureReport';
 export type { SignatureState } from './bindings/SignatureState';
 export type { SignatureStatus } from './bindings/SignatureStatus';
@@ -62,3 +69,9 @@ export type { ImportedPdf } from './bindings/ImportedPdf';
 export type { PendingRow } from './bindings/PendingRow';
 export type { WaitingFor } from './bindings/WaitingFor';
 export type { PersonRole } from './bindings/PersonRole';
+
+export type { AnnulRequest } from './bindings/AnnulRequest';
+export type { Checklist } from './bindings/Checklist';
+export type { ChecklistItem } from './bindings/ChecklistItem';
+export type { PersonActiveRequest } from './bindings/PersonActiveRequest';
+export type { UpdatePersonRequest } from './bindings/UpdatePersonRequest';

@@ -99,4 +99,31 @@ describe('Documentos', () => {
     fireEvent.click(screen.getByTestId('draft-delete'));
     await waitFor(() => expect(api.deleteDraft).toHaveBeenCalledWith(3));
   });
+
+  it('duplicates a document into a new draft and opens it', async () => {
+    const openDraft = vi.fn();
+    api.duplicateDocument.mockResolvedValue({ id: 9, template_id: 'mef-anexo-11-1', title: 'Anexo', updated: '15/03/2026 10:00' });
+    render(<Documentos navigate={vi.fn()} openDraft={openDraft} />);
+    fireEvent.click(await screen.findByTestId('doc-duplicate'));
+    await waitFor(() => expect(openDraft).toHaveBeenCalledWith(9));
+    expect(api.duplicateDocument).toHaveBeenCalledWith('2026-001');
+  });
+
+  it('annuls only with a reason, then lists the document as «Anulado»', async () => {
+    render(<Documentos navigate={vi.fn()} openDraft={vi.fn()} />);
+    fireEvent.click(await screen.findByTestId('doc-annul'));
+    const confirm = screen.getByTestId<HTMLButtonElement>('annul-confirm');
+    expect(confirm.disabled).toBe(true);
+    fireEvent.input(screen.getByTestId('annul-reason'), { target: { value: '   ' } });
+    expect(confirm.disabled).toBe(true);
+    fireEvent.input(screen.getByTestId('annul-reason'), { target: { value: 'Duplicado por error' } });
+    api.documents.mockResolvedValue([{ ...row, status: 'anulado', complete: false }]);
+    fireEvent.click(confirm);
+    await waitFor(() =>
+      expect(api.annulDocument).toHaveBeenCalledWith({ reference: '2026-001', reason: 'Duplicado por error' }),
+    );
+    await waitFor(() => expect(screen.getByTestId('doc-status').textContent).toBe('Anulado'));
+    expect(screen.queryByTestId('doc-annul')).toBeNull();
+    expect(screen.getByTestId<HTMLButtonElement>('doc-sign').disabled).toBe(true);
+  });
 });

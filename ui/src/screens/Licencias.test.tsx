@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiMock } from '../test/mockApi';
+import { apiMock, choosePath } from '../test/mockApi';
 
 const api = vi.hoisted(() => ({}) as ReturnType<typeof import('../test/mockApi').apiMock>);
 vi.mock('../api', () => api);
@@ -107,7 +107,7 @@ describe('Licencias', () => {
     render(<Licencias navigate={vi.fn()} />);
     await screen.findAllByTestId('lic-row');
     const calls = api.licences.mock.calls.length;
-    fireEvent.input(screen.getByTestId('lic-import-path'), { target: { value: '/tmp/licencias.xlsx' } });
+    await choosePath(api, 'lic-import-path', '/tmp/licencias.xlsx');
     fireEvent.click(screen.getByTestId('lic-import'));
     expect(await screen.findByTestId('lic-progress')).toBeTruthy();
     expect(screen.getByTestId('lic-import')).toHaveProperty('disabled', true);
@@ -136,7 +136,7 @@ describe('Licencias', () => {
   it('shows an import error plainly', async () => {
     api.importLicences.mockRejectedValue('No se encontró la fila de encabezados en licencias.csv');
     render(<Licencias navigate={vi.fn()} />);
-    fireEvent.input(screen.getByTestId('lic-import-path'), { target: { value: '/tmp/licencias.csv' } });
+    await choosePath(api, 'lic-import-path', '/tmp/licencias.csv');
     fireEvent.click(screen.getByTestId('lic-import'));
     expect((await screen.findByTestId('lic-import-error')).textContent).toBe(
       'No se encontró la fila de encabezados en licencias.csv',

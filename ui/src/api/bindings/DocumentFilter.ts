@@ -6,7 +6,8 @@ import type { StatusFilter } from "./StatusFilter";
  */
 export type DocumentFilter = { 
 /**
- * Words found in the number, form, title or a signer's name (case and accents ignored).
+ * Words found in the number, form, title, the document's data (system,
+ * people named) or a signer's name (case and accents ignored).
  */
 text: string, 
 /**
