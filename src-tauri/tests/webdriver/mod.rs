@@ -401,7 +401,21 @@ impl Desktop {
     pub fn pick(&self, dialogs: &Dialogs, testid: &str, path: &Path) {
         self.close_messages();
         dialogs.answer(path);
-        self.click_css(&format!("[data-testid=\"{testid}-choose\"]"));
+        let button = format!("[data-testid=\"{testid}-choose\"]");
+        self.click_css(&button);
+        // A screen still laying itself out can move the button under the
+        // click: while the answer is unread, click again (an answer serves
+        // one dialog, so a dialog is never asked twice).
+        for _ in 0..5 {
+            let asked = Instant::now() + Duration::from_secs(2);
+            while dialogs.0.join("respuesta").exists() && Instant::now() < asked {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            if !dialogs.0.join("respuesta").exists() {
+                break;
+            }
+            self.click_css(&button);
+        }
         let field = self.find(&format!("[data-testid=\"{testid}\"]"));
         let want = path.display().to_string();
         let deadline = Instant::now() + WAIT;
