@@ -350,7 +350,7 @@ pub fn parse_master(table: &Table) -> ParsedMaster {
                     });
                 }
                 parsed.warnings.append(&mut warnings);
-                parsed.licences.push(licence);
+                parsed.licences.push(*licence);
                 parsed.keys.push(key);
             }
         }
@@ -361,7 +361,7 @@ pub fn parse_master(table: &Table) -> ParsedMaster {
 /// What one row of the master is.
 enum RowOutcome {
     /// A licence, its key and the warnings about its cells.
-    Licence(Licence, String, Vec<Warning>),
+    Licence(Box<Licence>, String, Vec<Warning>),
     /// No software: not a licence.
     Rejected(Rejection),
     /// A note below the TOTAL row.
@@ -554,7 +554,7 @@ fn parse_row(row: &SourceRow, saldo_al: Option<NaiveDate>, footer: Option<u32>) 
         row: row.number,
     };
     let key = licence.key();
-    RowOutcome::Licence(licence, key, warnings)
+    RowOutcome::Licence(Box::new(licence), key, warnings)
 }
 
 #[cfg(test)]

@@ -499,7 +499,7 @@ fn insert_notes(tx: &mut Tx<'_>, import_id: i64, meta: &ImportMeta<'_>) -> Resul
             values.extend_from_slice(&[
                 Param::Int(import_id),
                 Param::Int((b * NOTES_BATCH + i + 1) as i64),
-                Param::Text(*kind),
+                Param::Text(kind),
                 Param::from(note.row),
                 Param::Text(&note.column),
                 Param::Text(&note.reason),

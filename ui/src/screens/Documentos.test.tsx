@@ -117,7 +117,7 @@ describe('Documentos', () => {
     fireEvent.input(screen.getByTestId('annul-reason'), { target: { value: '   ' } });
     expect(confirm.disabled).toBe(true);
     fireEvent.input(screen.getByTestId('annul-reason'), { target: { value: 'Duplicado por error' } });
-    api.documents.mockResolvedValue([{ ...row, status: 'anulado', complete: false }]);
+    api.documentsPage.mockResolvedValue({ rows: [{ ...row, status: 'anulado', complete: false }], total: 1, offset: 0 });
     fireEvent.click(confirm);
     await waitFor(() =>
       expect(api.annulDocument).toHaveBeenCalledWith({ reference: '2026-001', reason: 'Duplicado por error' }),

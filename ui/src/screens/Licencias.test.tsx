@@ -147,7 +147,7 @@ describe('Licencias', () => {
   it('a clean import is green only, with nothing amber or red', async () => {
     api.importLicences.mockResolvedValue(report({ rows_with_warnings: 0, rows_rejected: 0, warnings: [], rejected: [] }));
     render(<Licencias navigate={vi.fn()} />);
-    fireEvent.input(screen.getByTestId('lic-import-path'), { target: { value: '/tmp/licencias.xlsx' } });
+    await choosePath(api, 'lic-import-path', '/tmp/licencias.xlsx');
     fireEvent.click(screen.getByTestId('lic-import'));
     await screen.findByTestId('lic-import-result');
     expect(screen.getByTestId('lic-count-warned').className).toBe('outcome none');
@@ -162,7 +162,7 @@ describe('Licencias', () => {
     render(<Licencias navigate={vi.fn()} />);
     expect((await screen.findByTestId('lic-count-imported')).textContent).toContain('15 filas importadas');
     expect(screen.getByTestId('lic-report-export')).toHaveProperty('disabled', true);
-    fireEvent.input(screen.getByTestId('lic-report-path'), { target: { value: '/tmp/informe.csv' } });
+    await choosePath(api, 'lic-report-path', '/tmp/informe.csv');
     fireEvent.click(screen.getByTestId('lic-report-export'));
     expect((await screen.findByTestId('lic-report-exported')).textContent).toBe('Guardado en /tmp/informe.csv');
     expect(api.exportLicenceReport).toHaveBeenCalledWith('/tmp/informe.csv');
