@@ -759,6 +759,7 @@ fn coordinator_creates_signs_with_p12_and_token_imports_and_verifies_in_the_real
     // the people register; only then a number.
     d.type_into("[data-testid=lic-as-of]", "15/03/2026");
     d.type_into("[data-testid=lic-within]", "30");
+    assert_eq!(value_of(&d, "[data-testid=lic-within]"), "30");
     d.click_css("[data-testid=lic-notice]");
     d.find("[data-testid=lic-notice-draft] canvas[data-testid=pdf-page]");
     std::thread::sleep(std::time::Duration::from_millis(1500));

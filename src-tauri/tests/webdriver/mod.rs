@@ -281,6 +281,22 @@ impl Desktop {
     pub fn type_into(&self, css: &str, text: &str) {
         let element = self.find(css);
         self.post(&format!("/element/{element}/clear"), json!({}));
+        // A controlled field may put its old value back after «clear» (the
+        // number fields do): empty it as a user's deleting would, through
+        // the value setter and an input event.
+        if self
+            .property(&element, "value")
+            .as_str()
+            .is_some_and(|v| !v.is_empty())
+        {
+            self.execute(
+                "const e = arguments[0];
+                 const proto = Object.getPrototypeOf(e);
+                 Object.getOwnPropertyDescriptor(proto, 'value').set.call(e, '');
+                 e.dispatchEvent(new Event('input', { bubbles: true }));",
+                json!([{ ELEMENT: element }]),
+            );
+        }
         self.post(&format!("/element/{element}/value"), json!({"text": text}));
     }
 
