@@ -5,7 +5,7 @@
 //! (signature, responder authorised by that issuer, the entry for this
 //! certificate) into a [`Status`]. Signing uses it to collect the DSS
 //! (PAdES B-LT); the verifier (`verify/revocation.rs`) reads the same
-//! data back from a document, and fetches it with `--online`.
+//! data back from a document (offline: it fetches nothing).
 //!
 //! The OCSP and CRL structures are OpenSSL's (the openssl crate). It does
 //! not: build chains, decide what a revocation means for a signature (the

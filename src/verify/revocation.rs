@@ -2,8 +2,9 @@
 //! signature's chain, from the data embedded in the document first — the
 //! DSS's `/OCSPs` and `/CRLs` ([`dss_sources`]), the CMS's own CRLs and
 //! Adobe's revocationInfoArchival attribute ([`cms_sources`]) — and, only
-//! when asked (`actas verify --online`), from the certificate's OCSP
-//! responder or CRL distribution point (`crate::revocation::Fetcher`).
+//! when the caller passes a `crate::revocation::Fetcher` (the verifier
+//! does not: it stays offline), from the certificate's OCSP responder or
+//! CRL distribution point.
 //! Each piece is checked against the issuer (`crate::revocation`).
 //!
 //! How it counts in the verdict (`verify/mod.rs`, docs/verification.md):
@@ -221,7 +222,7 @@ pub fn check(
             reason: e.to_string(),
         },
         None => RevocationCheck::Unknown {
-            reason: "el documento no incluye datos de revocación (verifique con --online)".into(),
+            reason: "el documento no incluye datos de revocación".into(),
         },
     }
 }
@@ -362,7 +363,7 @@ mod tests {
         let status = check(cert, &pki.intermediate, &Sources::default(), None);
         assert!(matches!(
             judge("X", &status, Utc::now()),
-            Effect::Indeterminate(ref r) if r.contains("--online")
+            Effect::Indeterminate(ref r) if r.contains("no incluye datos de revocación")
         ));
         // Online: the responder answers.
         let status = check(
