@@ -102,6 +102,7 @@ fn walk_the_first_start_checklist(d: &mut Desktop, dialogs: &Dialogs, pki: &pki:
     // Perfil de la entidad.
     follow_checklist(d, "perfil");
     d.type_into("[data-testid=profile-entidad]", "Senace");
+    assert_eq!(value_of(d, "[data-testid=profile-entidad]"), "Senace");
     d.type_into(
         "[data-testid=profile-oficina]",
         "Oficina de Tecnologías de la Información",
@@ -293,7 +294,16 @@ fn duplicate_and_annul(d: &mut Desktop, db: &Path) -> String {
         t.contains("Borrador")
     });
     let system = example["denominacion_software"].as_str().unwrap();
-    assert_eq!(value_of(d, "[name=denominacion_software]"), system);
+    // The form fills in once its draft is read.
+    let deadline = std::time::Instant::now() + webdriver::WAIT;
+    while value_of(d, "[name=denominacion_software]") != system {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the duplicated draft shows «{}», not the system's name",
+            value_of(d, "[name=denominacion_software]")
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     assert_eq!(value_of(d, "[name=fecha_hora]"), "");
     assert_eq!(value_of(d, "[name=fecha_solicitud]"), "");
     assert_eq!(value_of(d, "[name=numero_instalacion]"), "");

@@ -284,6 +284,8 @@ impl Desktop {
         // A controlled field may put its old value back after «clear» (the
         // number fields do): empty it as a user's deleting would, through
         // the value setter and an input event.
+        // (It does so on its next render: give it that moment.)
+        std::thread::sleep(Duration::from_millis(150));
         if self
             .property(&element, "value")
             .as_str()

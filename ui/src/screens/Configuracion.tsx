@@ -11,7 +11,7 @@
  * `section`, it scrolls to that card (the first-start checklist links
  * there).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { NewPerson, Person, Profile, SignatureSettings, TrustRootInfo } from '../api';
 import { PathInput } from '../components/PathInput';
@@ -162,6 +162,12 @@ const editable = (p: Person): NewPerson => ({
 
 export function Configuracion({ section }: { section?: string } = {}) {
   const [profile, setProfile] = useState<Profile>({ entidad: '', oficina: '', ubicacion: '' });
+  // What the user typed before the stored profile arrived wins over it.
+  const profileTyped = useRef(false);
+  const editProfile = (change: Partial<Profile>) => {
+    profileTyped.current = true;
+    setProfile((p) => ({ ...p, ...change }));
+  };
   const [savingProfile, setSavingProfile] = useState(false);
   // Null until loaded: the form appears then, so nothing typed is overwritten.
   const [signature, setSignature] = useState<SignatureSettings | null>(null);
@@ -180,7 +186,9 @@ export function Configuracion({ section }: { section?: string } = {}) {
 
   useEffect(() => {
     const fail = (e: unknown) => showError(api.errorMessage(e));
-    api.profile().then(setProfile, fail);
+    api.profile().then((stored) => {
+      if (!profileTyped.current) setProfile(stored);
+    }, fail);
     api.signatureSettings().then(setSignature, (e) => {
       setSignature(EMPTY_SIGNATURE);
       fail(e);
@@ -330,19 +338,19 @@ export function Configuracion({ section }: { section?: string } = {}) {
             id="profile-entidad"
             label="Entidad"
             value={profile.entidad}
-            onInput={(v) => setProfile({ ...profile, entidad: v })}
+            onInput={(v) => editProfile({ entidad: v })}
           />
           <TextField
             id="profile-oficina"
             label="Oficina"
             value={profile.oficina}
-            onInput={(v) => setProfile({ ...profile, oficina: v })}
+            onInput={(v) => editProfile({ oficina: v })}
           />
           <TextField
             id="profile-ubicacion"
             label="Lugar de firma por defecto"
             value={profile.ubicacion}
-            onInput={(v) => setProfile({ ...profile, ubicacion: v })}
+            onInput={(v) => editProfile({ ubicacion: v })}
           />
           <div class="button-row">
             <button type="submit" class="primary" data-testid="profile-save" disabled={savingProfile}>
