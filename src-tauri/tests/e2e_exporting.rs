@@ -228,7 +228,7 @@ fn sign_export_and_print(
     d.wait_text("[data-testid=cert-info]", COMPUTO, |t| t.contains(COMPUTO));
     d.click_css("[data-testid=confirm-sign]");
     d.wait_text("[data-testid=sign-result]", "signed by all", |t| {
-        t.contains("firmado por todos")
+        t.contains("Firmaron todos los roles requeridos")
     });
 
     let signed = out.join("firmado.pdf");

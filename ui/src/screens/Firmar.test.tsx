@@ -36,7 +36,7 @@ describe('Firmar', () => {
       'Firmado por Ana como Calidad; siguiente: Cómputo.',
     );
     expect(outcomeText({ ...base, role: 'coord-computo', next: [], complete: true }, roles)).toBe(
-      'Firmado por Ana como Cómputo. Documento firmado por todos.',
+      'Firmado por Ana como Cómputo. Firmaron todos los roles requeridos.',
     );
     expect(
       outcomeText(
@@ -44,7 +44,7 @@ describe('Firmar', () => {
         roles,
       ),
     ).toBe(
-      'Firmado por Ana como Cómputo. Documento firmado por todos. Firma PAdES B-LTA, sello de tiempo 06/12/2026 03:20:11 UTC.',
+      'Firmado por Ana como Cómputo. Firmaron todos los roles requeridos. Firma PAdES B-LTA, sello de tiempo 06/12/2026 03:20:11 UTC.',
     );
   });
 

@@ -51,12 +51,12 @@ export function roleOptions(target: SigningTarget): { value: string; label: stri
   });
 }
 
-/** «Firmado por … como …; siguiente: …» / «… Documento firmado por todos». */
+/** «Firmado por … como …; siguiente: …» / «… Firmaron todos los roles requeridos». */
 export function outcomeText(outcome: SignOutcome, roles: RoleState[]): string {
   const title = (role: string) => roles.find((r) => r.role === role)?.title ?? role;
   const head = `Firmado por ${outcome.signer} como ${title(outcome.role)}`;
   const stamp = outcome.timestamp ? ` Firma PAdES ${outcome.level}, sello de tiempo ${outcome.timestamp}.` : '';
-  if (outcome.complete) return `${head}. Documento firmado por todos.${stamp}`;
+  if (outcome.complete) return `${head}. Firmaron todos los roles requeridos.${stamp}`;
   if (outcome.next.length > 0) return `${head}; siguiente: ${outcome.next.map(title).join(', ')}.${stamp}`;
   return `${head}.${stamp}`;
 }
