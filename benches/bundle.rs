@@ -57,7 +57,7 @@ fn bundle(c: &mut Criterion) {
         .map(|(role, who)| {
             let identity = load_pkcs12(&pki.p12(who), pki::PASSWORD, now).expect("p12");
             let cms = CmsSigner::new(&identity).expect("signer");
-            (*role, identity, cms)
+            (*role, cms)
         })
         .collect();
     let db = dir.path().join("actas.db");
@@ -65,7 +65,7 @@ fn bundle(c: &mut Criterion) {
     for i in 0..DOCUMENTS {
         let at = now + chrono::Duration::seconds(i as i64);
         let mut pdf = rendered.clone();
-        for (role, identity, cms) in &signers {
+        for (role, cms) in &signers {
             let prepared = PreparedPdf::parse(pdf).expect("parses");
             let options = SignOptions {
                 role: role.to_string(),
@@ -73,7 +73,7 @@ fn bundle(c: &mut Criterion) {
                 location: None,
                 at,
             };
-            pdf = sign_pdf(&prepared, Some(template), identity, cms, &options).expect("signs");
+            pdf = sign_pdf(&prepared, Some(template), cms, &options).expect("signs");
         }
         let new = NewDocument {
             series: template.series.clone(),
@@ -113,6 +113,8 @@ fn bundle(c: &mut Criterion) {
         password: pki::PASSWORD.into(),
         trust: Some(pki.root_pem()),
         output: out.clone(),
+        ltv: false,
+        tsa: None,
     };
     let outcome = service
         .export_bundle(&mut store, &request)

@@ -7,9 +7,11 @@
 //!    its documents through `Store::create_document` with a 30 KB PDF, so
 //!    the figure is the register's (numbering, revision, audit row,
 //!    commit), not rendering's.
-//! 2. Listing 100,000 stored documents as the window does (`Service::list_where`,
-//!    with and without its form filter) and the store's filtered query
-//!    with a page limit.
+//! 2. Listing 100,000 stored documents as the window does: the first page
+//!    of the Documentos screen through `App::documents_page` (what the
+//!    window calls; target < 100 ms), the whole list (`App::documents`,
+//!    `Service::list_where`, with and without its form filter) and the
+//!    store's filtered query with a page limit.
 //!
 //! `cargo bench --bench register`; the PostgreSQL half needs
 //! `ACTAS_TEST_POSTGRES` (see `scripts/pg-test-cluster.sh`) and is skipped
@@ -226,6 +228,33 @@ fn listing(db: &Path, engine: &str, listed: i64) {
             run()
         );
     };
+    if engine == "SQLite" {
+        // The window's own entry point, on the same database.
+        let app = actas::app::App::open(db, Path::new("templates"), Clock::System).expect("app");
+        time("ventana: primera página (App::documents_page)", &|| {
+            app.documents_page(&actas::app::DocumentFilter::default())
+                .unwrap()
+                .rows
+                .len()
+        });
+        time(
+            "ventana: página a mitad del listado (App::documents_page)",
+            &|| {
+                app.documents_page(&actas::app::DocumentFilter {
+                    offset: Some(50_000.min(listed as u32 / 2)),
+                    ..Default::default()
+                })
+                .unwrap()
+                .rows
+                .len()
+            },
+        );
+        time("ventana: todo el listado (App::documents)", &|| {
+            app.documents(&actas::app::DocumentFilter::default())
+                .unwrap()
+                .len()
+        });
+    }
     time("ventana: todos (Service::list_where)", &|| {
         service
             .list_where(&store, &DocumentFilter::default())

@@ -8,7 +8,13 @@
 //! - `sign/per_process`: one `actas sign` process per file (release
 //!   binary) — goal ≥ 50/s;
 //! - `sign/batch_1000_on_2_threads`: 1,000 signatures from the prepared PDF
-//!   on 2 threads of 500 — goal < 3 s wall time.
+//!   on 2 threads of 500 — goal < 3 s wall time;
+//! - `levels/b_t_in_process_local_tsa`: the same PDF signed at PAdES B-T
+//!   with a TSA on loopback (`tests/common/services.rs`: OpenSSL's TS
+//!   responder in-process behind HTTP) — goal ≥ 200 signatures/s;
+//! - `levels/b_lta_extension_5_firmas`: DSS (OCSP from `openssl ocsp
+//!   -port`, CRL over HTTP) plus a document time-stamp added to the informe
+//!   signed by 5 roles at B-T — goal < 50 ms.
 //!
 //! With `cargo bench --bench sign` it then prints a summary measured with
 //! plain loops (50 sequential processes for the per-process figure) and,
@@ -19,17 +25,23 @@
 
 #[path = "../tests/common/pki.rs"]
 mod pki;
+#[path = "../tests/common/services.rs"]
+mod services;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use actas::clock::Clock;
+use actas::net::{Http, NetOptions};
+use actas::revocation::Fetcher;
 use actas::service::Service;
 use actas::sign::certificate::{load_pkcs12, SigningIdentity};
 use actas::sign::cms::CmsSigner;
-use actas::sign::{sign_pdf, PreparedPdf, SignOptions};
+use actas::sign::ltv::{self, LtvOptions};
+use actas::sign::{sign_pdf, sign_pdf_stamped, PreparedPdf, SignOptions};
 use actas::template::Template;
+use actas::timestamp::{TimeStamper, TsaClient};
 use actas::verify::{verify_pdf, VerifyOptions};
 use chrono::{DateTime, FixedOffset};
 use criterion::{Criterion, Throughput};
@@ -132,7 +144,6 @@ fn fixture() -> Fixture {
         pdf = sign_pdf(
             &prepared,
             Some(fixture.template(INFORME)),
-            &identity,
             &signer,
             &fixture.options(role),
         )
@@ -141,6 +152,131 @@ fn fixture() -> Fixture {
     std::fs::write(&fixture.informe, &pdf).expect("write the informe");
     fixture.dir = dir;
     fixture
+}
+
+/// The trust services and files of the level benchmarks.
+struct Levels {
+    services: services::Services,
+    tsa: TsaClient,
+    fetcher: Fetcher,
+    /// María's LTV certificate (publishes OCSP and CRL URLs).
+    signer: CmsSigner,
+    /// The informe de pruebas signed by its 5 roles at B-T.
+    informe_bt: Vec<u8>,
+}
+
+fn levels_fixture(fixture: &Fixture) -> Levels {
+    let services = services::Services::start();
+    let http = Http::new(&NetOptions::default()).expect("HTTP client");
+    let tsa = TsaClient::new(&services.fast_tsa_url(), http.clone(), None);
+    let fetcher = Fetcher::new(http);
+    let ltv_identity = |file: &str| {
+        load_pkcs12(&services.pki.p12(file), pki::PASSWORD, fixture.now).expect("LTV p12 loads")
+    };
+    let signer = CmsSigner::new(&ltv_identity("maria")).expect("signer");
+    let mut pdf = fixture
+        .service
+        .render(INFORME, &example(INFORME), Some("2026-016"))
+        .expect("informe renders")
+        .pdf;
+    for (role, file) in INFORME_SIGNERS {
+        let signer = CmsSigner::new(&ltv_identity(file)).expect("signer");
+        let prepared = PreparedPdf::parse(pdf).expect("parses");
+        pdf = sign_pdf_stamped(
+            &prepared,
+            Some(fixture.template(INFORME)),
+            &signer,
+            &fixture.options(role),
+            Some(&tsa),
+        )
+        .expect("signs at B-T")
+        .pdf;
+    }
+    std::fs::write(fixture.dir.join("informe-5-firmas-bt.pdf"), &pdf).expect("write");
+    // For pyHanko's baseline: the LTV signer and root.
+    let ltv_dir = fixture.dir.join("pki-ltv");
+    std::fs::create_dir_all(&ltv_dir).expect("folder");
+    std::fs::copy(services.pki.p12("maria"), ltv_dir.join("maria.p12")).expect("copy");
+    std::fs::copy(services.root_pem(), ltv_dir.join("raiz-ltv.pem")).expect("copy");
+    Levels {
+        services,
+        tsa,
+        fetcher,
+        signer,
+        informe_bt: pdf,
+    }
+}
+
+/// One B-LTA extension of the 5-signature informe (parse included).
+fn extend_lta(levels: &Levels) -> usize {
+    let prepared = PreparedPdf::parse(levels.informe_bt.clone()).expect("parses");
+    let (bytes, summary) = ltv::extend(
+        &prepared,
+        &LtvOptions {
+            fetcher: &levels.fetcher,
+            tsa: Some(&levels.tsa as &dyn TimeStamper),
+            refuse_revoked: None,
+        },
+    )
+    .expect("extends");
+    assert!(summary.signatures == 5 && summary.doc_timestamp.is_some());
+    bytes.len()
+}
+
+fn level_benches(c: &mut Criterion, fixture: &Fixture, levels: &Levels) {
+    let template = fixture.template(BITACORA);
+    let options = fixture.options("especialista-is");
+    let prepared =
+        PreparedPdf::parse(std::fs::read(&fixture.big).expect("big PDF")).expect("parses");
+    let tsa: &dyn TimeStamper = &levels.tsa;
+    let mut group = c.benchmark_group("levels");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("b_t_in_process_local_tsa", |b| {
+        b.iter(|| {
+            sign_pdf_stamped(
+                &prepared,
+                Some(template),
+                &levels.signer,
+                &options,
+                Some(tsa),
+            )
+            .expect("signs")
+        })
+    });
+    group.sample_size(20);
+    group.bench_function("b_lta_extension_5_firmas", |b| {
+        b.iter(|| extend_lta(levels))
+    });
+    group.finish();
+}
+
+/// Plain-loop figures of the level benchmarks: (B-T signatures/s, B-LTA ms).
+fn level_summary(fixture: &Fixture, levels: &Levels) -> (f64, f64) {
+    let template = fixture.template(BITACORA);
+    let options = fixture.options("especialista-is");
+    let prepared =
+        PreparedPdf::parse(std::fs::read(&fixture.big).expect("big PDF")).expect("parses");
+    let tsa: &dyn TimeStamper = &levels.tsa;
+    let n = 400;
+    let t = Instant::now();
+    for _ in 0..n {
+        sign_pdf_stamped(
+            &prepared,
+            Some(template),
+            &levels.signer,
+            &options,
+            Some(tsa),
+        )
+        .expect("signs");
+    }
+    let bt_rate = n as f64 / t.elapsed().as_secs_f64();
+    let m = 40;
+    let t = Instant::now();
+    for _ in 0..m {
+        extend_lta(levels);
+    }
+    let lta_ms = t.elapsed().as_secs_f64() * 1000.0 / m as f64;
+    (bt_rate, lta_ms)
 }
 
 fn trust(fixture: &Fixture) -> VerifyOptions {
@@ -173,7 +309,6 @@ fn sign_process(fixture: &Fixture, out: &Path) {
 fn batch(
     prepared: &PreparedPdf,
     template: &Template,
-    identity: &SigningIdentity,
     signer: &CmsSigner,
     options: &SignOptions,
 ) -> usize {
@@ -183,7 +318,7 @@ fn batch(
                 scope.spawn(|| {
                     (0..500)
                         .map(|_| {
-                            sign_pdf(prepared, Some(template), identity, signer, options)
+                            sign_pdf(prepared, Some(template), signer, options)
                                 .expect("signs")
                                 .len()
                         })
@@ -206,12 +341,12 @@ fn benches(c: &mut Criterion, fixture: &Fixture) {
     let mut group = c.benchmark_group("sign");
     group.throughput(Throughput::Elements(1));
     group.bench_function("in_process_rsa2048_100k", |b| {
-        b.iter(|| sign_pdf(&prepared, Some(template), &identity, &signer, &options).expect("signs"))
+        b.iter(|| sign_pdf(&prepared, Some(template), &signer, &options).expect("signs"))
     });
     group.bench_function("parse_and_sign_100k", |b| {
         b.iter(|| {
             let prepared = PreparedPdf::parse(bytes.clone()).expect("parses");
-            sign_pdf(&prepared, Some(template), &identity, &signer, &options).expect("signs")
+            sign_pdf(&prepared, Some(template), &signer, &options).expect("signs")
         })
     });
     let out = fixture.dir.join("firmado-por-proceso.pdf");
@@ -220,7 +355,7 @@ fn benches(c: &mut Criterion, fixture: &Fixture) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(1000));
     group.bench_function("batch_1000_on_2_threads", |b| {
-        b.iter(|| batch(&prepared, template, &identity, &signer, &options))
+        b.iter(|| batch(&prepared, template, &signer, &options))
     });
     group.finish();
 
@@ -237,7 +372,7 @@ fn benches(c: &mut Criterion, fixture: &Fixture) {
 }
 
 /// Plain-loop figures for the note, and pyHanko's on the same files.
-fn summary(fixture: &Fixture) {
+fn summary(fixture: &Fixture, levels: &Levels) {
     let template = fixture.template(BITACORA);
     let identity = fixture.identity("maria");
     let signer = CmsSigner::new(&identity).expect("signer");
@@ -250,7 +385,7 @@ fn summary(fixture: &Fixture) {
     let n = 2000;
     let t = Instant::now();
     for _ in 0..n {
-        sign_pdf(&prepared, Some(template), &identity, &signer, &options).expect("signs");
+        sign_pdf(&prepared, Some(template), &signer, &options).expect("signs");
     }
     let in_process = rate(n, t.elapsed());
 
@@ -274,7 +409,7 @@ fn summary(fixture: &Fixture) {
     }
 
     let t = Instant::now();
-    batch(&prepared, template, &identity, &signer, &options);
+    batch(&prepared, template, &signer, &options);
     let batch_s = t.elapsed().as_secs_f64();
 
     println!(
@@ -285,11 +420,16 @@ fn summary(fixture: &Fixture) {
     println!("firma, un proceso por archivo: {per_process:8.1} firmas/s (meta ≥ 50; {n_proc} procesos seguidos)");
     println!("lote de 1000 en 2 hilos:      {batch_s:8.3} s (meta < 3 s)");
     println!("verificar 5 firmas:           {verify_ms:8.3} ms (meta < 10 ms)");
+    let (bt_rate, lta_ms) = level_summary(fixture, levels);
+    println!("firma B-T con TSA local:      {bt_rate:8.1} firmas/s (meta ≥ 200)");
+    println!("extensión B-LTA, 5 firmas:    {lta_ms:8.1} ms (meta < 50 ms)");
 
     let script = root().join("benches/pyhanko_baseline.py");
     let out = Command::new("python3")
         .arg(&script)
         .arg(&fixture.dir)
+        .arg("--tsa")
+        .arg(levels.services.fast_tsa_url())
         .arg("--json")
         .output();
     match out {
@@ -308,14 +448,25 @@ fn summary(fixture: &Fixture) {
                 per_process / py_sign,
                 py_verify_ms / verify_ms
             );
+            let py_bt = baseline["bt_sign_per_s"].as_f64().unwrap_or(f64::NAN);
+            let py_lta = baseline["lta_extend_ms"].as_f64().unwrap_or(f64::NAN);
+            println!(
+                "pyHanko con la misma TSA: firma B-T {py_bt:.1}/s, extensión B-LTA de 5 firmas {py_lta:.1} ms; razón ×{:.0} y ×{:.0}",
+                bt_rate / py_bt,
+                py_lta / lta_ms
+            );
         }
-        Ok(out) => println!(
-            "(sin línea base de pyHanko: {})",
-            String::from_utf8_lossy(&out.stderr)
+        Ok(out) => {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let lines: Vec<&str> = stderr
                 .lines()
-                .last()
-                .unwrap_or("falló")
-        ),
+                .filter(|l| !l.contains("client_session"))
+                .collect();
+            println!(
+                "(sin línea base de pyHanko: {})",
+                lines[lines.len().saturating_sub(3)..].join(" | ")
+            )
+        }
         Err(e) => println!("(sin línea base de pyHanko: python3 no disponible: {e})"),
     }
     println!("archivos: {}", fixture.dir.display());
@@ -323,11 +474,13 @@ fn summary(fixture: &Fixture) {
 
 fn main() {
     let fixture = fixture();
+    let levels = levels_fixture(&fixture);
     let mut criterion = Criterion::default().configure_from_args();
     benches(&mut criterion, &fixture);
+    level_benches(&mut criterion, &fixture, &levels);
     criterion.final_summary();
     // `cargo bench` passes --bench; `cargo test --benches` doesn't.
     if std::env::args().any(|a| a == "--bench") {
-        summary(&fixture);
+        summary(&fixture, &levels);
     }
 }

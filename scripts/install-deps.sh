@@ -5,8 +5,9 @@
 #   desktop  core + the desktop window: WebKitGTK 4.1 (Tauri 2) and Node.js/npm
 #            for the window's front end (ui/)
 #   test     desktop + the real validators the tests call (qpdf, poppler-utils,
-#            pyHanko from PyPI, pinned), the end-to-end tools: Xvfb,
-#            WebKitWebDriver and tauri-driver (from crates.io, pinned),
+#            pyHanko from PyPI, pinned), SoftHSM2 and OpenSC (a PKCS#11 token
+#            and pkcs11-tool for the token tests), the end-to-end tools:
+#            Xvfb, WebKitWebDriver and tauri-driver (from crates.io, pinned),
 #            PostgreSQL 15 (the shared register's tests run a throwaway
 #            server), and the fuzzing tools: the nightly toolchain and
 #            cargo-fuzz (pinned)
@@ -20,7 +21,7 @@ if [ "$profile" = "desktop" ] || [ "$profile" = "test" ]; then
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 if [ "$profile" = "test" ]; then
-  packages+=(qpdf poppler-utils unzip xvfb xauth webkit2gtk-driver postgresql-15)
+  packages+=(qpdf poppler-utils unzip xvfb xauth webkit2gtk-driver softhsm2 opensc postgresql-15)
   # pyHanko needs a Python 3 with pip; use the machine's if it has one.
   command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1 \
     || packages+=(python3 python3-pip)

@@ -13,12 +13,15 @@ use actas::clock::Clock;
 use actas::dates::day_arg;
 use actas::error::ActasError;
 use actas::service::{
-    document_reference, read_data_file, BundleExportRequest, BundleSelection, Service, SignRequest,
+    document_reference, read_data_file, BundleExportRequest, BundleSelection, KeySource,
+    Service, SignRequest, SignatureSettings,
 };
 use actas::service::{ImportKind, ImportedPdf};
+use actas::sign::pkcs11::TokenSelection;
 use actas::store::{NewPerson, PersonRole, Store};
 use actas::template::Catalogue;
 
+mod guidance_cli;
 mod registers_cli;
 use registers_cli::{
     BackupsCommand, LicencesCommand, MaintenanceCommand, SupportCommand, TapesCommand,
@@ -86,6 +89,31 @@ enum Command {
     List {
         #[arg(long)]
         json: bool,
+        /// Solo los documentos cuyo número, título, datos (sistema, personas
+        /// nombradas) o firmantes contienen todas estas palabras.
+        #[arg(long)]
+        buscar: Option<String>,
+    },
+    /// Crea un borrador nuevo con los datos de un documento guardado (fechas y números vacíos).
+    Duplicate {
+        /// Número del documento (p. ej. 2026-001).
+        doc: String,
+        /// Escribe además los datos del borrador en este archivo JSON (para «actas new»).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Anula un documento guardado: se conserva, queda «anulado» y no admite más firmas.
+    Annul {
+        /// Número del documento (p. ej. 2026-001).
+        doc: String,
+        /// Motivo de la anulación (obligatorio; queda en el registro de auditoría).
+        #[arg(long)]
+        motivo: Option<String>,
+    },
+    /// Lista de la configuración inicial: perfil, personas, certificado raíz, módulo del token.
+    Checklist {
+        #[arg(long)]
+        json: bool,
     },
     /// Exporta la última revisión de un documento guardado.
     Export {
@@ -95,6 +123,7 @@ enum Command {
         output: PathBuf,
     },
     /// Firma el campo de un rol: un PDF (con -o) o un documento guardado (nueva revisión).
+    #[command(group(clap::ArgGroup::new("clave").required(true).args(["p12", "pkcs11"])))]
     Sign {
         /// PDF de entrada, o número del documento guardado (p. ej. 2026-001).
         target: String,
@@ -106,10 +135,18 @@ enum Command {
         role: String,
         /// Certificado PKCS#12 (.p12 / .pfx).
         #[arg(long)]
-        p12: PathBuf,
+        p12: Option<PathBuf>,
         /// Variable de entorno con la contraseña (sin ella se pregunta en la terminal).
         #[arg(long)]
         password_env: Option<String>,
+        #[command(flatten)]
+        token: TokenArgs,
+        /// Nivel PAdES: B-B, B-T, B-LT o B-LTA (por defecto el de Configuración; B-T si hay TSA).
+        #[arg(long)]
+        level: Option<actas::sign::Level>,
+        /// Servicio de sellado de tiempo RFC 3161 (http:// o https://).
+        #[arg(long)]
+        tsa: Option<String>,
         /// Motivo de la firma (por defecto «Firma como <cargo del rol>»).
         #[arg(long)]
         reason: Option<String>,
@@ -145,6 +182,24 @@ enum Command {
         persona: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// Agrega datos de validación (DSS) y un sello de tiempo de documento (re-sellado, B-LTA).
+    Ltv {
+        /// PDF firmado, o número del documento guardado (nueva revisión).
+        target: String,
+        /// PDF de salida (sin -o, el archivo se actualiza en su lugar: solo se agrega al final).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Servicio de sellado de tiempo RFC 3161 (por defecto el de Configuración).
+        #[arg(long)]
+        tsa: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tokens criptográficos PKCS#11 (DNIe, tokens USB).
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
     },
     /// Verifica las firmas de un PDF o de un documento guardado.
     Verify {
@@ -228,6 +283,12 @@ enum BundleCommand {
         /// Raíces de confianza: la cadena de cada firma se comprueba y se registra.
         #[arg(long)]
         trust: Option<PathBuf>,
+        /// Antes de sellar, agrega a cada PDF datos de validación y un sello de tiempo de documento.
+        #[arg(long)]
+        ltv: bool,
+        /// Servicio de sellado de tiempo para --ltv (por defecto el de Configuración).
+        #[arg(long, requires = "ltv")]
+        tsa: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -263,6 +324,38 @@ impl StatusArg {
         }
         .to_string()
     }
+}
+
+/// A certificate on a PKCS#11 token instead of a `.p12`.
+#[derive(clap::Args)]
+struct TokenArgs {
+    /// Módulo PKCS#11 del token (p. ej. /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so).
+    #[arg(long)]
+    pkcs11: Option<PathBuf>,
+    /// Etiqueta del token (si hay más de uno conectado).
+    #[arg(long, requires = "pkcs11")]
+    token: Option<String>,
+    /// Etiqueta de la clave y su certificado en el token.
+    #[arg(long, requires = "pkcs11", conflicts_with = "cert")]
+    key: Option<String>,
+    /// Número de serie (hexadecimal) del certificado en el token.
+    #[arg(long, requires = "pkcs11")]
+    cert: Option<String>,
+    /// Variable de entorno con el PIN (sin ella se pregunta en la terminal).
+    #[arg(long, requires = "pkcs11")]
+    pin_env: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum TokensCommand {
+    /// Lista los tokens de un módulo PKCS#11 y sus certificados.
+    List {
+        /// Módulo PKCS#11 (por defecto el de Configuración).
+        #[arg(long)]
+        pkcs11: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -317,6 +410,18 @@ enum PeopleCommand {
     List {
         #[arg(long)]
         json: bool,
+    },
+    /// Corrige los datos de una persona (solo los indicados).
+    Edit(guidance_cli::PersonEdit),
+    /// Desactiva a una persona: ya no se ofrece como firmante, sigue en sus documentos.
+    Deactivate {
+        /// Id de la persona (como lo muestra «people list»).
+        id: i64,
+    },
+    /// Vuelve a activar a una persona desactivada.
+    Activate {
+        /// Id de la persona (como lo muestra «people list»).
+        id: i64,
     },
 }
 
@@ -480,9 +585,13 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             let stored = service.create(&mut store, &template, data, &actor())?;
             println!("{}", document_reference(&series, &stored.number));
         }
-        Command::List { json } => {
+        Command::List { json, buscar } => {
             let service = service()?;
-            let list = service.list(&store()?)?;
+            let filter = actas::store::DocumentFilter {
+                text: buscar,
+                ..Default::default()
+            };
+            let list = service.list_where(&store()?, &filter)?;
             if json {
                 print_json(&list);
             } else if list.is_empty() {
@@ -505,6 +614,13 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 }
             }
         }
+        Command::Duplicate { doc, output } => {
+            guidance_cli::duplicate(&service()?, &mut store()?, &doc, output)?
+        }
+        Command::Annul { doc, motivo } => {
+            guidance_cli::annul(&service()?, &mut store()?, &doc, motivo, &actor())?
+        }
+        Command::Checklist { json } => guidance_cli::checklist(&store()?, json)?,
         Command::Export { doc, output } => {
             let revision = service()?.export(&store()?, &doc, &output)?;
             println!(
@@ -518,6 +634,9 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             role,
             p12,
             password_env,
+            token,
+            level,
+            tsa,
             reason,
             location,
             firmar_como_suplente,
@@ -525,27 +644,46 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
         } => {
             // Only the template the PDF names is read (one process per signature is common).
             let service = Service::open_deferred(&templates_dir, clock);
-            let password = read_password(password_env.as_deref())?;
+            let path = Path::new(&target);
+            let (mut store, settings) =
+                office_settings(output.is_some(), cli.db.as_deref(), store)?;
             // Without --location, the office profile's default location (as in the window).
-            let location = match location {
-                Some(location) => Some(location),
-                None if output.is_none() || database_exists(cli.db.as_deref()) => {
-                    Some(actas::service::read_profile(&store()?)?.ubicacion)
-                        .filter(|l| !l.trim().is_empty())
-                }
-                None => None,
+            let location = match (location, store.as_ref()) {
+                (Some(location), _) => Some(location),
+                (None, Some(store)) => Some(actas::service::read_profile(store)?.ubicacion)
+                    .filter(|l| !l.trim().is_empty()),
+                (None, None) => None,
+            };
+            let key = match (p12, token.pkcs11) {
+                (Some(path), _) => KeySource::P12 {
+                    path,
+                    password: read_secret(password_env.as_deref(), Secret::Password)?,
+                },
+                (None, Some(module)) => KeySource::Token {
+                    selection: TokenSelection {
+                        module,
+                        token: token.token,
+                        key_label: token.key,
+                        cert_serial: token.cert,
+                    },
+                    pin: read_secret(token.pin_env.as_deref(), Secret::Pin)?,
+                },
+                (None, None) => unreachable!("clap requires --p12 or --pkcs11"),
             };
             let request = SignRequest {
                 role,
-                p12,
-                password,
+                key,
                 reason,
                 location,
+                level,
+                tsa,
+                settings,
                 substitute: firmar_como_suplente,
             };
-            let outcome = match output {
-                Some(output) => service.sign_file(Path::new(&target), &output, &request)?,
-                None => service.sign_stored(&mut store()?, &target, &request, &actor())?,
+            let outcome = match (output, store.as_mut()) {
+                (Some(output), _) => service.sign_file(path, &output, &request)?,
+                (None, Some(store)) => service.sign_stored(store, &target, &request, &actor())?,
+                (None, None) => unreachable!("a stored document opens the store"),
             };
             if json {
                 print_json(&outcome);
@@ -557,10 +695,109 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 } else {
                     format!("siguiente: {}", outcome.next.join(", "))
                 };
+                let stamp = match &outcome.timestamp {
+                    Some(t) => format!(", sello de tiempo {t}"),
+                    None => String::new(),
+                };
                 println!(
-                    "Firmado como {} por {} ({next}).",
-                    outcome.role, outcome.signer
+                    "Firmado como {} por {} (PAdES {}{stamp}; {next}).",
+                    outcome.role, outcome.signer, outcome.level
                 );
+            }
+        }
+        Command::Ltv {
+            target,
+            output,
+            tsa,
+            json,
+        } => {
+            let service = Service::open_deferred(&templates_dir, clock);
+            let path = Path::new(&target);
+            let is_file = path.is_file();
+            let (mut store, settings) = office_settings(is_file, cli.db.as_deref(), store)?;
+            let outcome = match store.as_mut() {
+                Some(store) if !is_file => service.extend_ltv_stored(
+                    store,
+                    &target,
+                    tsa.as_deref(),
+                    &settings,
+                    &actor(),
+                )?,
+                _ => {
+                    let out = output.clone().unwrap_or_else(|| path.to_path_buf());
+                    service.extend_ltv_file(path, &out, tsa.as_deref(), &settings)?
+                }
+            };
+            if json {
+                print_json(&outcome);
+            } else {
+                println!(
+                    "Datos de validación agregados a {target}: {} {}, {} {} OCSP, {} {}; sello de tiempo de documento {}.",
+                    outcome.certificates,
+                    plural(outcome.certificates, "certificado", "certificados"),
+                    outcome.ocsp_responses,
+                    plural(outcome.ocsp_responses, "respuesta", "respuestas"),
+                    outcome.crls,
+                    plural(outcome.crls, "CRL", "CRL"),
+                    outcome.timestamp.as_deref().unwrap_or("—")
+                );
+                for revoked in &outcome.revoked {
+                    println!("Aviso: certificado revocado: {revoked}");
+                }
+            }
+        }
+        Command::Tokens {
+            command: TokensCommand::List { pkcs11, json },
+        } => {
+            let module = match pkcs11 {
+                Some(module) => module,
+                None => {
+                    let configured = if database_exists(cli.db.as_deref()) {
+                        SignatureSettings::load(&store()?)?.pkcs11_module
+                    } else {
+                        String::new()
+                    };
+                    if configured.trim().is_empty() {
+                        return Err(ActasError::Other(
+                            "indique el módulo PKCS#11 con --pkcs11 (p. ej. /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)".into(),
+                        ));
+                    }
+                    PathBuf::from(configured.trim())
+                }
+            };
+            let tokens = actas::sign::pkcs11::list_tokens(&module)
+                .map_err(|e| ActasError::Sign(e.into()))?;
+            if json {
+                print_json(&tokens);
+            } else if tokens.is_empty() {
+                println!("No hay tokens conectados al módulo {}.", module.display());
+            } else {
+                for t in tokens {
+                    println!(
+                        "Token «{}» ({} {}, serie {})",
+                        t.label, t.manufacturer, t.model, t.serial
+                    );
+                    if t.certificates.is_empty() {
+                        println!("  sin certificados");
+                    }
+                    for c in t.certificates {
+                        println!(
+                            "  «{}» {} — emisor: {} — vigente del {} al {} — serie {}{}{}",
+                            c.label,
+                            c.subject,
+                            c.issuer,
+                            c.valid_from,
+                            c.valid_until,
+                            c.serial,
+                            c.dni.map(|d| format!(" — DNI {d}")).unwrap_or_default(),
+                            if c.has_key {
+                                ""
+                            } else {
+                                " (sin clave privada)"
+                            }
+                        );
+                    }
+                }
             }
         }
         Command::Import { files, trust, json } => {
@@ -686,7 +923,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
             if json {
                 print_json(&report);
             } else {
-                print!("{}", report.to_table());
+                print!("{}", service.readable(&report)?.to_table());
             }
             if !report.ok {
                 // Exit 1 NO VÁLIDO, 3 INDETERMINADO (docs/verification.md).
@@ -707,6 +944,8 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                     from,
                     to,
                     trust,
+                    ltv,
+                    tsa,
                     json,
                 },
         } => {
@@ -718,13 +957,15 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 from,
                 to,
             };
-            let password = read_password(password_env.as_deref())?;
+            let password = read_secret(password_env.as_deref(), Secret::Password)?;
             let request = BundleExportRequest {
                 selection,
                 p12,
                 password,
                 trust,
                 output,
+                ltv,
+                tsa,
             };
             let outcome = service.export_bundle(&mut store()?, &request)?;
             if json {
@@ -779,7 +1020,7 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
         Command::Audit {
             command: AuditCommand::Checkpoint { p12, password_env },
         } => {
-            let password = read_password(password_env.as_deref())?;
+            let password = read_secret(password_env.as_deref(), Secret::Password)?;
             let service = Service::open_deferred(&templates_dir, clock);
             let checkpoint = service.seal_audit(&mut store()?, &p12, &password)?;
             println!(
@@ -862,13 +1103,19 @@ fn run(cli: Cli) -> Result<ExitCode, ActasError> {
                 print_json(&people);
             } else {
                 for p in people {
-                    println!(
-                        "{} {} {} — {} — {}",
-                        p.given_names, p.paternal_surname, p.maternal_surname, p.cargo, p.area
-                    );
+                    println!("{:>4}  {}", p.id, guidance_cli::describe(&p));
                 }
             }
         }
+        Command::People {
+            command: PeopleCommand::Edit(edit),
+        } => guidance_cli::edit_person(&mut store()?, edit, &clock)?,
+        Command::People {
+            command: PeopleCommand::Deactivate { id },
+        } => guidance_cli::set_active(&mut store()?, id, false, &clock)?,
+        Command::People {
+            command: PeopleCommand::Activate { id },
+        } => guidance_cli::set_active(&mut store()?, id, true, &clock)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -935,24 +1182,65 @@ fn default_db_path() -> Result<PathBuf, ActasError> {
     actas::app::default_database_path()
 }
 
-/// The certificate password: from the named environment variable, else
-/// typed at the terminal without echo. Never an argument, never logged.
-fn read_password(env: Option<&str>) -> Result<String, ActasError> {
+/// What secret is asked for.
+#[derive(Clone, Copy)]
+enum Secret {
+    Password,
+    Pin,
+}
+
+/// A certificate password or token PIN: from the named environment
+/// variable, else typed at the terminal without echo. Never an argument,
+/// never logged.
+fn read_secret(env: Option<&str>, what: Secret) -> Result<String, ActasError> {
+    let (name, the_name, flag, prompt) = match what {
+        Secret::Password => (
+            "contraseña del certificado",
+            "la contraseña del certificado",
+            "--password-env",
+            "Contraseña del certificado: ",
+        ),
+        Secret::Pin => (
+            "PIN del token",
+            "el PIN del token",
+            "--pin-env",
+            "PIN del token: ",
+        ),
+    };
     if let Some(var) = env {
         return std::env::var(var).map_err(|_| {
             ActasError::Other(format!(
-                "la variable de entorno {var} (contraseña del certificado) no está definida"
+                "la variable de entorno {var} ({name}) no está definida"
             ))
         });
     }
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() {
-        return Err(ActasError::Other(
-            "indique la contraseña del certificado con --password-env VARIABLE".into(),
-        ));
+        return Err(ActasError::Other(format!(
+            "indique {the_name} con {flag} VARIABLE"
+        )));
     }
-    rpassword::prompt_password("Contraseña del certificado: ")
-        .map_err(|e| ActasError::Other(format!("no se pudo leer la contraseña: {e}")))
+    rpassword::prompt_password(prompt)
+        .map_err(|e| ActasError::Other(format!("no se pudo leer {the_name}: {e}")))
+}
+
+/// The store (opened unless a file is handled and no database exists) and
+/// the office's signature settings (the defaults without a store).
+fn office_settings(
+    is_file: bool,
+    db: Option<&Path>,
+    open: impl Fn() -> Result<Store, ActasError>,
+) -> Result<(Option<Store>, SignatureSettings), ActasError> {
+    let store = if is_file && !database_exists(db) {
+        None
+    } else {
+        Some(open()?)
+    };
+    let settings = match &store {
+        Some(store) => SignatureSettings::load(store)?,
+        None => SignatureSettings::default(),
+    };
+    Ok((store, settings))
 }
 
 /// Who acts, for the audit log: `ACTAS_USUARIO`, else the OS user.

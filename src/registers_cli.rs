@@ -14,6 +14,7 @@ use actas::dates::{day_arg, format_date};
 use actas::error::ActasError;
 use actas::registers::excel::format_cents;
 use actas::registers::expiry::LicenceStatus;
+use actas::registers::licences::distinct_rows;
 use actas::registers::tapes::{TapeStatus, DEFAULT_RETURN_DAYS};
 use actas::registers::Register;
 use actas::service::{read_data_file, FormRequest, ImportReport, Service};
@@ -302,11 +303,8 @@ fn print_import(report: &ImportReport, json: bool) {
         capitalize(report.register),
         report.file_name
     );
-    let rejected_rows = {
-        let mut rows: Vec<u32> = report.rejected.iter().map(|r| r.row).collect();
-        rows.dedup();
-        rows.len()
-    };
+    let rejected_rows = distinct_rows(&report.rejected);
+    let warned_rows = distinct_rows(&report.warnings);
     let mut skipped = Vec::new();
     if report.blank_rows > 0 {
         skipped.push(format!(
@@ -322,12 +320,24 @@ fn print_import(report: &ImportReport, json: bool) {
             plural(report.total_rows, "fila de totales", "filas de totales")
         ));
     }
+    if report.note_rows > 0 {
+        skipped.push(format!(
+            "{} {} bajo el total",
+            report.note_rows,
+            plural(report.note_rows, "nota", "notas")
+        ));
+    }
     println!(
-        "Importadas: {} {}, {} {}; {} {}{}.",
+        "Importadas: {} {}, {} {}{}; {} {}{}.",
         report.imported,
         plural(report.imported, "nueva", "nuevas"),
         report.updated,
         plural(report.updated, "actualizada", "actualizadas"),
+        if warned_rows > 0 {
+            format!(" ({warned_rows} con advertencias)")
+        } else {
+            String::new()
+        },
         rejected_rows,
         plural(rejected_rows, "fila rechazada", "filas rechazadas"),
         if skipped.is_empty() {
@@ -336,16 +346,16 @@ fn print_import(report: &ImportReport, json: bool) {
             format!("; se omitieron {}", skipped.join(" y "))
         }
     );
+    if !report.warnings.is_empty() {
+        println!("Advertencias (las filas se importaron; las celdas ilegibles quedaron vacías):");
+        for w in &report.warnings {
+            println!("  fila {}, {}: {}", w.row, w.column, w.reason);
+        }
+    }
     if !report.rejected.is_empty() {
         println!("Filas rechazadas (no se importaron):");
         for r in &report.rejected {
             println!("  fila {}, {}: {}", r.row, r.column, r.reason);
-        }
-    }
-    if !report.warnings.is_empty() {
-        println!("Advertencias (filas importadas):");
-        for w in &report.warnings {
-            println!("  fila {}, {}: {}", w.row, w.column, w.reason);
         }
     }
 }
@@ -368,7 +378,7 @@ fn print_licences(list: &[LicenceStatus]) {
             "{:<10} {:>5}  {:<11} {:<28} {:<36} {:>5}",
             l.termino
                 .map(format_date)
-                .unwrap_or_else(|| "perpetua".into()),
+                .unwrap_or_else(|| l.situacion.label().into()),
             l.dias_restantes.map(|d| d.to_string()).unwrap_or_default(),
             l.situacion.label(),
             clip(&l.ubicacion, 28),

@@ -1,6 +1,7 @@
 //! Integration tests of the `actas` CLI (DESIGN §4): the real binary on real
 //! files and a real SQLite database, one temporary folder per test.
 
+#[allow(dead_code)] // helpers shared with the other test crates
 mod common;
 
 use std::collections::BTreeSet;

@@ -109,14 +109,21 @@ const MONTHS_LONG: [&str; 12] = [
 /// What a written master must import to.
 #[derive(Debug, Default)]
 struct Expected {
-    /// (TERMINO, VALOR in cents) of each licence that imports.
-    licences: Vec<(NaiveDate, i64)>,
-    /// (sheet row, column) of each rejection.
+    /// (TERMINO, VALOR in cents) of each licence that imports: every row
+    /// that names a software, with the unreadable cells empty.
+    licences: Vec<(Option<NaiveDate>, Option<i64>)>,
+    /// (sheet row, column) of each rejection: the rows without software.
     rejected: BTreeSet<(u32, String)>,
+    /// (sheet row, column) of each warning: a cell left empty, an INICIO
+    /// after TERMINO, a SALDO NETO that does not add up.
+    warnings: BTreeSet<(u32, String)>,
     /// Rows whose SALDO NETO does not add up.
-    warnings: usize,
+    saldo_warnings: usize,
     /// Licences under the vertically merged UBICACIÓN.
     merged_group: Vec<String>,
+    /// Software of licences with an INICIO after TERMINO, and of licences
+    /// with an unreadable VALOR, whose TERMINO is within 30 days of AS_OF.
+    flagged_expiring: Vec<String>,
 }
 
 impl Expected {
@@ -125,13 +132,17 @@ impl Expected {
         let within = |n: i64| {
             self.licences
                 .iter()
-                .filter(|(t, _)| (0..=n).contains(&days(t)))
+                .filter(|(t, _)| t.is_some_and(|t| (0..=n).contains(&days(&t))))
                 .count()
         };
-        let cents: i64 = self.licences.iter().map(|(_, v)| v).sum();
+        let cents: i64 = self.licences.iter().filter_map(|(_, v)| *v).sum();
         json!({
             "total": self.licences.len(),
-            "expired": self.licences.iter().filter(|(t, _)| days(t) < 0).count(),
+            "expired": self
+                .licences
+                .iter()
+                .filter(|(t, _)| t.is_some_and(|t| days(&t) < 0))
+                .count(),
             "within_30": within(30),
             "within_60": within(60),
             "within_90": within(90),
@@ -239,7 +250,13 @@ fn write_messy_master(path: &Path, n: usize, shift: i64) -> Expected {
         let termino = as_of
             .checked_add_signed(chrono::Duration::days((i as i64 * 7) % 400 - 100 + shift))
             .unwrap();
-        let inicio = termino.checked_sub_days(Days::new(365)).unwrap();
+        // INICIO after TERMINO: kept, flagged, still tracked (row 16 ends in 12 days).
+        let inverted = i == 16 || i % 71 == 20;
+        let inicio = if inverted {
+            termino.checked_add_days(Days::new(10)).unwrap()
+        } else {
+            termino.checked_sub_days(Days::new(365)).unwrap()
+        };
         let valor = 10_000 + i as i64 * 137;
         let amortizacion = valor / 2;
         let saldo = if i % 13 == 5 {
@@ -354,35 +371,57 @@ fn write_messy_master(path: &Path, n: usize, shift: i64) -> Expected {
         sheet.write_string(row, 13, "Activo").unwrap();
         sheet.write_string(row, 15, "Marzo").unwrap();
 
+        let software = format!("Software {i:05}");
         if no_software {
             expected
                 .rejected
                 .insert((sheet_row, "SOFTWARE Y/O LICENCIA DE SOFTWARE".into()));
-        }
-        if bad_termino {
-            expected.rejected.insert((sheet_row, "TERMINO".into()));
-        }
-        if bad_valor {
-            expected
-                .rejected
-                .insert((sheet_row, "VALOR ADQUISICION S/".into()));
-        }
-        if !(no_software || bad_termino || bad_valor) {
-            expected.licences.push((termino, valor));
-            valor_total += valor;
-            if i % 13 == 5 {
-                expected.warnings += 1;
+        } else {
+            let mut warn = |column: &str| expected.warnings.insert((sheet_row, column.into()));
+            if inverted && !bad_termino {
+                warn("INICIO");
+            }
+            if bad_termino {
+                warn("TERMINO");
+            }
+            if bad_valor {
+                warn("VALOR ADQUISICION S/");
+            }
+            if i % 13 == 5 && !bad_valor {
+                warn("SALDO NETO");
+                expected.saldo_warnings += 1;
+            }
+            let kept_termino = (!bad_termino).then_some(termino);
+            let kept_valor = (!bad_valor).then_some(valor);
+            expected.licences.push((kept_termino, kept_valor));
+            if let Some(v) = kept_valor {
+                valor_total += v;
+            }
+            let days = (termino - as_of).num_days();
+            if (inverted || bad_valor) && !bad_termino && (0..=30).contains(&days) {
+                expected.flagged_expiring.push(software);
             }
         }
         row += 1;
     }
-    // The TOTAL row, then a note off to the side.
+    // The TOTAL row, then the sheet's notes: one off to the side, two under
+    // the table's first column (skipped, not reported).
     sheet.write_string(row, 0, "TOTAL").unwrap();
     sheet
         .write_number(row, 10, valor_total as f64 / 100.0)
         .unwrap();
     sheet
-        .write_string(row + 2, 18, "Elaborado por: Especialista en SD")
+        .write_string(row + 2, 18, "Revisado: Jefe de la OTI")
+        .unwrap();
+    sheet
+        .write_string(
+            row + 2,
+            0,
+            "Fuente: SIAF-SP, reporte de bienes intangibles al 31/12/2025",
+        )
+        .unwrap();
+    sheet
+        .write_string(row + 3, 0, "Elaborado por: Especialista en SD")
         .unwrap();
     // An extra sheet after the master.
     {
@@ -395,10 +434,50 @@ fn write_messy_master(path: &Path, n: usize, shift: i64) -> Expected {
     expected
 }
 
+/// Rows of `sheet` between the licence header and the TOTAL row that name a
+/// software or have any other cell filled, as openpyxl (an independent
+/// reader, `scripts/install-deps.sh test`) sees them.
+fn openpyxl_licence_rows(path: &Path, sheet: &str) -> usize {
+    let script = r#"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True)[sys.argv[2]]
+rows = list(ws.iter_rows(values_only=True))
+header = next(i for i, r in enumerate(rows) if any(isinstance(c, str) and 'software' in c.lower() for c in r))
+count = 0
+for r in rows[header + 1:]:
+    cells = [c for c in r[:16] if c not in (None, '')]
+    if cells and isinstance(cells[0], str) and cells[0].strip().upper().startswith('TOTAL'):
+        break
+    if cells:
+        count += 1
+print(count)
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .arg(sheet)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "openpyxl (scripts/install-deps.sh test): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("a count")
+}
+
 fn rejected_set(report: &Json) -> BTreeSet<(u32, String)> {
-    report["rejected"]
+    problem_set(report, "rejected")
+}
+
+/// The (row, column) of every entry of `report[list]`, each with a reason.
+fn problem_set(report: &Json, list: &str) -> BTreeSet<(u32, String)> {
+    report[list]
         .as_array()
-        .expect("rejected is an array")
+        .unwrap_or_else(|| panic!("{list} is an array: {report}"))
         .iter()
         .map(|r| {
             assert!(
@@ -418,21 +497,81 @@ fn messy_xlsx_master_imports_every_readable_row() {
     let sb = Sandbox::new();
     let path = sb.path("Maestro OTI 2026.xlsx");
     let expected = write_messy_master(&path, 300, 0);
-    assert!(expected.rejected.len() >= 6, "the workbook has bad rows");
+    assert!(
+        expected.rejected.len() >= 3 && expected.warnings.len() >= 20,
+        "the workbook has rows without software and bad cells: {expected:?}"
+    );
 
     let run = sb.run(&["licences", "import", s(&path), "--json"]);
     run.assert_ok();
     let report = run.json();
-    let keys: BTreeSet<&str> = report
+    let keys: Vec<&str> = report
         .as_object()
         .unwrap()
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys, BTreeSet::from(["imported", "updated", "rejected"]));
+    assert_eq!(keys, ["imported", "updated", "warnings", "rejected"]);
     assert_eq!(report["imported"], expected.licences.len());
     assert_eq!(report["updated"], 0);
+    // Exactly the planted cells and rows; nothing for the notes under TOTAL.
+    assert_eq!(problem_set(&report, "warnings"), expected.warnings);
+    assert_eq!(
+        report["warnings"].as_array().unwrap().len(),
+        expected.warnings.len()
+    );
     assert_eq!(rejected_set(&report), expected.rejected);
+    assert_eq!(
+        report["rejected"].as_array().unwrap().len(),
+        expected.rejected.len(),
+        "each rejected row listed once"
+    );
+    // An independent reader agrees: every filled row between the header and
+    // TOTAL is either imported or rejected, once.
+    let oracle = openpyxl_licence_rows(&path, "Maestro 2026");
+    assert_eq!(oracle, expected.licences.len() + expected.rejected.len());
+    assert_eq!(
+        report["imported"].as_u64().unwrap() as usize
+            + report["rejected"].as_array().unwrap().len(),
+        oracle,
+        "openpyxl's row count"
+    );
+
+    // A licence with an INICIO after TERMINO or an unreadable VALOR is still
+    // in the expiry list (one ending in 12 days, one in 3).
+    assert!(expected.flagged_expiring.len() >= 2, "{expected:?}");
+    let expiring = sb
+        .run(&[
+            "licences",
+            "expiring",
+            "--within",
+            "30",
+            "--as-of",
+            "2026-03-15",
+            "--json",
+        ])
+        .json();
+    let listed: Vec<&str> = expiring["licences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["software"].as_str().unwrap())
+        .collect();
+    for software in &expected.flagged_expiring {
+        assert!(
+            listed.contains(&software.as_str()),
+            "{software} missing: {listed:?}"
+        );
+    }
+    let inverted = expiring["licences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["software"] == "Software 00016")
+        .expect("the INICIO > TERMINO licence");
+    assert_eq!(inverted["situacion"], "por vencer");
+    assert_eq!(inverted["inicio"], Json::Null);
+    assert_eq!(inverted["dias_restantes"], 12);
 
     // The summary, exact, for the chosen date.
     let as_of = d(AS_OF.0, AS_OF.1, AS_OF.2);
@@ -460,15 +599,18 @@ fn messy_xlsx_master_imports_every_readable_row() {
     );
     assert_eq!(
         again.stdout.matches("SALDO NETO S/").count(),
-        expected.warnings,
+        expected.saldo_warnings,
         "{}",
         again.stdout
     );
     assert!(
-        again.stdout.contains("1 fila de totales"),
+        again
+            .stdout
+            .contains("1 fila de totales y 2 notas bajo el total"),
         "{}",
         again.stdout
     );
+    assert!(!again.stdout.contains("Fuente"), "{}", again.stdout);
 
     // The merged UBICACIÓN reached every row under it.
     let list = sb.run(&["licences", "list", "--as-of", "2026-03-15", "--json"]);
@@ -486,7 +628,7 @@ fn messy_xlsx_master_imports_every_readable_row() {
     let inconsistent = sb.run(&["licences", "list", "--inconsistent", "--json"]);
     assert_eq!(
         inconsistent.json().as_array().unwrap().len(),
-        expected.warnings
+        expected.saldo_warnings
     );
 
     // One import = one audit row, and the chain holds.
@@ -534,20 +676,23 @@ fn xls_and_ods_masters_read_like_xlsx() {
         let run = sb.run(&["licences", "import", s(&fixture(name)), "--json"]);
         run.assert_ok();
         let report = run.json();
-        assert_eq!(report["imported"], 4, "{name}: {report}");
+        assert_eq!(report["imported"], 5, "{name}: {report}");
+        assert_eq!(rejected_set(&report), BTreeSet::new(), "{name}");
         assert_eq!(
-            rejected_set(&report),
-            BTreeSet::from([(10, "TERMINO".to_string())]),
+            problem_set(&report, "warnings"),
+            BTreeSet::from([(8, "SALDO NETO".to_string()), (10, "TERMINO".to_string())]),
             "{name}"
         );
+        // AutoCAD LT (TERMINO 31/02/2026) counts in the total and the value,
+        // not in the expiry counts.
         let summary = sb
             .run(&["licences", "summary", "--as-of", "2026-03-15", "--json"])
             .json();
         assert_eq!(
             summary,
             json!({
-                "total": 4, "expired": 0, "within_30": 1, "within_60": 3, "within_90": 3,
-                "valor_adquisicion_total": 123150.0
+                "total": 5, "expired": 0, "within_30": 1, "within_60": 3, "within_90": 3,
+                "valor_adquisicion_total": 132150.0
             }),
             "{name}"
         );
@@ -577,6 +722,14 @@ fn xls_and_ods_masters_read_like_xlsx() {
             .unwrap();
         assert_eq!(winrar["situacion"], "perpetua");
         assert!(winrar["termino"].is_null());
+        let autocad = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["software"] == "AutoCAD LT")
+            .unwrap();
+        assert_eq!(autocad["situacion"], "sin término", "{name}");
+        assert!(autocad["termino"].is_null());
         let bad = sb
             .run(&["licences", "list", "--inconsistent", "--json"])
             .json();

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use common::forge::Forger;
 use common::oracles::{pdfsig, pyhanko, qpdf_check, tool};
 use common::pki::{self, Pki, PASSWORD};
-use common::{example, Run, Sandbox, NOW};
+use common::{render, s, Run, Sandbox, NOW};
 use serde_json::Value as Json;
 
 const MEF: &str = "mef-anexo-11-1";
@@ -39,30 +39,11 @@ const INSTALACION_SIGNERS: [(&str, &str); 4] = [
     ("especialista-infraestructura", "carlos"),
 ];
 
-fn s(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 path")
-}
-
 fn name_of(file: &str) -> &'static str {
     pki::shared().identity(file).name
 }
 
 // ---------------------------------------------------------------- the CLI
-
-/// `actas render TEMPLATE --data <example> -o <name>` in the sandbox.
-fn render(sb: &Sandbox, template: &str, name: &str) -> PathBuf {
-    let out = sb.path(name);
-    sb.run(&[
-        "render",
-        template,
-        "--data",
-        s(&example(template)),
-        "-o",
-        s(&out),
-    ])
-    .assert_ok();
-    out
-}
 
 /// `actas sign IN -o OUT --role ROLE --p12 P12 --password-env VAR` with the
 /// good password in VAR.
@@ -432,6 +413,12 @@ fn each_bad_certificate_is_refused_with_one_spanish_line_and_nothing_written() {
             !line.contains(PASSWORD) && !line.contains("clave-equivocada"),
             "the password leaked: {line}"
         );
+        // The holder's name and the file's name; no DN, no folders.
+        let folder = p12.parent().unwrap().display().to_string();
+        assert!(
+            !line.contains("CN=") && !line.contains(&folder),
+            "a DN or a folder in: {line}"
+        );
     }
     // A password variable that is not set.
     let run = sb.run(&[
@@ -526,7 +513,8 @@ fn impostor_with_a_real_signers_name_signs_but_is_not_trusted() {
     // The human table says so too.
     let run = sb.run(&["verify", s(&signed), "--trust", s(&pki.root_pem())]);
     assert!(!run.status.success());
-    let row = table_row(&run.stdout, "firma.coord-arquitectura");
+    // The table names the row by the role's printed title, not the field.
+    let row = table_row(&run.stdout, "Coordinador de Arquitectura y Construcción");
     assert_eq!(row[5], "no", "Confiable column: {}", run.stdout);
 
     // Against the right root María's real certificate is trusted, and the
@@ -555,11 +543,22 @@ fn impostor_with_a_real_signers_name_signs_but_is_not_trusted() {
 }
 
 /// The cells of the verify table's row for `field`.
-fn table_row(table: &str, field: &str) -> Vec<String> {
+/// The printed title the human table names a field's row by (the acta de instalación's).
+fn title_of(field: &str) -> &'static str {
+    match field {
+        "firma.especialista-calidad" => "Especialista en Calidad de Software - OTI",
+        "firma.coord-infraestructura" => {
+            "Coordinador de Infraestructura y Soporte de Tecnologías de Información - OTI"
+        }
+        other => panic!("no title for {other}"),
+    }
+}
+
+fn table_row(table: &str, role: &str) -> Vec<String> {
     table
         .lines()
-        .find(|l| l.split('|').next().is_some_and(|c| c.trim() == field))
-        .unwrap_or_else(|| panic!("no row for {field} in:\n{table}"))
+        .find(|l| l.split('|').next().is_some_and(|c| c.trim() == role))
+        .unwrap_or_else(|| panic!("no row for {role} in:\n{table}"))
         .split('|')
         .map(|c| c.trim().to_string())
         .collect()
@@ -666,7 +665,7 @@ fn one_changed_byte_inside_a_signed_range_fails_verify_naming_the_signature() {
         assert_eq!(run.code(), Some(1), "NO VÁLIDO exits 1");
         assert!(run.stderr.contains("NO VÁLIDO"), "{}", run.stderr);
         for field in ["firma.especialista-calidad", "firma.coord-infraestructura"] {
-            let row = table_row(&run.stdout, field);
+            let row = table_row(&run.stdout, title_of(field));
             let expected = if broken.contains(&field) { "no" } else { "sí" };
             assert_eq!(row[3], expected, "Íntegra of {field}:\n{}", run.stdout);
         }
@@ -732,7 +731,12 @@ fn a_later_update_that_changes_page_content_is_flagged_as_a_modification() {
     let run = sb.run(&["verify", s(&file), "--trust", s(&pki.root_pem())]);
     assert!(!run.status.success());
     for field in ["firma.especialista-calidad", "firma.coord-infraestructura"] {
-        assert_eq!(table_row(&run.stdout, field)[6], "sí", "{}", run.stdout);
+        assert_eq!(
+            table_row(&run.stdout, title_of(field))[6],
+            "sí",
+            "{}",
+            run.stdout
+        );
     }
 
     // pyHanko: intact, but the modification is not allowed.

@@ -6,9 +6,10 @@
 //! run off the main thread (`async`), so signing or rendering never freezes
 //! the window. No logic lives here: the core's tests cover it, and
 //! `tests/commands.rs` calls every command through Tauri's IPC without a
-//! window.
+//! window. Files reach the core only through the tokens of `grants.rs`.
 
 mod commands;
+pub mod grants;
 
 use std::path::PathBuf;
 
@@ -33,6 +34,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         delete_draft,
         create_document,
         documents,
+        documents_page,
         document_pdf,
         pending,
         import_pdf,
@@ -40,6 +42,10 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         signing_target,
         sign_document,
         sign_file,
+        tokens,
+        signature_settings,
+        save_signature_settings,
+        suggested_modules,
         verify,
         export_verification,
         profile,
@@ -55,7 +61,21 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         licences,
         import_licences,
         create_licence_notice,
+        licence_notice_preview,
+        last_licence_import,
+        export_licence_report,
         window_ready,
+        checklist,
+        duplicate_document,
+        annul_document,
+        update_person,
+        set_person_active,
+        choose_file,
+        choose_save_path,
+        export_name,
+        export_document,
+        print_document,
+        export_bundle,
     ])
 }
 
@@ -88,7 +108,19 @@ pub fn run() {
                 Box::<dyn std::error::Error>::from(e.to_string())
             })?;
             app.manage(state);
+            app.manage(grants::Grants::from_env());
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // A file dropped on the window counts as chosen (to read).
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                let grants = window.state::<grants::Grants>();
+                let dropped: Vec<grants::Grant> = paths
+                    .iter()
+                    .map(|p| grants.issue(p.clone(), grants::Access::Read))
+                    .collect();
+                let _ = tauri::Emitter::emit(window, grants::DROPPED_EVENT, dropped);
+            }
         });
     if let Err(e) = with_commands(builder).run(tauri::generate_context!()) {
         eprintln!("actas-desktop: no se pudo abrir la ventana: {e}");

@@ -2,14 +2,20 @@
 //! (`actas_desktop::with_commands`) on Tauri's mock runtime, invoked through
 //! IPC with the JSON the window sends, against a real SQLite store, the
 //! shipped templates and the test PKI. Nothing of the core is mocked.
+//!
+//! Files are named as the window names them: by the token a file dialog
+//! returned (`grants.rs`); `Window::chosen` / `Window::save_to` stand for
+//! the user picking a file, and the last test shows that a path the user
+//! never chose is refused by every command that takes one.
 
 #[path = "../../tests/common/pki.rs"]
 mod pki;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use actas::app::App;
 use actas::clock::Clock;
+use actas_desktop::grants::{Access, Grants};
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
@@ -31,10 +37,15 @@ struct Window {
 
 impl Window {
     fn open(dir: &Path) -> Window {
+        Window::with_grants(dir, Grants::new())
+    }
+
+    fn with_grants(dir: &Path, grants: Grants) -> Window {
         let clock = Clock::parse(pki::NOW).unwrap();
         let state = App::open(&dir.join("actas.db"), &templates(), clock).unwrap();
         let app = actas_desktop::with_commands(mock_builder())
             .manage(state)
+            .manage(grants)
             .build(mock_context(noop_assets()))
             .unwrap();
         let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -60,6 +71,20 @@ impl Window {
                     .map(str::to_string)
                     .unwrap_or_else(|| e.to_string())
             })
+    }
+
+    /// The token «Elegir…» returns when the user picks `path`.
+    fn chosen(&self, path: &Path) -> String {
+        use tauri::Manager;
+        let grants = self.webview.state::<Grants>();
+        grants.issue(path.to_path_buf(), Access::Read).token
+    }
+
+    /// The token «Guardar como…» returns when the user picks `path`.
+    fn save_to(&self, path: &Path) -> String {
+        use tauri::Manager;
+        let grants = self.webview.state::<Grants>();
+        grants.issue(path.to_path_buf(), Access::Write).token
     }
 
     fn ok(&self, cmd: &str, args: Value) -> Value {
@@ -150,13 +175,13 @@ fn every_command_runs_without_a_window() {
     assert_eq!(w.ok("people", json!({})).as_array().unwrap().len(), 1);
     let roots = w.ok(
         "import_trust_roots",
-        json!({"path": pki.root_pem().display().to_string()}),
+        json!({"path": w.chosen(&pki.root_pem())}),
     );
     assert_eq!(roots.as_array().unwrap().len(), 1);
     assert_eq!(w.ok("trust_roots", json!({})), roots);
 
     // Sign twice through the store, in order; a wrong password is refused.
-    let p12 = |file: &str| pki.p12(file).display().to_string();
+    let p12 = |file: &str| w.chosen(&pki.p12(file));
     let cert = w.ok(
         "inspect_certificate",
         json!({"request": {"p12_path": p12("maria"), "password": pki::PASSWORD}}),
@@ -174,7 +199,7 @@ fn every_command_runs_without_a_window() {
         json!({"request": {"reference": reference, "path": null}}),
     );
     assert_eq!(target["roles"][0]["next"], true);
-    let sign = |role: &str, file: &str| json!({"request": {"reference": reference, "role": role, "p12_path": p12(file), "password": pki::PASSWORD, "location": ""}});
+    let sign = |role: &str, file: &str| json!({"request": {"reference": reference, "role": role, "key": p12_key(&p12(file)), "location": ""}});
     let out_of_order = w
         .call("sign_document", sign("coord-calidad", "carlos"))
         .unwrap_err();
@@ -203,7 +228,7 @@ fn every_command_runs_without_a_window() {
     let report_path = dir.path().join("reporte.pdf");
     w.ok(
         "export_verification",
-        json!({"request": {"target": {"reference": reference, "path": null}, "output": report_path.display().to_string()}}),
+        json!({"request": {"target": {"reference": reference, "path": null}, "output": w.save_to(&report_path)}}),
     );
     assert!(std::fs::read(&report_path).unwrap().starts_with(b"%PDF-"));
 
@@ -221,12 +246,12 @@ fn every_command_runs_without_a_window() {
     let signed = dir.path().join("firmado.pdf");
     let outcome = w.ok(
         "sign_file",
-        json!({"request": {"input": exported.display().to_string(), "output": signed.display().to_string(), "role": "coord-computo", "p12_path": p12("victor"), "password": pki::PASSWORD, "location": "Cusco"}}),
+        json!({"request": {"input": w.chosen(&exported), "output": w.save_to(&signed), "role": "coord-computo", "key": p12_key(&p12("victor")), "location": "Cusco"}}),
     );
     assert_eq!(outcome["complete"], true);
     let from_disk = w.ok(
         "verify",
-        json!({"request": {"reference": null, "path": signed.display().to_string()}}),
+        json!({"request": {"reference": null, "path": w.chosen(&signed)}}),
     );
     assert_eq!(from_disk["report"]["ok"], true);
     assert_eq!(
@@ -235,7 +260,7 @@ fn every_command_runs_without_a_window() {
     );
     let file_target = w.ok(
         "signing_target",
-        json!({"request": {"reference": null, "path": signed.display().to_string()}}),
+        json!({"request": {"reference": null, "path": w.chosen(&signed)}}),
     );
     // Every required role signed; the operador de turno's V°B° (optional) may still follow.
     let roles = file_target["roles"].as_array().unwrap();
@@ -248,15 +273,41 @@ fn every_command_runs_without_a_window() {
         .any(|r| r["role"] == "operador-turno" && r["signed"] == false));
 
     // Licencias: import the messy master, list what expires, store the notice.
+    assert_eq!(w.ok("last_licence_import", json!({})), Value::Null);
     let master =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/registers/maestro.ods");
-    let imported = w.ok(
-        "import_licences",
-        json!({"path": master.display().to_string()}),
+    let imported = w.ok("import_licences", json!({"path": w.chosen(&master)}));
+    // Row 10's TERMINO (31/02/2026) is left empty and warned; nothing rejected.
+    assert_eq!(imported["rejected"], json!([]), "{imported}");
+    let warned: Vec<(u64, &str)> = imported["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["row"].as_u64().unwrap(), w["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(warned, [(8, "SALDO NETO"), (10, "TERMINO")]);
+    assert_eq!(
+        (
+            imported["imported"].clone(),
+            imported["rows_with_warnings"].clone()
+        ),
+        (json!(5), json!(2))
     );
-    assert_eq!(imported["rejected"][0]["row"], 10, "{imported}");
-    assert_eq!(imported["rejected"][0]["column"], "TERMINO");
-    assert_eq!(imported["warnings"].as_array().unwrap().len(), 1);
+    // The report is kept with the import and exported as CSV.
+    let last = w.ok("last_licence_import", json!({}));
+    assert_eq!(last["warnings"], imported["warnings"]);
+    assert_eq!(last["sha256"], imported["sha256"]);
+    let csv_path = dir.path().join("informe.csv");
+    w.ok(
+        "export_licence_report",
+        json!({"path": w.save_to(&csv_path)}),
+    );
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(
+        csv.contains("10,TERMINO,Importada con advertencia,"),
+        "{csv}"
+    );
     let query = json!({"as_of": "2026-03-15", "within": 90, "include_expired": true});
     let overview = w.ok("licences", json!({"query": query}));
     assert_eq!(overview["as_of"], "15/03/2026");
@@ -267,15 +318,50 @@ fn every_command_runs_without_a_window() {
             .any(|r| r["software"] == "ArcGIS Pro" && r["termino"] == "31/03/2026"),
         "{overview}"
     );
+    // The notice: a preview first (no number taken), then stored with its signer.
+    let preview = w.ok(
+        "licence_notice_preview",
+        json!({"request": {"query": query, "signer": person["id"]}}),
+    );
+    assert!(preview["base64"].as_str().unwrap().starts_with("JVBERi0"));
+    let unsigned = w
+        .call(
+            "create_licence_notice",
+            json!({"request": {"query": query}}),
+        )
+        .unwrap_err();
+    assert!(unsigned.contains("elija quién firma"), "{unsigned}");
+    assert_eq!(
+        w.ok(
+            "documents",
+            json!({"filter": {"template": "senace-licencias-por-vencer"}}),
+        ),
+        json!([]),
+        "neither the preview nor the refusal took a number"
+    );
     let notice = w.ok(
         "create_licence_notice",
-        json!({"request": {"query": query}}),
+        json!({"request": {"query": query, "signer": person["id"]}}),
     );
     let listed = w.ok(
         "documents",
         json!({"filter": {"template": "senace-licencias-por-vencer"}}),
     );
     assert_eq!(listed[0]["reference"], notice);
+    let stored = actas::store::Store::open(&dir.path().join("actas.db"))
+        .unwrap()
+        .document(notice.as_str().unwrap())
+        .unwrap();
+    assert_eq!(
+        stored.data["firma_especialista_sd"]["nombre"],
+        "María Fernanda Quispe Ñahui"
+    );
+    // Documentos a page at a time: the newest first, with the total.
+    let all = w.ok("documents", json!({"filter": {}}));
+    let page = w.ok("documents_page", json!({"filter": {"limit": 1}}));
+    assert_eq!(page["total"], all.as_array().unwrap().len());
+    assert_eq!(page["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(page["rows"][0], all[0]);
 
     // Configuración: the office's own non-working days; «Generar correo».
     assert_eq!(w.ok("office_days", json!({})), "");
@@ -292,7 +378,7 @@ fn every_command_runs_without_a_window() {
     let written = w.ok(
         "generate_email",
         json!({"request": {"template_id": "mef-aviso-distribucion", "data": example("mef-aviso-distribucion"),
-                           "output": eml.display().to_string(), "attachment": null}}),
+                           "output": w.save_to(&eml), "attachment": null}}),
     );
     assert_eq!(written, eml.display().to_string());
     assert!(std::fs::read_to_string(&eml).unwrap().starts_with("From: "));
@@ -305,4 +391,267 @@ fn every_command_runs_without_a_window() {
         .is_empty());
     // Without the probe variable, window_ready does nothing.
     w.ok("window_ready", json!({}));
+}
+
+#[test]
+fn guidance_commands_run_without_a_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Window::open(dir.path());
+
+    let list = w.ok("checklist", json!({}));
+    assert_eq!(list["complete"], false);
+    assert_eq!(list["items"].as_array().unwrap().len(), 4);
+
+    let created = w.ok(
+        "create_document",
+        json!({"request": {"template_id": "senace-acta-instalacion",
+            "data": example("senace-acta-instalacion"), "draft_id": null}}),
+    );
+    let reference = created["reference"].as_str().unwrap().to_string();
+    let draft = w.ok("duplicate_document", json!({"reference": reference}));
+    assert!(draft["id"].as_i64().unwrap() >= 1);
+
+    let refused = w
+        .call(
+            "annul_document",
+            json!({"request": {"reference": reference, "reason": ""}}),
+        )
+        .unwrap_err();
+    assert!(refused.contains("falta el motivo"), "{refused}");
+    w.ok(
+        "annul_document",
+        json!({"request": {"reference": reference, "reason": "Registrado dos veces"}}),
+    );
+    let rows = w.ok(
+        "documents",
+        json!({"filter": {"text": "EVA", "status": "anulado"}}),
+    );
+    assert_eq!(rows[0]["status"], "anulado");
+
+    let person = w.ok(
+        "add_person",
+        json!({"person": {"given_names": "Carlos", "paternal_surname": "Mendoza",
+            "maternal_surname": "", "cargo": "Coordinador", "area": "", "email": "", "dni": ""}}),
+    );
+    let id = person["id"].as_i64().unwrap();
+    let fixed = w.ok(
+        "update_person",
+        json!({"request": {"id": id, "person": {"given_names": "Carlos", "paternal_surname": "Mendoza",
+            "maternal_surname": "", "cargo": "Coordinador de Calidad", "area": "", "email": "", "dni": ""}}}),
+    );
+    assert_eq!(fixed["cargo"], "Coordinador de Calidad");
+    let off = w.ok(
+        "set_person_active",
+        json!({"request": {"id": id, "active": false}}),
+    );
+    assert_eq!(off["active"], false);
+}
+
+/// A stored Anexo 11.1 (`2026-001`), created through the commands.
+fn create_anexo(w: &Window) -> String {
+    let mut data = example("mef-anexo-11-1");
+    data["fecha_ejecucion"] = json!("2026-03-13T20:30");
+    let created = w.ok(
+        "create_document",
+        json!({"request": {"template_id": "mef-anexo-11-1", "data": data, "draft_id": null}}),
+    );
+    created["reference"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn every_file_command_refuses_a_path_the_user_never_chose() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = pki::generate(&dir.path().join("pki"));
+    let w = Window::open(dir.path());
+    let reference = create_anexo(&w);
+    let pdf = dir.path().join("acta.pdf");
+    let store = actas::store::Store::open(&dir.path().join("actas.db")).unwrap();
+    std::fs::write(&pdf, store.latest_revision(&reference).unwrap().pdf).unwrap();
+    // A file a script in the page would like to overwrite.
+    let victim = dir.path().join("victima.txt");
+    std::fs::write(&victim, "intacto").unwrap();
+    let raw = |p: &Path| p.display().to_string();
+    let master =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/registers/maestro.ods");
+    // Chosen to be read: may not be written.
+    let read_only = w.chosen(&victim);
+    let (p12, pdf_token) = (w.chosen(&pki.p12("victor")), w.chosen(&pdf));
+    let password = pki::PASSWORD;
+    let calls = [
+        ("import_pdf", json!({"path": raw(&pdf)})),
+        (
+            "inspect_certificate",
+            json!({"request": {"p12_path": raw(&pki.p12("maria")), "password": password}}),
+        ),
+        (
+            "signing_target",
+            json!({"request": {"reference": null, "path": raw(&pdf)}}),
+        ),
+        (
+            "sign_document",
+            json!({"request": {"reference": reference, "role": "coord-arquitectura", "key": p12_key(&raw(&pki.p12("maria"))), "location": ""}}),
+        ),
+        (
+            "sign_file",
+            json!({"request": {"input": raw(&pdf), "output": w.save_to(&dir.path().join("f.pdf")), "role": "coord-arquitectura", "key": p12_key(&p12), "location": ""}}),
+        ),
+        (
+            "sign_file",
+            json!({"request": {"input": pdf_token, "output": raw(&victim), "role": "coord-arquitectura", "key": p12_key(&p12), "location": ""}}),
+        ),
+        (
+            "sign_file",
+            json!({"request": {"input": pdf_token, "output": read_only, "role": "coord-arquitectura", "key": p12_key(&p12), "location": ""}}),
+        ),
+        (
+            "verify",
+            json!({"request": {"reference": null, "path": raw(&pdf)}}),
+        ),
+        (
+            "export_verification",
+            json!({"request": {"target": {"reference": reference, "path": null}, "output": raw(&victim)}}),
+        ),
+        (
+            "export_verification",
+            json!({"request": {"target": {"reference": reference, "path": null}, "output": read_only}}),
+        ),
+        (
+            "export_verification",
+            json!({"request": {"target": {"reference": null, "path": raw(&pdf)}, "output": w.save_to(&dir.path().join("r.pdf"))}}),
+        ),
+        (
+            "export_document",
+            json!({"reference": reference, "output": raw(&victim)}),
+        ),
+        (
+            "export_document",
+            json!({"reference": reference, "output": read_only}),
+        ),
+        (
+            "export_document",
+            json!({"reference": reference, "output": "archivo:0123456789abcdef0123456789abcdef"}),
+        ),
+        (
+            "generate_email",
+            json!({"request": {"template_id": "mef-aviso-distribucion", "data": example("mef-aviso-distribucion"), "output": raw(&victim), "attachment": null}}),
+        ),
+        (
+            "generate_email",
+            json!({"request": {"template_id": "mef-aviso-distribucion", "data": example("mef-aviso-distribucion"), "output": w.save_to(&dir.path().join("a.eml")), "attachment": raw(&pdf)}}),
+        ),
+        ("import_trust_roots", json!({"path": raw(&pki.root_pem())})),
+        ("import_licences", json!({"path": raw(&master)})),
+    ];
+    for (command, args) in calls {
+        let refused = w.call(command, args.clone()).expect_err(&format!(
+            "{command} accepted a file the user never chose: {args}"
+        ));
+        assert!(
+            refused.contains("elegidos en el diálogo de archivos")
+                || refused.contains("se eligió para leerlo"),
+            "{command}: {refused}"
+        );
+    }
+    // Nothing was read into the register or written anywhere.
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "intacto");
+    for never in ["f.pdf", "r.pdf", "a.eml"] {
+        assert!(!dir.path().join(never).exists(), "{never} was written");
+    }
+    assert!(w
+        .ok("trust_roots", json!({}))
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let document = w.ok("documents", json!({"filter": {}}));
+    assert_eq!(
+        document[0]["revisions"], 1,
+        "nothing signed or imported: {document}"
+    );
+    let licences = w.ok(
+        "licences",
+        json!({"query": {"as_of": "2026-03-15", "within": 90, "include_expired": true}}),
+    );
+    assert_eq!(licences["total"], 0, "{licences}");
+    // The same calls with what the user chose go through.
+    w.ok(
+        "verify",
+        json!({"request": {"reference": null, "path": pdf_token}}),
+    );
+    w.ok(
+        "import_trust_roots",
+        json!({"path": w.chosen(&pki.root_pem())}),
+    );
+}
+
+#[test]
+fn the_save_dialog_proposes_the_documents_folder_and_exports_and_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("dialogo");
+    std::fs::create_dir(&answers).unwrap();
+    let w = Window::with_grants(dir.path(), Grants::answering(answers.clone()));
+    let reference = create_anexo(&w);
+    let name = w.ok("export_name", json!({"reference": reference}));
+    assert_eq!(name, "2026-001-Anexo-11.1.pdf");
+
+    // No answer: the user cancelled; the suggestion keeps only its file name.
+    let ask = |suggested: &str| {
+        w.ok(
+            "choose_save_path",
+            json!({"kind": "pdf", "title": "Exportar PDF", "suggested": suggested}),
+        )
+    };
+    assert_eq!(ask("../../../etc/2026-001-Anexo-11.1.pdf"), Value::Null);
+    let question = std::fs::read_to_string(answers.join("pregunta")).unwrap();
+    let default = PathBuf::from(question.lines().nth(1).unwrap());
+    let home = PathBuf::from(std::env::var_os("HOME").unwrap());
+    assert_eq!(default.file_name().unwrap(), "2026-001-Anexo-11.1.pdf");
+    assert!(
+        default.starts_with(&home) && !question.contains(".."),
+        "the default is in the user's folders: {question}"
+    );
+
+    let output = dir.path().join("exportado.pdf");
+    std::fs::write(answers.join("respuesta"), output.display().to_string()).unwrap();
+    let grant = ask(name.as_str().unwrap());
+    assert_eq!(grant["name"], "exportado.pdf");
+    assert!(
+        !answers.join("respuesta").exists(),
+        "an answer serves one dialog"
+    );
+    let written = w.ok(
+        "export_document",
+        json!({"reference": reference, "output": grant["token"]}),
+    );
+    assert_eq!(written, output.display().to_string());
+    let check = std::process::Command::new("qpdf")
+        .arg("--check")
+        .arg(&output)
+        .output()
+        .expect("qpdf");
+    assert!(check.status.success(), "{check:?}");
+
+    // «Imprimir»: a copy in the application's folder, handed to the viewer.
+    let copy = w.ok("print_document", json!({"reference": reference}));
+    let copy = PathBuf::from(copy.as_str().unwrap());
+    assert_eq!(copy.file_name().unwrap(), "2026-001-Anexo-11.1.pdf");
+    assert!(std::fs::read(&copy).unwrap().starts_with(b"%PDF-"));
+    assert_eq!(
+        std::fs::read_to_string(answers.join("abierto")).unwrap(),
+        copy.display().to_string()
+    );
+
+    // «Elegir…»: the chosen file is verified through its token.
+    std::fs::write(answers.join("respuesta"), output.display().to_string()).unwrap();
+    let chosen = w.ok("choose_file", json!({"kind": "pdf", "title": "Verificar"}));
+    let view = w.ok(
+        "verify",
+        json!({"request": {"reference": null, "path": chosen["token"]}}),
+    );
+    assert_eq!(view["source"], "exportado.pdf");
+    let _ = std::fs::remove_file(&copy);
+}
+
+/// The Firmar screen's key choice for a `.p12` (default level).
+fn p12_key(path: &str) -> serde_json::Value {
+    json!({"source": "p12", "p12_path": path, "password": pki::PASSWORD, "token": "", "cert_serial": "", "level": ""})
 }

@@ -12,7 +12,8 @@ use ts_rs::{Config, ExportError, TS};
 
 use super::*;
 use crate::form::Problem;
-use crate::service::{DocumentListing, ImportedPdf, SignOutcome};
+use crate::service::{DocumentListing, ImportedPdf, SignOutcome, SignatureSettings};
+use crate::sign::pkcs11::{TokenCertificate, TokenListing};
 use crate::store::{NewPerson, Person};
 use crate::verify::{Verdict, VerifyReport};
 
@@ -42,6 +43,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         DocumentListing,
         DocumentFilter,
         DocumentRow,
+        DocumentPage,
         CertificateRequest,
         CertificateInfo,
         TargetRequest,
@@ -49,11 +51,18 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         SignDocumentRequest,
         SignFileRequest,
         SignOutcome,
+        KeyChoice,
+        TokensRequest,
+        TokenListing,
+        TokenCertificate,
+        SignatureSettings,
         VerifyRequest,
         VerifyView,
         VerifyReport,
         Verdict,
         ExportReportRequest,
+        BundleRequest,
+        BundleResult,
         Profile,
         TrustRootInfo,
         PendingRow,
@@ -65,6 +74,11 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         LicenceOverview,
         LicenceImport,
         NoticeRequest,
+        AnnulRequest,
+        UpdatePersonRequest,
+        PersonActiveRequest,
+        crate::service::Checklist,
+        crate::service::ChecklistItem,
     );
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! The Documentos screen: every stored document with its signing status per
-//! role, filtered by text, form, status and date; and a stored revision's
-//! PDF for the preview. Listing itself is `Service::list`; this module only
-//! filters and shapes rows (dates dd/mm/aaaa).
+//! role, filtered by text, form, status and date, a page at a time (the
+//! newest first, with the number that pass the filter); and a stored
+//! revision's PDF for the preview. Listing itself is `Service::list_where`
+//! and `Service::list_page`; this module only filters, pages and shapes rows
+//! (dates dd/mm/aaaa).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -10,8 +12,7 @@ use ts_rs::TS;
 use super::{App, PdfFile};
 use crate::dates;
 use crate::error::ActasError;
-use crate::form::usuario::normalize;
-use crate::service::DocumentListing;
+use crate::service::{DocumentListing, Service};
 
 /// Which documents by signing status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -25,12 +26,15 @@ pub enum StatusFilter {
     EnFirma,
     /// Every required role has signed.
     Firmado,
+    /// Annulled (kept, closed to signatures).
+    Anulado,
 }
 
 /// The Documentos screen's filter; empty fields do not filter.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct DocumentFilter {
-    /// Words found in the number, form, title or a signer's name (case and accents ignored).
+    /// Words found in the number, form, title, the document's data (system,
+    /// people named) or a signer's name (case and accents ignored).
     #[serde(default)]
     pub text: String,
     /// A template id.
@@ -44,6 +48,30 @@ pub struct DocumentFilter {
     /// Created on or before, `AAAA-MM-DD`.
     #[serde(default)]
     pub to: Option<String>,
+    /// Paging ([`App::documents_page`]): rows skipped, newest first (none
+    /// when absent) …
+    #[serde(default)]
+    #[ts(optional)]
+    pub offset: Option<u32>,
+    /// … and rows per page (default [`PAGE_ROWS`], at most [`MAX_PAGE_ROWS`]).
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+/// Rows of a page of the Documentos screen unless the filter says otherwise.
+pub const PAGE_ROWS: u32 = 50;
+/// The most rows a page may ask for.
+pub const MAX_PAGE_ROWS: u32 = 1_000;
+
+/// One page of the Documentos screen.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DocumentPage {
+    pub rows: Vec<DocumentRow>,
+    /// Documents that pass the filter, on every page.
+    pub total: u32,
+    /// The filter's offset: `rows[0]` is document `offset + 1` of `total`.
+    pub offset: u32,
 }
 
 /// One role's state on a document.
@@ -78,27 +106,15 @@ impl App {
     pub fn documents(&self, filter: &DocumentFilter) -> Result<Vec<DocumentRow>, ActasError> {
         let from = parse_filter_date(filter.from.as_deref(), "desde")?;
         let to = parse_filter_date(filter.to.as_deref(), "hasta")?;
-        let words: Vec<String> = normalize(&filter.text)
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
         let service = self.service();
-        // The form filter runs in the database; status, dates and words here.
+        // The form and the words run in the store; status and dates here.
         let query = crate::store::DocumentFilter {
+            text: Some(filter.text.clone()),
             template_id: filter.template.clone().filter(|t| !t.is_empty()),
             ..Default::default()
         };
         let listings = service.list_where(&self.store(), &query)?;
-        let mut rows: Vec<DocumentRow> = listings
-            .into_iter()
-            .map(|d| {
-                let form_code = service
-                    .catalogue
-                    .get(&d.template)
-                    .map(|t| t.form_code.clone())
-                    .unwrap_or_default();
-                row(d, form_code)
-            })
+        let mut rows: Vec<DocumentRow> = rows(&service, listings)
             .filter(|r| {
                 filter
                     .template
@@ -111,13 +127,50 @@ impl App {
                 from.is_none_or(|f| day.is_some_and(|d| d >= f))
                     && to.is_none_or(|t| day.is_some_and(|d| d <= t))
             })
-            .filter(|r| {
-                let haystack = normalize(&searchable(r));
-                words.iter().all(|w| haystack.contains(w.as_str()))
-            })
             .collect();
         rows.reverse();
         Ok(rows)
+    }
+
+    /// One page of [`App::documents`]: `filter.limit` rows from
+    /// `filter.offset`, and how many pass the filter. With only a form
+    /// filter (the screen's usual state) the page is read from the database
+    /// alone — count, page, the page's signatures — so it does not grow with
+    /// the register; words, status or dates filter the whole list first.
+    pub fn documents_page(&self, filter: &DocumentFilter) -> Result<DocumentPage, ActasError> {
+        let limit = filter.limit.unwrap_or(PAGE_ROWS).clamp(1, MAX_PAGE_ROWS);
+        let offset = filter.offset.unwrap_or(0);
+        let blank = |t: &Option<String>| t.as_deref().is_none_or(|t| t.trim().is_empty());
+        let by_form_only = filter.text.trim().is_empty()
+            && filter.status == StatusFilter::Todos
+            && blank(&filter.from)
+            && blank(&filter.to);
+        if by_form_only {
+            let query = crate::store::DocumentFilter {
+                template_id: filter.template.clone().filter(|t| !t.is_empty()),
+                limit: Some(limit),
+                offset: Some(offset),
+                newest_first: true,
+                ..Default::default()
+            };
+            let service = self.service();
+            let (listings, total) = service.list_page(&self.store(), &query)?;
+            return Ok(DocumentPage {
+                rows: rows(&service, listings).collect(),
+                total: u32::try_from(total).unwrap_or(u32::MAX),
+                offset,
+            });
+        }
+        let all = self.documents(filter)?;
+        Ok(DocumentPage {
+            total: u32::try_from(all.len()).unwrap_or(u32::MAX),
+            rows: all
+                .into_iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .collect(),
+            offset,
+        })
     }
 
     /// The latest revision of a stored document.
@@ -128,8 +181,25 @@ impl App {
     }
 }
 
+/// The screen's rows of `listings`, with each form's code.
+fn rows<'a>(
+    service: &'a Service,
+    listings: Vec<DocumentListing>,
+) -> impl Iterator<Item = DocumentRow> + 'a {
+    listings.into_iter().map(|d| {
+        let form_code = service
+            .catalogue
+            .get(&d.template)
+            .map(|t| t.form_code.clone())
+            .unwrap_or_default();
+        row(d, form_code)
+    })
+}
+
 pub(super) fn row(d: DocumentListing, form_code: String) -> DocumentRow {
-    let complete = !d.signatures.is_empty() && d.next.is_empty();
+    // An annulled document waits for nobody, yet it is not complete.
+    let complete =
+        d.status != crate::store::STATUS_ANNULLED && !d.signatures.is_empty() && d.next.is_empty();
     DocumentRow {
         signatures: d
             .signatures
@@ -156,26 +226,15 @@ pub(super) fn row(d: DocumentListing, form_code: String) -> DocumentRow {
 
 fn status_matches(filter: StatusFilter, row: &DocumentRow) -> bool {
     let signed = row.signatures.iter().filter(|s| s.signed).count();
+    let annulled = row.status == crate::store::STATUS_ANNULLED;
     match filter {
         StatusFilter::Todos => true,
+        StatusFilter::Anulado => annulled,
+        _ if annulled => false,
         StatusFilter::SinFirmas => signed == 0,
         StatusFilter::EnFirma => signed > 0 && !row.complete,
         StatusFilter::Firmado => row.complete,
     }
-}
-
-fn searchable(row: &DocumentRow) -> String {
-    let mut text = format!(
-        "{} {} {} {} {}",
-        row.reference, row.number, row.form_code, row.title, row.template
-    );
-    for s in &row.signatures {
-        if let Some(who) = &s.signer {
-            text.push(' ');
-            text.push_str(who);
-        }
-    }
-    text
 }
 
 fn parse_filter_date(text: Option<&str>, which: &str) -> Result<Option<NaiveDate>, ActasError> {

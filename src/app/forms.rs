@@ -384,7 +384,7 @@ impl App {
             .ok_or_else(|| ActasError::Other(format!("el documento {reference} no se encuentra")))
     }
 
-    fn draft_info(&self, draft: &crate::store::Draft) -> DraftInfo {
+    pub(super) fn draft_info(&self, draft: &crate::store::Draft) -> DraftInfo {
         let title = self
             .service()
             .catalogue

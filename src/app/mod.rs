@@ -11,11 +11,14 @@
 //!
 //! Errors are [`ActasError`]; the shell passes their one-line Spanish
 //! `Display` to the window. Passwords arrive in requests, are used for the
-//! call and dropped; they are never stored, logged or returned.
+//! call and zeroized when the request is dropped; they are never stored,
+//! logged or returned.
 
 pub mod bindings;
 mod documents;
+mod exporting;
 pub(crate) mod forms;
+mod guidance;
 mod licences;
 mod register;
 mod settings;
@@ -34,20 +37,25 @@ use crate::error::ActasError;
 use crate::service::Service;
 use crate::store::Store;
 
-pub use documents::{DocumentFilter, DocumentRow, SignatureState, StatusFilter};
+pub use documents::{
+    DocumentFilter, DocumentPage, DocumentRow, SignatureState, StatusFilter, MAX_PAGE_ROWS,
+    PAGE_ROWS,
+};
+pub use exporting::{export_file_name, plain_file_name, BundleRequest, BundleResult};
 pub use forms::{
     ColumnSpec, ComputedValue, ConditionSpec, CreateRequest, DraftInfo, DraftView, EmailRequest,
     FieldSpec, FieldType, FormSpec, FormSummary, PreviewRequest, RowConditionSpec,
     SaveDraftRequest, SectionSpec, SignerSpec, ValidateRequest, Validation,
 };
+pub use guidance::{AnnulRequest, PersonActiveRequest, UpdatePersonRequest};
 pub use licences::{
     LicenceImport, LicenceOverview, LicenceQuery, LicenceRow, NoticeRequest, RejectedRow,
 };
 pub use register::{PendingRow, WaitingFor};
 pub use settings::{Profile, TrustRootInfo};
 pub use signing::{
-    CertificateInfo, CertificateRequest, RoleState, SignDocumentRequest, SignFileRequest,
-    SigningTarget, TargetRequest,
+    CertificateInfo, CertificateRequest, KeyChoice, RoleState, SignDocumentRequest,
+    SignFileRequest, SigningTarget, TargetRequest, TokensRequest,
 };
 pub use verification::{trust_root_certificates, ExportReportRequest, VerifyRequest, VerifyView};
 

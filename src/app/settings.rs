@@ -1,7 +1,9 @@
 //! The Configuración screen: the entity profile (entity and office printed
-//! in every header, default signature location), the office's own
-//! non-working days (for the plazos in días útiles), the trust roots the
-//! verifier accepts, and the people directory. Values are kept in the store
+//! in every header, default signature location), the signature settings
+//! (level, TSA, timeout, proxy, PKCS#11 module with the usual Linux paths
+//! suggested), the office's own non-working days (for the plazos in días
+//! útiles), the trust roots the verifier accepts, and the people
+//! directory. Values are kept in the store
 //! (`store::settings`, `store::people`); certificates are parsed here.
 
 use std::path::Path;
@@ -11,6 +13,7 @@ use ts_rs::TS;
 
 use super::App;
 use crate::error::ActasError;
+use crate::service::SignatureSettings;
 use crate::service::OFFICE_DAYS_SETTING;
 use crate::sign::certificate::{asn1_time_to_utc, one_line_name};
 use crate::store::{NewPerson, NewTrustRoot, Person};
@@ -119,6 +122,25 @@ impl App {
         let now = self.service().clock.now();
         self.store().remove_trust_root(id, now)?;
         self.trust_roots()
+    }
+
+    /// Level, TSA, network and PKCS#11 module settings.
+    pub fn signature_settings(&self) -> Result<SignatureSettings, ActasError> {
+        SignatureSettings::load(&self.store())
+    }
+
+    pub fn save_signature_settings(
+        &self,
+        settings: &SignatureSettings,
+    ) -> Result<SignatureSettings, ActasError> {
+        let now = self.service().clock.now();
+        settings.save(&mut self.store(), now)?;
+        self.signature_settings()
+    }
+
+    /// The usual PKCS#11 modules found on this machine (to suggest).
+    pub fn suggested_modules(&self) -> Vec<String> {
+        crate::sign::pkcs11::installed_modules()
     }
 
     pub fn people(&self) -> Result<Vec<Person>, ActasError> {

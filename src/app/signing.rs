@@ -2,17 +2,22 @@
 //! from disk, the certificate shown before confirming, and the signature
 //! itself (`Service::sign_stored` / `Service::sign_file`: order enforced,
 //! certificate checked before anything is written, new revision or new
-//! file). The password lives only in the request.
+//! file). The key is a `.p12` («Archivo .p12») or a certificate on a
+//! PKCS#11 token («Token / DNIe», the module from Configuración). The
+//! password or PIN lives only in the request.
 
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+use zeroize::Zeroize;
 
 use super::App;
 use crate::error::ActasError;
-use crate::service::{next_roles, SignOutcome, SignRequest};
+use crate::service::{next_roles, KeySource, SignOutcome, SignRequest, SignatureSettings};
 use crate::sign::certificate::load_pkcs12;
+use crate::sign::pkcs11::{list_tokens, TokenListing, TokenSelection};
+use crate::sign::Level;
 
 /// A .p12/.pfx and its password.
 #[derive(Clone, Serialize, Deserialize, TS)]
@@ -71,12 +76,39 @@ pub struct SigningTarget {
     pub open_fields: Vec<String>,
 }
 
+/// The signing key as the Firmar screen chooses it.
+#[derive(Clone, Default, Serialize, Deserialize, TS)]
+pub struct KeyChoice {
+    /// `p12` («Archivo .p12») or `token` («Token / DNIe»).
+    pub source: String,
+    pub p12_path: String,
+    /// The `.p12` password, or the token's PIN.
+    pub password: String,
+    /// The token's label (empty: the only one connected).
+    pub token: String,
+    /// The certificate's serial on the token (empty: the only one with a key).
+    pub cert_serial: String,
+    /// `B-B` … `B-LTA`; empty: Configuración's default.
+    pub level: String,
+}
+
+impl std::fmt::Debug for KeyChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyChoice")
+            .field("source", &self.source)
+            .field("p12_path", &self.p12_path)
+            .field("password", &"***")
+            .field("token", &self.token)
+            .field("level", &self.level)
+            .finish()
+    }
+}
+
 #[derive(Clone, Serialize, Deserialize, TS)]
 pub struct SignDocumentRequest {
     pub reference: String,
     pub role: String,
-    pub p12_path: String,
-    pub password: String,
+    pub key: KeyChoice,
     /// Empty: the profile's default location.
     pub location: String,
     /// Signs in place of the person the document names for the role.
@@ -91,10 +123,29 @@ pub struct SignFileRequest {
     /// Must differ from `input`: the original is never modified.
     pub output: String,
     pub role: String,
-    pub p12_path: String,
-    pub password: String,
+    pub key: KeyChoice,
     pub location: String,
 }
+
+/// Which tokens to list: the module (empty: Configuración's).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TokensRequest {
+    pub module: String,
+}
+
+/// The password (or PIN) is wiped from memory when a request is dropped
+/// (its copy in the service's `KeySource` too), right after the one call it
+/// serves.
+macro_rules! zeroize_password_on_drop {
+    ($($request:ty),*) => {$(
+        impl Drop for $request {
+            fn drop(&mut self) {
+                self.password.zeroize();
+            }
+        }
+    )*};
+}
+zeroize_password_on_drop!(CertificateRequest, KeyChoice);
 
 impl App {
     /// Loads and checks the certificate (password, validity now, key usage, key).
@@ -178,14 +229,29 @@ impl App {
         })
     }
 
+    /// The tokens of the module (the request's, else Configuración's) and
+    /// their certificates.
+    pub fn tokens(&self, request: &TokensRequest) -> Result<Vec<TokenListing>, ActasError> {
+        let module = self.token_module(&request.module)?;
+        list_tokens(&module).map_err(|e| ActasError::Sign(e.into()))
+    }
+
+    fn token_module(&self, typed: &str) -> Result<PathBuf, ActasError> {
+        let module = match typed.trim() {
+            "" => self.signature_settings()?.pkcs11_module,
+            typed => typed.to_string(),
+        };
+        if module.trim().is_empty() {
+            return Err(ActasError::Other(
+                "indique el módulo PKCS#11 del token en Configuración".into(),
+            ));
+        }
+        Ok(PathBuf::from(module.trim()))
+    }
+
     /// Signs a stored document's latest revision; saves the new revision.
     pub fn sign_document(&self, request: &SignDocumentRequest) -> Result<SignOutcome, ActasError> {
-        let mut sign = self.sign_request(
-            &request.role,
-            &request.p12_path,
-            &request.password,
-            &request.location,
-        )?;
+        let mut sign = self.sign_request(&request.role, &request.key, &request.location)?;
         sign.substitute = request.substitute.unwrap_or(false);
         let service = self.service();
         let mut store = self.store();
@@ -194,12 +260,7 @@ impl App {
 
     /// Signs a PDF from disk into a new file.
     pub fn sign_file(&self, request: &SignFileRequest) -> Result<SignOutcome, ActasError> {
-        let sign = self.sign_request(
-            &request.role,
-            &request.p12_path,
-            &request.password,
-            &request.location,
-        )?;
+        let sign = self.sign_request(&request.role, &request.key, &request.location)?;
         self.service().sign_file(
             PathBuf::from(request.input.trim()).as_path(),
             PathBuf::from(request.output.trim()).as_path(),
@@ -210,28 +271,51 @@ impl App {
     fn sign_request(
         &self,
         role: &str,
-        p12: &str,
-        password: &str,
+        key: &KeyChoice,
         location: &str,
     ) -> Result<SignRequest, ActasError> {
         if role.trim().is_empty() {
             return Err(ActasError::Other("elija el rol con el que firma".into()));
         }
-        if p12.trim().is_empty() {
-            return Err(ActasError::Other(
-                "elija el archivo del certificado (.p12 o .pfx)".into(),
-            ));
-        }
+        let settings: SignatureSettings = self.signature_settings()?;
+        let source = match key.source.trim() {
+            "token" => KeySource::Token {
+                selection: TokenSelection {
+                    module: self.token_module("")?,
+                    token: Some(key.token.trim().to_string()).filter(|t| !t.is_empty()),
+                    key_label: None,
+                    cert_serial: Some(key.cert_serial.trim().to_string()).filter(|t| !t.is_empty()),
+                },
+                pin: key.password.clone(),
+            },
+            _ => {
+                if key.p12_path.trim().is_empty() {
+                    return Err(ActasError::Other(
+                        "elija el archivo del certificado (.p12 o .pfx)".into(),
+                    ));
+                }
+                KeySource::P12 {
+                    path: PathBuf::from(key.p12_path.trim()),
+                    password: key.password.clone(),
+                }
+            }
+        };
+        let level = match key.level.trim() {
+            "" => None,
+            text => Some(text.parse::<Level>().map_err(ActasError::Other)?),
+        };
         let location = match location.trim() {
             "" => self.profile()?.ubicacion,
             typed => typed.to_string(),
         };
         Ok(SignRequest {
             role: role.trim().to_string(),
-            p12: PathBuf::from(p12.trim()),
-            password: password.to_string(),
+            key: source,
             reason: None,
             location: (!location.is_empty()).then_some(location),
+            level,
+            tsa: None,
+            settings,
             substitute: false,
         })
     }

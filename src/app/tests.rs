@@ -128,8 +128,7 @@ fn documents_filter_by_text_form_status_and_date() {
         substitute: None,
         reference: anexo.clone(),
         role: "coord-arquitectura".into(),
-        p12_path: pki.p12("maria").display().to_string(),
-        password: PASSWORD.into(),
+        key: p12_key(pki.p12("maria").display().to_string(), PASSWORD.into()),
         location: String::new(),
     })
     .unwrap();
@@ -163,12 +162,23 @@ fn documents_filter_by_text_form_status_and_date() {
         }),
         vec![anexo.clone()]
     );
+    // The document's data is searched too: the help-desk ticket the acta
+    // quotes; «instalación» is in both (the Anexo's deliverables name an
+    // installation manual).
+    assert_eq!(
+        only(DocumentFilter {
+            text: "hd-2026-00871".into(),
+            ..Default::default()
+        }),
+        vec![acta.clone()]
+    );
     assert_eq!(
         only(DocumentFilter {
             text: "instalación".into(),
             ..Default::default()
-        }),
-        vec![acta.clone()]
+        })
+        .len(),
+        2
     );
     assert_eq!(
         only(DocumentFilter {
@@ -223,6 +233,87 @@ fn documents_filter_by_text_form_status_and_date() {
 }
 
 #[test]
+fn documents_come_a_page_at_a_time_like_the_whole_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path());
+    let ids = [
+        "mef-anexo-11-1",
+        "senace-acta-instalacion",
+        "mef-anexo-11-1",
+        "senace-acta-instalacion",
+        "mef-anexo-11-1",
+    ];
+    let refs: Vec<String> = ids.iter().map(|id| create(&app, id)).collect();
+    let pki = test_pki::generate(&dir.path().join("pki"));
+    app.sign_document(&SignDocumentRequest {
+        substitute: None,
+        reference: refs[2].clone(),
+        role: "coord-arquitectura".into(),
+        key: p12_key(pki.p12("maria").display().to_string(), PASSWORD.into()),
+        location: String::new(),
+    })
+    .unwrap();
+    let json = |rows: &[DocumentRow]| serde_json::to_value(rows).unwrap();
+    let paged = |filter: DocumentFilter| -> (Vec<DocumentRow>, Vec<u32>) {
+        let mut rows = Vec::new();
+        let mut totals = Vec::new();
+        for offset in [0, 2, 4, 6] {
+            let page = app
+                .documents_page(&DocumentFilter {
+                    offset: Some(offset),
+                    limit: Some(2),
+                    ..filter.clone()
+                })
+                .unwrap();
+            assert_eq!(page.offset, offset);
+            totals.push(page.total);
+            rows.extend(page.rows);
+        }
+        (rows, totals)
+    };
+    // No filter (read a page at a time from the database) …
+    let whole = app.documents(&DocumentFilter::default()).unwrap();
+    let (rows, totals) = paged(DocumentFilter::default());
+    assert_eq!(
+        json(&rows),
+        json(&whole),
+        "the pages are the list, in order"
+    );
+    assert_eq!(totals, [5, 5, 5, 5]);
+    assert!(
+        rows[2].signatures[0].signed,
+        "the page carries its signatures"
+    );
+    // … a form filter (still from the database) …
+    let form = DocumentFilter {
+        template: Some("mef-anexo-11-1".into()),
+        ..Default::default()
+    };
+    let (rows, totals) = paged(form.clone());
+    assert_eq!(json(&rows), json(&app.documents(&form).unwrap()));
+    assert_eq!(rows.len(), 3);
+    assert_eq!(totals[0], 3);
+    // … and words or status (the whole list filtered first).
+    let status = DocumentFilter {
+        status: StatusFilter::EnFirma,
+        ..Default::default()
+    };
+    let (rows, totals) = paged(status);
+    assert_eq!(totals[0], 1);
+    assert_eq!(rows[0].reference, refs[2]);
+    // The default page and its bounds.
+    let page = app.documents_page(&DocumentFilter::default()).unwrap();
+    assert_eq!(page.rows.len(), 5);
+    let one = app
+        .documents_page(&DocumentFilter {
+            limit: Some(0),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(one.rows.len(), 1, "a page has at least one row");
+}
+
+#[test]
 fn the_profile_prints_in_headers_and_gives_the_signature_location() {
     let dir = tempfile::tempdir().unwrap();
     let app = open(dir.path());
@@ -259,8 +350,7 @@ fn the_profile_prints_in_headers_and_gives_the_signature_location() {
         substitute: None,
         reference: reference.clone(),
         role: "coord-arquitectura".into(),
-        p12_path: pki.p12("maria").display().to_string(),
-        password: PASSWORD.into(),
+        key: p12_key(pki.p12("maria").display().to_string(), PASSWORD.into()),
         location: String::new(),
     })
     .unwrap();
@@ -295,8 +385,7 @@ fn verification_verdicts_and_the_exported_report() {
             substitute: None,
             reference: reference.clone(),
             role: role.into(),
-            p12_path: pki.p12(who).display().to_string(),
-            password: PASSWORD.into(),
+            key: p12_key(pki.p12(who).display().to_string(), PASSWORD.into()),
             location: "Lima".into(),
         })
         .unwrap();
@@ -420,6 +509,18 @@ fn certificate_is_shown_before_signing_and_bad_ones_refused() {
         }
     );
     assert!(!debug.contains("secreta"));
+}
+
+/// A `.p12` as the Firmar screen sends it (default level).
+pub(super) fn p12_key(path: String, password: String) -> KeyChoice {
+    KeyChoice {
+        source: "p12".into(),
+        p12_path: path,
+        password,
+        token: String::new(),
+        cert_serial: String::new(),
+        level: String::new(),
+    }
 }
 
 #[test]
@@ -568,4 +669,87 @@ fn the_window_computes_deadlines_with_the_offices_days_and_writes_emails() {
             attachment: None,
         })
         .is_err());
+}
+
+#[test]
+fn a_licence_import_keeps_its_report_and_the_notice_names_its_signer() {
+    let dir = tempfile::tempdir().unwrap();
+    let master = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/registers/maestro.xls");
+    {
+        let app = open(dir.path());
+        assert!(app.last_licence_import().unwrap().is_none());
+        let refused = app
+            .export_licence_report(&dir.path().join("x.csv").display().to_string())
+            .unwrap_err();
+        assert!(refused.to_string().contains("no hay informe"), "{refused}");
+        let report = app.import_licences(&master.display().to_string()).unwrap();
+        assert_eq!((report.imported, report.rows_rejected), (5, 0));
+        assert_eq!(report.rows_with_warnings, 2);
+    }
+    // Another session (the window reopened): the report is still there.
+    let app = open(dir.path());
+    let last = app.last_licence_import().unwrap().expect("kept");
+    assert_eq!(last.file_name, "maestro.xls");
+    assert_eq!(last.at, "15/03/2026 10:00");
+    let cells: Vec<(u32, &str)> = last
+        .warnings
+        .iter()
+        .map(|w| (w.row, w.column.as_str()))
+        .collect();
+    assert_eq!(cells, [(8, "SALDO NETO"), (10, "TERMINO")]);
+    let csv = dir.path().join("informe.csv");
+    app.export_licence_report(&csv.display().to_string())
+        .unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.starts_with("\u{feff}Fila,Columna,Resultado,Motivo\r\n"),
+        "{text}"
+    );
+
+    // The notice: previewed unnumbered, refused without a signer, then
+    // stored with the chosen person in «Nombre:».
+    let person = app
+        .add_person(&crate::store::NewPerson {
+            given_names: "Karina".into(),
+            paternal_surname: "Paredes".into(),
+            maternal_surname: "Ochoa".into(),
+            cargo: "Especialista II en Gestión de Servicios Digitales".into(),
+            area: "OTI".into(),
+            email: String::new(),
+            dni: String::new(),
+        })
+        .unwrap();
+    let query = LicenceQuery {
+        as_of: Some("2026-03-15".into()),
+        within: 60,
+        include_expired: false,
+    };
+    let mut request = NoticeRequest {
+        query,
+        signer: None,
+    };
+    let draft = app.licence_notice_preview(&request).unwrap();
+    let text = pdf_text(&decoded(&draft), dir.path());
+    assert!(text.contains("(sin numerar)"), "{text}");
+    let refused = app.create_licence_notice(&request).unwrap_err();
+    assert!(refused.to_string().contains("elija quién firma"));
+    assert!(app
+        .documents(&DocumentFilter::default())
+        .unwrap()
+        .is_empty());
+    request.signer = Some(person.id);
+    let reference = app.create_licence_notice(&request).unwrap();
+    let pdf = app.document_pdf(&reference).unwrap();
+    let text = pdf_text(&decoded(&pdf), dir.path());
+    assert!(text.contains("Nombre: Karina Paredes Ochoa"), "{text}");
+    request.signer = Some(person.id + 100);
+    let gone = app.licence_notice_preview(&request).unwrap_err();
+    assert!(gone.to_string().contains("ya no está"), "{gone}");
+}
+
+fn decoded(pdf: &PdfFile) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(&pdf.base64)
+        .unwrap()
 }

@@ -17,7 +17,7 @@ use crate::form::{validate, ValidationContext};
 use crate::render::{render_pdf, RenderOptions};
 use crate::store::Store;
 use crate::template::{load_template_str, Template};
-use crate::verify::{verify_pdf, SignatureReport, Verdict, VerifyOptions, VerifyReport};
+use crate::verify::{verify_pdf, Verdict, VerifyOptions, VerifyReport};
 
 /// What to verify: a stored document (`reference`) or a PDF on disk (`path`).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -64,6 +64,8 @@ impl App {
                 service.describe_acta(&mut report, Some(&doc.data))?;
             }
         }
+        // Role titles, never field ids, in every message people read.
+        let report = service.readable(&report)?;
         Ok(VerifyView {
             verdict: verdict(&report, root_count > 0),
             sha256: crate::store::sha256_hex(&pdf),
@@ -198,24 +200,22 @@ fn report_data(view: &VerifyView, roots: &[super::TrustRootInfo], at: &str) -> s
         .iter()
         .map(|s| {
             json!({
-                "rol": s.role_title.clone().or_else(|| s.role.clone()).unwrap_or_else(|| s.field.clone()),
+                "rol": s.role_label(),
                 "firmante": s.signer.clone().unwrap_or_else(|| "(desconocido)".into()),
                 "fecha": s.signing_time.clone().unwrap_or_default(),
                 "integra": yes_no(s.intact),
                 "valida": yes_no(s.valid),
                 "confiable": match s.trusted { Some(t) => yes_no(t), None => "No comprobado" },
-                // A byte changed inside the signed range is a change too.
-                "modificada": yes_no(s.modified_after || !s.intact),
+                "modificada": yes_no(s.changed_after()),
                 "veredicto": s.verdict.label(),
             })
         })
         .collect();
-    let observaciones: Vec<String> = report
-        .structure_problems
+    let pending: Vec<String> = report
+        .completeness
         .iter()
-        .chain(&report.forgeries)
-        .cloned()
-        .chain(report.signatures.iter().flat_map(observations))
+        .flat_map(|c| &c.pending)
+        .map(|p| p.label())
         .collect();
     let documento = match (&report.template, &report.number) {
         (Some(t), Some(n)) => format!("{t}, N.° {n}"),
@@ -231,6 +231,12 @@ fn report_data(view: &VerifyView, roots: &[super::TrustRootInfo], at: &str) -> s
             .collect::<Vec<_>>()
             .join("\n")
     };
+    let pendientes = match &report.completeness {
+        None => "No es un formulario de Actas: no se sabe qué firmas requiere.".to_string(),
+        Some(c) if c.complete => "Ninguna: firmaron todos los roles requeridos.".to_string(),
+        Some(_) => pending.join("\n"),
+    };
+    let observaciones = observations(report);
     json!({
         "archivo": view.source,
         "sha256": view.sha256,
@@ -240,22 +246,44 @@ fn report_data(view: &VerifyView, roots: &[super::TrustRootInfo], at: &str) -> s
         "resultado": view.verdict,
         "estado": report.status_line().unwrap_or_else(|| "No es un formulario de Actas: no se sabe qué firmas requiere.".into()),
         "firmas": firmas,
+        "pendientes": pendientes,
         "observaciones": if observaciones.is_empty() { "Ninguna.".to_string() } else { observaciones.join("\n") },
     })
 }
 
-fn observations(s: &SignatureReport) -> Vec<String> {
-    let who = s
-        .role_title
-        .clone()
-        .or_else(|| s.role.clone())
-        .unwrap_or_else(|| s.field.clone());
-    s.reasons
+/// Every reason the verdict is not plain VÁLIDO and every signature still
+/// missing, one line each (the report's «Observaciones»): the document's
+/// own problems first, then each signature's by role, then who must sign.
+fn observations(report: &VerifyReport) -> Vec<String> {
+    let mut lines: Vec<String> = report
+        .structure_problems
         .iter()
-        .chain(s.problems.iter())
-        .chain(s.modifications.iter())
-        .map(|p| format!("{who}: {p}"))
-        .collect()
+        .chain(&report.forgeries)
+        .cloned()
+        .collect();
+    if report.signatures.is_empty() {
+        lines.push("El documento no tiene firmas.".into());
+    }
+    for s in &report.signatures {
+        let who = match &s.signer {
+            Some(signer) => format!("{} ({signer})", s.role_label()),
+            None => s.role_label().to_string(),
+        };
+        for p in s.reasons.iter().chain(&s.problems).chain(&s.modifications) {
+            let line = format!("{who}: {p}");
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    if let Some(c) = &report.completeness {
+        lines.extend(
+            c.pending
+                .iter()
+                .map(|p| format!("Falta la firma de {}.", p.label())),
+        );
+    }
+    lines
 }
 
 /// One sentence for the whole document: the verdict first, then why.

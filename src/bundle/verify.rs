@@ -624,7 +624,7 @@ mod tests {
             at: now(),
         };
         let prepared = PreparedPdf::parse(pdf).unwrap();
-        let pdf = sign_pdf(&prepared, Some(template), &identity, &signer, &sign).unwrap();
+        let pdf = sign_pdf(&prepared, Some(template), &signer, &sign).unwrap();
         ExportDocument {
             reference: "2026-007".into(),
             number: "2026-007".into(),
@@ -690,7 +690,7 @@ mod tests {
         assert!(
             text.starts_with(
                 "el documento 2026-007 no se puede archivar: su verificación es NO VÁLIDO: la firma de"
-            ) && text.contains("«firma.coord-arquitectura»"),
+            ) && text.contains("(coord-arquitectura)"),
             "{text}"
         );
         assert!(matches!(export(&[]), Err(BundleError::Empty)));

@@ -334,20 +334,20 @@ fn parse_value(path: &str, kind: &FieldKind, json: &Json, problems: &mut Vec<Pro
             },
             None => problem("se espera un texto".into()),
         },
-        FieldKind::Date => match json
-            .as_str()
-            .map(str::trim)
-            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-        {
+        // The messages speak the format the window shows and the PDF
+        // prints (dd/mm/aaaa); data files may also use ISO 8601.
+        FieldKind::Date => match json.as_str().and_then(parse_date) {
             Some(d) => Value::Date(d),
             None => problem(format!(
-                "fecha inválida {json}: se espera AAAA-MM-DD en los datos (se imprime dd/mm/aaaa)"
+                "fecha inválida {}: escríbala como dd/mm/aaaa (por ejemplo 15/03/2026)",
+                quoted(json)
             )),
         },
         FieldKind::DateTime => match json.as_str().and_then(parse_datetime) {
             Some(dt) => Value::DateTime(dt),
             None => problem(format!(
-                "fecha y hora inválida {json}: se espera AAAA-MM-DDTHH:MM"
+                "fecha y hora inválida {}: escríbala como dd/mm/aaaa hh:mm (por ejemplo 15/03/2026 20:30)",
+                quoted(json)
             )),
         },
         FieldKind::Time => match json.as_str().and_then(parse_time) {
@@ -466,7 +466,8 @@ fn template_label(template: &Template, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-/// `2026-03-15T20:30` or with seconds; a space instead of `T` is accepted.
+/// `2026-03-15T20:30` or with seconds; a space instead of `T` is accepted,
+/// and so is the printed form `15/03/2026 20:30`.
 pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
     let text = text.trim();
     [
@@ -474,9 +475,26 @@ pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
         "%Y-%m-%dT%H:%M:%S",
         "%Y-%m-%d %H:%M",
         "%Y-%m-%d %H:%M:%S",
+        "%d/%m/%Y %H:%M",
     ]
     .iter()
     .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+}
+
+/// `2026-03-15`, or the printed form `15/03/2026`.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    ["%Y-%m-%d", "%d/%m/%Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(text, f).ok())
+}
+
+/// A JSON value in a message: a string between «», anything else as JSON.
+fn quoted(json: &Json) -> String {
+    match json.as_str() {
+        Some(s) => format!("«{s}»"),
+        None => json.to_string(),
+    }
 }
 
 fn check_range(n: f64, min: Option<f64>, max: Option<f64>) -> Result<(), String> {
@@ -563,7 +581,7 @@ kind = "number"
 
     #[test]
     fn every_problem_is_reported_with_its_path() {
-        let data = json!({"fecha": "15/03/2026", "tipo": "Movil", "monto": "mucho", "otro": 1,
+        let data = json!({"fecha": "31/02/2026", "tipo": "Movil", "monto": "mucho", "otro": 1,
             "items": [{"cantidad": "dos"}, {"nombre": "b"}, {"nombre": "c"}]});
         let problems = validate(&template(), &data, &ValidationContext::default())
             .unwrap_err()
@@ -590,6 +608,41 @@ kind = "number"
         assert!(problems
             .iter()
             .any(|p| p.message.contains("como máximo 2 filas")));
+    }
+
+    #[test]
+    fn dates_speak_the_printed_format() {
+        // What the window shows and the PDF prints is also accepted in data.
+        let data = json!({"sistema": "EVA", "fecha": "15/03/2026", "tipo": "Web", "monto": 1,
+            "items": [{"nombre": "a", "cantidad": 2}]});
+        let form = validate(&template(), &data, &ValidationContext::default()).unwrap();
+        assert_eq!(form.get("fecha").display(), "15/03/2026");
+        assert_eq!(
+            parse_datetime("15/03/2026 20:30"),
+            parse_datetime("2026-03-15T20:30")
+        );
+        // A bad one is explained in that format, never as AAAA-MM-DD.
+        let data = json!({"sistema": "EVA", "fecha": "15/03", "tipo": "Web", "monto": 1,
+            "items": [{"nombre": "a", "cantidad": 2}]});
+        let problems = validate(&template(), &data, &ValidationContext::default())
+            .unwrap_err()
+            .0;
+        assert_eq!(
+            problems[0].message,
+            "fecha inválida «15/03»: escríbala como dd/mm/aaaa (por ejemplo 15/03/2026)"
+        );
+        let mut problems = Vec::new();
+        parse_value(
+            "inicio",
+            &FieldKind::DateTime,
+            &json!("15/03/2026 8"),
+            &mut problems,
+        );
+        assert!(
+            problems[0].message.contains("dd/mm/aaaa hh:mm")
+                && !problems[0].message.contains("AAAA"),
+            "{problems:?}"
+        );
     }
 
     #[test]

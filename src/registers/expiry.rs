@@ -8,7 +8,10 @@
 //! Dates: TERMINO is the last day a licence is valid. As of day D a licence
 //! is expired when TERMINO < D; it expires «within N days» when
 //! D ≤ TERMINO ≤ D + N (inclusive, so TERMINO = D counts with 0 days left).
-//! A perpetual licence (no TERMINO) is never expired nor expiring.
+//! A perpetual licence (no TERMINO) is never expired nor expiring; neither
+//! is one whose TERMINO could not be read («sin término»: the import warned
+//! about it), which the summary leaves out of its expiry counts but not out
+//! of `total` and the value.
 //!
 //! Pure functions of the licences and the date; nothing is read or stored here.
 
@@ -83,6 +86,9 @@ pub enum Situation {
     Valid,
     #[serde(rename = "perpetua")]
     Perpetual,
+    /// TERMINO empty or unreadable in the master: no expiry known.
+    #[serde(rename = "sin término")]
+    NoEnd,
 }
 
 impl Situation {
@@ -92,6 +98,7 @@ impl Situation {
             Situation::Expiring => "por vencer",
             Situation::Valid => "vigente",
             Situation::Perpetual => "perpetua",
+            Situation::NoEnd => "sin término",
         }
     }
 }
@@ -130,7 +137,8 @@ pub struct LicenceStatus {
 pub fn status(licence: &Licence, as_of: NaiveDate, within: i64) -> LicenceStatus {
     let days = days_left(licence, as_of);
     let situacion = match days {
-        None => Situation::Perpetual,
+        None if licence.perpetual => Situation::Perpetual,
+        None => Situation::NoEnd,
         Some(d) if d < 0 => Situation::Expired,
         Some(d) if d <= within => Situation::Expiring,
         Some(_) => Situation::Valid,
@@ -307,6 +315,7 @@ mod tests {
             ubicacion: ubicacion.into(),
             inicio: None,
             termino: termino.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
+            perpetual: termino.is_none(),
             vida_util_meses: None,
             valor_cents: Some(valor),
             amortizacion_cents: None,

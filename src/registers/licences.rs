@@ -8,17 +8,23 @@
 //! ACUMULADA S/, SALDO NETO AL dd.mm.aa S/, ESTADO, NOTA CCP, Mes. The header
 //! row must name SOFTWARE, UBICACIÓN and TERMINO; the rest may be missing.
 //!
-//! A row is rejected (with its row number, column and reason) when its
-//! software is empty, its TERMINO is empty or unreadable, INICIO is after
-//! TERMINO, or any present date, amount or quantity cannot be read. A
+//! No licence is lost to a bad cell: every row that names a software is a
+//! licence. A date, amount or quantity that cannot be read (or an amount
+//! below zero) is left empty and reported as a **warning** with its row,
+//! column and reason; an empty or unreadable TERMINO leaves the licence out
+//! of the expiry counts until it is fixed (warned, never taken as
+//! perpetual); an INICIO after TERMINO is emptied (warned) and TERMINO kept.
+//! Only a row without a software is **rejected**, once. Below the TOTAL row
+//! the sheet's notes («Fuente: SIAF-SP…», «Elaborado por…») are skipped. A
 //! TERMINO of «PERPETUA» (or «INDEFINIDA», «SIN VENCIMIENTO») is a licence
 //! that never expires. SALDO NETO that differs from VALOR − AMORTIZACIÓN by
-//! more than one cent is a warning, not a rejection.
+//! more than one cent is a warning too.
 //!
 //! The key: REG SIAF + ORDEN + SOFTWARE + UBICACIÓN, each folded (upper
 //! case, no accents, single spaces). ITEM is left out on purpose: it is the
 //! sheet's running number and changes when a row is inserted above. Two
-//! rows of one file with the same key: the second is rejected.
+//! rows of one file with the same key are both kept: the later one is
+//! stored as `key#2` (`#3`…) and warned.
 //!
 //! This module parses; it neither stores (`store::registers`) nor computes
 //! expiry (`expiry`).
@@ -207,8 +213,10 @@ pub struct Licence {
     /// Empty when the row names none.
     pub ubicacion: String,
     pub inicio: Option<NaiveDate>,
-    /// None: perpetual (never expires).
+    /// None: perpetual (see `perpetual`) or not readable (no expiry known).
     pub termino: Option<NaiveDate>,
+    /// TERMINO says the licence never expires («PERPETUA»).
+    pub perpetual: bool,
     pub vida_util_meses: Option<f64>,
     pub valor_cents: Option<i64>,
     pub amortizacion_cents: Option<i64>,
@@ -260,80 +268,108 @@ impl Licence {
 #[derive(Debug, Clone, Default)]
 pub struct ParsedMaster {
     pub licences: Vec<Licence>,
-    /// `keys[i]` is `licences[i].key()`, computed once for the duplicate
-    /// check and reused by the store.
+    /// `keys[i]` is the store key of `licences[i]`: [`Licence::key`], with
+    /// `#2`, `#3`… appended to the second and later rows of one file that
+    /// share it (see [`parse_master`]).
     pub keys: Vec<String>,
+    /// One entry per row without a licence (no software), in row order.
     pub rejected: Vec<Rejection>,
+    /// One entry per cell left empty or worth a look, in row order.
     pub warnings: Vec<Warning>,
+    /// Rows below the TOTAL row that are notes (sources, signatures), skipped.
+    pub notes: usize,
+}
+
+impl ParsedMaster {
+    /// Rows imported with at least one warning (a row is counted once).
+    pub fn rows_with_warnings(&self) -> usize {
+        distinct_rows(&self.warnings)
+    }
+}
+
+/// How many different rows `problems` name (each row counted once).
+pub fn distinct_rows(problems: &[Rejection]) -> usize {
+    let mut rows: Vec<u32> = problems.iter().map(|p| p.row).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    rows.len()
 }
 
 /// Parses every row of a licence master table.
+///
+/// Every row that names a software is a licence: a cell that cannot be read
+/// is left empty and reported as a warning (so a bad amount never hides a
+/// licence from the expiry counts). A row without a software is rejected,
+/// unless it lies below the TOTAL row, where it is a note and is skipped.
+/// Two rows of one file with the same key are two licences: the later one
+/// is stored under the key with `#2` (`#3`…) appended, with a warning.
 pub fn parse_master(table: &Table) -> ParsedMaster {
     let saldo_al = table.headers[col::SALDO]
         .as_deref()
         .and_then(saldo_date_from_header);
-    let (outcomes, keys): (Vec<_>, Vec<String>) = parse_rows(&table.rows, saldo_al)
-        .into_iter()
-        .map(|result| match result {
-            Ok((licence, key)) => (Ok(licence), key),
-            Err(problems) => (Err(problems), String::new()),
-        })
-        .unzip();
     let mut parsed = ParsedMaster::default();
-    let mut accepted = vec![false; keys.len()];
-    {
-        // Borrows the keys: the accepted ones are moved out afterwards.
-        let mut seen: std::collections::HashMap<&str, u32> =
-            std::collections::HashMap::with_capacity(table.rows.len());
-        for (i, (row, outcome)) in table.rows.iter().zip(outcomes).enumerate() {
-            match outcome {
-                Ok(licence) => {
-                    if let Some(first) = seen.get(keys[i].as_str()) {
-                        parsed.rejected.push(Rejection {
+    // key → (first row, rows seen with it)
+    let mut seen: std::collections::HashMap<String, (u32, u32)> =
+        std::collections::HashMap::with_capacity(table.rows.len());
+    let outcomes = parse_rows(&table.rows, saldo_al, table.total_row);
+    for (row, outcome) in table.rows.iter().zip(outcomes) {
+        match outcome {
+            RowOutcome::Note => parsed.notes += 1,
+            RowOutcome::Rejected(rejection) => parsed.rejected.push(rejection),
+            RowOutcome::Licence(licence, key, mut warnings) => {
+                let key = match seen.get_mut(&key) {
+                    Some((first, count)) => {
+                        *count += 1;
+                        warnings.push(Warning {
                             row: row.number,
                             column: LICENCE_COLUMNS[col::SOFTWARE].label.into(),
                             reason: format!(
-                                "la licencia se repite: misma REG SIAF, ORDEN, SOFTWARE y UBICACIÓN que la fila {first}"
+                                "misma REG SIAF, ORDEN, SOFTWARE y UBICACIÓN que la fila {first}: se importó como otra licencia"
                             ),
                         });
-                        continue;
+                        format!("{key}#{count}")
                     }
-                    seen.insert(&keys[i], row.number);
-                    accepted[i] = true;
-                    if licence.saldo_consistente() == Some(false) {
-                        let (v, a, s) = (
-                            licence.valor_cents.unwrap_or_default(),
-                            licence.amortizacion_cents.unwrap_or_default(),
-                            licence.saldo_cents.unwrap_or_default(),
-                        );
-                        parsed.warnings.push(Warning {
-                            row: row.number,
-                            column: LICENCE_COLUMNS[col::SALDO].label.into(),
-                            reason: format!(
-                                "SALDO NETO S/ {} no es VALOR ADQUISICION − AMORTIZ. ACUMULADA (S/ {} − S/ {} = S/ {})",
-                                format_cents(s),
-                                format_cents(v),
-                                format_cents(a),
-                                format_cents(v.saturating_sub(a))
-                            ),
-                        });
+                    None => {
+                        seen.insert(key.clone(), (row.number, 1));
+                        key
                     }
-                    parsed.licences.push(licence);
+                };
+                if licence.saldo_consistente() == Some(false) {
+                    let (v, a, s) = (
+                        licence.valor_cents.unwrap_or_default(),
+                        licence.amortizacion_cents.unwrap_or_default(),
+                        licence.saldo_cents.unwrap_or_default(),
+                    );
+                    warnings.push(Warning {
+                        row: row.number,
+                        column: LICENCE_COLUMNS[col::SALDO].label.into(),
+                        reason: format!(
+                            "SALDO NETO S/ {} no es VALOR ADQUISICION − AMORTIZ. ACUMULADA (S/ {} − S/ {} = S/ {})",
+                            format_cents(s),
+                            format_cents(v),
+                            format_cents(a),
+                            format_cents(v.saturating_sub(a))
+                        ),
+                    });
                 }
-                Err(mut problems) => parsed.rejected.append(&mut problems),
+                parsed.warnings.append(&mut warnings);
+                parsed.licences.push(*licence);
+                parsed.keys.push(key);
             }
         }
     }
-    parsed.keys = keys
-        .into_iter()
-        .zip(accepted)
-        .filter_map(|(key, ok)| ok.then_some(key))
-        .collect();
     parsed
 }
 
-/// A parsed row and its key, or the row's problems.
-type RowResult = Result<(Licence, String), Vec<Rejection>>;
+/// What one row of the master is.
+enum RowOutcome {
+    /// A licence, its key and the warnings about its cells.
+    Licence(Box<Licence>, String, Vec<Warning>),
+    /// No software: not a licence.
+    Rejected(Rejection),
+    /// A note below the TOTAL row.
+    Note,
+}
 
 /// Rows below this are parsed on one thread.
 const PARALLEL_ROWS: usize = 4_096;
@@ -341,13 +377,12 @@ const PARALLEL_ROWS: usize = 4_096;
 /// Parses the rows in order; a big master is split in two halves parsed on
 /// two threads (rows are independent until the duplicate check, which stays
 /// sequential in [`parse_master`]).
-fn parse_rows(rows: &[SourceRow], saldo_al: Option<NaiveDate>) -> Vec<RowResult> {
-    let one = |row: &SourceRow| -> RowResult {
-        parse_row(row, saldo_al).map(|licence| {
-            let key = licence.key();
-            (licence, key)
-        })
-    };
+fn parse_rows(
+    rows: &[SourceRow],
+    saldo_al: Option<NaiveDate>,
+    footer: Option<u32>,
+) -> Vec<RowOutcome> {
+    let one = |row: &SourceRow| parse_row(row, saldo_al, footer);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if rows.len() < PARALLEL_ROWS || threads < 2 {
         return rows.iter().map(one).collect();
@@ -355,7 +390,7 @@ fn parse_rows(rows: &[SourceRow], saldo_al: Option<NaiveDate>) -> Vec<RowResult>
     let (first, second) = rows.split_at(rows.len() / 2);
     std::thread::scope(|scope| {
         let later = scope.spawn(|| second.iter().map(one).collect::<Vec<_>>());
-        let mut results: Vec<RowResult> = first.iter().map(one).collect();
+        let mut results: Vec<RowOutcome> = first.iter().map(one).collect();
         match later.join() {
             Ok(mut rest) => results.append(&mut rest),
             // The parser does not panic on any input; should it, parse here.
@@ -373,65 +408,101 @@ fn saldo_date_from_header(header: &str) -> Option<NaiveDate> {
     parse_day_first(token).ok()
 }
 
-fn parse_row(row: &SourceRow, saldo_al: Option<NaiveDate>) -> Result<Licence, Vec<Rejection>> {
-    let mut problems = Vec::new();
+/// The columns that, next to a software, make a row below the TOTAL row a
+/// licence rather than a note.
+const LICENCE_EVIDENCE: [usize; 5] = [
+    col::REG_SIAF,
+    col::ORDEN,
+    col::UBICACION,
+    col::INICIO,
+    col::TERMINO,
+];
+
+/// How a cell that could not be read is reported.
+fn emptied(reason: String) -> String {
+    format!("{reason}; la celda se dejó vacía")
+}
+
+fn parse_row(row: &SourceRow, saldo_al: Option<NaiveDate>, footer: Option<u32>) -> RowOutcome {
     let cell = |i: usize| &row.cells[i];
-    let mut reject = |i: usize, reason: String| {
-        problems.push(Rejection {
+    let below_total = footer.is_some_and(|t| row.number > t);
+    let software = parse_text(cell(col::SOFTWARE));
+    let Some(software) = software else {
+        if below_total {
+            return RowOutcome::Note;
+        }
+        return RowOutcome::Rejected(Rejection {
+            row: row.number,
+            column: LICENCE_COLUMNS[col::SOFTWARE].label.into(),
+            reason: "vacío: una fila sin software no es una licencia; no se importó".into(),
+        });
+    };
+    if below_total && LICENCE_EVIDENCE.iter().all(|&i| cell(i).is_empty()) {
+        // «Fuente: …» typed in the software column under the totals.
+        return RowOutcome::Note;
+    }
+    let mut warnings = Vec::new();
+    let mut warn = |i: usize, reason: String| {
+        warnings.push(Warning {
             row: row.number,
             column: LICENCE_COLUMNS[i].label.into(),
             reason,
         })
     };
-    let software = parse_text(cell(col::SOFTWARE));
-    if software.is_none() {
-        reject(
-            col::SOFTWARE,
-            "vacío: cada licencia debe nombrar su software".into(),
-        );
-    }
-    let date = |i: usize, reject: &mut dyn FnMut(usize, String)| match parse_date(cell(i)) {
+    let date = |i: usize, warn: &mut dyn FnMut(usize, String)| match parse_date(cell(i)) {
         Ok(d) => d,
         Err(reason) => {
-            reject(i, reason);
+            warn(i, emptied(reason));
             None
         }
     };
-    let inicio = date(col::INICIO, &mut reject);
+    let mut inicio = date(col::INICIO, &mut warn);
     // A date typed as text starts with a digit; «PERPETUA» and friends with a letter.
     let perpetual = matches!(cell(col::TERMINO), Cell::Text(t)
         if t.starts_with(char::is_alphabetic) && PERPETUAL.contains(&fold(t).as_str()));
     let termino = if perpetual {
         None
     } else if cell(col::TERMINO).is_empty() {
-        reject(
+        warn(
             col::TERMINO,
-            "vacío: escriba la fecha de término (dd/mm/aaaa) o «PERPETUA»".into(),
+            "vacío: la licencia no entra en el control de vencimientos hasta que se escriba la fecha de término (dd/mm/aaaa) o «PERPETUA»".into(),
         );
         None
     } else {
-        date(col::TERMINO, &mut reject)
+        match parse_date(cell(col::TERMINO)) {
+            Ok(d) => d,
+            Err(reason) => {
+                warn(
+                    col::TERMINO,
+                    format!(
+                        "{reason}; la celda se dejó vacía y la licencia no entra en el control de vencimientos hasta que se corrija"
+                    ),
+                );
+                None
+            }
+        }
     };
     if let (Some(i), Some(t)) = (inicio, termino) {
         if i > t {
-            reject(
+            warn(
                 col::INICIO,
                 format!(
-                    "el INICIO ({}) es posterior al TERMINO ({})",
+                    "el INICIO ({}) es posterior al TERMINO ({}): se dejó vacío el INICIO y se conserva el TERMINO para el control de vencimientos",
                     format_date(i),
                     format_date(t)
                 ),
             );
+            inicio = None;
         }
     }
     let mut amount = |i: usize| match parse_amount(cell(i)) {
         Ok(Some(cents)) if cents < 0 && i != col::SALDO => {
-            reject(i, "el importe no puede ser negativo".into());
+            warn(i, emptied("el importe no puede ser negativo".into()));
             None
         }
         Ok(v) => v,
         Err(reason) => {
-            reject(i, reason);
+            warn(i, emptied(reason));
             None
         }
     };
@@ -440,19 +511,22 @@ fn parse_row(row: &SourceRow, saldo_al: Option<NaiveDate>) -> Result<Licence, Ve
     let saldo_cents = amount(col::SALDO);
     let cantidad = match parse_integer(cell(col::CANTIDAD)) {
         Ok(Some(n)) if n < 0 => {
-            reject(col::CANTIDAD, "la cantidad no puede ser negativa".into());
+            warn(
+                col::CANTIDAD,
+                emptied("la cantidad no puede ser negativa".into()),
+            );
             None
         }
         Ok(n) => n,
         Err(reason) => {
-            reject(col::CANTIDAD, reason);
+            warn(col::CANTIDAD, emptied(reason));
             None
         }
     };
     let vida_util_meses = match parse_decimal(cell(col::VIDA_UTIL)) {
         Ok(v) => v,
         Err(reason) => {
-            reject(col::VIDA_UTIL, reason);
+            warn(col::VIDA_UTIL, emptied(reason));
             None
         }
     };
@@ -461,19 +535,17 @@ fn parse_row(row: &SourceRow, saldo_al: Option<NaiveDate>) -> Result<Licence, Ve
         Cell::DateTime(dt) => Some(dt.format("%m/%Y").to_string()),
         other => parse_text(other),
     };
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(Licence {
+    let licence = Licence {
         item: parse_text(cell(col::ITEM)),
         reg_siaf: parse_text(cell(col::REG_SIAF)),
         orden: parse_text(cell(col::ORDEN)),
         cantidad,
-        software: software.unwrap_or_default(),
+        software,
         tipo: parse_text(cell(col::TIPO)),
         ubicacion: parse_text(cell(col::UBICACION)).unwrap_or_default(),
         inicio,
         termino,
+        perpetual,
         vida_util_meses,
         valor_cents,
         amortizacion_cents,
@@ -483,7 +555,9 @@ fn parse_row(row: &SourceRow, saldo_al: Option<NaiveDate>) -> Result<Licence, Ve
         nota_ccp: parse_text(cell(col::NOTA_CCP)),
         mes,
         row: row.number,
-    })
+    };
+    let key = licence.key();
+    RowOutcome::Licence(Box::new(licence), key, warnings)
 }
 
 #[cfg(test)]
@@ -508,7 +582,12 @@ mod tests {
             rows,
             blank_rows: 0,
             total_rows: 0,
+            total_row: None,
         }
+    }
+
+    fn problems(list: &[Rejection]) -> Vec<(u32, &str)> {
+        list.iter().map(|r| (r.row, r.column.as_str())).collect()
     }
 
     #[test]
@@ -516,12 +595,13 @@ mod tests {
         let n = PARALLEL_ROWS + 1_000;
         let rows: Vec<SourceRow> = (0..n)
             .map(|i| {
-                // Row n−1 repeats row 0 (across the halves); row 10 lacks TERMINO.
+                // Row n−1 repeats row 0 (across the halves); row 10 lacks
+                // TERMINO; row 20 lacks SOFTWARE.
                 let software = if i == n - 1 { 0 } else { i };
-                let mut values = vec![
-                    (col::SOFTWARE, Cell::text(&format!("S{software}"))),
-                    (col::UBICACION, Cell::text("OTI")),
-                ];
+                let mut values = vec![(col::UBICACION, Cell::text("OTI"))];
+                if i != 20 {
+                    values.push((col::SOFTWARE, Cell::text(&format!("S{software}"))));
+                }
                 if i != 10 {
                     values.push((col::TERMINO, Cell::Number(46_000.0 + i as f64)));
                 }
@@ -529,20 +609,19 @@ mod tests {
             })
             .collect();
         let parsed = parse_master(&table(rows));
-        assert_eq!(parsed.licences.len(), n - 2);
+        assert_eq!(parsed.licences.len(), n - 1);
         assert!(parsed.licences.windows(2).all(|w| w[0].row < w[1].row));
-        assert!(parsed
-            .licences
-            .iter()
-            .zip(&parsed.keys)
-            .all(|(l, k)| l.key() == *k));
-        let rejected: Vec<(u32, &str)> = parsed
-            .rejected
-            .iter()
-            .map(|r| (r.row, r.column.as_str()))
-            .collect();
+        assert_eq!(parsed.keys.len(), parsed.licences.len());
         assert_eq!(
-            rejected,
+            parsed.keys.last().unwrap(),
+            &format!("{}#2", parsed.keys[0])
+        );
+        assert_eq!(
+            problems(&parsed.rejected),
+            [(22, "SOFTWARE Y/O LICENCIA DE SOFTWARE")]
+        );
+        assert_eq!(
+            problems(&parsed.warnings),
             [
                 (12, "TERMINO"),
                 (n as u32 + 1, "SOFTWARE Y/O LICENCIA DE SOFTWARE")
@@ -551,7 +630,7 @@ mod tests {
     }
 
     #[test]
-    fn a_good_row_a_bad_row_a_perpetual_one_and_a_duplicate() {
+    fn a_bad_cell_empties_that_cell_and_keeps_the_licence() {
         let parsed = parse_master(&table(vec![
             row(
                 2,
@@ -570,6 +649,7 @@ mod tests {
                     (col::SOFTWARE, Cell::text("AutoCAD")),
                     (col::TERMINO, Cell::text("31/02/2026")),
                     (col::CANTIDAD, Cell::text("dos")),
+                    (col::VALOR, Cell::text("mil soles")),
                 ],
             ),
             row(
@@ -587,28 +667,100 @@ mod tests {
                     (col::TERMINO, Cell::text("15/03/2026")),
                 ],
             ),
+            row(
+                6,
+                &[
+                    (col::SOFTWARE, Cell::text("Veeam")),
+                    (col::INICIO, Cell::text("01/06/2026")),
+                    (col::TERMINO, Cell::text("20/03/2026")),
+                    (col::VALOR, Cell::Number(-5.0)),
+                ],
+            ),
+            row(
+                7,
+                &[
+                    (col::ORDEN, Cell::text("OC-9")),
+                    (col::TERMINO, Cell::text("x")),
+                ],
+            ),
         ]));
-        assert_eq!(parsed.licences.len(), 2);
+        assert_eq!(parsed.licences.len(), 5);
         let first = &parsed.licences[0];
         assert_eq!(first.termino, NaiveDate::from_ymd_opt(2026, 3, 15));
         assert_eq!(first.saldo_al, NaiveDate::from_ymd_opt(2025, 12, 31));
         assert_eq!(first.saldo_consistente(), Some(false));
-        assert_eq!(parsed.licences[1].termino, None);
-        let rejected: Vec<(u32, &str)> = parsed
-            .rejected
-            .iter()
-            .map(|r| (r.row, r.column.as_str()))
-            .collect();
+        let autocad = &parsed.licences[1];
+        assert_eq!((autocad.termino, autocad.perpetual), (None, false));
+        assert_eq!((autocad.cantidad, autocad.valor_cents), (None, None));
         assert_eq!(
-            rejected,
+            (parsed.licences[2].termino, parsed.licences[2].perpetual),
+            (None, true)
+        );
+        let veeam = &parsed.licences[4];
+        assert_eq!(veeam.inicio, None);
+        assert_eq!(veeam.termino, NaiveDate::from_ymd_opt(2026, 3, 20));
+        assert_eq!(veeam.valor_cents, None);
+        assert_eq!(parsed.keys[3], format!("{}#2", parsed.keys[0]));
+        assert_eq!(
+            problems(&parsed.warnings),
             [
+                (2, "SALDO NETO"),
                 (3, "TERMINO"),
+                (3, "VALOR ADQUISICION S/"),
                 (3, "CANTIDAD ADQUIRIDA"),
-                (5, "SOFTWARE Y/O LICENCIA DE SOFTWARE")
+                (5, "SOFTWARE Y/O LICENCIA DE SOFTWARE"),
+                (6, "INICIO"),
+                (6, "VALOR ADQUISICION S/"),
             ]
         );
-        assert_eq!(parsed.warnings.len(), 1);
-        assert_eq!(parsed.warnings[0].row, 2);
+        assert!(parsed.warnings[1]
+            .reason
+            .contains("control de vencimientos"));
+        assert!(parsed.warnings[2]
+            .reason
+            .ends_with("la celda se dejó vacía"));
+        assert_eq!(
+            problems(&parsed.rejected),
+            [(7, "SOFTWARE Y/O LICENCIA DE SOFTWARE")]
+        );
+        assert_eq!(parsed.rows_with_warnings(), 4);
         assert_eq!(saldo_date_from_header("SALDO NETO AL dd.mm.aa S/"), None);
+    }
+
+    #[test]
+    fn notes_below_the_total_row_are_skipped_not_rejected() {
+        let licence = |n: u32, name: &str| {
+            row(
+                n,
+                &[
+                    (col::SOFTWARE, Cell::text(name)),
+                    (col::UBICACION, Cell::text("OTI")),
+                    (col::TERMINO, Cell::text("31/12/2026")),
+                ],
+            )
+        };
+        let mut t = table(vec![
+            licence(2, "A"),
+            row(3, &[(col::ITEM, Cell::text("sin software"))]),
+            // TOTAL on row 4.
+            row(5, &[(col::ITEM, Cell::text("Fuente: SIAF-SP"))]),
+            row(6, &[(col::SOFTWARE, Cell::text("Elaborado por: OTI"))]),
+            licence(7, "B, anotada bajo el total"),
+        ]);
+        t.total_row = Some(4);
+        let parsed = parse_master(&t);
+        assert_eq!(parsed.notes, 2);
+        assert_eq!(
+            problems(&parsed.rejected),
+            [(3, "SOFTWARE Y/O LICENCIA DE SOFTWARE")]
+        );
+        let rows: Vec<u32> = parsed.licences.iter().map(|l| l.row).collect();
+        assert_eq!(rows, [2, 7]);
+        // Without the TOTAL row the same note is a row without a licence.
+        t.total_row = None;
+        let parsed = parse_master(&t);
+        assert_eq!(parsed.notes, 0);
+        assert_eq!(parsed.rejected.len(), 2);
+        assert_eq!(parsed.licences.len(), 3);
     }
 }

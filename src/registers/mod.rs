@@ -16,6 +16,7 @@ pub mod excel;
 pub mod expiry;
 pub mod licences;
 pub mod maintenance;
+pub mod report;
 pub mod rows;
 pub mod support;
 pub mod table;
@@ -35,8 +36,8 @@ pub struct Rejection {
     pub reason: String,
 }
 
-/// Something worth a look in a row that was imported anyway (a SALDO NETO
-/// that does not add up).
+/// Something worth a look in a row that was imported anyway (a cell left
+/// empty because it could not be read, a SALDO NETO that does not add up).
 pub type Warning = Rejection;
 
 /// The registers an import can feed; the name is stored with each import.

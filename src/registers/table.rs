@@ -53,6 +53,9 @@ pub struct Table {
     pub rows: Vec<SourceRow>,
     pub blank_rows: usize,
     pub total_rows: usize,
+    /// The row number of the last TOTAL / SUBTOTAL row: what lies below it
+    /// is the sheet's footer (sources, signatures), not data.
+    pub total_row: Option<u32>,
 }
 
 /// A data row: one cell per column of the spec (empty for absent columns).
@@ -346,6 +349,7 @@ type Merge = (usize, usize, usize);
 fn rows_of(grid: &dyn Grid, header: &Header, sheet: Option<String>, merges: &[Merge]) -> Table {
     let mut rows = Vec::new();
     let (mut blank_rows, mut total_rows) = (0, 0);
+    let mut total_row = None;
     // Values merged down a column: (column → (last row, value)).
     let mut fill: Vec<Option<(usize, Cell)>> = vec![None; header.columns.len()];
     for row in header.row + 1..grid.height() {
@@ -372,6 +376,7 @@ fn rows_of(grid: &dyn Grid, header: &Header, sheet: Option<String>, merges: &[Me
             // Blank within the table's columns (a note off to the side is ignored too).
             if (0..grid.width()).any(|c| grid.has_value(row, c)) && is_total_row(grid, row) {
                 total_rows += 1;
+                total_row = Some(grid.row_number(row));
             } else {
                 blank_rows += 1;
             }
@@ -379,6 +384,7 @@ fn rows_of(grid: &dyn Grid, header: &Header, sheet: Option<String>, merges: &[Me
         }
         if is_total_row(grid, row) {
             total_rows += 1;
+            total_row = Some(grid.row_number(row));
             continue;
         }
         rows.push(SourceRow {
@@ -393,6 +399,7 @@ fn rows_of(grid: &dyn Grid, header: &Header, sheet: Option<String>, merges: &[Me
         rows,
         blank_rows,
         total_rows,
+        total_row,
     }
 }
 

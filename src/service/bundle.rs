@@ -89,6 +89,10 @@ pub struct BundleExportRequest {
     /// Trust roots: each signature's chain is checked and recorded.
     pub trust: Option<PathBuf>,
     pub output: PathBuf,
+    /// Re-seal every PDF (DSS + document time-stamp) before sealing the
+    /// bundle; the TSA is `tsa`, else Configuración's.
+    pub ltv: bool,
+    pub tsa: Option<String>,
 }
 
 impl std::fmt::Debug for BundleExportRequest {
@@ -200,7 +204,14 @@ impl Service {
         let mut documents = Vec::with_capacity(chosen.len());
         for doc in chosen {
             let reference = document_reference(&doc.series, &doc.number);
-            let latest = store.latest_revision(&reference)?;
+            let mut latest = store.latest_revision(&reference)?;
+            if request.ltv {
+                let settings = super::SignatureSettings::load(store)?;
+                let (pdf, _) = self
+                    .extend_ltv_bytes(latest.pdf, request.tsa.as_deref(), &settings)
+                    .map_err(|e| ActasError::Other(format!("{reference}: {e}")))?;
+                latest.pdf = pdf;
+            }
             let template = self.catalogue.get(&doc.template_id);
             documents.push(ExportDocument {
                 number: doc.number,

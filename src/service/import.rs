@@ -184,13 +184,24 @@ impl Service {
     }
 }
 
-/// Whether the verifier's report lets a PDF into the register: every
-/// signature holds and there is at least one. The single place that reads
-/// the verdict.
+/// Whether the verifier's report lets a PDF into the register: at least
+/// one signature, and VÁLIDO — or, when the office has configured no trust
+/// root, INDETERMINADO for that reason alone (as `bundle verify` does
+/// without roots; docs/verification.md). NO VÁLIDO never enters. The single
+/// place that reads the verdict.
 pub fn accepted(report: &VerifyReport) -> Result<(), String> {
-    // Only VÁLIDO enters the register (docs/verification.md): NO VÁLIDO and
-    // INDETERMINADO (e.g. no trust root configured) are refused with the reason.
-    if report.verdict == crate::verify::Verdict::Valido {
+    use crate::verify::report::NO_ROOTS_REASON;
+    use crate::verify::Verdict;
+    if report.signatures.is_empty() {
+        return Err("el PDF no tiene ninguna firma".into());
+    }
+    let untrusted_only = !report.trust_checked
+        && report.verdict == Verdict::Indeterminado
+        && report
+            .signatures
+            .iter()
+            .all(|s| s.reasons.iter().all(|r| r == NO_ROOTS_REASON));
+    if report.verdict == Verdict::Valido || untrusted_only {
         return Ok(());
     }
     Err(format!(

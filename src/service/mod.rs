@@ -5,7 +5,9 @@
 
 mod audit;
 mod bundle;
+mod checklist;
 mod import;
+mod lifecycle;
 mod profile;
 mod queue;
 mod registers;
@@ -30,7 +32,9 @@ use crate::store::{DocumentSummary, NewDocument, Store, StoredDocument};
 use crate::template::{Catalogue, Template, DEFAULT_SERIES};
 
 pub use bundle::{BundleExportOutcome, BundleExportRequest, BundleSelection};
+pub use checklist::{first_start_checklist, Checklist, ChecklistItem, TOKEN_MODULE_SETTING};
 pub use import::{accepted, ImportKind, ImportedPdf, RECEIVED_SERIES_PREFIX};
+pub use lifecycle::duplicate_data;
 pub use profile::{apply_profile_to, read_profile, save_profile, Profile};
 pub use queue::{
     certificate_holder, find_person, holder_matches, named_signer, NamedSigner, PendingSignature,
@@ -39,7 +43,10 @@ pub use registers::{
     EmittedForm, FormRequest, GeneratedForm, ImportReport, LICENCE_NOTICE_TEMPLATE,
     SUPPORT_ATTENTION_TEMPLATE, SUPPORT_OFICIO_TEMPLATE, SUPPORT_STATS_TEMPLATE,
 };
-pub use signing::{next_roles, SignOutcome, SignRequest, SIGNATURE_NOTE_PREFIX};
+pub use signing::{
+    next_roles, KeySource, LtvOutcome, SignOutcome, SignRequest, SignatureSettings, LTV_NOTE,
+    SIGNATURE_NOTE_PREFIX,
+};
 
 /// Status of a stored document no role has signed yet.
 pub const STATUS_PENDING: &str = "pendiente de firma";
@@ -384,9 +391,36 @@ impl Service {
         store: &Store,
         filter: &crate::store::DocumentFilter,
     ) -> Result<Vec<DocumentListing>, ActasError> {
+        let notes = store.revision_notes()?;
+        Ok(self.listings(store.list_documents_where(filter)?, notes))
+    }
+
+    /// One page of [`Service::list_where`] (`filter.limit` rows from
+    /// `filter.offset`) and how many documents pass the filter: the
+    /// signatures are read for the page's documents only, so a page costs
+    /// the same with 100 or 100,000 documents stored.
+    pub fn list_page(
+        &self,
+        store: &Store,
+        filter: &crate::store::DocumentFilter,
+    ) -> Result<(Vec<DocumentListing>, u64), ActasError> {
+        let total = store.count_documents_where(filter)?;
+        let docs = store.list_documents_where(filter)?;
+        let numbers: Vec<&str> = docs.iter().map(|d| d.number.as_str()).collect();
+        let notes = store.revision_notes_of(&numbers)?;
+        Ok((self.listings(docs, notes), total))
+    }
+
+    /// The listings of `docs` with the signatures recorded in `notes`
+    /// (series, number, revision note).
+    fn listings(
+        &self,
+        docs: Vec<DocumentSummary>,
+        notes: Vec<(String, String, String)>,
+    ) -> Vec<DocumentListing> {
         let mut signed: std::collections::HashMap<(String, String), Vec<(String, String)>> =
             std::collections::HashMap::new();
-        for (series, number, note) in store.revision_notes()? {
+        for (series, number, note) in notes {
             // Each signature is recorded in its revision's note: `firma:<role>:<signer>`
             // (an imported revision may record several, joined by «; »).
             let entry = signed.entry((series, number)).or_default();
@@ -395,16 +429,14 @@ impl Service {
                     .map(|(role, signer)| (role.to_string(), signer.to_string())),
             );
         }
-        Ok(store
-            .list_documents_where(filter)?
-            .into_iter()
+        docs.into_iter()
             .map(|d| {
                 let roles = signed
                     .remove(&(d.series.clone(), d.number.clone()))
                     .unwrap_or_default();
                 self.listing(d, &roles)
             })
-            .collect())
+            .collect()
     }
 
     fn listing(&self, doc: DocumentSummary, signed: &[(String, String)]) -> DocumentListing {
@@ -430,7 +462,9 @@ impl Service {
             })
             .unwrap_or_default();
         let signed_roles: Vec<String> = signed.iter().map(|(role, _)| role.clone()).collect();
+        // An annulled document waits for nobody.
         let next = template
+            .filter(|_| doc.status != crate::store::STATUS_ANNULLED)
             .map(|t| signing::next_roles(t, &signed_roles))
             .unwrap_or_default();
         DocumentListing {

@@ -41,15 +41,17 @@ pub const SUPPORT_ATTENTION_TEMPLATE: &str = "mef-atencion-soporte";
 pub const SUPPORT_OFICIO_TEMPLATE: &str = "mef-oficio-soporte";
 
 /// The outcome of an import. Its JSON is the contract
-/// `{"imported": n, "updated": n, "rejected": [{"row", "column", "reason"}]}`;
-/// the rest is for people.
+/// `{"imported": n, "updated": n, "warnings": [{"row", "column", "reason"}],
+/// "rejected": [{"row", "column", "reason"}]}` (docs/registers.md); the rest
+/// is for people.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
     pub imported: usize,
     pub updated: usize,
-    pub rejected: Vec<Rejection>,
-    #[serde(skip)]
+    /// About rows that were imported (a cell left empty, a SALDO that does
+    /// not add up…): one entry per cell.
     pub warnings: Vec<Warning>,
+    pub rejected: Vec<Rejection>,
     #[serde(skip)]
     pub register: &'static str,
     #[serde(skip)]
@@ -64,6 +66,9 @@ pub struct ImportReport {
     pub blank_rows: usize,
     #[serde(skip)]
     pub total_rows: usize,
+    /// Notes below the TOTAL row, skipped (licence master only).
+    #[serde(skip)]
+    pub note_rows: usize,
 }
 
 /// A form generated from a register: its template and data.
@@ -161,6 +166,8 @@ impl Service {
                 sheet: table.sheet.as_deref(),
                 header_row: Some(table.header_row),
                 rejected: parsed.rejected.len(),
+                warnings: &parsed.warnings,
+                rejections: &parsed.rejected,
                 actor,
                 at: &at,
             },
@@ -179,6 +186,7 @@ impl Service {
             header_row: table.header_row,
             blank_rows: table.blank_rows,
             total_rows: table.total_rows,
+            note_rows: parsed.notes,
         })
     }
 
@@ -302,6 +310,8 @@ impl Service {
                 sheet: table.sheet.as_deref(),
                 header_row: Some(table.header_row),
                 rejected: rejected.len(),
+                warnings: &[],
+                rejections: &rejected,
                 actor,
                 at: &at,
             },
@@ -319,6 +329,7 @@ impl Service {
             header_row: table.header_row,
             blank_rows: table.blank_rows,
             total_rows: table.total_rows,
+            note_rows: 0,
         })
     }
 

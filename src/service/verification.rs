@@ -68,6 +68,8 @@ impl Service {
                 s.role_title = Some(signer.title.clone());
             }
         }
+        // The document's reasons name each signature by its role's title.
+        report.judge();
         let name_of = |role: &str| {
             let data = data?;
             template.fields().find_map(|f| match &f.kind {
@@ -102,6 +104,45 @@ impl Service {
             pending,
         });
         Ok(())
+    }
+
+    /// The report as people read it (the window, the report PDF, the CLI
+    /// table): every «firma.<role>» in its messages named by the role's
+    /// printed title («Coordinador Cómputo»). `actas verify --json` keeps
+    /// the field names, which machines match on.
+    pub fn readable(&self, report: &VerifyReport) -> Result<VerifyReport, ActasError> {
+        let mut out = report.clone();
+        let Some(id) = report.template.as_deref() else {
+            return Ok(out);
+        };
+        let Some(template) = self.catalogue.get_or_load(id)? else {
+            return Ok(out);
+        };
+        let names: Vec<(String, String)> = template
+            .signers
+            .iter()
+            .map(|s| (format!("«firma.{}»", s.role), format!("«{}»", s.title)))
+            .collect();
+        let rename = |text: &mut String| {
+            for (field, title) in &names {
+                if text.contains(field.as_str()) {
+                    *text = text.replace(field.as_str(), title);
+                }
+            }
+        };
+        out.reasons
+            .iter_mut()
+            .chain(out.structure_problems.iter_mut())
+            .chain(out.forgeries.iter_mut())
+            .for_each(rename);
+        for s in &mut out.signatures {
+            s.reasons
+                .iter_mut()
+                .chain(s.problems.iter_mut())
+                .chain(s.modifications.iter_mut())
+                .for_each(rename);
+        }
+        Ok(out)
     }
 
     /// [`Service::verify_bytes`] of a stored document's latest revision,

@@ -16,6 +16,8 @@ pub struct StampText {
     pub signer: String,
     pub role_title: String,
     pub at: DateTime<FixedOffset>,
+    /// `at` comes from a time-stamp authority (B-T), not the local clock.
+    pub timestamped: bool,
     pub issuer: String,
     pub serial: String,
 }
@@ -28,9 +30,14 @@ impl StampText {
             self.signer.clone(),
             self.role_title.clone(),
             format!(
-                "Fecha: {} ({})",
+                "Fecha: {} ({}){}",
                 self.at.format("%d/%m/%Y %H:%M"),
-                utc_offset(&self.at)
+                utc_offset(&self.at),
+                if self.timestamped {
+                    ", sello de tiempo"
+                } else {
+                    ""
+                }
             ),
             format!("Emisor: {}", self.issuer),
             format!("N.° de serie: {}", self.serial),
@@ -118,6 +125,7 @@ mod tests {
             role_title: "Coordinador de Infraestructura y Soporte de Tecnologías de Información"
                 .into(),
             at: DateTime::parse_from_rfc3339("2026-03-15T20:45:00-05:00").unwrap(),
+            timestamped: false,
             issuer: "Actas Prueba Intermedia".into(),
             serial: "1A2B3C4D5E6F".into(),
         }

@@ -7,8 +7,10 @@
 //! file needs it.
 //!
 //! It does not: build CMS (`sign::cms`), validate the chain against trust
-//! roots (`verify::cms::verify_chain`), or talk to PKCS#11 tokens. The
-//! password is never stored, logged or put in a message.
+//! roots (`verify::cms::verify_chain`), or talk to PKCS#11 tokens
+//! (`sign::pkcs11`, which checks its certificates with
+//! [`check_signing_certificate`]). The password is never stored, logged or
+//! put in a message.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -18,7 +20,7 @@ use openssl::asn1::{Asn1Time, Asn1TimeRef};
 use openssl::error::ErrorStack;
 use openssl::nid::Nid;
 use openssl::pkcs12::{ParsedPkcs12_2, Pkcs12};
-use openssl::pkey::{Id, PKey, PKeyRef, Private};
+use openssl::pkey::{HasPublic, Id, PKey, PKeyRef, Private};
 use openssl::x509::{X509KeyUsage, X509NameRef, X509Ref, X509};
 
 /// Smallest RSA modulus accepted for signing (ETSI TS 119 312 recommends
@@ -49,8 +51,7 @@ impl SigningIdentity {
     /// Subject CN (e.g. "María Fernanda Quispe Ñahui"); the one-line
     /// subject if there is no CN.
     pub fn common_name(&self) -> String {
-        common_name(self.certificate.subject_name())
-            .unwrap_or_else(|| one_line_name(self.certificate.subject_name()))
+        holder_name(&self.certificate)
     }
 
     /// The subject on one line, most specific first (RFC 4514 order), e.g.
@@ -79,8 +80,10 @@ impl SigningIdentity {
     }
 }
 
-/// Why a PKCS#12 cannot be used to sign. Each prints as one Spanish line;
-/// none contains the password.
+/// Why a PKCS#12 cannot be used to sign. Each prints as one Spanish line
+/// that names the file by its name (not its folder) and the certificate by
+/// its holder (the subject's CN, not the whole DN); none contains the
+/// password.
 #[derive(Debug, thiserror::Error)]
 pub enum CertificateError {
     #[error("no se puede leer el certificado {path}: {reason}")]
@@ -91,18 +94,18 @@ pub enum CertificateError {
     NoPrivateKey { path: String },
     #[error("el archivo {path} no contiene el certificado del firmante")]
     NoCertificate { path: String },
-    #[error("la clave privada de {path} no corresponde al certificado {subject}")]
-    KeyMismatch { path: String, subject: String },
-    #[error("el certificado de {subject} venció el {not_after}")]
-    Expired { subject: String, not_after: String },
-    #[error("el certificado de {subject} aún no es válido: rige desde el {not_before}")]
-    NotYetValid { subject: String, not_before: String },
+    #[error("la clave privada de {path} no corresponde al certificado de {holder}")]
+    KeyMismatch { path: String, holder: String },
+    #[error("el certificado de {holder} venció el {not_after}")]
+    Expired { holder: String, not_after: String },
+    #[error("el certificado de {holder} aún no es válido: rige desde el {not_before}")]
+    NotYetValid { holder: String, not_before: String },
     #[error(
-        "el certificado de {subject} no permite firmar: su uso de clave no incluye firma digital ni no repudio"
+        "el certificado de {holder} no permite firmar: su uso de clave no incluye firma digital ni no repudio"
     )]
-    KeyUsage { subject: String },
-    #[error("el certificado de {subject} tiene una clave {kind}, no admitida para firmar (se admiten RSA de 2048 bits o más y ECDSA P-256 o P-384)")]
-    UnsupportedKey { subject: String, kind: String },
+    KeyUsage { holder: String },
+    #[error("el certificado de {holder} tiene una clave {kind}, no admitida para firmar (se admiten RSA de 2048 bits o más y ECDSA P-256 o P-384)")]
+    UnsupportedKey { holder: String, kind: String },
 }
 
 /// Loads and checks a PKCS#12 file for signing at `at`.
@@ -111,7 +114,7 @@ pub fn load_pkcs12(
     password: &str,
     at: DateTime<FixedOffset>,
 ) -> Result<SigningIdentity, CertificateError> {
-    let origin = path.display().to_string();
+    let origin = file_label(path);
     let bytes = crate::limits::read_file(path, crate::limits::P12_FILE_BYTES).map_err(|e| {
         CertificateError::Unreadable {
             path: origin.clone(),
@@ -175,22 +178,22 @@ pub fn load_pkcs12_bytes(
                 None => {
                     return Err(CertificateError::KeyMismatch {
                         path: path(),
-                        subject: one_line_name(others[0].subject_name()),
+                        holder: holder_name(&others[0]),
                     })
                 }
             }
         }
     };
-    let subject = one_line_name(certificate.subject_name());
+    let holder = holder_name(&certificate);
     if !matches_key(&certificate, &key) {
         return Err(CertificateError::KeyMismatch {
             path: path(),
-            subject,
+            holder,
         });
     }
-    check_key_kind(&key, &subject)?;
-    check_validity(&certificate, &subject, at)?;
-    check_key_usage(&certificate, &subject)?;
+    check_key_kind(&key, &holder)?;
+    check_validity(&certificate, &holder, at)?;
+    check_key_usage(&certificate, &holder)?;
 
     let chain = order_chain(&certificate, others);
     Ok(SigningIdentity {
@@ -318,9 +321,27 @@ fn matches_key(cert: &X509Ref, key: &PKeyRef<Private>) -> bool {
     cert.public_key().is_ok_and(|public| public.public_eq(key))
 }
 
-fn check_key_kind(key: &PKeyRef<Private>, subject: &str) -> Result<(), CertificateError> {
+/// The checks every signing certificate passes, wherever its key lives (a
+/// `.p12`, a PKCS#11 token): validity at `at`, key usage, key type.
+pub fn check_signing_certificate(
+    cert: &X509Ref,
+    at: DateTime<FixedOffset>,
+) -> Result<(), CertificateError> {
+    let holder = holder_name(cert);
+    let public = cert
+        .public_key()
+        .map_err(|_| CertificateError::UnsupportedKey {
+            holder: holder.clone(),
+            kind: "ilegible".into(),
+        })?;
+    check_key_kind(&public, &holder)?;
+    check_validity(cert, &holder, at)?;
+    check_key_usage(cert, &holder)
+}
+
+fn check_key_kind<T: HasPublic>(key: &PKeyRef<T>, holder: &str) -> Result<(), CertificateError> {
     let unsupported = |kind: String| CertificateError::UnsupportedKey {
-        subject: subject.to_string(),
+        holder: holder.to_string(),
         kind,
     };
     match key.id() {
@@ -353,7 +374,7 @@ fn check_key_kind(key: &PKeyRef<Private>, subject: &str) -> Result<(), Certifica
 
 fn check_validity(
     cert: &X509Ref,
-    subject: &str,
+    holder: &str,
     at: DateTime<FixedOffset>,
 ) -> Result<(), CertificateError> {
     let not_before = asn1_time_to_utc(cert.not_before());
@@ -361,20 +382,20 @@ fn check_validity(
     let day = |t: DateTime<Utc>| t.with_timezone(at.offset()).format("%d/%m/%Y").to_string();
     if at < not_before {
         return Err(CertificateError::NotYetValid {
-            subject: subject.to_string(),
+            holder: holder.to_string(),
             not_before: day(not_before),
         });
     }
     if at > not_after {
         return Err(CertificateError::Expired {
-            subject: subject.to_string(),
+            holder: holder.to_string(),
             not_after: day(not_after),
         });
     }
     Ok(())
 }
 
-fn check_key_usage(cert: &X509Ref, subject: &str) -> Result<(), CertificateError> {
+fn check_key_usage(cert: &X509Ref, holder: &str) -> Result<(), CertificateError> {
     // An absent keyUsage extension means "unrestricted" (RFC 5280 §4.2.1.3).
     match cert.key_usage() {
         None => Ok(()),
@@ -385,7 +406,7 @@ fn check_key_usage(cert: &X509Ref, subject: &str) -> Result<(), CertificateError
             Ok(())
         }
         Some(_) => Err(CertificateError::KeyUsage {
-            subject: subject.to_string(),
+            holder: holder.to_string(),
         }),
     }
 }
@@ -418,6 +439,20 @@ fn is_self_signed(cert: &X509Ref) -> bool {
 }
 
 /// The first CN of a name, as UTF-8.
+/// The certificate's holder as people read it: the subject's CN (the
+/// whole one-line subject only when there is no CN).
+pub fn holder_name(cert: &X509Ref) -> String {
+    common_name(cert.subject_name()).unwrap_or_else(|| one_line_name(cert.subject_name()))
+}
+
+/// A certificate file as messages name it: its file name, not the folders
+/// it sits in.
+pub fn file_label(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
 pub fn common_name(name: &X509NameRef) -> Option<String> {
     name.entries_by_nid(Nid::COMMONNAME)
         .next()
@@ -590,9 +625,11 @@ mod tests {
                 msg,
                 format!(
                     "contraseña incorrecta para el certificado {}",
-                    path.display()
+                    path.file_name().unwrap().to_string_lossy()
                 )
             );
+            let folder = path.parent().unwrap().display().to_string();
+            assert!(!msg.contains(&folder), "no folders: {msg}");
             assert!(!msg.contains("clave-equivocada"));
         }
     }
@@ -612,10 +649,13 @@ mod tests {
         let err = load("vencido").unwrap_err();
         assert!(matches!(err, CertificateError::Expired { .. }), "{err:?}");
         let msg = err.to_string();
-        assert!(
-            msg.starts_with("el certificado de CN=Jorge Luis Ramírez Torres")
-                && msg.ends_with(&format!("venció el {}", test_pki::EXPIRED_UNTIL_DDMMYYYY)),
-            "{msg}"
+        assert_eq!(
+            msg,
+            format!(
+                "el certificado de Jorge Luis Ramírez Torres venció el {}",
+                test_pki::EXPIRED_UNTIL_DDMMYYYY
+            ),
+            "the holder's name, not the DN"
         );
     }
 
@@ -660,10 +700,7 @@ mod tests {
         let err = load_pkcs12(&garbage, PASSWORD, now()).unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!(
-                "no se puede leer el certificado {}: no es un archivo PKCS#12 (.p12/.pfx) válido",
-                garbage.display()
-            )
+            "no se puede leer el certificado basura.p12: no es un archivo PKCS#12 (.p12/.pfx) válido"
         );
         let missing = dir.path().join("no-existe.p12");
         let err = load_pkcs12(&missing, PASSWORD, now()).unwrap_err();
@@ -682,7 +719,7 @@ mod tests {
         );
         assert!(err
             .to_string()
-            .starts_with("la clave privada de mezcla.p12 no corresponde al certificado CN=Carlos"));
+            .starts_with("la clave privada de mezcla.p12 no corresponde al certificado de Carlos"));
     }
 
     #[test]

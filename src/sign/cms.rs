@@ -1,27 +1,35 @@
-//! The CMS SignedData of a PAdES baseline B-B signature (ETSI EN 319 142-1
+//! The CMS SignedData of a PAdES baseline signature (ETSI EN 319 142-1
 //! §6.3, ETSI EN 319 122-1 CAdES), built by hand with `crate::asn1`:
 //! detached (no encapsulated content), one SignerInfo identified by issuer
 //! and serial, the signer's certificate and its chain, and exactly three
 //! signed attributes — content-type (id-data), message-digest (SHA-256) and
 //! ESS signing-certificate-v2 — with no signing-time (PAdES puts the time in
-//! the signature dictionary's `/M`) and no unsigned attributes.
+//! the signature dictionary's `/M`). For B-T, one unsigned attribute: the
+//! RFC 3161 signature time-stamp token over the signature value (RFC 3161
+//! appendix A, id-aa-signatureTimeStampToken).
 //!
-//! OpenSSL is used only for the raw signature (RSA PKCS#1 v1.5 or ECDSA,
-//! both with SHA-256); `CmsContentInfo::sign` is not used because it always
-//! adds signing-time. Everything that does not depend on the document is
-//! encoded once in `CmsSigner::new`, so `sign_digest` builds a few hundred
-//! bytes of attributes, signs once and concatenates.
+//! The raw signature comes from a [`SignatureKey`] (a `.p12` key in memory,
+//! or a key on a PKCS#11 token); `CmsContentInfo::sign` is not used because
+//! it always adds signing-time. Everything that does not depend on the
+//! document is encoded once in `CmsSigner::new`, so `sign_digest` builds a
+//! few hundred bytes of attributes, signs once and concatenates.
 //!
 //! It does not: know about PDF (the caller hashes the ByteRange and embeds
-//! the result), add timestamps (B-T), or check the certificate (see
-//! `sign::certificate`).
+//! the result), talk to the TSA itself (a [`TimeStamper`] does), or check
+//! the certificate (see `sign::certificate`).
 
-use openssl::hash::MessageDigest;
-use openssl::pkey::{Id, PKey, Private};
-use openssl::sign::Signer;
+use std::sync::Arc;
+
+use openssl::x509::X509;
 
 use crate::asn1::{self, oid, INTEGER, OCTET_STRING, SEQUENCE, SET};
 use crate::sign::certificate::SigningIdentity;
+use crate::sign::key::{KeyKind, SignatureKey, SoftwareKey};
+use crate::timestamp::{TimeStampToken, TimeStamper, TimestampError};
+
+/// Room kept in `/Contents` for a signature time-stamp token when no probe
+/// of the TSA measured one (a token with a 3-certificate chain is ~5 KB).
+pub const TIMESTAMP_RESERVE: usize = 12 * 1024;
 
 /// Why a CMS could not be built. One Spanish line, never key material.
 #[derive(Debug, thiserror::Error)]
@@ -32,21 +40,18 @@ pub enum CmsError {
     UnsupportedKey { subject: String, kind: String },
     #[error("no se pudo firmar con la clave de {subject}: {reason}")]
     Signing { subject: String, reason: String },
+    #[error(transparent)]
+    Timestamp(#[from] TimestampError),
 }
 
-/// Which signature algorithm the key implies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KeyKind {
-    Rsa,
-    Ecdsa,
-}
-
-/// Builds PAdES B-B CMS signatures for one identity. Create it once per
+/// Builds PAdES CMS signatures for one identity. Create it once per
 /// identity and call `sign_digest` for every document.
 pub struct CmsSigner {
-    key: PKey<Private>,
+    key: Arc<dyn SignatureKey>,
     kind: KeyKind,
     subject: String,
+    certificate: X509,
+    chain: Vec<X509>,
     /// `[0] IMPLICIT CertificateSet`: the signer's certificate, then the chain.
     certificates: Vec<u8>,
     /// `INTEGER 1, IssuerAndSerialNumber, AlgorithmIdentifier sha256`:
@@ -76,31 +81,43 @@ impl std::fmt::Debug for CmsSigner {
     }
 }
 
+/// A signature and, at B-T, the token stamped on it.
+#[derive(Debug, Clone)]
+pub struct CmsSignature {
+    pub der: Vec<u8>,
+    pub timestamp: Option<TimeStampToken>,
+}
+
 impl CmsSigner {
-    /// Encodes everything that does not depend on the document.
+    /// For a `.p12` identity (key in memory).
     pub fn new(identity: &SigningIdentity) -> Result<CmsSigner, CmsError> {
         let subject = identity.subject();
+        let key =
+            SoftwareKey::new(identity.key.clone()).ok_or_else(|| CmsError::UnsupportedKey {
+                subject: subject.clone(),
+                kind: format!("{:?}", identity.key.id()),
+            })?;
+        CmsSigner::with_key(&identity.certificate, &identity.chain, Arc::new(key))
+    }
+
+    /// For any key (e.g. one on a PKCS#11 token) and its certificate and chain.
+    pub fn with_key(
+        certificate: &X509,
+        chain: &[X509],
+        key: Arc<dyn SignatureKey>,
+    ) -> Result<CmsSigner, CmsError> {
+        let subject = crate::sign::certificate::one_line_name(certificate.subject_name());
         let cert_error = |reason: String| CmsError::Certificate {
             subject: subject.clone(),
             reason,
         };
-        let kind = match identity.key.id() {
-            Id::RSA => KeyKind::Rsa,
-            Id::EC => KeyKind::Ecdsa,
-            other => {
-                return Err(CmsError::UnsupportedKey {
-                    subject: subject.clone(),
-                    kind: format!("{other:?}"),
-                })
-            }
-        };
+        let kind = key.kind();
 
-        let signer_der = identity
-            .certificate
+        let signer_der = certificate
             .to_der()
             .map_err(|e| cert_error(e.to_string()))?;
         let mut cert_ders = vec![signer_der.clone()];
-        for cert in &identity.chain {
+        for cert in chain {
             cert_ders.push(cert.to_der().map_err(|e| cert_error(e.to_string()))?);
         }
         let cert_refs: Vec<&[u8]> = cert_ders.iter().map(|c| c.as_slice()).collect();
@@ -144,10 +161,12 @@ impl CmsSigner {
         .concat();
 
         Ok(CmsSigner {
-            max_signature_len: identity.key.size(),
-            key: identity.key.clone(),
+            max_signature_len: key.max_signature_len(),
+            key,
             kind,
             subject,
+            certificate: certificate.clone(),
+            chain: chain.to_vec(),
             certificates,
             signer_info_head,
             signature_algorithm,
@@ -159,15 +178,36 @@ impl CmsSigner {
     }
 
     /// The DER ContentInfo of a detached SignedData over content whose
-    /// SHA-256 is `sha256_of_content`.
+    /// SHA-256 is `sha256_of_content` (B-B).
     pub fn sign_digest(&self, sha256_of_content: &[u8; 32]) -> Result<Vec<u8>, CmsError> {
+        Ok(self.sign_digest_stamped(sha256_of_content, None)?.der)
+    }
+
+    /// Like [`sign_digest`](Self::sign_digest); with `tsa`, the signature
+    /// value is time-stamped and the token added as an unsigned attribute
+    /// (B-T).
+    pub fn sign_digest_stamped(
+        &self,
+        sha256_of_content: &[u8; 32],
+        tsa: Option<&dyn TimeStamper>,
+    ) -> Result<CmsSignature, CmsError> {
         let attrs = self.signed_attributes(sha256_of_content);
         // The signature covers the attributes' DER with the SET OF tag
         // (RFC 5652 §5.4), though they are stored as [0] IMPLICIT.
         let mut to_sign = Vec::with_capacity(asn1::encoded_len(attrs.len()));
         asn1::push_tlv(&mut to_sign, SET, &attrs);
         let signature = self.sign(&to_sign)?;
-        Ok(self.assemble(&attrs, &signature))
+        let timestamp = match tsa {
+            Some(tsa) => Some(tsa.stamp(&openssl::sha::sha256(&signature))?),
+            None => None,
+        };
+        let unsigned = timestamp
+            .as_ref()
+            .map(|t| attribute(oid::TIMESTAMP_TOKEN, &t.der));
+        Ok(CmsSignature {
+            der: self.assemble(&attrs, &signature, unsigned.as_deref()),
+            timestamp,
+        })
     }
 
     /// An upper bound of `sign_digest`'s output length, so the PDF side can
@@ -175,12 +215,22 @@ impl CmsSigner {
     pub fn max_len(&self) -> usize {
         let attrs = self.signed_attributes(&[0xFF; 32]);
         let signature = vec![0xFF; self.max_signature_len];
-        self.assemble(&attrs, &signature).len()
+        self.assemble(&attrs, &signature, None).len()
     }
 
     /// The signer's subject on one line.
     pub fn subject(&self) -> &str {
         &self.subject
+    }
+
+    /// The signer's certificate.
+    pub fn certificate(&self) -> &X509 {
+        &self.certificate
+    }
+
+    /// The certificates that came with it (issuer first, where known).
+    pub fn chain(&self) -> &[X509] {
+        &self.chain
     }
 
     /// Content of the signed attributes' SET OF, DER-sorted.
@@ -196,25 +246,26 @@ impl CmsSigner {
     }
 
     fn sign(&self, data: &[u8]) -> Result<Vec<u8>, CmsError> {
-        let fail = |e: openssl::error::ErrorStack| CmsError::Signing {
-            subject: self.subject.clone(),
-            reason: e.to_string(),
-        };
-        // RSA defaults to PKCS#1 v1.5 padding; ECDSA yields the DER
-        // Ecdsa-Sig-Value CMS expects.
-        let mut signer = Signer::new(MessageDigest::sha256(), &self.key).map_err(fail)?;
-        signer.sign_oneshot_to_vec(data).map_err(fail)
+        self.key
+            .sign_sha256(data)
+            .map_err(|reason| CmsError::Signing {
+                subject: self.subject.clone(),
+                reason,
+            })
     }
 
     /// ContentInfo { id-signedData, [0] SignedData { …, certificates,
-    /// SET { SignerInfo } } }, written in one pass with exact lengths.
-    fn assemble(&self, attrs: &[u8], signature: &[u8]) -> Vec<u8> {
+    /// SET { SignerInfo } } }, written in one pass with exact lengths;
+    /// `unsigned` is the content of `[1] unsignedAttrs` (one Attribute).
+    fn assemble(&self, attrs: &[u8], signature: &[u8], unsigned: Option<&[u8]>) -> Vec<u8> {
         let tagged_attrs_len = asn1::encoded_len(attrs.len());
         let signature_len = asn1::encoded_len(signature.len());
+        let unsigned_len = unsigned.map_or(0, |u| asn1::encoded_len(u.len()));
         let signer_info_content = self.signer_info_head.len()
             + tagged_attrs_len
             + self.signature_algorithm.len()
-            + signature_len;
+            + signature_len
+            + unsigned_len;
         let signer_info_len = asn1::encoded_len(signer_info_content);
         let signer_infos_len = asn1::encoded_len(signer_info_len);
         let signed_data_content =
@@ -236,6 +287,9 @@ impl CmsSigner {
         asn1::push_tlv(&mut out, asn1::context(0), attrs);
         out.extend_from_slice(&self.signature_algorithm);
         asn1::push_tlv(&mut out, OCTET_STRING, signature);
+        if let Some(unsigned) = unsigned {
+            asn1::push_tlv(&mut out, asn1::context(1), unsigned);
+        }
         debug_assert_eq!(out.len(), out.capacity());
         out
     }

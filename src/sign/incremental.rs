@@ -1,8 +1,10 @@
-//! Writing a PDF incremental update that carries one signature: the earlier
-//! bytes are copied untouched, the new and changed objects are appended with
-//! a new cross-reference section (a table, or a stream when the file already
-//! uses streams) whose `/Prev` points at the previous one, then `/ByteRange`
-//! and `/Contents` are patched in place once the CMS is known.
+//! Writing a PDF incremental update, usually one that carries a signature:
+//! the earlier bytes are copied untouched, the new and changed objects are
+//! appended with a new cross-reference section (a table, or a stream when
+//! the file already uses streams) whose `/Prev` points at the previous one,
+//! then `/ByteRange` and `/Contents` are patched in place once the CMS (or
+//! the document time-stamp token) is known. An update without a signature
+//! (a DSS of validation data) is written the same way.
 //!
 //! It knows PDF syntax only: no certificates (the CMS comes from a closure)
 //! and no form semantics (the caller decides which objects change).
@@ -18,8 +20,9 @@ const BYTE_RANGE_DIGITS: usize = 10;
 pub struct Update {
     /// New or replaced objects (not the signature dictionary).
     pub objects: Vec<(ObjectId, Object)>,
-    /// The signature dictionary's id and its keys other than /ByteRange and /Contents.
-    pub signature: (ObjectId, Dictionary),
+    /// The signature dictionary's id and its keys other than /ByteRange and
+    /// /Contents; None for an update without a signature.
+    pub signature: Option<(ObjectId, Dictionary)>,
     /// Bytes reserved for the DER CMS (the hex string is twice as long).
     pub contents_capacity: usize,
     /// The previous trailer (Root, Info, ID are carried over).
@@ -32,51 +35,22 @@ pub struct Update {
     pub size: u32,
 }
 
-/// Appends `update` to `previous`, then fills `/ByteRange` and calls
-/// `sign(sha256 of the covered bytes)` for the DER CMS to place in `/Contents`.
+/// Appends `update` (which must carry a signature dictionary) to
+/// `previous`, then fills `/ByteRange` and calls `sign(sha256 of the
+/// covered bytes)` for the DER to place in `/Contents`.
 pub fn write_signed_update<E>(
     previous: &[u8],
     update: &Update,
     sign: impl FnOnce(&[u8; 32]) -> Result<Vec<u8>, E>,
     too_large: impl FnOnce(usize, usize) -> E,
 ) -> Result<Vec<u8>, E> {
-    let mut out = Vec::with_capacity(previous.len() + update.contents_capacity * 2 + 64 * 1024);
-    out.extend_from_slice(previous);
-    if !out.ends_with(b"\n") {
-        out.push(b'\n');
-    }
-    let mut offsets: Vec<(ObjectId, usize)> = Vec::with_capacity(update.objects.len() + 2);
-    for (id, object) in &update.objects {
-        offsets.push((*id, out.len()));
-        write_indirect(&mut out, *id, object);
-    }
-    let (sig_id, sig_dict) = &update.signature;
-    offsets.push((*sig_id, out.len()));
-    let placeholders =
-        write_signature_dictionary(&mut out, *sig_id, sig_dict, update.contents_capacity);
-
-    let xref_offset = out.len();
-    offsets.sort();
-    let mut trailer = Dictionary::new();
-    for key in [&b"Root"[..], b"Info", b"ID", b"Encrypt"] {
-        if let Ok(value) = update.trailer.get(key) {
-            trailer.set(key.to_vec(), value.clone());
-        }
-    }
-    let size = update
-        .size
-        .max(offsets.iter().map(|((n, _), _)| n + 1).max().unwrap_or(0));
-    trailer.set("Size", i64::from(size));
-    trailer.set("Prev", update.prev_xref as i64);
-    if update.xref_stream {
-        write_xref_stream(&mut out, &offsets, trailer, size);
-    } else {
-        write_xref_table(&mut out, &offsets, &trailer);
-    }
-    let _ = write!(out, "startxref\n{xref_offset}\n%%EOF\n");
+    let (mut out, placeholders) = append(previous, update);
+    let Some((contents_start, contents_end, range_at)) = placeholders else {
+        // No signature dictionary: nothing to sign (a caller's mistake).
+        return Err(too_large(0, 0));
+    };
 
     // Patch /ByteRange, hash everything but the /Contents hex string, sign, fill it.
-    let (contents_start, contents_end, range_at) = placeholders;
     let tail = out.len() - contents_end;
     let ranges = format!("[0 {contents_start} {contents_end} {tail}");
     let field = &mut out[range_at..range_at + byte_range_width()];
@@ -97,6 +71,52 @@ pub fn write_signed_update<E>(
         hex[2 * i + 1] = DIGITS[usize::from(byte & 0x0f)];
     }
     Ok(out)
+}
+
+/// Appends `update`, which carries no signature, to `previous`.
+pub fn write_update(previous: &[u8], update: &Update) -> Vec<u8> {
+    append(previous, update).0
+}
+
+/// The new file, and where the signature's placeholders are (offset of `<`
+/// of /Contents, offset after its `>`, offset of the /ByteRange array).
+#[allow(clippy::type_complexity)]
+fn append(previous: &[u8], update: &Update) -> (Vec<u8>, Option<(usize, usize, usize)>) {
+    let mut out = Vec::with_capacity(previous.len() + update.contents_capacity * 2 + 64 * 1024);
+    out.extend_from_slice(previous);
+    if !out.ends_with(b"\n") {
+        out.push(b'\n');
+    }
+    let mut offsets: Vec<(ObjectId, usize)> = Vec::with_capacity(update.objects.len() + 2);
+    for (id, object) in &update.objects {
+        offsets.push((*id, out.len()));
+        write_indirect(&mut out, *id, object);
+    }
+    let placeholders = update.signature.as_ref().map(|(sig_id, sig_dict)| {
+        offsets.push((*sig_id, out.len()));
+        write_signature_dictionary(&mut out, *sig_id, sig_dict, update.contents_capacity)
+    });
+
+    let xref_offset = out.len();
+    offsets.sort();
+    let mut trailer = Dictionary::new();
+    for key in [&b"Root"[..], b"Info", b"ID", b"Encrypt"] {
+        if let Ok(value) = update.trailer.get(key) {
+            trailer.set(key.to_vec(), value.clone());
+        }
+    }
+    let size = update
+        .size
+        .max(offsets.iter().map(|((n, _), _)| n + 1).max().unwrap_or(0));
+    trailer.set("Size", i64::from(size));
+    trailer.set("Prev", update.prev_xref as i64);
+    if update.xref_stream {
+        write_xref_stream(&mut out, &offsets, trailer, size);
+    } else {
+        write_xref_table(&mut out, &offsets, &trailer);
+    }
+    let _ = write!(out, "startxref\n{xref_offset}\n%%EOF\n");
+    (out, placeholders)
 }
 
 fn byte_range_width() -> usize {

@@ -1,18 +1,25 @@
 //! Signing: one firmante fills its role's empty signature field of a PDF with
-//! a PAdES baseline B-B signature, as an incremental update (earlier bytes,
-//! and so earlier signatures, untouched).
+//! a PAdES baseline signature, as an incremental update (earlier bytes,
+//! and so earlier signatures, untouched): B-B, or B-T with a signature
+//! time-stamp from a TSA; `ltv` then adds the validation data (B-LT) and
+//! a document time-stamp (B-LTA), and re-seals archived documents.
 //!
 //! Split by concern, like pyHanko: `certificate` loads and checks the
-//! PKCS#12, `cms` builds the CAdES SignedData, `appearance` and `stamp_font`
-//! make the visible stamp, `fields` reads the PDF once, `incremental` writes
-//! the update; this module is the workflow and the signing-order rule.
-//! Verification is `crate::verify`.
+//! PKCS#12, `pkcs11` finds a certificate and its key on a token, `key` is
+//! the signing key either way, `cms` builds the CAdES SignedData,
+//! `appearance` and `stamp_font` make the visible stamp, `fields` reads the
+//! PDF once, `incremental` writes the update; this module is the workflow
+//! and the signing-order rule. Verification is `crate::verify`.
 
 pub mod appearance;
 pub mod certificate;
 pub mod cms;
 pub mod fields;
 mod incremental;
+pub mod key;
+pub mod level;
+pub mod ltv;
+pub mod pkcs11;
 pub mod stamp_font;
 
 use std::collections::HashMap;
@@ -23,10 +30,12 @@ use lopdf::{dictionary, Dictionary, Object, ObjectId};
 use crate::render::pdf::text as pdf_text;
 use crate::render::pdf_date;
 use crate::template::Template;
+use crate::timestamp::{TimeStampToken, TimeStamper};
 use appearance::{appearance_content, StampText};
-use certificate::{CertificateError, SigningIdentity};
+use certificate::{common_name, one_line_name, serial_hex, CertificateError};
 use cms::{CmsError, CmsSigner};
 pub use fields::{PreparedPdf, SignatureField};
+pub use level::Level;
 use stamp_font::{stamp_font, STAMP_FONT_NAME};
 
 /// What a signature says besides the certificate.
@@ -69,6 +78,12 @@ pub enum SignError {
     Cms(#[from] CmsError),
     #[error("la firma ocupa {needed} bytes y solo se reservaron {reserved}")]
     ContentsTooSmall { needed: usize, reserved: usize },
+    #[error(transparent)]
+    Timestamp(#[from] crate::timestamp::TimestampError),
+    #[error(transparent)]
+    Ltv(#[from] ltv::LtvError),
+    #[error(transparent)]
+    Token(#[from] pkcs11::TokenError),
 }
 
 /// Refuses a role that already signed, or whose predecessors in the
@@ -111,15 +126,39 @@ pub fn check_signing_order(
     Ok(())
 }
 
-/// Signs `options.role`'s field of `pdf`. With `template`, the signing order
-/// is enforced and the role title goes into the stamp and the reason.
+/// A signed PDF and what the signature says about time.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub pdf: Vec<u8>,
+    /// The time in `/M` and on the stamp: the TSA's at B-T, else the clock's.
+    pub at: DateTime<FixedOffset>,
+    /// The signature time-stamp token (B-T and above).
+    pub timestamp: Option<TimeStampToken>,
+}
+
+/// Signs `options.role`'s field of `pdf` (PAdES B-B). With `template`, the
+/// signing order is enforced and the role title goes into the stamp and
+/// the reason.
 pub fn sign_pdf(
     pdf: &PreparedPdf,
     template: Option<&Template>,
-    identity: &SigningIdentity,
     signer: &CmsSigner,
     options: &SignOptions,
 ) -> Result<Vec<u8>, SignError> {
+    sign_pdf_stamped(pdf, template, signer, options, None).map(|s| s.pdf)
+}
+
+/// [`sign_pdf`], time-stamped by `tsa` when given (PAdES B-T): the TSA is
+/// asked once before signing — its time goes on the stamp and in `/M`,
+/// and its token's size sizes `/Contents` — and once for the signature
+/// time-stamp token over the signature value.
+pub fn sign_pdf_stamped(
+    pdf: &PreparedPdf,
+    template: Option<&Template>,
+    signer: &CmsSigner,
+    options: &SignOptions,
+    tsa: Option<&dyn TimeStamper>,
+) -> Result<Signed, SignError> {
     let field_name = format!("firma.{}", options.role);
     let field = pdf
         .field(&field_name)
@@ -146,12 +185,29 @@ pub fn sign_pdf(
         }
         None => options.role.clone(),
     };
+    // B-T: the TSA's time for the stamp and /M, and the size of its tokens.
+    let (at, token_room) = match tsa {
+        Some(tsa) => {
+            // The probe's imprint is not kept: hash something small, not the document.
+            let probe = tsa.stamp(&openssl::sha::sha256(
+                format!("actas: sello previo {}", pdf.prev_xref).as_bytes(),
+            ))?;
+            let at = probe.info.gen_time.with_timezone(options.at.offset());
+            // Tokens differ by a few bytes (serial, nonce, time fraction).
+            (at, probe.der.len() + 256)
+        }
+        None => (options.at, 0),
+    };
+    let certificate = signer.certificate();
     let stamp = StampText {
-        signer: identity.common_name(),
+        signer: common_name(certificate.subject_name())
+            .unwrap_or_else(|| one_line_name(certificate.subject_name())),
         role_title: role_title.clone(),
-        at: options.at,
-        issuer: identity.issuer_common_name(),
-        serial: identity.serial_hex(),
+        at,
+        timestamped: tsa.is_some(),
+        issuer: common_name(certificate.issuer_name())
+            .unwrap_or_else(|| one_line_name(certificate.issuer_name())),
+        serial: serial_hex(certificate),
     };
     let certify = template.is_some_and(|t| t.certify) && pdf.signed_roles().is_empty();
 
@@ -160,7 +216,7 @@ pub fn sign_pdf(
     let appearance = update.appearance(field, &stamp, font)?;
     let sig_id = update.new_id();
     update.fill_field(field, sig_id, appearance)?;
-    update.catalog(font, certify.then_some(sig_id))?;
+    update.catalog(Some(font), certify.then_some(sig_id), |_, _| {})?;
 
     let reason = options
         .reason
@@ -170,8 +226,8 @@ pub fn sign_pdf(
         "Type" => "Sig",
         "Filter" => "Adobe.PPKLite",
         "SubFilter" => "ETSI.CAdES.detached",
-        "M" => Object::string_literal(pdf_date(options.at)),
-        "Name" => pdf_text(&identity.common_name()),
+        "M" => Object::string_literal(pdf_date(at)),
+        "Name" => pdf_text(&stamp.signer),
         "Reason" => pdf_text(&reason),
     };
     if let Some(location) = options.location.as_deref().filter(|l| !l.trim().is_empty()) {
@@ -188,37 +244,41 @@ pub fn sign_pdf(
             })],
         );
     }
-    let update = incremental::Update {
-        signature: (sig_id, sig),
-        contents_capacity: signer.max_len() + 64,
-        trailer: pdf.doc.trailer.clone(),
-        prev_xref: pdf.prev_xref,
-        xref_stream: pdf.xref_stream,
-        size: update.next_id,
-        objects: update.objects,
-    };
-    incremental::write_signed_update(
+    let update = update.finish(Some((sig_id, sig)), signer.max_len() + 64 + token_room);
+    let mut timestamp = None;
+    let bytes = incremental::write_signed_update(
         &pdf.bytes,
         &update,
-        |digest| signer.sign_digest(digest).map_err(SignError::from),
+        |digest| {
+            let signed = signer.sign_digest_stamped(digest, tsa)?;
+            timestamp = signed.timestamp;
+            Ok(signed.der)
+        },
         |needed, reserved| SignError::ContentsTooSmall { needed, reserved },
-    )
+    )?;
+    Ok(Signed {
+        pdf: bytes,
+        at,
+        timestamp,
+    })
 }
 
-/// The objects one signature adds or replaces, with fresh object numbers.
-struct UpdateBuilder<'a> {
-    doc: &'a lopdf::Document,
-    next_id: u32,
-    objects: Vec<(ObjectId, Object)>,
+/// The objects one update adds or replaces, with fresh object numbers.
+pub(crate) struct UpdateBuilder<'a> {
+    pdf: &'a PreparedPdf,
+    pub(crate) doc: &'a lopdf::Document,
+    pub(crate) next_id: u32,
+    pub(crate) objects: Vec<(ObjectId, Object)>,
     /// The stamp font when this update adds it (not yet in `/AcroForm /DR`).
     added_font: bool,
 }
 
 impl<'a> UpdateBuilder<'a> {
-    fn new(pdf: &'a PreparedPdf) -> UpdateBuilder<'a> {
+    pub(crate) fn new(pdf: &'a PreparedPdf) -> UpdateBuilder<'a> {
         let doc = &pdf.doc;
         let next_id = doc.max_id.max(trailer_size(doc).saturating_sub(1)) + 1;
         UpdateBuilder {
+            pdf,
             doc,
             next_id,
             objects: Vec::new(),
@@ -226,13 +286,31 @@ impl<'a> UpdateBuilder<'a> {
         }
     }
 
-    fn new_id(&mut self) -> ObjectId {
+    /// The update to write: these objects after `pdf`'s last section, with
+    /// `signature` (its `/Contents` sized for `contents_capacity` bytes).
+    pub(crate) fn finish(
+        self,
+        signature: Option<(ObjectId, Dictionary)>,
+        contents_capacity: usize,
+    ) -> incremental::Update {
+        incremental::Update {
+            signature,
+            contents_capacity,
+            trailer: self.pdf.doc.trailer.clone(),
+            prev_xref: self.pdf.prev_xref,
+            xref_stream: self.pdf.xref_stream,
+            size: self.next_id,
+            objects: self.objects,
+        }
+    }
+
+    pub(crate) fn new_id(&mut self) -> ObjectId {
         let id = (self.next_id, 0);
         self.next_id += 1;
         id
     }
 
-    fn not_pdf(e: lopdf::Error) -> SignError {
+    pub(crate) fn not_pdf(e: lopdf::Error) -> SignError {
         SignError::NotPdf {
             reason: e.to_string(),
         }
@@ -333,16 +411,19 @@ impl<'a> UpdateBuilder<'a> {
     }
 
     /// Catalog and AcroForm: SigFlags (SignaturesExist | AppendOnly), the stamp
-    /// font in `/DR`, the `/ESIC` extension and, when certifying, `/Perms`.
+    /// font in `/DR` (when this update added it), the `/ESIC` extension,
+    /// when certifying `/Perms`, and whatever `edit` changes in the catalog
+    /// and the AcroForm (e.g. `/DSS`, a new field in `/Fields`).
     fn catalog(
         &mut self,
-        font: ObjectId,
+        font: Option<ObjectId>,
         certification: Option<ObjectId>,
+        edit: impl FnOnce(&mut Dictionary, &mut Dictionary),
     ) -> Result<(), SignError> {
         let doc = self.doc;
         let mut form = fields::acroform(doc).cloned().unwrap_or_default();
         form.set("SigFlags", 3);
-        if self.added_font {
+        if let Some(font) = font.filter(|_| self.added_font) {
             let mut dr = form
                 .get(b"DR")
                 .ok()
@@ -368,12 +449,6 @@ impl<'a> UpdateBuilder<'a> {
             .get_dictionary(catalog_id)
             .map_err(Self::not_pdf)?
             .clone();
-        match catalog.get(b"AcroForm") {
-            Ok(Object::Reference(form_id)) => {
-                self.objects.push((*form_id, Object::Dictionary(form)))
-            }
-            _ => catalog.set("AcroForm", form),
-        }
         // PAdES (ETSI EN 319 142-1 §5.1): a PDF below 2.0 declares the ESIC extension.
         let mut extensions = catalog
             .get(b"Extensions")
@@ -392,6 +467,14 @@ impl<'a> UpdateBuilder<'a> {
                 dictionary! { "DocMDP" => Object::Reference(sig_id) },
             );
         }
+        edit(&mut catalog, &mut form);
+        match catalog.get(b"AcroForm") {
+            Ok(Object::Reference(form_id)) => {
+                let form_id = *form_id;
+                self.objects.push((form_id, Object::Dictionary(form)))
+            }
+            _ => catalog.set("AcroForm", form),
+        }
         self.objects.push((catalog_id, Object::Dictionary(catalog)));
         Ok(())
     }
@@ -405,7 +488,10 @@ fn trailer_size(doc: &lopdf::Document) -> u32 {
         .unwrap_or(0)
 }
 
-fn resolve_dict<'a>(doc: &'a lopdf::Document, object: &'a Object) -> Option<&'a Dictionary> {
+pub(crate) fn resolve_dict<'a>(
+    doc: &'a lopdf::Document,
+    object: &'a Object,
+) -> Option<&'a Dictionary> {
     match object {
         Object::Reference(id) => doc.get_dictionary(*id).ok(),
         Object::Dictionary(d) => Some(d),

@@ -271,6 +271,14 @@ impl Logged {
                     }
                 }
             }
+            super::ACTION_DOCUMENT_ANNUL => {
+                if let Some(series) = text("series") {
+                    self.status.insert(
+                        (series.to_string(), subject.to_string()),
+                        super::STATUS_ANNULLED.into(),
+                    );
+                }
+            }
             ACTION_PERSON_ADD => {
                 self.people.insert(subject.to_string());
             }

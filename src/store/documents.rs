@@ -23,6 +23,7 @@ use super::audit::{
 };
 use super::db::{args, DbError, Param, Row, Tx};
 use super::error::{on, StoreError};
+use super::search::search_words;
 use super::{sha256_hex, Store};
 
 /// What the caller knows of a document before it has a number.
@@ -245,35 +246,40 @@ impl Store {
         &self,
         filter: &DocumentFilter,
     ) -> Result<Vec<DocumentSummary>, StoreError> {
+        let words = search_words(filter.text.as_deref().unwrap_or(""));
+        if !words.is_empty() {
+            return self.search_documents(filter, &words);
+        }
         self.read("leer los documentos", |tx, path| {
             let read = on(path, "leer los documentos");
-            let mut sql = format!("{SUMMARY_SELECT} WHERE 1 = 1");
-            let mut params: Vec<Param<'_>> = Vec::new();
-            if let Some(template) = &filter.template_id {
-                params.push(Param::Text(template));
-                sql.push_str(&format!(" AND d.template_id = ?{}", params.len()));
-            }
-            if let Some(status) = &filter.status {
-                params.push(Param::Text(status));
-                sql.push_str(&format!(" AND d.status = ?{}", params.len()));
-            }
-            if let Some(from) = filter.from_ms {
-                params.push(Param::Int(from));
-                sql.push_str(&format!(" AND d.created_ms >= ?{}", params.len()));
-            }
-            if let Some(to) = filter.to_ms {
-                params.push(Param::Int(to));
-                sql.push_str(&format!(" AND d.created_ms < ?{}", params.len()));
-            }
-            sql.push_str(" ORDER BY d.created_ms, d.id");
-            if let Some(limit) = filter.limit {
-                params.push(Param::Int(i64::from(limit)));
+            let (mut sql, mut params) = filtered(SUMMARY_SELECT, filter);
+            sql.push_str(if filter.newest_first {
+                " ORDER BY d.created_ms DESC, d.id DESC"
+            } else {
+                " ORDER BY d.created_ms, d.id"
+            });
+            if filter.limit.is_some() || filter.offset.is_some() {
+                // SQLite needs a LIMIT before an OFFSET: «no limit» is the largest.
+                params.push(Param::Int(filter.limit.map_or(i64::MAX, i64::from)));
                 sql.push_str(&format!(" LIMIT ?{}", params.len()));
+                params.push(Param::Int(i64::from(filter.offset.unwrap_or(0))));
+                sql.push_str(&format!(" OFFSET ?{}", params.len()));
             }
             let rows = tx.query(&sql, &params).map_err(&read)?;
             rows.iter()
                 .map(|row| summary_row(row).map_err(&read))
                 .collect()
+        })
+    }
+
+    /// How many documents pass `filter` (its limit and offset ignored).
+    pub fn count_documents_where(&self, filter: &DocumentFilter) -> Result<u64, StoreError> {
+        self.read("contar los documentos", |tx, path| {
+            let (sql, params) = filtered("SELECT count(*) FROM documents d", filter);
+            let count: i64 = tx
+                .scalar(&sql, &params)
+                .map_err(on(path, "contar los documentos"))?;
+            Ok(count.max(0) as u64)
         })
     }
 
@@ -341,6 +347,39 @@ impl Store {
                  JOIN documents d ON d.id = r.document_id
                  WHERE r.note <> '' ORDER BY r.document_id, r.revision",
                 &[],
+            )
+            .map_err(&read)?
+            .iter()
+            .map(|row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .collect::<Result<Vec<_>, DbError>>()
+            .map_err(&read)
+        })
+    }
+
+    /// [`Store::revision_notes`] of the documents with these numbers only
+    /// (a page of the window's list), in one query.
+    pub fn revision_notes_of(
+        &self,
+        numbers: &[&str],
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        if numbers.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.read("leer las revisiones", |tx, path| {
+            let read = on(path, "leer las revisiones");
+            let placeholders = (1..=numbers.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            let params: Vec<Param<'_>> = numbers.iter().map(|n| Param::Text(n)).collect();
+            tx.query(
+                &format!(
+                    "SELECT d.series, d.number, r.note FROM revisions r
+                     JOIN documents d ON d.id = r.document_id
+                     WHERE r.note <> '' AND d.number IN ({placeholders})
+                     ORDER BY r.document_id, r.revision"
+                ),
+                &params,
             )
             .map_err(&read)?
             .iter()
@@ -432,15 +471,20 @@ impl Store {
             let id = find_document(tx, path, number)?;
             let row = tx
                 .query_one(
-                    "SELECT d.series, d.number, coalesce(max(r.revision), 0)
+                    "SELECT d.series, d.number, coalesce(max(r.revision), 0), d.status
                      FROM documents d LEFT JOIN revisions r ON r.document_id = d.id
-                     WHERE d.id = ?1 GROUP BY d.id, d.series, d.number",
+                     WHERE d.id = ?1 GROUP BY d.id, d.series, d.number, d.status",
                     args![id],
                 )
                 .map_err(&save)?;
             let series: String = row.get(0).map_err(&save)?;
             let plain_number: String = row.get(1).map_err(&save)?;
             let latest: i64 = row.get(2).map_err(&save)?;
+            let status: String = row.get(3).map_err(&save)?;
+            // An annulled document is closed: nobody signs it any further.
+            if status == super::STATUS_ANNULLED {
+                return Err(refuse(format!("el documento {number} está anulado")));
+            }
             if let Some(base) = base {
                 if i64::from(base) != latest {
                     return Err(StoreError::Stale {
@@ -515,6 +559,10 @@ pub struct NewRevision<'a> {
 /// Which documents [`Store::list_documents_where`] returns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocumentFilter {
+    /// Words that must all appear (case and accents ignored) in the
+    /// document's number, title, form, data (system name, the people named
+    /// in it…) or the signers its revisions record.
+    pub text: Option<String>,
     pub template_id: Option<String>,
     pub status: Option<String>,
     /// Created at or after this instant (milliseconds since 1970, UTC).
@@ -522,6 +570,33 @@ pub struct DocumentFilter {
     /// Created before this instant.
     pub to_ms: Option<i64>,
     pub limit: Option<u32>,
+    /// Rows skipped before the first one returned (paging, with `limit`).
+    pub offset: Option<u32>,
+    /// Newest first (the window's order) instead of oldest first.
+    pub newest_first: bool,
+}
+
+/// ` WHERE …` for every field of `filter` but `text` and `limit`, pushing
+/// their values onto `params`.
+pub(super) fn where_clause<'a>(filter: &'a DocumentFilter, params: &mut Vec<Param<'a>>) -> String {
+    let mut sql = String::from(" WHERE 1 = 1");
+    if let Some(template) = &filter.template_id {
+        params.push(Param::Text(template));
+        sql.push_str(&format!(" AND d.template_id = ?{}", params.len()));
+    }
+    if let Some(status) = &filter.status {
+        params.push(Param::Text(status));
+        sql.push_str(&format!(" AND d.status = ?{}", params.len()));
+    }
+    if let Some(from) = filter.from_ms {
+        params.push(Param::Int(from));
+        sql.push_str(&format!(" AND d.created_ms >= ?{}", params.len()));
+    }
+    if let Some(to) = filter.to_ms {
+        params.push(Param::Int(to));
+        sql.push_str(&format!(" AND d.created_ms < ?{}", params.len()));
+    }
+    sql
 }
 
 /// Inserts a document and its revision 1 with the audit row `action`.
@@ -721,6 +796,14 @@ pub(crate) fn find_document(tx: &mut Tx<'_>, path: &Path, key: &str) -> Result<i
     }
 }
 
+/// `select` with the WHERE clause of `filter` (template, status, dates) and
+/// its parameters.
+fn filtered<'f>(select: &str, filter: &'f DocumentFilter) -> (String, Vec<Param<'f>>) {
+    let mut params: Vec<Param<'f>> = Vec::new();
+    let sql = format!("{select}{}", where_clause(filter, &mut params));
+    (sql, params)
+}
+
 const SUMMARY_SELECT: &str = "SELECT d.number, d.series, d.template_id, d.template_version,
         d.title, d.status, d.created_at,
         (SELECT count(*) FROM revisions r WHERE r.document_id = d.id)
@@ -731,7 +814,7 @@ const SUMMARY_SELECT_DATA: &str = "SELECT d.number, d.series, d.template_id, d.t
         (SELECT count(*) FROM revisions r WHERE r.document_id = d.id), d.data
     FROM documents d";
 
-fn summary_row(row: &Row) -> Result<DocumentSummary, DbError> {
+pub(super) fn summary_row(row: &Row) -> Result<DocumentSummary, DbError> {
     Ok(DocumentSummary {
         number: row.get(0)?,
         series: row.get(1)?,

@@ -22,6 +22,7 @@
 //! method taking a number accepts `2026-001` when it is unambiguous and
 //! `serie/2026-001` always.
 
+mod annulments;
 mod audit;
 mod checkpoint;
 pub(crate) mod db;
@@ -33,6 +34,7 @@ mod pg;
 pub mod registers;
 pub mod schema;
 mod schema_pg;
+mod search;
 mod settings;
 #[doc(hidden)]
 pub mod testing;
@@ -48,6 +50,7 @@ pub use db::Engine;
 use db::Tx;
 pub use pg::is_postgres_url;
 
+pub use annulments::{Annulment, ACTION_DOCUMENT_ANNUL, STATUS_ANNULLED};
 pub use audit::{
     row_hash, AuditProblem, AuditReport, ACTION_DOCUMENT_CREATE, ACTION_DOCUMENT_IMPORT,
     ACTION_DOCUMENT_RECEIVE, ACTION_DOCUMENT_REVISE, ACTION_PERSON_ADD, GENESIS_HASH,
@@ -59,7 +62,10 @@ pub use documents::{
 };
 pub use drafts::Draft;
 pub use error::StoreError;
-pub use people::{NewPerson, Person, PersonRole, ACTION_PERSON_ROLE, SYSTEM_ACTOR};
+pub use people::{
+    NewPerson, Person, PersonRole, ACTION_PERSON_ACTIVE, ACTION_PERSON_ROLE, ACTION_PERSON_UPDATE,
+    SYSTEM_ACTOR,
+};
 pub use settings::{
     NewTrustRoot, TrustRoot, ACTION_SETTINGS_UPDATE, ACTION_TRUST_ROOT_ADD,
     ACTION_TRUST_ROOT_REMOVE,

@@ -1,9 +1,12 @@
 //! The people who fill and sign documents: names as the procedures print
 //! them (given names, paternal and maternal surname), cargo, área and e-mail.
 //!
-//! Adding a person appends an audit row (name, cargo and área; not the
-//! e-mail). This module does not derive user names (ESALVATIERRA) or decide
-//! who may sign what; that belongs to `form` and the templates.
+//! Adding or changing a person appends an audit row (name, cargo and área;
+//! not the e-mail). People are never deleted: one who no longer signs is
+//! deactivated (not offered as a signer, still named on the documents that
+//! name them) and may be reactivated. This module does not derive user
+//! names (ESALVATIERRA) or decide who may sign what; that belongs to `form`
+//! and the templates.
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -16,6 +19,12 @@ use super::Store;
 
 /// Audit action of a role assigned to a person.
 pub const ACTION_PERSON_ROLE: &str = "person.role";
+
+/// Audit action of a person's details corrected.
+pub const ACTION_PERSON_UPDATE: &str = "person.update";
+
+/// Audit action of a person deactivated or reactivated.
+pub const ACTION_PERSON_ACTIVE: &str = "person.active";
 
 /// A role a person signs: in one form (`template_id`) or in every form
 /// that has it (`template_id` empty).
@@ -57,6 +66,8 @@ pub struct Person {
     pub dni: String,
     /// The roles this person signs.
     pub roles: Vec<PersonRole>,
+    /// False once deactivated: not offered as a signer any more.
+    pub active: bool,
 }
 
 impl Person {
@@ -183,8 +194,115 @@ impl Store {
                 email: person.email.clone(),
                 dni: person.dni.clone(),
                 roles: Vec::new(),
+                active: true,
             })
         })
+    }
+
+    /// Corrects person `id`'s details (values trimmed and checked as when
+    /// adding), with its audit row; their roles and state stay.
+    pub fn update_person(
+        &mut self,
+        id: i64,
+        person: &NewPerson,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Person, StoreError> {
+        let person = person.cleaned()?;
+        self.write("modificar a la persona", |tx, path| {
+            let save = on(path, "modificar a la persona");
+            let changed = tx
+                .execute(
+                    "UPDATE people SET given_names = ?1, paternal_surname = ?2,
+                            maternal_surname = ?3, cargo = ?4, area = ?5, email = ?6, dni = ?7
+                     WHERE id = ?8",
+                    args![
+                        &person.given_names,
+                        &person.paternal_surname,
+                        &person.maternal_surname,
+                        &person.cargo,
+                        &person.area,
+                        &person.email,
+                        &person.dni,
+                        id
+                    ],
+                )
+                .map_err(&save)?;
+            if changed == 0 {
+                return Err(no_such_person("no se puede modificar a la persona", id));
+            }
+            audit::append(
+                tx,
+                path,
+                Entry {
+                    at: &at,
+                    actor: SYSTEM_ACTOR,
+                    action: ACTION_PERSON_UPDATE,
+                    subject: &id.to_string(),
+                    detail: serde_json::json!({
+                        "name": person.full_name(),
+                        "cargo": person.cargo,
+                        "area": person.area,
+                    }),
+                },
+            )?;
+            Ok(())
+        })?;
+        self.person(id)
+    }
+
+    /// Deactivates (`active` false) or reactivates person `id`, with its
+    /// audit row; nothing changes (and nothing is logged) when they already
+    /// are in that state.
+    pub fn set_person_active(
+        &mut self,
+        id: i64,
+        active: bool,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Person, StoreError> {
+        let context = if active {
+            "no se puede reactivar a la persona"
+        } else {
+            "no se puede desactivar a la persona"
+        };
+        self.write("cambiar el estado de la persona", |tx, path| {
+            let save = on(path, "cambiar el estado de la persona");
+            let Some(row) = tx
+                .query_opt("SELECT active FROM people WHERE id = ?1", args![id])
+                .map_err(&save)?
+            else {
+                return Err(no_such_person(context, id));
+            };
+            let current: i64 = row.get(0).map_err(&save)?;
+            if (current == 1) == active {
+                return Ok(());
+            }
+            tx.execute(
+                "UPDATE people SET active = ?1 WHERE id = ?2",
+                args![i64::from(active), id],
+            )
+            .map_err(&save)?;
+            audit::append(
+                tx,
+                path,
+                Entry {
+                    at: &at,
+                    actor: SYSTEM_ACTOR,
+                    action: ACTION_PERSON_ACTIVE,
+                    subject: &id.to_string(),
+                    detail: serde_json::json!({ "active": active }),
+                },
+            )?;
+            Ok(())
+        })?;
+        self.person(id)
+    }
+
+    /// Person `id` with their roles.
+    pub fn person(&self, id: i64) -> Result<Person, StoreError> {
+        self.people()?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| no_such_person("no se encuentra a la persona", id))
     }
 
     /// Everyone registered, in the order they were added, with their roles.
@@ -194,7 +312,7 @@ impl Store {
             let mut people = tx
                 .query(
                     "SELECT id, given_names, paternal_surname, maternal_surname, cargo, area,
-                            email, dni
+                            email, dni, active
                      FROM people ORDER BY id",
                     &[],
                 )
@@ -211,6 +329,7 @@ impl Store {
                         email: row.get(6)?,
                         dni: row.get(7)?,
                         roles: Vec::new(),
+                        active: row.get::<i64>(8)? == 1,
                     })
                 })
                 .collect::<Result<Vec<_>, DbError>>()
@@ -290,6 +409,13 @@ impl Store {
     }
 }
 
+fn no_such_person(context: &'static str, id: i64) -> StoreError {
+    StoreError::Invalid {
+        context,
+        reason: format!("no hay una persona con id {id}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
@@ -344,8 +470,67 @@ mod tests {
         assert!(store.people().unwrap().is_empty());
     }
 
+    fn people_are_corrected_and_deactivated_never_deleted(db: TestDb) {
+        let mut store = db.open();
+        let added = store.add_person(&person(), at()).unwrap();
+        assert!(added.active);
+        store
+            .assign_role(
+                added.id,
+                &PersonRole {
+                    template_id: String::new(),
+                    role: "especialista-calidad".into(),
+                },
+                at(),
+            )
+            .unwrap();
+
+        let mut fixed = person();
+        fixed.cargo = " Coordinador de Calidad ".into();
+        let updated = store.update_person(added.id, &fixed, at()).unwrap();
+        assert_eq!(updated.cargo, "Coordinador de Calidad");
+        assert_eq!(updated.roles.len(), 1, "roles stay");
+        // The same checks as when adding.
+        let mut blank = person();
+        blank.given_names = "  ".into();
+        let err = store.update_person(added.id, &blank, at()).unwrap_err();
+        assert!(err.to_string().contains("faltan los nombres"), "{err}");
+        let err = store.update_person(99, &fixed, at()).unwrap_err();
+        assert!(
+            err.to_string().contains("no hay una persona con id 99"),
+            "{err}"
+        );
+
+        let off = store.set_person_active(added.id, false, at()).unwrap();
+        assert!(!off.active);
+        // Still there, still with their roles.
+        let people = store.people().unwrap();
+        assert_eq!(people.len(), 1);
+        assert!(!people[0].active);
+        assert_eq!(people[0].roles.len(), 1);
+        let rows = store.raw_i64("SELECT count(*) FROM audit_log");
+        store.set_person_active(added.id, false, at()).unwrap();
+        assert_eq!(
+            store.raw_i64("SELECT count(*) FROM audit_log"),
+            rows,
+            "no-op, no row"
+        );
+        assert!(
+            store
+                .set_person_active(added.id, true, at())
+                .unwrap()
+                .active
+        );
+        assert_eq!(
+            store.raw_text("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1"),
+            ACTION_PERSON_ACTIVE
+        );
+        assert!(store.verify_audit().unwrap().is_intact());
+    }
+
     on_both_engines!(
         people_are_stored_trimmed_in_order_with_audit,
         incomplete_person_is_refused_in_spanish,
+        people_are_corrected_and_deactivated_never_deleted,
     );
 }

@@ -20,6 +20,7 @@ use super::db::{args, DbError, Engine, Param, Tx};
 use super::error::{on, StoreError};
 use super::Store;
 use crate::registers::licences::Licence;
+use crate::registers::Rejection;
 
 /// Audit action of an import into a register.
 pub const ACTION_REGISTER_IMPORT: &str = "register.import";
@@ -33,7 +34,12 @@ pub struct ImportMeta<'a> {
     pub sha256: &'a str,
     pub sheet: Option<&'a str>,
     pub header_row: Option<u32>,
+    /// Rows rejected (each counted once).
     pub rejected: usize,
+    /// The import's report, kept with it: the warnings about imported rows
+    /// and the rejected rows ([`Store::import_notes`]).
+    pub warnings: &'a [Rejection],
+    pub rejections: &'a [Rejection],
     pub actor: &'a str,
     pub at: &'a DateTime<FixedOffset>,
 }
@@ -145,7 +151,7 @@ impl Store {
             tx.query(
                 "SELECT item, reg_siaf, orden, cantidad, software, tipo, ubicacion, inicio,
                         termino, vida_util_meses, valor_cents, amortizacion_cents, saldo_cents,
-                        saldo_al, estado, nota_ccp, mes, source_row
+                        saldo_al, estado, nota_ccp, mes, source_row, perpetua
                  FROM licences ORDER BY source_row, id",
                 &[],
             )
@@ -162,6 +168,7 @@ impl Store {
                     ubicacion: r.get(6)?,
                     inicio: date(r.get(7)?),
                     termino: date(r.get(8)?),
+                    perpetual: r.get::<i64>(18)? != 0,
                     vida_util_meses: r.get(9)?,
                     valor_cents: r.get(10)?,
                     amortizacion_cents: r.get(11)?,
@@ -286,9 +293,46 @@ impl Store {
             .map_err(&read)
         })
     }
+
+    /// The report kept with an import: its warnings and its rejected rows,
+    /// each in the order the import listed them.
+    pub fn import_notes(&self, import_id: i64) -> Result<ImportNotes, StoreError> {
+        self.read("leer el informe de la importación", |tx, path| {
+            let read = on(path, "leer el informe de la importación");
+            let mut notes = ImportNotes::default();
+            for row in tx
+                .query(
+                    "SELECT kind, source_row, column_label, reason FROM register_import_notes
+                     WHERE import_id = ?1 ORDER BY seq",
+                    args![import_id],
+                )
+                .map_err(&read)?
+            {
+                let kind: String = row.get(0).map_err(&read)?;
+                let note = Rejection {
+                    row: row.get(1).map_err(&read)?,
+                    column: row.get(2).map_err(&read)?,
+                    reason: row.get(3).map_err(&read)?,
+                };
+                if kind == NOTE_REJECTED {
+                    notes.rejected.push(note);
+                } else {
+                    notes.warnings.push(note);
+                }
+            }
+            Ok(notes)
+        })
+    }
 }
 
-/// Rows per multi-row upsert of licences (21 parameters each: 7,350 per
+/// An import's report as kept ([`Store::import_notes`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportNotes {
+    pub warnings: Vec<Rejection>,
+    pub rejected: Vec<Rejection>,
+}
+
+/// Rows per multi-row upsert of licences (22 parameters each: 7,700 per
 /// statement, below SQLite's limit of 32,766 and PostgreSQL's of 65,535).
 const INSERT_BATCH: usize = 350;
 
@@ -326,11 +370,11 @@ fn upsert_batch(
     if rows.is_empty() {
         return Ok(());
     }
-    let placeholders = vec!["(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"; rows.len()].join(",");
+    let placeholders = vec!["(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"; rows.len()].join(",");
     let sql = format!(
         "INSERT INTO licences (key, item, reg_siaf, orden, cantidad, software, tipo, ubicacion,
             inicio, termino, vida_util_meses, valor_cents, amortizacion_cents, saldo_cents,
-            saldo_al, estado, nota_ccp, mes, source_row, import_id, first_import_id)
+            saldo_al, estado, nota_ccp, mes, source_row, import_id, first_import_id, perpetua)
          VALUES {placeholders}
          ON CONFLICT (key) DO UPDATE SET item = excluded.item, reg_siaf = excluded.reg_siaf,
             orden = excluded.orden, cantidad = excluded.cantidad, software = excluded.software,
@@ -339,13 +383,14 @@ fn upsert_batch(
             valor_cents = excluded.valor_cents, amortizacion_cents = excluded.amortizacion_cents,
             saldo_cents = excluded.saldo_cents, saldo_al = excluded.saldo_al,
             estado = excluded.estado, nota_ccp = excluded.nota_ccp, mes = excluded.mes,
-            source_row = excluded.source_row, import_id = excluded.import_id"
+            source_row = excluded.source_row, import_id = excluded.import_id,
+            perpetua = excluded.perpetua"
     );
     let dates: Vec<[Option<IsoDate>; 3]> = rows
         .iter()
         .map(|(_, l)| [l.inicio, l.termino, l.saldo_al].map(|d| d.map(IsoDate::new)))
         .collect();
-    let mut values: Vec<Param<'_>> = Vec::with_capacity(rows.len() * 21);
+    let mut values: Vec<Param<'_>> = Vec::with_capacity(rows.len() * 22);
     for ((key, l), [inicio, termino, saldo_al]) in rows.iter().zip(&dates) {
         fn date(d: &Option<IsoDate>) -> Param<'_> {
             match d {
@@ -375,6 +420,7 @@ fn upsert_batch(
             Param::from(l.row),
             Param::from(import_id),
             Param::from(import_id),
+            Param::Int(i64::from(l.perpetual)),
         ]);
     }
     tx.execute(&sql, &values)?;
@@ -416,7 +462,7 @@ fn iso(date: Option<NaiveDate>) -> Option<String> {
 }
 
 fn insert_import(tx: &mut Tx<'_>, meta: &ImportMeta<'_>) -> Result<i64, DbError> {
-    tx.scalar(
+    let import_id: i64 = tx.scalar(
         "INSERT INTO register_imports (register, file_name, sha256, sheet, header_row,
                                        imported, updated, rejected, actor, at)
          VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?7, ?8) RETURNING id",
@@ -430,8 +476,50 @@ fn insert_import(tx: &mut Tx<'_>, meta: &ImportMeta<'_>) -> Result<i64, DbError>
             meta.actor,
             &meta.at.to_rfc3339()
         ],
-    )
+    )?;
+    insert_notes(tx, import_id, meta)?;
+    Ok(import_id)
 }
+
+/// Rows per multi-row insert of an import's notes (6 parameters each).
+const NOTES_BATCH: usize = 500;
+
+/// The import's warnings then its rejected rows, numbered from 1.
+fn insert_notes(tx: &mut Tx<'_>, import_id: i64, meta: &ImportMeta<'_>) -> Result<(), DbError> {
+    let notes: Vec<(&str, &Rejection)> = meta
+        .warnings
+        .iter()
+        .map(|w| (NOTE_WARNING, w))
+        .chain(meta.rejections.iter().map(|r| (NOTE_REJECTED, r)))
+        .collect();
+    for (b, batch) in notes.chunks(NOTES_BATCH).enumerate() {
+        let placeholders = vec!["(?,?,?,?,?,?)"; batch.len()].join(",");
+        let mut values: Vec<Param<'_>> = Vec::with_capacity(batch.len() * 6);
+        for (i, (kind, note)) in batch.iter().enumerate() {
+            values.extend_from_slice(&[
+                Param::Int(import_id),
+                Param::Int((b * NOTES_BATCH + i + 1) as i64),
+                Param::Text(kind),
+                Param::from(note.row),
+                Param::Text(&note.column),
+                Param::Text(&note.reason),
+            ]);
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO register_import_notes (import_id, seq, kind, source_row,
+                                                    column_label, reason)
+                 VALUES {placeholders}"
+            ),
+            &values,
+        )?;
+    }
+    Ok(())
+}
+
+/// `register_import_notes.kind` of a warning and of a rejected row.
+const NOTE_WARNING: &str = "advertencia";
+const NOTE_REJECTED: &str = "rechazo";
 
 /// Sets the import's counts (once: the trigger allows only that) and appends the audit row.
 fn finish_import(
@@ -485,6 +573,7 @@ mod tests {
             ubicacion: "OTI".into(),
             inicio: None,
             termino: NaiveDate::parse_from_str(termino, "%Y-%m-%d").ok(),
+            perpetual: termino.is_empty(),
             vida_util_meses: Some(12.0),
             valor_cents: Some(150_000),
             amortizacion_cents: Some(50_000),
@@ -505,6 +594,8 @@ mod tests {
             sheet: Some("2026"),
             header_row: Some(4),
             rejected: 1,
+            warnings: &[],
+            rejections: &[],
             actor: "ana.quispe",
             at,
         }

@@ -25,7 +25,14 @@ pub const APPLICATION_ID: i32 = 0x4143_5441;
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Migration `i` takes the database from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, REGISTERS, DESKTOP, SHARED_REGISTER];
+const MIGRATIONS: &[&str] = &[
+    V1,
+    REGISTERS,
+    DESKTOP,
+    SHARED_REGISTER,
+    GUIDANCE,
+    IMPORT_REPORTS,
+];
 
 /// Version 1: numbering, documents, revisions, people, audit log.
 ///
@@ -328,6 +335,102 @@ EXECUTE FUNCTION actas_refuse('los puntos de control no se borran');
 
 CREATE INDEX documents_by_status ON documents (status, created_ms);
 CREATE INDEX documents_by_template ON documents (template_id, created_ms);
+"#;
+
+/// Import reports (docs/registers.md, «Imports»): each import keeps its
+/// warnings and rejected rows (`register_import_notes`, append-only like the
+/// import itself), and a licence says whether it never expires (`perpetua`)
+/// — TERMINO may now be empty because the master's cell was unreadable, which
+/// is not the same. PostgreSQL has the same step ([`IMPORT_REPORTS_PG`]).
+const IMPORT_REPORTS: &str = r#"
+ALTER TABLE licences ADD COLUMN perpetua INTEGER NOT NULL DEFAULT 0 CHECK (perpetua IN (0, 1));
+UPDATE licences SET perpetua = 1 WHERE termino IS NULL;
+
+CREATE TABLE register_import_notes (
+    import_id    INTEGER NOT NULL REFERENCES register_imports (id),
+    seq          INTEGER NOT NULL CHECK (seq >= 1),
+    kind         TEXT    NOT NULL CHECK (kind IN ('advertencia', 'rechazo')),
+    source_row   INTEGER NOT NULL,
+    column_label TEXT    NOT NULL,
+    reason       TEXT    NOT NULL,
+    PRIMARY KEY (import_id, seq)
+) STRICT;
+
+CREATE TRIGGER register_import_notes_no_update BEFORE UPDATE ON register_import_notes
+BEGIN
+    SELECT RAISE(ABORT, 'el informe de una importación no se modifica');
+END;
+
+CREATE TRIGGER register_import_notes_no_delete BEFORE DELETE ON register_import_notes
+BEGIN
+    SELECT RAISE(ABORT, 'el informe de una importación no se borra');
+END;
+"#;
+
+/// [`IMPORT_REPORTS`] in PostgreSQL's dialect (`schema_pg`'s step after [`GUIDANCE_PG`]).
+pub(crate) const IMPORT_REPORTS_PG: &str = r#"
+ALTER TABLE licences ADD COLUMN perpetua BIGINT NOT NULL DEFAULT 0 CHECK (perpetua IN (0, 1));
+UPDATE licences SET perpetua = 1 WHERE termino IS NULL;
+
+CREATE TABLE register_import_notes (
+    import_id    BIGINT NOT NULL REFERENCES register_imports (id),
+    seq          BIGINT NOT NULL CHECK (seq >= 1),
+    kind         TEXT   NOT NULL CHECK (kind IN ('advertencia', 'rechazo')),
+    source_row   BIGINT NOT NULL,
+    column_label TEXT   NOT NULL,
+    reason       TEXT   NOT NULL,
+    PRIMARY KEY (import_id, seq)
+);
+CREATE TRIGGER register_import_notes_no_update BEFORE UPDATE ON register_import_notes FOR EACH ROW
+EXECUTE FUNCTION actas_refuse('el informe de una importación no se modifica');
+CREATE TRIGGER register_import_notes_no_delete BEFORE DELETE ON register_import_notes FOR EACH ROW
+EXECUTE FUNCTION actas_refuse('el informe de una importación no se borra');
+CREATE TRIGGER register_import_notes_no_truncate BEFORE TRUNCATE ON register_import_notes
+EXECUTE FUNCTION actas_refuse('el informe de una importación no se borra');
+"#;
+
+/// People who no longer sign are deactivated, never deleted (`active` 0:
+/// not offered as signers, still named on their old documents); a
+/// document's annulment (its reason, who and when) is kept beside it,
+/// append-only, while the document's status becomes `anulado`.
+/// PostgreSQL has the same step ([`GUIDANCE_PG`]).
+const GUIDANCE: &str = r#"
+ALTER TABLE people ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));
+
+CREATE TABLE annulments (
+    document_id INTEGER PRIMARY KEY REFERENCES documents (id),
+    reason      TEXT    NOT NULL CHECK (trim(reason) <> ''),
+    actor       TEXT    NOT NULL,
+    at          TEXT    NOT NULL
+) STRICT;
+
+CREATE TRIGGER annulments_no_update BEFORE UPDATE ON annulments
+BEGIN
+    SELECT RAISE(ABORT, 'una anulación no se modifica');
+END;
+
+CREATE TRIGGER annulments_no_delete BEFORE DELETE ON annulments
+BEGIN
+    SELECT RAISE(ABORT, 'una anulación no se borra');
+END;
+"#;
+
+/// [`GUIDANCE`] in PostgreSQL's dialect (`schema_pg`'s third step).
+pub(crate) const GUIDANCE_PG: &str = r#"
+ALTER TABLE people ADD COLUMN active BIGINT NOT NULL DEFAULT 1 CHECK (active IN (0, 1));
+
+CREATE TABLE annulments (
+    document_id BIGINT PRIMARY KEY REFERENCES documents (id),
+    reason      TEXT   NOT NULL CHECK (trim(reason) <> ''),
+    actor       TEXT   NOT NULL,
+    at          TEXT   NOT NULL
+);
+CREATE TRIGGER annulments_no_update BEFORE UPDATE ON annulments FOR EACH ROW
+EXECUTE FUNCTION actas_refuse('una anulación no se modifica');
+CREATE TRIGGER annulments_no_delete BEFORE DELETE ON annulments FOR EACH ROW
+EXECUTE FUNCTION actas_refuse('una anulación no se borra');
+CREATE TRIGGER annulments_no_truncate BEFORE TRUNCATE ON annulments
+EXECUTE FUNCTION actas_refuse('una anulación no se borra');
 "#;
 
 /// Refuses files that are not (and cannot become) an Actas database:

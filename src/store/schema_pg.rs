@@ -21,7 +21,12 @@ use super::pg::WRITER_LOCK_SQL;
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Migration `i` takes the database from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, super::schema::SHARED_REGISTER_PG];
+const MIGRATIONS: &[&str] = &[
+    V1,
+    super::schema::SHARED_REGISTER_PG,
+    super::schema::GUIDANCE_PG,
+    super::schema::IMPORT_REPORTS_PG,
+];
 
 /// Version 1: what SQLite reaches in its first three steps (numbering,
 /// documents, revisions, people, audit log; registers; drafts, settings,

@@ -10,8 +10,10 @@
 //! the field whose `/V` first pointed to it in the revision it signs, and
 //! compares each revision with the next along the document's semantic
 //! paths; `cms` checks each signature's cryptography and chain;
-//! `signer` what the certificate allows; `report` holds the result and the
-//! verdict. Input that has no readable PDF structure is the only error; a
+//! `signer` what the certificate allows; `timestamp` the RFC 3161 tokens
+//! (a signature's, which then fixes its signing time, and document
+//! time-stamps); `revocation` the OCSP responses and CRLs the document
+//! carries (DSS, CMS); `report` holds the result and the verdict. Input that has no readable PDF structure is the only error; a
 //! bad signature is a finding in the report.
 
 pub mod changes;
@@ -19,8 +21,10 @@ pub mod cms;
 pub mod cos;
 pub mod reader;
 pub mod report;
+pub mod revocation;
 pub mod signatures;
 pub mod signer;
+pub mod timestamp;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -158,6 +162,7 @@ fn verify_inner(bytes: &[u8], options: &VerifyOptions) -> Result<VerifyReport, V
     let structure: Vec<String> = file.problems().to_vec();
 
     let mut certificates = cms::CertificateCache::default();
+    let embedded = Embedded::read(last);
     let signatures: Vec<SignatureReport> = history
         .bindings
         .iter()
@@ -170,7 +175,8 @@ fn verify_inner(bytes: &[u8], options: &VerifyOptions) -> Result<VerifyReport, V
                     findings.iter().map(move |f| format!("revisión {k}: {f}"))
                 })
                 .collect();
-            let mut report = verify_signature(&file, binding, later, options, &mut certificates);
+            let mut report =
+                verify_signature(&file, binding, later, options, &embedded, &mut certificates);
             if !structure.is_empty() {
                 report.problems.extend(structure.iter().cloned());
             }
@@ -221,11 +227,34 @@ fn verify_inner(bytes: &[u8], options: &VerifyOptions) -> Result<VerifyReport, V
 const DETACHED_CMS: &[&str] = &["ETSI.CAdES.detached", "adbe.pkcs7.detached"];
 const PADES: &str = "ETSI.CAdES.detached";
 
+/// The validation data the document carries in its last revision's DSS:
+/// revocation data and certificates (for TSA chains).
+struct Embedded {
+    revocation: revocation::Sources,
+    certificates: Vec<X509>,
+}
+
+impl Embedded {
+    fn read(view: reader::View<'_>) -> Embedded {
+        let (revocation, certificates) = revocation::dss_sources(view);
+        Embedded {
+            revocation,
+            certificates,
+        }
+    }
+}
+
+/// A time as the report shows a proven time.
+fn utc_text(t: DateTime<Utc>) -> String {
+    t.format("%d/%m/%Y %H:%M:%S UTC").to_string()
+}
+
 fn verify_signature(
     file: &PdfFile<'_>,
     binding: &Binding,
     later_changes: Vec<String>,
     options: &VerifyOptions,
+    embedded: &Embedded,
     certificates: &mut cms::CertificateCache,
 ) -> SignatureReport {
     let bytes = file.bytes();
@@ -264,6 +293,7 @@ fn verify_signature(
         serial: None,
         signing_time: signing_time.map(|t| t.format("%d/%m/%Y %H:%M %:z").to_string()),
         signing_time_rfc3339: signing_time.map(|t| t.to_rfc3339()),
+        proven_time: None,
         reason: text_of(b"Reason"),
         location: text_of(b"Location"),
         sub_filter: sub_filter.clone(),
@@ -283,6 +313,8 @@ fn verify_signature(
         problems: Vec::new(),
         verdict: Verdict::Indeterminado,
         reasons: Vec::new(),
+        failures: Vec::new(),
+        doubts: Vec::new(),
     };
 
     let range = match signatures::check_byte_range(bytes, sig) {
@@ -301,13 +333,37 @@ fn verify_signature(
         Ok(Object::String(contents, _)) => contents.as_slice(),
         _ => &[],
     };
-    if !DETACHED_CMS.contains(&sub_filter.as_str()) {
+    if sub_filter == report::DOC_TIMESTAMP_SUB_FILTER {
+        if let Some(range) = range {
+            let covered = range.signed_content(bytes);
+            match timestamp::validate_token(
+                contents,
+                &covered,
+                &options.trust_roots,
+                &embedded.certificates,
+                None,
+            ) {
+                Ok(token) => apply_document_timestamp(&mut report, &mut problems, token),
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
+    } else if !DETACHED_CMS.contains(&sub_filter.as_str()) {
         problems.push(format!(
             "el subfiltro /{sub_filter} no se verifica (se esperaba ETSI.CAdES.detached o adbe.pkcs7.detached)"
         ));
     } else if let Some(range) = range {
         match cms::verify_detached_with(contents, &range.signed_content(bytes), certificates) {
-            Ok(cms) => apply_cms(&mut report, &mut problems, cms, signing_time, options),
+            Ok(cms) => {
+                let signed = SignedCms { der: contents, cms };
+                apply_cms(
+                    &mut report,
+                    &mut problems,
+                    signed,
+                    signing_time,
+                    options,
+                    embedded,
+                )
+            }
             Err(e) => problems.push(e.to_string()),
         }
     }
@@ -319,14 +375,145 @@ fn verify_signature(
     report
 }
 
+/// A signature's CMS: its DER (for the time-stamps and revocation data it
+/// carries) and what `cms` found in it.
+struct SignedCms<'a> {
+    der: &'a [u8],
+    cms: cms::CmsReport,
+}
+
+/// Fills the facts of a document time-stamp (`/ETSI.RFC3161`): the TSA
+/// stands where a signer stands, genTime where `/M` does.
+fn apply_document_timestamp(
+    report: &mut SignatureReport,
+    problems: &mut Vec<String>,
+    token: timestamp::TimestampValidation,
+) {
+    report.intact = token.imprint_matches;
+    report.valid = token.signature_valid;
+    report.signer_use_ok = token.time_stamping_usage;
+    report.strong_algorithms = true;
+    report.pades_ok = true;
+    report.proven_time = Some(utc_text(token.time));
+    report.role_title = Some("Sello de tiempo del documento".into());
+    report.signing_time = Some(token.time.format("%d/%m/%Y %H:%M %:z").to_string());
+    report.signing_time_rfc3339 = Some(token.time.to_rfc3339());
+    if let Some(cert) = &token.tsa_certificate {
+        report.signer = Some(
+            common_name(cert.subject_name()).unwrap_or_else(|| one_line_name(cert.subject_name())),
+        );
+        report.signer_subject = Some(token.tsa.clone());
+        report.issuer = Some(one_line_name(cert.issuer_name()));
+        report.cert_valid_at_signing = valid_at(cert, token.time);
+    }
+    report.trusted = match &token.chain {
+        cms::ChainStatus::Trusted => Some(true),
+        cms::ChainStatus::Untrusted { .. } => Some(false),
+        cms::ChainStatus::NoRoots => None,
+    };
+    problems.extend(token.problems);
+}
+
+/// The signature's own time-stamps (PAdES B-T): a broken one fails the
+/// signature; the earliest trusted one is the proven signing time.
+fn signature_time(
+    report: &mut SignatureReport,
+    signed: &SignedCms<'_>,
+    options: &VerifyOptions,
+    embedded: &Embedded,
+) -> Option<DateTime<Utc>> {
+    if !signed.cms.has_timestamp {
+        return None;
+    }
+    let mut pool = signed.cms.certificates.clone();
+    pool.extend(embedded.certificates.iter().cloned());
+    let tokens =
+        match timestamp::signature_timestamps(signed.der, &options.trust_roots, &pool, None) {
+            Ok(tokens) => tokens,
+            Err(e) => {
+                report.failures.push(format!(
+                    "el sello de tiempo de la firma no se puede leer: {e}"
+                ));
+                return None;
+            }
+        };
+    for token in tokens.iter().filter(|t| !t.intact()) {
+        report.failures.push(format!(
+            "el sello de tiempo de la firma no es válido: {}",
+            token.problems.join("; ")
+        ));
+    }
+    let proven = timestamp::earliest_trusted(&tokens);
+    if proven.is_none() && !options.trust_roots.is_empty() && tokens.iter().all(|t| t.intact()) {
+        report
+            .doubts
+            .push("la autoridad de sellado de tiempo no llega a una raíz de confianza".into());
+    }
+    proven
+}
+
+/// The revocation data the document carries (DSS, the CMS itself), for the
+/// signer's certificate and each intermediate: revoked before `at` fails
+/// the signature. Without data nothing is concluded (see `revocation`).
+fn check_revocation(
+    report: &mut SignatureReport,
+    signed: &SignedCms<'_>,
+    signer: &X509,
+    options: &VerifyOptions,
+    embedded: &Embedded,
+    at: DateTime<Utc>,
+) {
+    let mut sources = embedded.revocation.clone();
+    sources.extend(revocation::cms_sources(signed.der));
+    if sources.ocsps.is_empty() && sources.crls.is_empty() {
+        return;
+    }
+    let mut pool: Vec<X509> = signed.cms.certificates.clone();
+    pool.extend(embedded.certificates.iter().cloned());
+    pool.extend(options.trust_roots.iter().cloned());
+    let mut current = signer.clone();
+    // A chain is short; the bound stops a loop of cross-issued certificates.
+    for _ in 0..8 {
+        let Some(issuer) = issuer_of(&current, &pool) else {
+            break;
+        };
+        let check = revocation::check(&current, &issuer, &sources, None);
+        let subject = one_line_name(current.subject_name());
+        if let revocation::Effect::Invalid(reason) = revocation::judge(&subject, &check, at) {
+            report.failures.push(reason);
+        }
+        if issuer.issued(&issuer) == openssl::x509::X509VerifyResult::OK {
+            break;
+        }
+        current = issuer;
+    }
+}
+
+/// The certificate in `pool` that issued `cert` (name and signature).
+fn issuer_of(cert: &X509, pool: &[X509]) -> Option<X509> {
+    pool.iter()
+        .find(|candidate| {
+            candidate.issued(cert) == openssl::x509::X509VerifyResult::OK
+                && candidate
+                    .public_key()
+                    .ok()
+                    .and_then(|key| cert.verify(&key).ok())
+                    .unwrap_or(false)
+        })
+        .cloned()
+}
+
 /// Fills the certificate, validity, trust and PAdES facts from the CMS.
 fn apply_cms(
     report: &mut SignatureReport,
     problems: &mut Vec<String>,
-    cms: cms::CmsReport,
+    signed: SignedCms<'_>,
     signing_time: Option<DateTime<FixedOffset>>,
     options: &VerifyOptions,
+    embedded: &Embedded,
 ) {
+    let proven = signature_time(report, &signed, options, embedded);
+    let cms = &signed.cms;
     report.valid = cms.signature_valid;
     report.intact = cms.digest_matches;
     report.strong_algorithms = !cms.weak_algorithm;
@@ -344,12 +531,17 @@ fn apply_cms(
     }
     problems.extend(cms.problems.iter().cloned());
 
-    // Validity and trust are judged at the claimed signing time (/M): a B-B
-    // signature carries no trusted time, so, as Acrobat does, the signer's
-    // clock is taken at its word (the report shows which time that was).
-    let at: DateTime<Utc> = match signing_time {
-        Some(t) => t.with_timezone(&Utc),
-        None => {
+    // Validity, trust and revocation are judged at the time a trusted
+    // time-stamp proves (B-T and above); a B-B signature carries no trusted
+    // time, so, as Acrobat does, the signer's clock (/M) is taken at its
+    // word (the report shows which time that was).
+    let at: DateTime<Utc> = match (proven, signing_time) {
+        (Some(t), _) => {
+            report.proven_time = Some(utc_text(t));
+            t
+        }
+        (None, Some(t)) => t.with_timezone(&Utc),
+        (None, None) => {
             problems.push("la firma no indica su fecha (/M); se usa la hora actual".into());
             Utc::now()
         }
@@ -398,6 +590,7 @@ fn apply_cms(
                         cms::ChainStatus::NoRoots => None,
                     };
             }
+            check_revocation(report, &signed, cert, options, embedded, at);
         }
         None => {
             // (`cms` already says the certificate is missing.)

@@ -125,6 +125,11 @@ pub struct SignatureReport {
     pub signing_time: Option<String>,
     /// `/M` as RFC 3339, for machines.
     pub signing_time_rfc3339: Option<String>,
+    /// The time a trusted RFC 3161 time-stamp proves, `dd/mm/aaaa hh:mm:ss
+    /// UTC`: the signature time-stamp's (PAdES B-T and above) or, for a
+    /// document time-stamp, its own. Validity, trust and revocation are
+    /// then judged at this time instead of the claimed `/M`.
+    pub proven_time: Option<String>,
     pub reason: Option<String>,
     pub location: Option<String>,
     /// `/SubFilter`, e.g. `ETSI.CAdES.detached`.
@@ -167,15 +172,45 @@ pub struct SignatureReport {
     pub verdict: Verdict,
     /// Why it is not VÁLIDO, one Spanish sentence each.
     pub reasons: Vec<String>,
+    /// Failures the time-stamp and revocation checks found (NO VÁLIDO);
+    /// they reach the user through `reasons`.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub failures: Vec<String>,
+    /// Doubts the time-stamp checks found (INDETERMINADO), likewise.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub doubts: Vec<String>,
 }
 
 /// Sub-filters verified as a detached CMS signature.
 const CMS_SUB_FILTERS: &[&str] = &["ETSI.CAdES.detached", "adbe.pkcs7.detached"];
+/// The reason a signature is INDETERMINADO when no trust root was given.
+pub const NO_ROOTS_REASON: &str =
+    "no hay raíces de confianza configuradas: no se comprobó quién emitió el certificado";
+/// The sub-filter of a document time-stamp (PAdES B-LTA).
+pub const DOC_TIMESTAMP_SUB_FILTER: &str = "ETSI.RFC3161";
 
 impl SignatureReport {
     /// This signature is VÁLIDO.
     pub fn ok(&self) -> bool {
         self.verdict == Verdict::Valido
+    }
+
+    /// The role as people read it: its printed title when the form is
+    /// known, else the role, else the field (a PDF not made by Actas).
+    /// The window, the CLI table and the report PDF all name it so.
+    pub fn role_label(&self) -> &str {
+        self.role_title
+            .as_deref()
+            .or(self.role.as_deref())
+            .unwrap_or(&self.field)
+    }
+
+    /// The «Modificada después» column: a byte changed inside the signed
+    /// range is a change too, not only a later revision.
+    pub fn changed_after(&self) -> bool {
+        self.modified_after || !self.intact
     }
 
     /// Sets `verdict` and `reasons` from the facts. `structure_doubt`: the
@@ -190,35 +225,43 @@ impl SignatureReport {
                     .into(),
             );
         }
-        if !CMS_SUB_FILTERS.contains(&self.sub_filter.as_str()) {
+        let doc_timestamp = self.sub_filter == DOC_TIMESTAMP_SUB_FILTER;
+        if !CMS_SUB_FILTERS.contains(&self.sub_filter.as_str()) && !doc_timestamp {
             doubtful.push(format!(
                 "el formato de firma /{} no se puede verificar aquí",
                 self.sub_filter
             ));
         } else {
             if !self.intact {
-                failed.push(
-                    "los bytes firmados no corresponden a la firma: el documento fue alterado o la firma está dañada"
-                        .into(),
-                );
+                failed.push(if doc_timestamp {
+                    "los bytes sellados no corresponden al sello de tiempo: el documento fue alterado o el sello está dañado".into()
+                } else {
+                    "los bytes firmados no corresponden a la firma: el documento fue alterado o la firma está dañada".into()
+                });
             }
             if !self.valid {
-                failed.push(
-                    "el valor de la firma no verifica con el certificado del firmante".into(),
-                );
+                failed.push(if doc_timestamp {
+                    "la firma de la autoridad de sellado no verifica".into()
+                } else {
+                    "el valor de la firma no verifica con el certificado del firmante".into()
+                });
             }
             if self.signer_subject.is_some() {
                 if !self.cert_valid_at_signing {
-                    failed.push(
-                        "el certificado del firmante no estaba vigente en la fecha de la firma"
-                            .into(),
-                    );
+                    failed.push(if doc_timestamp {
+                        "el certificado de la autoridad de sellado no estaba vigente en la fecha del sello".into()
+                    } else {
+                        "el certificado del firmante no estaba vigente en la fecha de la firma".into()
+                    });
                 }
                 if !self.signer_use_ok {
-                    failed.push(
+                    failed.push(if doc_timestamp {
+                        "el certificado de la autoridad de sellado no tiene el uso timeStamping"
+                            .into()
+                    } else {
                         "el certificado del firmante no está autorizado para firmar documentos"
-                            .into(),
-                    );
+                            .into()
+                    });
                 }
             }
             if self.intact && !self.strong_algorithms {
@@ -238,6 +281,8 @@ impl SignatureReport {
                 doubtful.push("no cumple el formato PAdES B-B".into());
             }
         }
+        failed.extend(self.failures.iter().cloned());
+        doubtful.extend(self.doubts.iter().cloned());
         if self.modified_after {
             // The first change, without its «revisión N: » prefix, says what.
             let first = self.modifications.first().map(|m| {
@@ -256,10 +301,7 @@ impl SignatureReport {
             });
         }
         if !roots_given {
-            doubtful.push(
-                "no hay raíces de confianza configuradas: no se comprobó quién emitió el certificado"
-                    .into(),
-            );
+            doubtful.push(NO_ROOTS_REASON.into());
         } else if self.trusted != Some(true) {
             doubtful.push("la cadena de certificados no llega a una raíz de confianza".into());
         }
@@ -299,8 +341,8 @@ impl VerifyReport {
             if s.verdict != Verdict::Valido {
                 let who = s.signer.as_deref().unwrap_or("firmante desconocido");
                 reasons.push(format!(
-                    "la firma de {who} («{}») es {}: {}",
-                    s.field,
+                    "la firma de {who} ({}) es {}: {}",
+                    s.role_label(),
                     s.verdict.label(),
                     s.reasons.join("; ")
                 ));
@@ -333,7 +375,7 @@ impl VerifyReport {
     /// (problems and modifications) and a closing verdict line.
     pub fn to_table(&self) -> String {
         let headers = [
-            "Campo/Rol",
+            "Rol",
             "Firmante",
             "Fecha",
             "Íntegra",
@@ -347,13 +389,17 @@ impl VerifyReport {
             .iter()
             .map(|s| {
                 [
-                    s.field.clone(),
+                    s.role_label().to_string(),
                     s.signer.clone().unwrap_or_else(|| "—".into()),
-                    s.signing_time.clone().unwrap_or_else(|| "—".into()),
+                    match (&s.proven_time, &s.signing_time) {
+                        (Some(proven), _) => format!("{proven} (sello de tiempo)"),
+                        (None, Some(claimed)) => claimed.clone(),
+                        (None, None) => "—".into(),
+                    },
                     yes_no(s.intact).into(),
                     yes_no(s.valid).into(),
-                    s.trusted.map_or("—", yes_no).into(),
-                    yes_no(s.modified_after).into(),
+                    s.trusted.map_or("no comprobado", yes_no).into(),
+                    yes_no(s.changed_after()).into(),
                     s.verdict.label().into(),
                 ]
             })
@@ -398,7 +444,7 @@ impl VerifyReport {
             if s.problems.is_empty() && s.modifications.is_empty() && s.reasons.is_empty() {
                 continue;
             }
-            out.push_str(&format!("\n{} — {}:\n", s.field, s.verdict.label()));
+            out.push_str(&format!("\n{} — {}:\n", s.role_label(), s.verdict.label()));
             for line in s.reasons.iter().chain(&s.problems).chain(&s.modifications) {
                 out.push_str(&format!("  - {line}\n"));
             }
@@ -409,7 +455,7 @@ impl VerifyReport {
                 out.push_str(&format!("  - {line}\n"));
             }
         }
-        if !self.unsigned_fields.is_empty() {
+        if !self.unsigned_fields.is_empty() && self.completeness.is_none() {
             out.push_str(&format!(
                 "\nCampos de firma sin firmar: {}\n",
                 self.unsigned_fields.join(", ")
@@ -475,6 +521,7 @@ mod tests {
             serial: None,
             signing_time: Some("15/03/2026 10:00 -05:00".into()),
             signing_time_rfc3339: Some("2026-03-15T10:00:00-05:00".into()),
+            proven_time: None,
             reason: None,
             location: None,
             sub_filter: "ETSI.CAdES.detached".into(),
@@ -498,6 +545,8 @@ mod tests {
             },
             verdict: Verdict::Indeterminado,
             reasons: vec![],
+            failures: vec![],
+            doubts: vec![],
         };
         s.judge(false, true);
         s
@@ -530,16 +579,32 @@ mod tests {
         ]);
         assert_eq!(report.verdict, Verdict::NoValido);
         let table = report.to_table();
-        assert!(table.contains("Campo/Rol"), "{table}");
+        assert!(table.lines().any(|l| l.starts_with("Rol ")), "{table}");
+        assert!(
+            !table.contains("firma.coord-calidad"),
+            "role, not field: {table}"
+        );
         assert!(table.contains("Modificada después"), "{table}");
         assert!(table.contains("plantilla mef-anexo-11-1, número 2026-001, 3 revisiones"));
         assert!(table.contains("el resumen no coincide"));
         assert!(table.contains("Campos de firma sin firmar: firma.coord-computo"));
+        let mut known = report.clone();
+        known.completeness = Some(Completeness {
+            complete: false,
+            pending: vec![PendingSignature {
+                role: "coord-computo".into(),
+                title: "Coordinador Cómputo".into(),
+                name: Some("Víctor Chávez".into()),
+            }],
+        });
+        let table = known.to_table();
+        assert!(!table.contains("firma.coord-computo"), "{table}");
+        assert!(
+            table.contains("Coordinador Cómputo (Víctor Chávez)"),
+            "{table}"
+        );
         let lines: Vec<&str> = table.lines().collect();
-        let header = lines
-            .iter()
-            .position(|l| l.starts_with("Campo/Rol"))
-            .unwrap();
+        let header = lines.iter().position(|l| l.starts_with("Rol ")).unwrap();
         // columns line up: the "|" separators sit at the same char positions
         let bars = |l: &str| -> Vec<usize> {
             l.chars()

@@ -5,6 +5,8 @@
 pub mod forge;
 pub mod oracles;
 pub mod pki;
+pub mod services;
+pub mod softhsm;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -213,6 +215,26 @@ pub fn line_of(text: &str, needle: &str, from_line: usize) -> usize {
         .find(|(_, l)| l.contains(needle))
         .map(|(i, _)| i + 1)
         .unwrap_or_else(|| panic!("«{needle}» not found in the template"))
+}
+
+/// A path as `&str` (test paths are UTF-8).
+pub fn s(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 path")
+}
+
+/// `actas render TEMPLATE --data <example> -o <name>` in the sandbox.
+pub fn render(sb: &Sandbox, template: &str, name: &str) -> PathBuf {
+    let out = sb.path(name);
+    sb.run(&[
+        "render",
+        template,
+        "--data",
+        s(&example(template)),
+        "-o",
+        s(&out),
+    ])
+    .assert_ok();
+    out
 }
 
 /// Runs each listed `fn name(sb: Sandbox)` once on SQLite and once on

@@ -13,8 +13,13 @@
 //! `PASSWORD`), `raiz.pem`, `intermedia.pem`, `otra-raiz.pem`. Validity
 //! dates are fixed around `NOW` (the CLI tests' clock), not today's date.
 //!
+//! [`ltv`] makes a second hierarchy for long-term signatures: the same
+//! people's keys, certificates that publish their status (AIA OCSP and CRL
+//! distribution points on loopback, served by `services.rs`) and a
+//! time-stamping authority certificate (EKU timeStamping, critical).
+//!
 //! It does not: sign documents or verify anything (that is the code under
-//! test), or model revocation.
+//! test), or run the OCSP/CRL/TSA services (`services.rs`).
 #![allow(dead_code)]
 
 use std::collections::HashSet;
@@ -33,9 +38,9 @@ use openssl::pkey::{PKey, Private};
 use openssl::rsa::Rsa;
 use openssl::stack::Stack;
 use openssl::x509::extension::{
-    AuthorityKeyIdentifier, BasicConstraints, KeyUsage, SubjectKeyIdentifier,
+    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectKeyIdentifier,
 };
-use openssl::x509::{X509Name, X509};
+use openssl::x509::{X509Extension, X509Name, X509};
 
 /// Password of every `.p12` written here.
 pub const PASSWORD: &str = "clave-prueba";
@@ -441,8 +446,29 @@ fn build_cert(
     subject: &X509Name,
     key: &PKey<Private>,
     issuer: Option<(&X509, &PKey<Private>)>,
+    validity: (&str, &str),
+    usage: Usage,
+) -> X509 {
+    build_cert_with(subject, key, issuer, validity, usage, &Published::default())
+}
+
+/// Where a certificate says its status is published (AIA OCSP, CRL
+/// distribution point), and whether it is a time-stamping certificate.
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    pub ocsp: Option<String>,
+    pub crl: Option<String>,
+    pub time_stamping: bool,
+}
+
+#[allow(deprecated)] // X509Extension::new_nid: the crate has no AIA/CRLDP builders
+fn build_cert_with(
+    subject: &X509Name,
+    key: &PKey<Private>,
+    issuer: Option<(&X509, &PKey<Private>)>,
     (from, until): (&str, &str),
     usage: Usage,
+    published: &Published,
 ) -> X509 {
     let mut b = X509::builder().unwrap();
     b.set_version(2).unwrap();
@@ -497,6 +523,32 @@ fn build_cert(
             .build(&b.x509v3_context(Some(cert), None))
             .unwrap();
         b.append_extension(aki).unwrap();
+    }
+    if published.time_stamping {
+        let eku = ExtendedKeyUsage::new().critical().time_stamping().build();
+        b.append_extension(eku.unwrap()).unwrap();
+    }
+    if let Some(url) = &published.ocsp {
+        let ctx = b.x509v3_context(issuer.map(|(c, _)| c.as_ref()), None);
+        let aia = X509Extension::new_nid(
+            None,
+            Some(&ctx),
+            Nid::INFO_ACCESS,
+            &format!("OCSP;URI:{url}"),
+        )
+        .unwrap();
+        b.append_extension(aia).unwrap();
+    }
+    if let Some(url) = &published.crl {
+        let ctx = b.x509v3_context(issuer.map(|(c, _)| c.as_ref()), None);
+        let crldp = X509Extension::new_nid(
+            None,
+            Some(&ctx),
+            Nid::CRL_DISTRIBUTION_POINTS,
+            &format!("URI:{url}"),
+        )
+        .unwrap();
+        b.append_extension(crldp).unwrap();
     }
     let signing_key = issuer.map(|(_, k)| k).unwrap_or(key);
     b.sign(signing_key, MessageDigest::sha256()).unwrap();
@@ -561,4 +613,191 @@ fn legacy_p12(friendly: &str, key: &PKey<Private>, cert: &X509, ca: &[X509]) -> 
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
+}
+
+// ─────────────────────── the long-term (LTV) hierarchy ───────────────────────
+
+pub const LTV_ROOT_CN: &str = "Actas Prueba Raíz LTV";
+pub const LTV_INTERMEDIATE_CN: &str = "Actas Prueba Intermedia LTV";
+pub const TSA_CN: &str = "Actas Prueba Sellado de Tiempo";
+/// The TSA certificate outlives the signers' (2030) so that documents can
+/// be validated "far in the future" (2035) on their archive time-stamps.
+const TSA_UNTIL: &str = "20381231235959Z";
+/// The files of the LTV signers: the good signers, plus `revocable` (a
+/// person the revocation test revokes).
+pub const LTV_REVOCABLE: Person = Person {
+    file: "revocable",
+    name: "Luis Alberto Revilla Campos",
+    role: "Especialista de Seguridad de la Información",
+};
+
+/// URLs the LTV certificates publish.
+#[derive(Debug, Clone)]
+pub struct LtvUrls {
+    /// The intermediate's OCSP responder (in the signers' and TSA's AIA).
+    pub ocsp: String,
+    /// The root's CRL (in the intermediate's CRL distribution point).
+    pub root_crl: String,
+    /// The intermediate's CRL (in the signers' and TSA's CRLDP).
+    pub intermediate_crl: String,
+}
+
+/// Root → intermediate (CRLDP) → signers and TSA (AIA OCSP + CRLDP).
+#[derive(Clone)]
+pub struct LtvPki {
+    pub dir: PathBuf,
+    pub root: X509,
+    pub root_key: PKey<Private>,
+    pub intermediate: X509,
+    pub intermediate_key: PKey<Private>,
+    pub tsa: Identity,
+    /// SIGNERS' people and LTV_REVOCABLE, each as `<file>.p12` in `dir`.
+    pub identities: Vec<Identity>,
+}
+
+impl LtvPki {
+    pub fn p12(&self, file: &str) -> PathBuf {
+        self.dir.join(format!("{file}.p12"))
+    }
+
+    pub fn root_pem(&self) -> PathBuf {
+        self.dir.join("raiz-ltv.pem")
+    }
+
+    pub fn identity(&self, file: &str) -> &Identity {
+        self.identities
+            .iter()
+            .find(|i| i.file == file)
+            .unwrap_or_else(|| panic!("no LTV identity «{file}»"))
+    }
+}
+
+/// The LTV hierarchy with `urls`, written into `dir`: `<file>.p12`,
+/// `raiz-ltv.pem`, `intermedia-ltv.pem`, `tsa.pem`, `tsa-key.pem`.
+pub fn ltv(dir: &Path, urls: &LtvUrls) -> LtvPki {
+    static CA_KEYS: OnceLock<(PKey<Private>, PKey<Private>, PKey<Private>)> = OnceLock::new();
+    let (root_key, intermediate_key, revocable_key) = CA_KEYS
+        .get_or_init(|| {
+            std::thread::scope(|scope| {
+                let k: Vec<_> = (0..3)
+                    .map(|_| scope.spawn(|| PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap()))
+                    .collect();
+                let mut k: Vec<PKey<Private>> = k.into_iter().map(|w| w.join().unwrap()).collect();
+                (k.remove(0), k.remove(0), k.remove(0))
+            })
+        })
+        .clone();
+    let material = material();
+    let root = build_cert(
+        &name(LTV_ROOT_CN, None),
+        &root_key,
+        None,
+        (CA_FROM, CA_UNTIL),
+        Usage::Ca { path_len: None },
+    );
+    let intermediate = build_cert_with(
+        &name(LTV_INTERMEDIATE_CN, None),
+        &intermediate_key,
+        Some((&root, &root_key)),
+        (CA_FROM, CA_UNTIL),
+        Usage::Ca { path_len: Some(0) },
+        &Published {
+            crl: Some(urls.root_crl.clone()),
+            ..Published::default()
+        },
+    );
+    let leaf = Published {
+        ocsp: Some(urls.ocsp.clone()),
+        crl: Some(urls.intermediate_crl.clone()),
+        time_stamping: false,
+    };
+    let chain = [intermediate.clone(), root.clone()];
+    let issue = |person: Person, key: &PKey<Private>, published: &Published, until: &str| {
+        let cert = build_cert_with(
+            &name(person.name, Some(person.role)),
+            key,
+            Some((&intermediate, &intermediate_key)),
+            (VALID_FROM, until),
+            Usage::Signer,
+            published,
+        );
+        let p12 = modern_p12(person.name, key, &cert, &chain);
+        Identity {
+            file: person.file,
+            name: person.name,
+            key: key.clone(),
+            cert,
+            p12,
+        }
+    };
+    let mut identities: Vec<Identity> = SIGNERS
+        .iter()
+        .map(|p| issue(*p, &material.identity(p.file).key, &leaf, VALID_UNTIL))
+        .collect();
+    identities.push(issue(LTV_REVOCABLE, &revocable_key, &leaf, VALID_UNTIL));
+    let tsa_person = Person {
+        file: "tsa",
+        name: TSA_CN,
+        role: "Autoridad de Sellado de Tiempo",
+    };
+    let tsa = issue(
+        tsa_person,
+        &material.identity(LEGACY.file).key,
+        &Published {
+            time_stamping: true,
+            ..leaf.clone()
+        },
+        TSA_UNTIL,
+    );
+    let pki = LtvPki {
+        dir: dir.to_path_buf(),
+        root,
+        root_key,
+        intermediate,
+        intermediate_key,
+        tsa,
+        identities,
+    };
+    std::fs::create_dir_all(dir).expect("LTV PKI folder");
+    for identity in &pki.identities {
+        write_atomic(&pki.p12(identity.file), &identity.p12);
+    }
+    write_atomic(&pki.root_pem(), &pki.root.to_pem().unwrap());
+    write_atomic(
+        &dir.join("intermedia-ltv.pem"),
+        &pki.intermediate.to_pem().unwrap(),
+    );
+    write_atomic(&dir.join("tsa.pem"), &pki.tsa.cert.to_pem().unwrap());
+    write_atomic(
+        &dir.join("tsa-key.pem"),
+        &pki.tsa.key.private_key_to_pem_pkcs8().unwrap(),
+    );
+    pki
+}
+
+/// A DNIe-like certificate for María's key (subject serialNumber
+/// `PNOPE-<dni>`, as Peru's DNIe carries it), issued by the intermediate.
+pub fn dnie_certificate(dni: &str) -> X509 {
+    let material = material();
+    let person = SIGNERS[0];
+    let mut b = X509Name::builder().unwrap();
+    b.append_entry_by_nid_with_type(Nid::COUNTRYNAME, "PE", Asn1Type::PRINTABLESTRING)
+        .unwrap();
+    b.append_entry_by_nid_with_type(Nid::ORGANIZATIONNAME, ORGANIZATION, Asn1Type::UTF8STRING)
+        .unwrap();
+    b.append_entry_by_nid_with_type(
+        Nid::SERIALNUMBER,
+        &format!("PNOPE-{dni}"),
+        Asn1Type::PRINTABLESTRING,
+    )
+    .unwrap();
+    b.append_entry_by_nid_with_type(Nid::COMMONNAME, person.name, Asn1Type::UTF8STRING)
+        .unwrap();
+    build_cert(
+        &b.build(),
+        &material.identity(person.file).key,
+        Some((&material.intermediate, &material.intermediate_key)),
+        (VALID_FROM, VALID_UNTIL),
+        Usage::Signer,
+    )
 }

@@ -4,6 +4,7 @@
  * screens are shown, so a form being typed survives a trip to the preview.
  */
 import { useState } from 'preact/hooks';
+import { FirstStart } from './components/FirstStart';
 import { Toast } from './components/toast';
 import type { Navigate, Route } from './routes';
 import { Configuracion } from './screens/Configuracion';
@@ -61,6 +62,7 @@ export function App() {
       </nav>
       <main class="content">
         <Nuevo hidden={route.screen !== 'nuevo'} navigate={navigate} openRequest={openRequest} />
+        {route.screen === 'documentos' && <FirstStart navigate={navigate} />}
         {route.screen === 'documentos' && <Documentos navigate={navigate} openDraft={openDraft} />}
         {route.screen === 'preview' && (
           <Preview source={route.source} back={route.back} navigate={navigate} />
@@ -69,7 +71,7 @@ export function App() {
         {route.screen === 'firmar' && <Firmar initialReference={route.reference} />}
         {route.screen === 'verificar' && <Verificar initialReference={route.reference} />}
         {route.screen === 'licencias' && <Licencias navigate={navigate} />}
-        {route.screen === 'configuracion' && <Configuracion />}
+        {route.screen === 'configuracion' && <Configuracion section={route.section} />}
       </main>
       <Toast />
     </div>

@@ -13,6 +13,6 @@ export type Route =
   | { screen: 'firmar'; reference?: string }
   | { screen: 'verificar'; reference?: string }
   | { screen: 'licencias' }
-  | { screen: 'configuracion' };
+  | { screen: 'configuracion'; section?: string };
 
 export type Navigate = (route: Route) => void;

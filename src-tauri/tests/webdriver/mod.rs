@@ -281,6 +281,24 @@ impl Desktop {
     pub fn type_into(&self, css: &str, text: &str) {
         let element = self.find(css);
         self.post(&format!("/element/{element}/clear"), json!({}));
+        // A controlled field may put its old value back after «clear» (the
+        // number fields do): empty it as a user's deleting would, through
+        // the value setter and an input event.
+        // (It does so on its next render: give it that moment.)
+        std::thread::sleep(Duration::from_millis(150));
+        if self
+            .property(&element, "value")
+            .as_str()
+            .is_some_and(|v| !v.is_empty())
+        {
+            self.execute(
+                "const e = arguments[0];
+                 const proto = Object.getPrototypeOf(e);
+                 Object.getOwnPropertyDescriptor(proto, 'value').set.call(e, '');
+                 e.dispatchEvent(new Event('input', { bubbles: true }));",
+                json!([{ ELEMENT: element }]),
+            );
+        }
         self.post(&format!("/element/{element}/value"), json!({"text": text}));
     }
 
@@ -343,4 +361,93 @@ fn post(agent: &ureq::Agent, url: &str, body: &Value) -> Value {
         panic!("POST {url} {body}: {error}: {}", value["value"]["message"]);
     }
     value["value"].clone()
+}
+
+/// The window's file dialogs answered by the e2e hook (src-tauri/src/grants.rs,
+/// debug builds only): launch the window with [`Dialogs::env`], then
+/// [`Desktop::pick`] or [`Dialogs::answer`] before clicking what opens a dialog.
+pub struct Dialogs(pub PathBuf);
+
+impl Dialogs {
+    pub fn new(dir: PathBuf) -> Dialogs {
+        std::fs::create_dir_all(&dir).unwrap();
+        Dialogs(dir)
+    }
+
+    /// The environment variable that enables the hook.
+    pub fn env(&self) -> (&'static str, String) {
+        ("ACTAS_TEST_DIALOG_DIR", self.0.display().to_string())
+    }
+
+    /// The next dialog answers `path`.
+    pub fn answer(&self, path: &Path) {
+        std::fs::write(self.0.join("respuesta"), path.display().to_string()).unwrap();
+    }
+
+    /// The last dialog's title and default path.
+    pub fn question(&self) -> (String, String) {
+        let text = std::fs::read_to_string(self.0.join("pregunta")).unwrap_or_default();
+        let mut lines = text.lines();
+        (
+            lines.next().unwrap_or_default().to_string(),
+            lines.next().unwrap_or_default().to_string(),
+        )
+    }
+
+    /// The file «Imprimir» handed to the system viewer, once it did.
+    pub fn opened(&self) -> Option<String> {
+        std::fs::read_to_string(self.0.join("abierto")).ok()
+    }
+}
+
+impl Desktop {
+    /// Closes the messages in the corner (they may lie over a button).
+    pub fn close_messages(&self) {
+        for close in self.all("[data-testid=toast] button") {
+            let mut response = self
+                .agent
+                .post(self.url(&format!("/element/{close}/click")))
+                .send_json(json!({}))
+                .unwrap();
+            // A message that closed itself meanwhile is fine.
+            let _ = response.body_mut().read_to_string();
+        }
+    }
+
+    /// Chooses `path` in the file field `testid` through its dialog
+    /// («Elegir…»), and waits until the field shows it.
+    pub fn pick(&self, dialogs: &Dialogs, testid: &str, path: &Path) {
+        self.close_messages();
+        dialogs.answer(path);
+        let button = format!("[data-testid=\"{testid}-choose\"]");
+        self.click_css(&button);
+        // A screen still laying itself out can move the button under the
+        // click: while the answer is unread, click again (an answer serves
+        // one dialog, so a dialog is never asked twice).
+        for _ in 0..5 {
+            let asked = Instant::now() + Duration::from_secs(2);
+            while dialogs.0.join("respuesta").exists() && Instant::now() < asked {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            if !dialogs.0.join("respuesta").exists() {
+                break;
+            }
+            self.click_css(&button);
+        }
+        let field = self.find(&format!("[data-testid=\"{testid}\"]"));
+        let want = path.display().to_string();
+        let deadline = Instant::now() + WAIT;
+        while self.property(&field, "value").as_str() != Some(want.as_str()) {
+            if Instant::now() > deadline {
+                self.screenshot("fallo-dialogo");
+                let unread = dialogs.0.join("respuesta").exists();
+                panic!(
+                    "{testid} does not show the chosen {want} (the dialog {} the answer; last question: {:?})",
+                    if unread { "never read" } else { "read" },
+                    dialogs.question()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
 }

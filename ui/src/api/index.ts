@@ -6,14 +6,24 @@
  *
  * A failing command rejects with the core's one-line Spanish message;
  * [`errorMessage`] turns whatever was thrown into that text.
+ *
+ * Files: the window never sends a path. The backend runs the file dialogs
+ * (`chooseFile`, `chooseSavePath`) and answers with a [`Grant`] whose
+ * opaque `token` is what every file-taking command receives
+ * (src-tauri/src/grants.rs, docs/desktop.md).
  */
 import { invoke } from '@tauri-apps/api/core';
 import type {
+  AnnulRequest,
   AppInfo,
+  Checklist,
+  BundleRequest,
+  BundleResult,
   CertificateInfo,
   CertificateRequest,
   CreateRequest,
   DocumentFilter,
+  DocumentPage,
   DocumentListing,
   DocumentRow,
   DraftInfo,
@@ -31,14 +41,19 @@ import type {
   PendingRow,
   PdfFile,
   Person,
+  PersonActiveRequest,
   Profile,
   SaveDraftRequest,
   SignDocumentRequest,
   SignFileRequest,
   SignOutcome,
+  SignatureSettings,
   SigningTarget,
   TargetRequest,
+  TokenListing,
+  TokensRequest,
   TrustRootInfo,
+  UpdatePersonRequest,
   ValidateRequest,
   Validation,
   VerifyRequest,
@@ -61,6 +76,7 @@ export const deleteDraft = (id: number) => invoke<void>('delete_draft', { id });
 export const createDocument = (request: CreateRequest) =>
   invoke<DocumentListing>('create_document', { request });
 export const documents = (filter: DocumentFilter) => invoke<DocumentRow[]>('documents', { filter });
+export const documentsPage = (filter: DocumentFilter) => invoke<DocumentPage>('documents_page', { filter });
 export const documentPdf = (reference: string) => invoke<PdfFile>('document_pdf', { reference });
 export const pending = (person: string | null) => invoke<PendingRow[]>('pending', { person });
 export const importPdf = (path: string) => invoke<ImportedPdf>('import_pdf', { path });
@@ -71,6 +87,11 @@ export const signingTarget = (request: TargetRequest) =>
 export const signDocument = (request: SignDocumentRequest) =>
   invoke<SignOutcome>('sign_document', { request });
 export const signFile = (request: SignFileRequest) => invoke<SignOutcome>('sign_file', { request });
+export const tokens = (request: TokensRequest) => invoke<TokenListing[]>('tokens', { request });
+export const signatureSettings = () => invoke<SignatureSettings>('signature_settings');
+export const saveSignatureSettings = (settings: SignatureSettings) =>
+  invoke<SignatureSettings>('save_signature_settings', { settings });
+export const suggestedModules = () => invoke<string[]>('suggested_modules');
 export const verify = (request: VerifyRequest) => invoke<VerifyView>('verify', { request });
 export const exportVerification = (request: ExportReportRequest) =>
   invoke<string>('export_verification', { request });
@@ -89,7 +110,26 @@ export const licences = (query: LicenceQuery) => invoke<LicenceOverview>('licenc
 export const importLicences = (path: string) => invoke<LicenceImport>('import_licences', { path });
 export const createLicenceNotice = (request: NoticeRequest) =>
   invoke<string>('create_licence_notice', { request });
+export const licenceNoticePreview = (request: NoticeRequest) =>
+  invoke<PdfFile>('licence_notice_preview', { request });
+export const lastLicenceImport = () => invoke<LicenceImport | null>('last_licence_import');
+export const exportLicenceReport = (path: string) => invoke<string>('export_licence_report', { path });
 export const windowReady = () => invoke<void>('window_ready');
+export const checklist = () => invoke<Checklist>('checklist');
+export const duplicateDocument = (reference: string) =>
+  invoke<DraftInfo>('duplicate_document', { reference });
+export const annulDocument = (request: AnnulRequest) => invoke<void>('annul_document', { request });
+export const updatePerson = (request: UpdatePersonRequest) =>
+  invoke<Person>('update_person', { request });
+export const setPersonActive = (request: PersonActiveRequest) =>
+  invoke<Person>('set_person_active', { request });
+export const exportName = (reference: string) => invoke<string>('export_name', { reference });
+/** «Exportar PDF»: writes the document where the save token points; returns the path. */
+export const exportDocument = (reference: string, output: string) =>
+  invoke<string>('export_document', { reference, output });
+/** «Imprimir»: opens a copy with the system's PDF viewer; returns the copy's path. */
+export const printDocument = (reference: string) => invoke<string>('print_document', { reference });
+export const exportBundle = (request: BundleRequest) => invoke<BundleResult>('export_bundle', { request });
 
 /** The text to show for a rejected command (the core sends a plain string). */
 export function errorMessage(error: unknown): string {
@@ -98,50 +138,44 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
-/** A file filter of the open/save dialogs. */
-export type FileKind = 'pdf' | 'p12' | 'cert' | 'sheet' | 'eml';
+/** The kinds of file the dialogs filter for. */
+export type FileKind = 'pdf' | 'p12' | 'cert' | 'sheet' | 'eml' | 'zip' | 'csv';
 
-const FILTERS: Record<FileKind, { name: string; extensions: string[] }> = {
-  pdf: { name: 'Documentos PDF', extensions: ['pdf', 'PDF'] },
-  p12: { name: 'Certificados PKCS#12 (.p12, .pfx)', extensions: ['p12', 'pfx', 'P12', 'PFX'] },
-  cert: {
-    name: 'Certificados raíz (.pem, .der, .cer, .crt)',
-    extensions: ['pem', 'der', 'cer', 'crt', 'PEM', 'DER', 'CER', 'CRT'],
-  },
-  eml: { name: 'Correo electrónico (.eml)', extensions: ['eml', 'EML'] },
-  sheet: {
-    name: 'Hojas de cálculo (.xlsx, .xls, .ods, .csv)',
-    extensions: ['xlsx', 'xls', 'ods', 'csv', 'XLSX', 'XLS', 'ODS', 'CSV'],
-  },
+/** A file the user chose: `token` stands for it in every command. */
+export type Grant = { token: string; name: string; path: string };
+
+/** Grants seen in this run, to show a token's file (name and folder). */
+const granted = new Map<string, Grant>();
+const remember = (grant: Grant | null) => {
+  if (grant) granted.set(grant.token, grant);
+  return grant;
 };
 
-/** Asks for one existing file; `null` when the user cancels. */
-export async function chooseFile(kind: FileKind, title: string): Promise<string | null> {
-  const { open } = await import('@tauri-apps/plugin-dialog');
-  const chosen = await open({ title, multiple: false, directory: false, filters: [FILTERS[kind]] });
-  return typeof chosen === 'string' ? chosen : null;
-}
+/** The file a token stands for, when this window was told. */
+export const chosenFile = (token: string): Grant | null => granted.get(token) ?? null;
 
-/** Asks where to write a file; `null` when the user cancels. */
-export async function chooseSavePath(
-  kind: FileKind,
-  title: string,
-  defaultPath?: string,
-): Promise<string | null> {
-  const { save } = await import('@tauri-apps/plugin-dialog');
-  return save({ title, defaultPath, filters: [FILTERS[kind]] });
+/** Asks for one existing file (the backend runs the dialog); `null` when the user cancels. */
+export async function chooseFile(kind: FileKind, title: string): Promise<Grant | null> {
+  return remember(await invoke<Grant | null>('choose_file', { kind, title }));
 }
 
 /**
- * Calls `onDrop` with the paths of files dropped on the window; returns the
- * function that stops listening (a no-op outside Tauri).
+ * Asks where to write a file, starting in the user's Documents folder with
+ * `suggested` as its name; `null` when the user cancels.
  */
-export async function onFilesDropped(onDrop: (paths: string[]) => void): Promise<() => void> {
+export async function chooseSavePath(kind: FileKind, title: string, suggested = ''): Promise<Grant | null> {
+  return remember(await invoke<Grant | null>('choose_save_path', { kind, title, suggested }));
+}
+
+/**
+ * Calls `onDrop` with the grants of files dropped on the window (the
+ * backend issues them); returns the function that stops listening (a no-op
+ * outside Tauri).
+ */
+export async function onFilesDropped(onDrop: (files: Grant[]) => void): Promise<() => void> {
   try {
-    const { getCurrentWebview } = await import('@tauri-apps/api/webview');
-    return await getCurrentWebview().onDragDropEvent((event) => {
-      if (event.payload.type === 'drop') onDrop(event.payload.paths);
-    });
+    const { listen } = await import('@tauri-apps/api/event');
+    return await listen<Grant[]>('archivos-soltados', (event) => onDrop(event.payload.map((g) => remember(g)!)));
   } catch {
     return () => {};
   }

@@ -5,6 +5,8 @@
  */
 
 export type { AppInfo } from './bindings/AppInfo';
+export type { BundleRequest } from './bindings/BundleRequest';
+export type { BundleResult } from './bindings/BundleResult';
 export type { CertificateInfo } from './bindings/CertificateInfo';
 export type { CertificateRequest } from './bindings/CertificateRequest';
 export type { ColumnSpec } from './bindings/ColumnSpec';
@@ -13,6 +15,7 @@ export type { ConditionSpec } from './bindings/ConditionSpec';
 export type { CreateRequest } from './bindings/CreateRequest';
 export type { DocumentFilter } from './bindings/DocumentFilter';
 export type { DocumentListing } from './bindings/DocumentListing';
+export type { DocumentPage } from './bindings/DocumentPage';
 export type { DocumentRow } from './bindings/DocumentRow';
 export type { DraftInfo } from './bindings/DraftInfo';
 export type { DraftView } from './bindings/DraftView';
@@ -34,6 +37,11 @@ export type { SectionSpec } from './bindings/SectionSpec';
 export type { SignDocumentRequest } from './bindings/SignDocumentRequest';
 export type { SignFileRequest } from './bindings/SignFileRequest';
 export type { SignOutcome } from './bindings/SignOutcome';
+export type { KeyChoice } from './bindings/KeyChoice';
+export type { SignatureSettings } from './bindings/SignatureSettings';
+export type { TokenCertificate } from './bindings/TokenCertificate';
+export type { TokenListing } from './bindings/TokenListing';
+export type { TokensRequest } from './bindings/TokensRequest';
 export type { SignatureReport } from './bindings/SignatureReport';
 export type { SignatureState } from './bindings/SignatureState';
 export type { SignatureStatus } from './bindings/SignatureStatus';
@@ -61,3 +69,9 @@ export type { ImportedPdf } from './bindings/ImportedPdf';
 export type { PendingRow } from './bindings/PendingRow';
 export type { WaitingFor } from './bindings/WaitingFor';
 export type { PersonRole } from './bindings/PersonRole';
+
+export type { AnnulRequest } from './bindings/AnnulRequest';
+export type { Checklist } from './bindings/Checklist';
+export type { ChecklistItem } from './bindings/ChecklistItem';
+export type { PersonActiveRequest } from './bindings/PersonActiveRequest';
+export type { UpdatePersonRequest } from './bindings/UpdatePersonRequest';

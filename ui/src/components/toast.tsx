@@ -2,10 +2,22 @@
  * The global message area (`data-testid="toast"`): errors from the core
  * shown plainly, and short confirmations. Any module may call
  * `showError` / `showInfo`; the `Toast` component in the shell displays them.
+ *
+ * Messages never stay in the way: each closes by itself (a confirmation
+ * after a few seconds, an error after long enough to read it) or at a
+ * click anywhere on it; at most [`MAX_SHOWN`] are shown (the oldest goes
+ * first), and the area sits at the bottom of the navigation bar, where it
+ * covers no input of any screen.
  */
 import { useEffect, useState } from 'preact/hooks';
 
 export type ToastMessage = { id: number; kind: 'error' | 'info'; text: string };
+
+/** How long a message stays, in milliseconds. */
+export const INFO_MS = 4000;
+export const ERROR_MS = 9000;
+/** Messages shown at once. */
+export const MAX_SHOWN = 3;
 
 let messages: ToastMessage[] = [];
 let nextId = 1;
@@ -22,13 +34,17 @@ export function dismiss(id: number) {
 
 function push(kind: ToastMessage['kind'], text: string, lifetimeMs: number) {
   const id = nextId++;
-  publish([...messages.slice(-3), { id, kind, text }]);
-  if (lifetimeMs > 0) setTimeout(() => dismiss(id), lifetimeMs);
+  // The same text again replaces the earlier one instead of piling up.
+  const others = messages.filter((m) => m.text !== text);
+  publish([...others.slice(-(MAX_SHOWN - 1)), { id, kind, text }]);
+  setTimeout(() => dismiss(id), lifetimeMs);
 }
 
-/** An error stays until dismissed: the user has to read it. */
-export const showError = (text: string) => push('error', text, 0);
-export const showInfo = (text: string) => push('info', text, 4000);
+export const showError = (text: string) => push('error', text, ERROR_MS);
+export const showInfo = (text: string) => push('info', text, INFO_MS);
+
+/** The messages shown now (for tests). */
+export const shownMessages = () => messages;
 
 export function Toast() {
   const [list, setList] = useState(messages);
@@ -41,7 +57,13 @@ export function Toast() {
   return (
     <div class="toast-area" data-testid="toast" role="status" aria-live="polite">
       {list.map((m) => (
-        <div key={m.id} class={`toast ${m.kind}`} role={m.kind === 'error' ? 'alert' : undefined}>
+        <div
+          key={m.id}
+          class={`toast ${m.kind}`}
+          role={m.kind === 'error' ? 'alert' : undefined}
+          title="Clic para cerrar"
+          onClick={() => dismiss(m.id)}
+        >
           <span>{m.text}</span>
           <button type="button" class="icon" aria-label="Cerrar mensaje" onClick={() => dismiss(m.id)}>
             ✕

@@ -1,7 +1,8 @@
-import { fireEvent, screen } from '@testing-library/preact';
+import { fireEvent, render, screen } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import type { FieldType, FormSpec } from '../api';
 import { byName, renderForm } from '../test/harness';
+import { FormView } from './FormView';
 import { people, spec } from '../test/spec';
 
 const type = (el: Element, value: string) => fireEvent.input(el, { target: { value } });
@@ -188,6 +189,50 @@ describe('form builder: every field kind', () => {
     expect(screen.queryByTestId('error-area')).toBeNull();
     expect(screen.getByTestId('problem-count').textContent).toContain('3 problemas');
     expect(screen.getByTestId('problem-count').dataset.count).toBe('3');
+  });
+
+  it('lists every problem by its label, and each entry jumps to its field', () => {
+    const { container } = renderForm(spec, {
+      data: { entregables: [{}, {}] },
+      problems: [
+        { path: 'fecha', message: 'fecha inválida «31/02»: escríbala como dd/mm/aaaa (por ejemplo 15/03/2026)' },
+        { path: 'entregables[2].tipo', message: '«Tipo» es obligatorio' },
+        { path: 'firma_calidad', message: '«Coordinador de Calidad» es obligatorio' },
+        { path: 'desconocido', message: 'campo desconocido' },
+      ],
+    });
+    const links = screen.getAllByTestId('problem-link');
+    expect(links.map((l) => l.textContent)).toEqual([
+      'Fecha',
+      'Entregables, fila 2: Tipo',
+      'Coordinador de Calidad',
+    ]);
+    const list = screen.getByTestId('problem-list');
+    expect(list.querySelectorAll('li')).toHaveLength(4);
+    expect(list.textContent).toContain('dd/mm/aaaa');
+    expect(list.textContent).not.toContain('AAAA-MM-DD');
+    // A problem that names no field is listed, without a link.
+    expect(screen.getByTestId('problem-unplaced').textContent).toBe('desconocido');
+
+    fireEvent.click(links[0]);
+    expect(document.activeElement).toBe(byName(container, 'fecha'));
+    fireEvent.click(links[1]);
+    expect(document.activeElement).toBe(byName(container, 'entregables[2].tipo'));
+    // A signer block: the first of its inputs.
+    fireEvent.click(links[2]);
+    expect(document.activeElement).toBe(byName(container, 'firma_calidad.nombre'));
+  });
+
+  it('says «Comprobando…» until the first validation, never a green «Sin problemas»', () => {
+    const { rerender } = render(
+      <FormView spec={spec} data={{}} onChange={() => {}} problems={[]} people={[]} checking />,
+    );
+    const count = screen.getByTestId('problem-count');
+    expect(count.textContent).toBe('Comprobando…');
+    expect(count.classList.contains('ok')).toBe(false);
+    rerender(<FormView spec={spec} data={{}} onChange={() => {}} problems={[]} people={[]} />);
+    expect(screen.getByTestId('problem-count').textContent).toBe('Sin problemas');
+    expect(screen.getByTestId('problem-count').classList.contains('ok')).toBe(true);
   });
 });
 

@@ -62,3 +62,52 @@ export function placeProblems(problems: Problem[], anchors: Set<string>): Placed
 export function ruleProblems(problems: Problem[]): Problem[] {
   return problems.filter((p) => /^regla\b/i.test(p.message.trim()));
 }
+
+/**
+ * How the list of problems names a path: the field's label as the form
+ * shows it (`Entregables, fila 2: Tipo`), not the data path; the path
+ * itself when the form has no such field.
+ */
+export function problemLabel(spec: FormSpec, path: string): string {
+  const m = /^([^.[]+)(?:\[(\d+)\])?(?:\.(.+))?$/.exec(path);
+  if (!m) return path;
+  const [, id, row, rest] = m;
+  const field = spec.sections.flatMap((s) => s.fields).find((f) => f.id === id);
+  if (!field) return path;
+  if (field.type.kind === 'table' && row !== undefined) {
+    const column = rest ? field.type.columns.find((c) => c.id === rest) : undefined;
+    return `${field.label}, fila ${row}${column ? `: ${column.label}` : rest ? `: ${rest}` : ''}`;
+  }
+  if (field.type.kind === 'signer' && rest) {
+    return `${field.label} (${rest === 'nombre' ? 'nombre' : rest === 'cargo' ? 'cargo' : rest})`;
+  }
+  return field.label;
+}
+
+/** The slot on screen a problem of `path` belongs to (or null). */
+export function anchorOf(path: string, anchors: Set<string>): string | null {
+  let here: string | null = path;
+  while (here !== null && !anchors.has(here)) here = parentPath(here);
+  return here;
+}
+
+/**
+ * Brings the field of `path` into view and puts the cursor in it: its own
+ * input (`id="f-<path>"` or `name=<path>`), else the first input of the
+ * block that shows its error (a table, a signer). Whether it found one.
+ */
+export function jumpToField(path: string, root: ParentNode = document): boolean {
+  const byId = root.querySelector<HTMLElement>(`[id="${CSS.escape(`f-${path}`)}"]`);
+  const byName = root.querySelector<HTMLElement>(`[name="${CSS.escape(path)}"]`);
+  let target: HTMLElement | null = byId ?? byName;
+  if (!target) {
+    const error = root.querySelector<HTMLElement>(`[data-testid="${CSS.escape(`error-${path}`)}"]`);
+    const block = error?.closest<HTMLElement>('.field') ?? error ?? null;
+    target =
+      block?.querySelector<HTMLElement>('input, select, textarea, button') ?? block ?? null;
+  }
+  if (!target) return false;
+  target.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
+  target.focus({ preventScroll: true });
+  return true;
+}

@@ -38,3 +38,46 @@ describe('Configuración: the office’s own non-working days', () => {
     expect(screen.getByTestId<HTMLTextAreaElement>('office-days').value).toBe('31/02/2026 Nada');
   });
 });
+
+describe('Configuración: people are corrected and deactivated, never deleted', () => {
+  const carlos = {
+    id: 4,
+    given_names: 'Carlos',
+    paternal_surname: 'Mendoza',
+    maternal_surname: '',
+    cargo: 'Coordinador',
+    area: 'OTI',
+    email: '',
+    dni: '',
+    roles: [],
+    active: true,
+  };
+
+  it('edits a person in the same form and saves the correction', async () => {
+    api.people.mockResolvedValue([carlos]);
+    api.updatePerson.mockImplementation(async (r: { id: number; person: typeof carlos }) => ({ ...carlos, ...r.person }));
+    render(<Configuracion />);
+    fireEvent.click(await screen.findByTestId('person-edit'));
+    expect(screen.getByTestId<HTMLInputElement>('person-given').value).toBe('Carlos');
+    expect(screen.getByTestId('person-add').textContent).toBe('Guardar cambios');
+    fireEvent.input(screen.getByTestId('person-cargo'), { target: { value: 'Coordinador de Calidad' } });
+    fireEvent.click(screen.getByTestId('person-add'));
+    await waitFor(() => expect(api.updatePerson).toHaveBeenCalledTimes(1));
+    expect(api.updatePerson.mock.calls[0][0]).toMatchObject({ id: 4, person: { cargo: 'Coordinador de Calidad' } });
+    expect(api.addPerson).not.toHaveBeenCalled();
+    await waitFor(() => expect(screen.getByTestId('person-row').textContent).toContain('Coordinador de Calidad'));
+    expect(screen.getByTestId('person-add').textContent).toBe('Agregar persona');
+  });
+
+  it('deactivates and reactivates; the row stays', async () => {
+    api.people.mockResolvedValue([carlos]);
+    api.setPersonActive.mockImplementation(async (r: { id: number; active: boolean }) => ({ ...carlos, active: r.active }));
+    render(<Configuracion />);
+    fireEvent.click(await screen.findByTestId('person-deactivate'));
+    await waitFor(() => expect(screen.getByTestId('person-row').dataset.active).toBe('false'));
+    expect(api.setPersonActive).toHaveBeenCalledWith({ id: 4, active: false });
+    expect(screen.getByTestId('person-row').textContent).toContain('(desactivada)');
+    fireEvent.click(screen.getByTestId('person-activate'));
+    await waitFor(() => expect(screen.getByTestId('person-row').dataset.active).toBe('true'));
+  });
+});

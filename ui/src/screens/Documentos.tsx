@@ -1,14 +1,19 @@
 /**
  * Documentos, the first screen: every stored document with its signing
  * state per role, filtered by text, form, status and dates (dd/mm/aaaa),
- * with shortcuts to preview, sign or verify one; and the drafts to reopen
- * or delete. Tells the shell the window is ready once its first data shows.
+ * with shortcuts to preview, sign, verify, export, print, duplicate (a new
+ * draft with its data) or annul one (with a reason; it stays listed as
+ * «Anulado»), loaded a page at a time (newest first, «Cargar más» appends
+ * the next page, the total is shown); and the drafts to reopen or delete.
+ * Tells the shell the window is ready once its first data shows.
  */
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { DocumentRow, DraftInfo, FormSummary, SignatureState, StatusFilter } from '../api';
+import { BundleExport } from '../components/BundleExport';
+import { DocumentActions } from '../components/DocumentActions';
 import { Spinner } from '../components/Spinner';
-import { showError } from '../components/toast';
+import { showError, showInfo } from '../components/toast';
 import { filterDate } from '../forms/convert';
 import { useDebounced } from '../hooks';
 import type { Navigate } from '../routes';
@@ -21,11 +26,15 @@ function announceReady() {
   api.windowReady().catch(() => {});
 }
 
+/** Documents per page of the list. */
+export const PAGE_SIZE = 50;
+
 const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
   { value: 'todos', label: 'Todos' },
   { value: 'sin_firmas', label: 'Sin firmas' },
   { value: 'en_firma', label: 'En firma' },
   { value: 'firmado', label: 'Firmado' },
+  { value: 'anulado', label: 'Anulado' },
 ];
 
 export function SignatureChip({ s }: { s: SignatureState }) {
@@ -45,6 +54,8 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [rows, setRows] = useState<DocumentRow[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [forms, setForms] = useState<FormSummary[]>([]);
   const [drafts, setDrafts] = useState<DraftInfo[] | null>(null);
   const [loading, setLoading] = useState(false);
@@ -65,13 +76,43 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
       showError(api.errorMessage(e));
     });
 
+  const filter = { text: searched, template: template || null, status, from: fromIso, to: toIso };
+  const [reload, setReload] = useState(0);
+  const [annulling, setAnnulling] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
+  const duplicate = async (r: DocumentRow) => {
+    try {
+      const draft = await api.duplicateDocument(r.reference);
+      showInfo(`Borrador creado a partir de ${r.reference}: revise las fechas y los números.`);
+      openDraft(draft.id);
+    } catch (e) {
+      showError(api.errorMessage(e));
+    }
+  };
+  const annul = async (r: DocumentRow) => {
+    if (reason.trim() === '') return showError('Escriba el motivo de la anulación.');
+    try {
+      await api.annulDocument({ reference: r.reference, reason: reason.trim() });
+      showInfo(`Documento ${r.reference} anulado.`);
+      setAnnulling(null);
+      setReason('');
+      setReload((n) => n + 1);
+    } catch (e) {
+      showError(api.errorMessage(e));
+    }
+  };
+
   useEffect(() => {
     let stale = false;
     setLoading(true);
     api
-      .documents({ text: searched, template: template || null, status, from: fromIso, to: toIso })
+      .documentsPage({ ...filter, offset: 0, limit: PAGE_SIZE })
       .then(
-        (list) => !stale && setRows(list),
+        (page) => {
+          if (stale) return;
+          setRows(page.rows);
+          setTotal(page.total);
+        },
         (e) => {
           if (stale) return;
           setRows((r) => r ?? []);
@@ -82,7 +123,22 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
     return () => {
       stale = true;
     };
-  }, [searched, template, status, fromIso, toIso]);
+  }, [searched, template, status, fromIso, toIso, reload]);
+
+  /** Appends the next page (same filter, from the rows already shown). */
+  const loadMore = async () => {
+    if (rows === null) return;
+    setLoadingMore(true);
+    try {
+      const page = await api.documentsPage({ ...filter, offset: rows.length, limit: PAGE_SIZE });
+      setRows([...rows, ...page.rows.filter((r) => !rows.some((old) => old.reference === r.reference))]);
+      setTotal(page.total);
+    } catch (e) {
+      showError(api.errorMessage(e));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
 
   useEffect(() => {
     if (rows !== null && drafts !== null) announceReady();
@@ -117,7 +173,7 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
             id="doc-search"
             type="search"
             data-testid="doc-search"
-            placeholder="Número, formulario, título o firmante"
+            placeholder="Número, título, sistema, personas o firmante"
             value={text}
             onInput={(e) => setText(e.currentTarget.value)}
           />
@@ -219,7 +275,15 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
                   </td>
                   <td>{r.date}</td>
                   <td>
-                    <span class={`status ${r.complete ? 'complete' : ''}`}>{r.status}</span>
+                    {r.status === 'anulado' ? (
+                      <span class="status annulled" data-testid="doc-status">
+                        Anulado
+                      </span>
+                    ) : (
+                      <span class={`status ${r.complete ? 'complete' : ''}`} data-testid="doc-status">
+                        {r.status}
+                      </span>
+                    )}
                   </td>
                   <td class="chips">
                     {r.signatures.map((s) => (
@@ -245,7 +309,7 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
                       type="button"
                       class="link"
                       data-testid="doc-sign"
-                      disabled={r.complete}
+                      disabled={r.complete || r.status === 'anulado'}
                       onClick={() => navigate({ screen: 'firmar', reference: r.reference })}
                     >
                       Firmar
@@ -258,13 +322,75 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
                     >
                       Verificar
                     </button>
+                    <DocumentActions reference={r.reference} variant="link" />
+                    <button type="button" class="link" data-testid="doc-duplicate" onClick={() => duplicate(r)}>
+                      Duplicar
+                    </button>
+                    {r.status !== 'anulado' && annulling !== r.reference && (
+                      <button
+                        type="button"
+                        class="link danger"
+                        data-testid="doc-annul"
+                        onClick={() => {
+                          setAnnulling(r.reference);
+                          setReason('');
+                        }}
+                      >
+                        Anular
+                      </button>
+                    )}
+                    {annulling === r.reference && (
+                      <div class="annul-form" data-testid="annul-form">
+                        <input
+                          type="text"
+                          data-testid="annul-reason"
+                          aria-label={`Motivo de la anulación de ${r.reference}`}
+                          placeholder="Motivo de la anulación"
+                          value={reason}
+                          onInput={(e) => setReason(e.currentTarget.value)}
+                        />
+                        <button
+                          type="button"
+                          class="danger"
+                          data-testid="annul-confirm"
+                          disabled={reason.trim() === ''}
+                          onClick={() => annul(r)}
+                        >
+                          Anular
+                        </button>
+                        <button type="button" class="link" onClick={() => setAnnulling(null)}>
+                          Cancelar
+                        </button>
+                      </div>
+                    )}
                   </td>
                 </tr>
               ))
             )}
           </tbody>
         </table>
+        {rows !== null && rows.length > 0 && (
+          <div class="list-footer">
+            <span class="sub" data-testid="doc-count" data-shown={rows.length} data-total={total}>
+              Mostrando {rows.length} de {total} {total === 1 ? 'documento' : 'documentos'}
+            </span>
+            {rows.length < total && (
+              <button
+                type="button"
+                class="secondary"
+                data-testid="doc-load-more"
+                disabled={loadingMore}
+                onClick={loadMore}
+              >
+                Cargar más
+              </button>
+            )}
+            {loadingMore && <Spinner text="Cargando…" />}
+          </div>
+        )}
       </div>
+
+      <BundleExport references={rows?.map((r) => r.reference) ?? []} />
 
       <h2>Borradores</h2>
       <div class="card" data-testid="drafts">

@@ -1,19 +1,38 @@
 /**
  * Firmar: choose a stored document or a PDF from disk, see its roles and
- * which may sign now, check the certificate (.p12/.pfx and its password)
- * before confirming, and sign. The password lives only in this screen's
- * state for the call and is cleared afterwards.
+ * which may sign now, choose the key — «Archivo .p12» (checked with its
+ * password before confirming) or «Token / DNIe» (a certificate found on the
+ * token of the module set in Configuración, and its PIN) — and the PAdES
+ * level, and sign. The password or PIN lives only in this screen's state
+ * for the call and is cleared afterwards.
  */
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
-import type { CertificateInfo, DocumentRow, RoleState, SignOutcome, SigningTarget } from '../api';
+import type {
+  CertificateInfo,
+  DocumentRow,
+  KeyChoice,
+  RoleState,
+  SignOutcome,
+  SigningTarget,
+  TokenCertificate,
+} from '../api';
+import { DocumentActions } from '../components/DocumentActions';
 import { PathInput } from '../components/PathInput';
 import { Spinner } from '../components/Spinner';
 import { showError } from '../components/toast';
 import { useDebounced } from '../hooks';
+import { LEVELS } from './Configuracion';
 import { SignatureChip } from './Documentos';
 
 type Source = 'document' | 'file';
+type KeySource = 'p12' | 'token';
+
+/** A token certificate as the picker offers it. */
+export function tokenLabel(c: TokenCertificate): string {
+  const dni = c.dni ? ` — DNI ${c.dni}` : '';
+  return `${c.name}${dni} — ${c.token} — vence el ${c.valid_until}`;
+}
 
 const ALL_DOCUMENTS = { text: '', template: null, status: 'todos', from: null, to: null } as const;
 
@@ -32,17 +51,20 @@ export function roleOptions(target: SigningTarget): { value: string; label: stri
   });
 }
 
-/** «Firmado por … como …; siguiente: …» / «… Documento firmado por todos». */
+/** «Firmado por … como …; siguiente: …» / «… Firmaron todos los roles requeridos». */
 export function outcomeText(outcome: SignOutcome, roles: RoleState[]): string {
   const title = (role: string) => roles.find((r) => r.role === role)?.title ?? role;
   const head = `Firmado por ${outcome.signer} como ${title(outcome.role)}`;
-  if (outcome.complete) return `${head}. Documento firmado por todos.`;
-  if (outcome.next.length > 0) return `${head}; siguiente: ${outcome.next.map(title).join(', ')}.`;
-  return `${head}.`;
+  const stamp = outcome.timestamp ? ` Firma PAdES ${outcome.level}, sello de tiempo ${outcome.timestamp}.` : '';
+  if (outcome.complete) return `${head}. Firmaron todos los roles requeridos.${stamp}`;
+  if (outcome.next.length > 0) return `${head}; siguiente: ${outcome.next.map(title).join(', ')}.${stamp}`;
+  return `${head}.${stamp}`;
 }
 
-function defaultOutput(input: string): string {
-  return input.replace(/(\.pdf)?$/i, '-firmado.pdf');
+/** `acta.pdf` → `acta-firmado.pdf`: a file name only; the dialog places it in the user's Documents folder. */
+export function defaultOutput(inputName: string): string {
+  const name = inputName.split(/[\\/]/).pop() || 'documento';
+  return name.replace(/(\.pdf)?$/i, '-firmado.pdf');
 }
 
 export function Firmar({ initialReference }: { initialReference?: string }) {
@@ -51,6 +73,8 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
   const [reference, setReference] = useState(initialReference ?? '');
   const [inputPath, setInputPath] = useState('');
   const [outputPath, setOutputPath] = useState('');
+  const [inputName, setInputName] = useState('');
+  const [signedReference, setSignedReference] = useState<string | null>(null);
   const [target, setTarget] = useState<SigningTarget | null>(null);
   const [targetError, setTargetError] = useState<string | null>(null);
   const [loadingTarget, setLoadingTarget] = useState(false);
@@ -59,6 +83,11 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
   const [password, setPassword] = useState('');
   const [cert, setCert] = useState<CertificateInfo | null>(null);
   const [inspecting, setInspecting] = useState(false);
+  const [keySource, setKeySource] = useState<KeySource>('p12');
+  const [tokenCerts, setTokenCerts] = useState<TokenCertificate[] | null>(null);
+  const [tokenCert, setTokenCert] = useState('');
+  const [searching, setSearching] = useState(false);
+  const [level, setLevel] = useState('');
   const [location, setLocation] = useState('');
   const [substitute, setSubstitute] = useState(false);
   const [defaultLocation, setDefaultLocation] = useState('');
@@ -108,6 +137,7 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
 
   useEffect(() => {
     setResult(null);
+    setSignedReference(null);
     setSignError(null);
     void loadTarget();
   }, [requestKey]);
@@ -125,19 +155,49 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
     }
   };
 
+  const findTokens = async () => {
+    setSearching(true);
+    setSignError(null);
+    try {
+      const found = (await api.tokens({ module: '' })).flatMap((t) => t.certificates).filter((c) => c.has_key);
+      setTokenCerts(found);
+      setTokenCert(found.length === 1 ? `${found[0].token}|${found[0].serial}` : '');
+      if (found.length === 0) setSignError('El token no tiene certificados con clave privada.');
+    } catch (e) {
+      setTokenCerts(null);
+      setSignError(api.errorMessage(e));
+    } finally {
+      setSearching(false);
+    }
+  };
+
+  const keyChoice = (): KeyChoice => {
+    const [token, serial] = keySource === 'token' ? tokenCert.split('|') : ['', ''];
+    return {
+      source: keySource,
+      p12_path: keySource === 'p12' ? p12Path.trim() : '',
+      password,
+      token: token ?? '',
+      cert_serial: serial ?? '',
+      level,
+    };
+  };
+
   const sign = async () => {
     if (!target) return;
     setSigning(true);
     setResult(null);
     setSignError(null);
-    const common = { role, p12_path: p12Path.trim(), password, location: location.trim() };
+    const common = { role, key: keyChoice(), location: location.trim() };
     try {
       const outcome =
         source === 'document'
           ? await api.signDocument({ reference, substitute, ...common })
           : await api.signFile({ input: inputPath.trim(), output: outputPath.trim(), ...common });
       const text = outcomeText(outcome, target.roles);
-      setResult(source === 'file' ? `${text} Archivo guardado en ${outputPath.trim()}.` : text);
+      const written = api.chosenFile(outputPath)?.path ?? '';
+      setResult(source === 'file' ? `${text} Archivo guardado en ${written}.` : text);
+      setSignedReference(source === 'document' ? reference : null);
       if (source === 'document') {
         await loadTarget();
         void loadDocs();
@@ -153,10 +213,11 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
   };
 
   const options = target ? roleOptions(target) : [];
+  const keyReady = keySource === 'p12' ? !!cert : tokenCert !== '';
   const ready =
     !!target &&
     role !== '' &&
-    !!cert &&
+    keyReady &&
     password !== '' &&
     (source === 'document' || outputPath.trim() !== '') &&
     !signing;
@@ -220,9 +281,9 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
               kind="pdf"
               mode="open"
               value={inputPath}
-              onInput={(p) => {
-                setInputPath(p);
-                if (p.trim() && !outputPath) setOutputPath(defaultOutput(p.trim()));
+              onInput={(token, grant) => {
+                setInputPath(token);
+                setInputName(grant?.name ?? '');
               }}
             />
             <PathInput
@@ -233,7 +294,7 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
               mode="save"
               value={outputPath}
               onInput={setOutputPath}
-              defaultName={inputPath ? defaultOutput(inputPath) : 'firmado.pdf'}
+              defaultName={inputName ? defaultOutput(inputName) : 'firmado.pdf'}
             />
           </div>
         )}
@@ -287,46 +348,125 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
 
       <div class="card">
         <h2>2. Certificado</h2>
-        <div class="two-col">
-          <PathInput
-            id="p12-path"
-            testid="p12-path"
-            label="Certificado (.p12 o .pfx)"
-            kind="p12"
-            mode="open"
-            value={p12Path}
-            onInput={(p) => {
-              setP12Path(p);
-              setCert(null);
-            }}
-          />
-          <div class="field">
-            <label for="p12-password">Contraseña del certificado</label>
+        <div class="segmented" role="radiogroup" aria-label="Dónde está el certificado">
+          <label>
             <input
-              id="p12-password"
-              type="password"
-              data-testid="p12-password"
-              autocomplete="off"
-              value={password}
-              onInput={(e) => {
-                setPassword(e.currentTarget.value);
+              type="radio"
+              name="key-source"
+              data-testid="key-source-p12"
+              checked={keySource === 'p12'}
+              onChange={() => {
+                setKeySource('p12');
+                setPassword('');
+              }}
+            />
+            Archivo .p12
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="key-source"
+              data-testid="key-source-token"
+              checked={keySource === 'token'}
+              onChange={() => {
+                setKeySource('token');
+                setPassword('');
                 setCert(null);
               }}
             />
-          </div>
+            Token / DNIe
+          </label>
         </div>
-        <div class="button-row">
-          <button
-            type="button"
-            class="secondary"
-            data-testid="inspect-cert"
-            disabled={!p12Path.trim() || inspecting}
-            onClick={inspect}
-          >
-            {inspecting ? <Spinner text="Revisando…" /> : 'Revisar certificado'}
-          </button>
-        </div>
-        {cert && (
+        {keySource === 'p12' ? (
+          <>
+            <div class="two-col">
+              <PathInput
+                id="p12-path"
+                testid="p12-path"
+                label="Certificado (.p12 o .pfx)"
+                kind="p12"
+                mode="open"
+                value={p12Path}
+                onInput={(p) => {
+                  setP12Path(p);
+                  setCert(null);
+                }}
+              />
+              <div class="field">
+                <label for="p12-password">Contraseña del certificado</label>
+                <input
+                  id="p12-password"
+                  type="password"
+                  data-testid="p12-password"
+                  autocomplete="off"
+                  value={password}
+                  onInput={(e) => {
+                    setPassword(e.currentTarget.value);
+                    setCert(null);
+                  }}
+                />
+              </div>
+            </div>
+            <div class="button-row">
+              <button
+                type="button"
+                class="secondary"
+                data-testid="inspect-cert"
+                disabled={!p12Path.trim() || inspecting}
+                onClick={inspect}
+              >
+                {inspecting ? <Spinner text="Revisando…" /> : 'Revisar certificado'}
+              </button>
+            </div>
+          </>
+        ) : (
+          <>
+            <div class="button-row">
+              <button
+                type="button"
+                class="secondary"
+                data-testid="find-tokens"
+                disabled={searching}
+                onClick={findTokens}
+              >
+                {searching ? <Spinner text="Buscando…" /> : 'Buscar certificados en el token'}
+              </button>
+              <span class="sub">El módulo PKCS#11 se indica en Configuración.</span>
+            </div>
+            {tokenCerts && tokenCerts.length > 0 && (
+              <div class="two-col">
+                <div class="field">
+                  <label for="token-cert">Certificado del token</label>
+                  <select
+                    id="token-cert"
+                    data-testid="token-cert"
+                    value={tokenCert}
+                    onChange={(e) => setTokenCert(e.currentTarget.value)}
+                  >
+                    <option value="">— Elija un certificado —</option>
+                    {tokenCerts.map((c) => (
+                      <option key={`${c.token}|${c.serial}`} value={`${c.token}|${c.serial}`}>
+                        {tokenLabel(c)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <div class="field">
+                  <label for="token-pin">PIN del token</label>
+                  <input
+                    id="token-pin"
+                    type="password"
+                    data-testid="token-pin"
+                    autocomplete="off"
+                    value={password}
+                    onInput={(e) => setPassword(e.currentTarget.value)}
+                  />
+                </div>
+              </div>
+            )}
+          </>
+        )}
+        {keySource === 'p12' && cert && (
           <dl class="cert-info" data-testid="cert-info">
             <dt>Titular</dt>
             <dd>{cert.name}</dd>
@@ -357,6 +497,22 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
             onInput={(e) => setLocation(e.currentTarget.value)}
           />
         </div>
+        <div class="field">
+          <label for="sign-level">Nivel de la firma</label>
+          <select
+            id="sign-level"
+            data-testid="sign-level"
+            value={level}
+            onChange={(e) => setLevel(e.currentTarget.value)}
+          >
+            <option value="">Según Configuración</option>
+            {LEVELS.map((l) => (
+              <option key={l.value} value={l.value}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+        </div>
         {source === 'document' && (
           <div class="field checkbox">
             <label>
@@ -376,12 +532,21 @@ export function Firmar({ initialReference }: { initialReference?: string }) {
             Firmar documento
           </button>
           {signing && <Spinner text="Firmando…" />}
-          {!cert && !signing && <span class="sub">Revise el certificado antes de firmar.</span>}
+          {!keyReady && !signing && (
+            <span class="sub">
+              {keySource === 'p12' ? 'Revise el certificado antes de firmar.' : 'Elija un certificado del token.'}
+            </span>
+          )}
         </div>
         {result && (
           <p class="result ok" data-testid="sign-result" role="status">
             {result}
           </p>
+        )}
+        {result && signedReference && (
+          <div class="button-row" data-testid="signed-actions">
+            <DocumentActions reference={signedReference} />
+          </div>
         )}
         {signError && (
           <p class="result bad" data-testid="sign-error" role="alert">

@@ -1,11 +1,32 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiMock } from '../test/mockApi';
+import { apiMock, choosePath } from '../test/mockApi';
 
 const api = vi.hoisted(() => ({}) as ReturnType<typeof import('../test/mockApi').apiMock>);
 vi.mock('../api', () => api);
+// pdf.js does not run under jsdom: the viewer shows which PDF it was given.
+vi.mock('../components/PdfViewer', () => ({
+  PdfViewer: ({ base64 }: { base64: string }) => <div data-testid="pdf-viewer">{base64}</div>,
+}));
 
-import { Licencias, licenceQuery, soles } from './Licencias';
+import { Licencias, licenceQuery, situationClass, soles } from './Licencias';
+
+const report = (over: object = {}) => ({
+  file_name: 'licencias.xlsx',
+  sha256: 'cd'.repeat(32),
+  at: '15/03/2026 10:00',
+  actor: 'ana',
+  imported: 12,
+  updated: 3,
+  rows_with_warnings: 1,
+  rows_rejected: 1,
+  rejected: [{ row: 7, column: 'SOFTWARE Y/O LICENCIA DE SOFTWARE', reason: 'vacío' }],
+  warnings: [
+    { row: 9, column: 'SALDO NETO', reason: 'no cuadra con VALOR − AMORTIZACIÓN' },
+    { row: 9, column: 'TERMINO', reason: 'fecha no válida; la celda se dejó vacía' },
+  ],
+  ...over,
+});
 
 const licence = (over: object) => ({
   software: 'Microsoft Office 365',
@@ -86,23 +107,28 @@ describe('Licencias', () => {
     render(<Licencias navigate={vi.fn()} />);
     await screen.findAllByTestId('lic-row');
     const calls = api.licences.mock.calls.length;
-    fireEvent.input(screen.getByTestId('lic-import-path'), { target: { value: '/tmp/licencias.xlsx' } });
+    await choosePath(api, 'lic-import-path', '/tmp/licencias.xlsx');
     fireEvent.click(screen.getByTestId('lic-import'));
     expect(await screen.findByTestId('lic-progress')).toBeTruthy();
     expect(screen.getByTestId('lic-import')).toHaveProperty('disabled', true);
-    finish({
-      file_name: 'licencias.xlsx',
-      sha256: 'cd'.repeat(32),
-      imported: 12,
-      updated: 3,
-      rejected: [{ row: 7, column: 'FECHA TÉRMINO', reason: 'no es una fecha' }],
-      warnings: [{ row: 9, column: 'SALDO NETO', reason: 'no cuadra con VALOR − AMORTIZACIÓN' }],
-    });
+    finish(report());
     const result = await screen.findByTestId('lic-import-result');
     expect(api.importLicences).toHaveBeenCalledWith('/tmp/licencias.xlsx');
-    expect(result.textContent).toContain('12 importadas, 3 actualizadas');
-    expect(screen.getByTestId('lic-rejected').textContent).toBe('Fila 7, columna FECHA TÉRMINO: no es una fecha');
-    expect(screen.getByTestId('lic-warnings').textContent).toContain('Fila 9, columna SALDO NETO');
+    // Rows, not problems: row 9 has two warnings and counts once.
+    const imported = screen.getByTestId('lic-count-imported');
+    expect(imported.textContent).toBe('15 filas importadas (12 nuevas, 3 actualizadas)');
+    expect(imported.className).toContain('ok');
+    const warned = screen.getByTestId('lic-count-warned');
+    expect([warned.dataset.count, warned.className]).toEqual(['1', 'outcome warn']);
+    const rejected = screen.getByTestId('lic-count-rejected');
+    expect([rejected.textContent, rejected.className]).toEqual(['1 fila rechazada', 'outcome bad']);
+    expect(result.textContent).toContain('2 celdas en 1 fila');
+    expect(screen.getByTestId('lic-rejected').textContent).toBe('Fila 7, columna SOFTWARE Y/O LICENCIA DE SOFTWARE: vacío');
+    const warnings = [...screen.getByTestId('lic-warnings').querySelectorAll('li')].map((li) => [li.dataset.row, li.dataset.column]);
+    expect(warnings).toEqual([
+      ['9', 'SALDO NETO'],
+      ['9', 'TERMINO'],
+    ]);
     expect(screen.queryByTestId('lic-progress')).toBeNull();
     await waitFor(() => expect(api.licences.mock.calls.length).toBe(calls + 1));
   });
@@ -110,7 +136,7 @@ describe('Licencias', () => {
   it('shows an import error plainly', async () => {
     api.importLicences.mockRejectedValue('No se encontró la fila de encabezados en licencias.csv');
     render(<Licencias navigate={vi.fn()} />);
-    fireEvent.input(screen.getByTestId('lic-import-path'), { target: { value: '/tmp/licencias.csv' } });
+    await choosePath(api, 'lic-import-path', '/tmp/licencias.csv');
     fireEvent.click(screen.getByTestId('lic-import'));
     expect((await screen.findByTestId('lic-import-error')).textContent).toBe(
       'No se encontró la fila de encabezados en licencias.csv',
@@ -118,18 +144,57 @@ describe('Licencias', () => {
     expect(screen.queryByTestId('lic-import-result')).toBeNull();
   });
 
-  it('generates the notice and opens it in the preview or for signing', async () => {
+  it('a clean import is green only, with nothing amber or red', async () => {
+    api.importLicences.mockResolvedValue(report({ rows_with_warnings: 0, rows_rejected: 0, warnings: [], rejected: [] }));
+    render(<Licencias navigate={vi.fn()} />);
+    await choosePath(api, 'lic-import-path', '/tmp/licencias.xlsx');
+    fireEvent.click(screen.getByTestId('lic-import'));
+    await screen.findByTestId('lic-import-result');
+    expect(screen.getByTestId('lic-count-warned').className).toBe('outcome none');
+    expect(screen.getByTestId('lic-count-rejected').className).toBe('outcome none');
+    expect(screen.queryByTestId('lic-warnings')).toBeNull();
+    expect(screen.queryByTestId('lic-rejected')).toBeNull();
+  });
+
+  it('shows the last import kept by the core and exports it as CSV', async () => {
+    api.lastLicenceImport.mockResolvedValue(report());
+    api.exportLicenceReport.mockResolvedValue('/tmp/informe.csv');
+    render(<Licencias navigate={vi.fn()} />);
+    expect((await screen.findByTestId('lic-count-imported')).textContent).toContain('15 filas importadas');
+    expect(screen.getByTestId('lic-report-export')).toHaveProperty('disabled', true);
+    await choosePath(api, 'lic-report-path', '/tmp/informe.csv');
+    fireEvent.click(screen.getByTestId('lic-report-export'));
+    expect((await screen.findByTestId('lic-report-exported')).textContent).toBe('Guardado en /tmp/informe.csv');
+    expect(api.exportLicenceReport).toHaveBeenCalledWith('/tmp/informe.csv');
+  });
+
+  it('previews the notice, asks who signs, and only then numbers it', async () => {
+    api.people.mockResolvedValue([
+      { id: 4, given_names: 'Karina', paternal_surname: 'Paredes', maternal_surname: 'Ochoa', cargo: 'Especialista II', area: '', email: '', dni: '', roles: [] },
+    ]);
+    api.licenceNoticePreview.mockImplementation(async (request: { signer: number | null }) => ({
+      name: 'borrador.pdf',
+      base64: request.signer === null ? 'SIN-FIRMANTE' : `FIRMA-${request.signer}`,
+    }));
     api.createLicenceNotice.mockResolvedValue('2026-014');
     const navigate = vi.fn();
     render(<Licencias navigate={navigate} />);
     await screen.findAllByTestId('lic-row');
     fireEvent.input(screen.getByTestId('lic-as-of'), { target: { value: '15/03/2026' } });
     fireEvent.click(screen.getByTestId('lic-notice'));
+    const query = { as_of: '2026-03-15', within: 90, include_expired: true };
+    expect((await screen.findByTestId('pdf-viewer')).textContent).toBe('SIN-FIRMANTE');
+    expect(api.licenceNoticePreview).toHaveBeenCalledWith({ query, signer: null });
+    expect(api.createLicenceNotice).not.toHaveBeenCalled();
+    expect(screen.getByTestId('lic-notice-confirm')).toHaveProperty('disabled', true);
+    await waitFor(() => expect(screen.getByTestId('lic-notice-signer').textContent).toContain('Karina Paredes Ochoa — Especialista II'));
+    fireEvent.change(screen.getByTestId('lic-notice-signer'), { target: { value: '4' } });
+    await waitFor(() => expect(screen.getByTestId('pdf-viewer').textContent).toBe('FIRMA-4'));
+    fireEvent.click(screen.getByTestId('lic-notice-confirm'));
     const result = await screen.findByTestId('lic-notice-result');
-    expect(api.createLicenceNotice).toHaveBeenCalledWith({
-      query: { as_of: '2026-03-15', within: 90, include_expired: true },
-    });
+    expect(api.createLicenceNotice).toHaveBeenCalledWith({ query, signer: 4 });
     expect(result.textContent).toContain('Notificación N.° 2026-014 guardada');
+    expect(screen.queryByTestId('lic-notice-draft')).toBeNull();
     fireEvent.click(screen.getByTestId('lic-notice-preview'));
     expect(navigate).toHaveBeenCalledWith({
       screen: 'preview',
@@ -138,5 +203,10 @@ describe('Licencias', () => {
     });
     fireEvent.click(screen.getByTestId('lic-notice-sign'));
     expect(navigate).toHaveBeenLastCalledWith({ screen: 'firmar', reference: '2026-014' });
+  });
+
+  it('names the chip of a licence without a readable TERMINO without accents', () => {
+    expect(situationClass('sin término')).toBe('sin-termino');
+    expect(situationClass('por vencer')).toBe('por-vencer');
   });
 });

@@ -1,14 +1,19 @@
 /**
  * Licencias: the licence master as of a cut-off date (dd/mm/aaaa, empty =
  * today) — summary cards, the licences expired or about to expire, each with
- * its situation — importing the master from a spreadsheet (rejected rows and
- * warnings listed by row and column), and the «Notificación de licencias por
- * vencer» stored as a document, then previewed or signed like any other.
+ * its situation — importing the master from a spreadsheet (the report counts
+ * rows: imported in green, with warnings in amber, rejected in red, each
+ * problem listed by row and column; the last import's report is kept by the
+ * core, shown again when the screen opens, and exported as CSV), and the
+ * «Notificación de licencias por vencer»: previewed with the signer chosen
+ * from the people register, then numbered and stored as a document, and
+ * previewed or signed like any other.
  */
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
-import type { LicenceImport, LicenceOverview, LicenceQuery, LicenceRow, RejectedRow } from '../api';
+import type { LicenceImport, LicenceOverview, LicenceQuery, LicenceRow, Person, RejectedRow } from '../api';
 import { PathInput } from '../components/PathInput';
+import { PdfViewer } from '../components/PdfViewer';
 import { Spinner } from '../components/Spinner';
 import { showError } from '../components/toast';
 import { filterDate } from '../forms/convert';
@@ -23,8 +28,14 @@ export function soles(value: number): string {
 
 const SALDO_WARNING = 'SALDO NETO no cuadra con VALOR − AMORTIZACIÓN';
 
-/** The chip class of a situation: vencida, por-vencer, vigente, perpetua. */
-const situationClass = (situacion: string) => situacion.trim().toLowerCase().replace(/\s+/g, '-');
+/** The chip class of a situation: vencida, por-vencer, vigente, perpetua, sin-termino. */
+export const situationClass = (situacion: string) =>
+  situacion
+    .trim()
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\s+/g, '-');
 
 /**
  * The query the screen's controls mean, or null while one does not parse:
@@ -53,12 +64,69 @@ function SummaryCard({ label, value, testid, tone }: { label: string; value: str
 function RowList({ rows, testid }: { rows: RejectedRow[]; testid: string }) {
   return (
     <ul data-testid={testid}>
-      {rows.map((r) => (
-        <li key={`${r.row}-${r.column}-${r.reason}`}>
+      {rows.map((r, i) => (
+        <li key={i} data-row={r.row} data-column={r.column}>
           Fila {r.row}, columna {r.column}: {r.reason}
         </li>
       ))}
     </ul>
+  );
+}
+
+/** «Nombres Paterno Materno» of a person of the register. */
+const personName = (p: Person) =>
+  [p.given_names, p.paternal_surname, p.maternal_surname].filter((part) => part.trim() !== '').join(' ');
+
+/**
+ * An import's report: rows counted once each — imported (green), imported
+ * with warnings (amber), rejected (red) — then every problem by row and column.
+ */
+export function ImportReport({ report }: { report: LicenceImport }) {
+  const rows = report.imported + report.updated;
+  return (
+    <div class="import-report" data-testid="lic-import-result">
+      <p class="sub">
+        {report.file_name} — importado el {report.at} por {report.actor} — SHA-256{' '}
+        <span class="mono" title={report.sha256}>
+          {report.sha256.slice(0, 16)}…
+        </span>
+      </p>
+      <div class="import-outcomes">
+        <span class="outcome ok" data-testid="lic-count-imported" data-count={rows}>
+          <strong>{plural(rows, 'fila importada', 'filas importadas')}</strong> (
+          {plural(report.imported, 'nueva', 'nuevas')}, {plural(report.updated, 'actualizada', 'actualizadas')})
+        </span>
+        <span
+          class={`outcome ${report.rows_with_warnings > 0 ? 'warn' : 'none'}`}
+          data-testid="lic-count-warned"
+          data-count={report.rows_with_warnings}
+        >
+          <strong>{report.rows_with_warnings}</strong> con advertencias
+        </span>
+        <span
+          class={`outcome ${report.rows_rejected > 0 ? 'bad' : 'none'}`}
+          data-testid="lic-count-rejected"
+          data-count={report.rows_rejected}
+        >
+          <strong>{plural(report.rows_rejected, 'fila rechazada', 'filas rechazadas')}</strong>
+        </span>
+      </div>
+      {report.warnings.length > 0 && (
+        <div class="result warn">
+          <p>
+            Advertencias — las filas se importaron; cada celda que no se pudo leer quedó vacía (
+            {plural(report.warnings.length, 'celda', 'celdas')} en {plural(report.rows_with_warnings, 'fila', 'filas')}):
+          </p>
+          <RowList rows={report.warnings} testid="lic-warnings" />
+        </div>
+      )}
+      {report.rejected.length > 0 && (
+        <div class="result bad">
+          <p>Filas rechazadas — no nombran ningún software, no se importaron:</p>
+          <RowList rows={report.rejected} testid="lic-rejected" />
+        </div>
+      )}
+    </div>
   );
 }
 
@@ -101,8 +169,14 @@ export function Licencias({ navigate }: { navigate: Navigate }) {
   const [importing, setImporting] = useState(false);
   const [imported, setImported] = useState<LicenceImport | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
+  const [reportPath, setReportPath] = useState('');
+  const [exported, setExported] = useState<string | null>(null);
   const [noticing, setNoticing] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [draft, setDraft] = useState<api.PdfFile | null>(null);
+  const [people, setPeople] = useState<Person[] | null>(null);
+  const [signer, setSigner] = useState<number | null>(null);
+  const [previewing, setPreviewing] = useState(false);
 
   const query = licenceQuery(asOf, within, includeExpired);
   const badDate = asOf.trim() !== '' && filterDate(asOf) === null;
@@ -125,10 +199,28 @@ export function Licencias({ navigate }: { navigate: Navigate }) {
     };
   }, [key, reload]);
 
+  // The last import's report, kept by the core: back when the screen opens.
+  useEffect(() => {
+    api.lastLicenceImport().then(
+      (last) => last && setImported((shown) => shown ?? last),
+      (e) => showError(api.errorMessage(e)),
+    );
+  }, []);
+
+  const exportReport = async () => {
+    setExported(null);
+    try {
+      setExported(await api.exportLicenceReport(reportPath.trim()));
+    } catch (e) {
+      showError(api.errorMessage(e));
+    }
+  };
+
   const runImport = async () => {
     setImporting(true);
     setImported(null);
     setImportError(null);
+    setExported(null);
     try {
       setImported(await api.importLicences(path.trim()));
       setReload((n) => n + 1);
@@ -139,12 +231,40 @@ export function Licencias({ navigate }: { navigate: Navigate }) {
     }
   };
 
-  const createNotice = async () => {
+  /** Renders the unnumbered notice with `who` as its signer (none yet: blank «Nombre:»). */
+  const previewNotice = async (who: number | null) => {
     if (!query) return;
+    setPreviewing(true);
+    try {
+      setDraft(await api.licenceNoticePreview({ query, signer: who }));
+    } catch (e) {
+      setDraft(null);
+      showError(api.errorMessage(e));
+    } finally {
+      setPreviewing(false);
+    }
+  };
+
+  const startNotice = async () => {
+    setNotice(null);
+    setSigner(null);
+    if (people === null) api.people().then(setPeople, (e) => showError(api.errorMessage(e)));
+    await previewNotice(null);
+  };
+
+  const chooseSigner = (value: string) => {
+    const who = value === '' ? null : Number(value);
+    setSigner(who);
+    void previewNotice(who);
+  };
+
+  const createNotice = async () => {
+    if (!query || signer === null) return;
     setNoticing(true);
     setNotice(null);
     try {
-      setNotice(await api.createLicenceNotice({ query }));
+      setNotice(await api.createLicenceNotice({ query, signer }));
+      setDraft(null);
     } catch (e) {
       showError(api.errorMessage(e));
     } finally {
@@ -259,15 +379,62 @@ export function Licencias({ navigate }: { navigate: Navigate }) {
         <div class="button-row">
           <button
             type="button"
-            class="primary"
+            class={draft ? 'secondary' : 'primary'}
             data-testid="lic-notice"
-            disabled={!query || noticing}
-            onClick={createNotice}
+            disabled={!query || previewing || noticing}
+            onClick={startNotice}
           >
             Generar notificación
           </button>
-          {noticing && <Spinner text="Generando…" />}
+          {previewing && <Spinner text="Preparando la vista previa…" />}
         </div>
+        {draft && (
+          <div class="notice-draft" data-testid="lic-notice-draft">
+            <p class="sub">
+              Vista previa sin número: revise las licencias y elija quién firma. El número se asigna al guardar.
+            </p>
+            <div class="filters">
+              <div class="filter">
+                <label for="lic-notice-signer">Firma (Especialista en Servicios Digitales)</label>
+                <select
+                  id="lic-notice-signer"
+                  data-testid="lic-notice-signer"
+                  value={signer === null ? '' : String(signer)}
+                  onChange={(e) => chooseSigner(e.currentTarget.value)}
+                >
+                  <option value="">— Elija una persona —</option>
+                  {(people ?? []).map((p) => (
+                    <option key={p.id} value={String(p.id)}>
+                      {personName(p)}
+                      {p.cargo ? ` — ${p.cargo}` : ''}
+                    </option>
+                  ))}
+                </select>
+                {people !== null && people.length === 0 && (
+                  <span class="field-error">Registre a la persona que firma en Configuración → Personas.</span>
+                )}
+              </div>
+            </div>
+            <div class="button-row">
+              <button
+                type="button"
+                class="primary"
+                data-testid="lic-notice-confirm"
+                disabled={signer === null || noticing || previewing}
+                onClick={createNotice}
+              >
+                Guardar y numerar
+              </button>
+              <button type="button" class="link" data-testid="lic-notice-cancel" onClick={() => setDraft(null)}>
+                Cancelar
+              </button>
+              {noticing && <Spinner text="Guardando…" />}
+            </div>
+            <div class="notice-preview">
+              <PdfViewer base64={draft.base64} />
+            </div>
+          </div>
+        )}
         {notice && (
           <div class="result ok" role="status" data-testid="lic-notice-result">
             <span>
@@ -333,32 +500,37 @@ export function Licencias({ navigate }: { navigate: Navigate }) {
           </p>
         )}
         {imported && (
-          <div class={`result ${imported.rejected.length === 0 ? 'ok' : 'bad'}`} data-testid="lic-import-result">
-            <p class="import-counts">
-              <strong>
-                {plural(imported.imported, 'importada', 'importadas')},{' '}
-                {plural(imported.updated, 'actualizada', 'actualizadas')}
-              </strong>{' '}
-              <span class="sub">
-                — {imported.file_name} — SHA-256{' '}
-                <span class="mono" title={imported.sha256}>
-                  {imported.sha256.slice(0, 16)}…
-                </span>
-              </span>
-            </p>
-            {imported.rejected.length > 0 && (
-              <>
-                <p>{plural(imported.rejected.length, 'fila rechazada', 'filas rechazadas')}:</p>
-                <RowList rows={imported.rejected} testid="lic-rejected" />
-              </>
-            )}
-            {imported.warnings.length > 0 && (
-              <>
-                <p>{plural(imported.warnings.length, 'advertencia', 'advertencias')}:</p>
-                <RowList rows={imported.warnings} testid="lic-warnings" />
-              </>
-            )}
-          </div>
+          <>
+            <ImportReport report={imported} />
+            <div class="export-report">
+              <PathInput
+                id="lic-report-path"
+                testid="lic-report-path"
+                label="Informe de la importación (.csv)"
+                kind="csv"
+                mode="save"
+                defaultName="informe-importacion-licencias.csv"
+                value={reportPath}
+                onInput={setReportPath}
+              />
+              <div class="button-row">
+                <button
+                  type="button"
+                  class="secondary"
+                  data-testid="lic-report-export"
+                  disabled={!reportPath.trim()}
+                  onClick={exportReport}
+                >
+                  Exportar informe (CSV)
+                </button>
+                {exported && (
+                  <span class="sub" role="status" data-testid="lic-report-exported">
+                    Guardado en {exported}
+                  </span>
+                )}
+              </div>
+            </div>
+          </>
         )}
       </div>
     </section>

@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiMock } from '../test/mockApi';
+import { apiMock, grant } from '../test/mockApi';
 import { conditionalSpec, people, spec } from '../test/spec';
 
 const api = vi.hoisted(() => ({}) as ReturnType<typeof import('../test/mockApi').apiMock>);
@@ -26,6 +26,46 @@ async function openDemo(navigate = vi.fn()) {
 }
 
 describe('Nuevo', () => {
+  it('shows every problem of an empty form from the start, never «Sin problemas»', async () => {
+    let answer: (v: unknown) => void = () => {};
+    api.validateForm.mockImplementation(
+      () =>
+        new Promise((resolve) => {
+          answer = resolve;
+        }),
+    );
+    await openDemo();
+    // Before the core answers: no verdict yet.
+    expect(screen.getByTestId('problem-count').textContent).toBe('Comprobando…');
+    await waitFor(() => expect(api.validateForm).toHaveBeenCalledTimes(1));
+    answer({
+      ok: false,
+      problems: [
+        { path: 'area', message: '«Área» es obligatorio' },
+        { path: 'fecha', message: '«Fecha» es obligatorio' },
+      ],
+      computed: [],
+    });
+    // Nothing typed, and the problems are there, listed and next to their fields.
+    await waitFor(() => expect(screen.getByTestId('problem-count').textContent).toContain('2 problemas'));
+    expect(screen.getByTestId('problem-count').textContent).not.toContain('Sin problemas');
+    expect(screen.getAllByTestId('problem-link').map((l) => l.textContent)).toEqual(['Área', 'Fecha']);
+    expect(screen.getByTestId('error-area')).toBeTruthy();
+    expect(screen.getByTestId<HTMLButtonElement>('save-document').disabled).toBe(true);
+  });
+
+  it('offers only active people as signers', async () => {
+    api.people.mockResolvedValue([
+      ...people,
+      { ...people[0], id: 8, given_names: 'Jorge', paternal_surname: 'Baja', active: false },
+    ]);
+    await openDemo();
+    await waitFor(() =>
+      expect(screen.getByTestId('people-picker-firma_calidad').textContent).toContain('Quispe'),
+    );
+    expect(screen.getByTestId('people-picker-firma_calidad').textContent).not.toContain('Baja');
+  });
+
   it('validates while typing (debounced) and shows each problem next to its field', async () => {
     api.validateForm.mockImplementation(async (request: { data: Record<string, unknown> }) =>
       request.data.fecha === '2026-02-31' || request.data.fecha === '31/02/2026'
@@ -111,8 +151,8 @@ describe('Nuevo', () => {
 
     api.forms.mockResolvedValue([{ id: 'condicional', title: 'Solicitud', form_code: 'F-02', entity: 'Entidad' }]);
     api.formSpec.mockResolvedValue(conditionalSpec);
-    api.chooseFile.mockResolvedValue('/tmp/actas/acta-2026-014.pdf');
-    api.chooseSavePath.mockResolvedValue('/tmp/actas/solicitud.eml');
+    api.chooseFile.mockResolvedValue(grant('/tmp/actas/acta-2026-014.pdf'));
+    api.chooseSavePath.mockResolvedValue(grant('/tmp/actas/solicitud.eml'));
     api.generateEmail.mockResolvedValue('/tmp/actas/solicitud.eml');
     cleanup();
     render(<Nuevo hidden={false} navigate={vi.fn()} openRequest={null} />);

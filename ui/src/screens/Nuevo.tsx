@@ -1,6 +1,8 @@
 /**
- * Nuevo / editar: pick a form, fill it in (validated by the core as you
- * type, debounced; computed deadlines shown as they come back), drafts
+ * Nuevo / editar: pick a form, fill it in (validated by the core from the
+ * start and as you type, debounced: every problem is listed above the form
+ * from the first moment, each linking to its field; computed deadlines
+ * shown as they come back), drafts
  * saved on their own, preview, create the numbered document and, for an
  * e-mail form, «Generar correo» (an .eml, optionally with a PDF attached).
  * Reopens a draft when the shell asks.
@@ -35,10 +37,9 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
   const [edits, setEdits] = useState(0);
   const [problems, setProblems] = useState<Problem[]>([]);
   const [computed, setComputed] = useState<ComputedValue[]>([]);
-  const [attachment, setAttachment] = useState<string | null>(null);
+  const [attachment, setAttachment] = useState<api.Grant | null>(null);
   const [emailing, setEmailing] = useState(false);
   const [checkedEdit, setCheckedEdit] = useState(-1);
-  const [showErrors, setShowErrors] = useState(false);
   const [draftStatus, setDraftStatus] = useState('');
   const [people, setPeople] = useState<Person[]>([]);
   const [loading, setLoading] = useState(false);
@@ -56,7 +57,8 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
   }, []);
 
   useEffect(() => {
-    if (!hidden) api.people().then(setPeople, () => {});
+    // Deactivated people are not offered as signers.
+    if (!hidden) api.people().then((list) => setPeople(list.filter((p) => p.active)), () => {});
   }, [hidden]);
 
   const reset = (next: FormSpec | null, nextData: FormData, id: number | null) => {
@@ -75,7 +77,6 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
 
   const chooseForm = async (id: string) => {
     setTemplateId(id);
-    setShowErrors(false);
     setDraftStatus('');
     if (!id) return reset(null, {}, null);
     setLoading(true);
@@ -98,7 +99,6 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
         const loaded = await api.formSpec(view.info.template_id);
         setTemplateId(view.info.template_id);
         reset(loaded, view.data, view.info.id);
-        setShowErrors(true);
         setDraftStatus(`Borrador del ${view.info.updated}`);
       } catch (e) {
         showError(api.errorMessage(e));
@@ -157,7 +157,6 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
   const onChange = (update: (previous: FormData) => FormData) => {
     setData(update);
     setEdits((n) => n + 1);
-    setShowErrors(true);
   };
 
   const validated = checkedEdit === edits;
@@ -165,7 +164,6 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
 
   const create = async () => {
     if (!spec) return;
-    setShowErrors(true);
     if (autosaveTimer.current) {
       clearTimeout(autosaveTimer.current);
       autosaveTimer.current = null;
@@ -193,18 +191,31 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
   };
 
   const chooseAttachment = async () => {
-    const path = await api.chooseFile('pdf', 'PDF a adjuntar al correo');
-    if (path) setAttachment(path);
+    try {
+      const chosen = await api.chooseFile('pdf', 'PDF a adjuntar al correo');
+      if (chosen) setAttachment(chosen);
+    } catch (e) {
+      showError(api.errorMessage(e));
+    }
   };
 
   const generateEmail = async () => {
     if (!spec) return;
-    setShowErrors(true);
-    const output = await api.chooseSavePath('eml', 'Guardar el correo', `${spec.id}.eml`);
+    let output: api.Grant | null;
+    try {
+      output = await api.chooseSavePath('eml', 'Guardar el correo', `${spec.id}.eml`);
+    } catch (e) {
+      return showError(api.errorMessage(e));
+    }
     if (!output) return;
     setEmailing(true);
     try {
-      const written = await api.generateEmail({ template_id: spec.id, data, output, attachment });
+      const written = await api.generateEmail({
+        template_id: spec.id,
+        data,
+        output: output.token,
+        attachment: attachment?.token ?? null,
+      });
       showInfo(`Correo generado: ${written}`);
     } catch (e) {
       showError(api.errorMessage(e));
@@ -215,11 +226,9 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
 
   const startOver = () => {
     if (spec) reset(spec, initialData(spec), null);
-    setShowErrors(false);
   };
 
-  const shownProblems = showErrors ? problems : [];
-  const rules = ruleProblems(shownProblems);
+  const rules = ruleProblems(problems);
 
   return (
     <section class="screen" data-testid="screen-nuevo" hidden={hidden} aria-labelledby="h-nuevo">
@@ -298,9 +307,10 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
             spec={spec}
             data={data}
             onChange={onChange}
-            problems={shownProblems}
+            problems={problems}
             people={people}
             computed={computed}
+            checking={checkedEdit < 0}
           />
 
           <div class="rules card" data-testid="rules">
@@ -367,7 +377,7 @@ export function Nuevo({ hidden, navigate, openRequest }: Props) {
                 </button>
                 {attachment && (
                   <span class="attachment" data-testid="email-attachment">
-                    {attachment.split(/[\\/]/).pop()}{' '}
+                    {attachment.name}{' '}
                     <button type="button" class="link" onClick={() => setAttachment(null)}>
                       Quitar
                     </button>

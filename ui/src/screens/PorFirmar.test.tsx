@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiMock } from '../test/mockApi';
+import { apiMock, choosePath } from '../test/mockApi';
 
 const api = vi.hoisted(() => ({}) as ReturnType<typeof import('../test/mockApi').apiMock>);
 vi.mock('../api', () => api);
@@ -69,7 +69,7 @@ describe('Por firmar', () => {
       signatures: [],
     });
     render(<PorFirmar navigate={vi.fn()} />);
-    fireEvent.input(screen.getByTestId('import-path'), { target: { value: '/tmp/a.pdf' } });
+    await choosePath(api, 'import-path', '/tmp/a.pdf');
     fireEvent.click(screen.getByTestId('import-submit'));
     const result = await screen.findByTestId('import-result');
     expect(api.importPdf).toHaveBeenCalledWith('/tmp/a.pdf');
@@ -79,7 +79,7 @@ describe('Por firmar', () => {
   it('shows the core message when an import is refused', async () => {
     api.importPdf.mockRejectedValue('otro.pdf: no es un PDF de Actas');
     render(<PorFirmar navigate={vi.fn()} />);
-    fireEvent.input(screen.getByTestId('import-path'), { target: { value: 'otro.pdf' } });
+    await choosePath(api, 'import-path', 'otro.pdf');
     fireEvent.click(screen.getByTestId('import-submit'));
     await waitFor(() => expect(api.importPdf).toHaveBeenCalled());
     expect(screen.queryByTestId('import-result')).toBeNull();

@@ -99,7 +99,7 @@ export function PorFirmar({ navigate }: { navigate: Navigate }) {
           <tbody>
             {rows.map((r) => (
               <tr key={r.document.reference} data-testid="pending-row" data-reference={r.document.reference}>
-                <td>{r.document.reference}</td>
+                <td class="doc-number">{r.document.reference}</td>
                 <td>{r.document.form_code}</td>
                 <td>{r.document.title}</td>
                 <td>

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { PdfFile } from '../api';
+import { DocumentActions } from '../components/DocumentActions';
 import { PdfViewer } from '../components/PdfViewer';
 import { Spinner } from '../components/Spinner';
 import type { Navigate, PreviewSource, Route } from '../routes';
@@ -41,6 +42,7 @@ export function Preview({ source, back, navigate }: Props) {
           </button>
           {source.kind === 'document' && (
             <>
+              <DocumentActions reference={source.reference} />
               <button
                 type="button"
                 class="secondary"

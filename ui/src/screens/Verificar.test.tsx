@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiMock } from '../test/mockApi';
+import { apiMock, grant } from '../test/mockApi';
 
 const api = vi.hoisted(() => ({}) as ReturnType<typeof import('../test/mockApi').apiMock>);
 vi.mock('../api', () => api);
@@ -16,6 +16,7 @@ const signature = (over: object) => ({
   serial: '0A',
   signing_time: '15/03/2026 10:00 -05:00',
   signing_time_rfc3339: null,
+  proven_time: null,
   reason: null,
   location: null,
   sub_filter: 'ETSI.CAdES.detached',
@@ -46,13 +47,14 @@ beforeEach(() => {
     source: '2026-001',
     sha256: 'ab'.repeat(32),
     trust_roots: 0,
-    verdict: 'NO VÁLIDO: la firma de Ana Torres («firma.coord-computo») es NO VÁLIDO',
+    verdict: 'NO VÁLIDO: la firma de Ana Torres (Coordinador de Cómputo) es NO VÁLIDO',
     report: {
       signatures: [
         signature({}),
         signature({
           field: 'firma.coord-computo',
           role: 'coord-computo',
+          role_title: 'Coordinador de Cómputo',
           intact: false,
           modified_after: true,
           modifications: ['se cambió el contenido de la página 1'],
@@ -62,8 +64,8 @@ beforeEach(() => {
       ],
       verdict: 'NO_VALIDO',
       reasons: [
-        'la firma de Ana Torres («firma.coord-calidad») es INDETERMINADO: no hay raíces de confianza configuradas',
-        'la firma de Ana Torres («firma.coord-computo») es NO VÁLIDO: el documento cambió después de esta firma',
+        'la firma de Ana Torres (Coordinador de Calidad) es INDETERMINADO: no hay raíces de confianza configuradas',
+        'la firma de Ana Torres (Coordinador de Cómputo) es NO VÁLIDO: el documento cambió después de esta firma',
       ],
       trust_checked: false,
       structure_problems: [],
@@ -86,6 +88,8 @@ describe('Verificar', () => {
     expect(screen.getByTestId('verdict-reasons').textContent).toContain('INDETERMINADO');
     expect(screen.getByTestId('acta-status').textContent).toBe('Acta pendiente: falta la firma de Jefe de la Oficina (Rosa Díaz).');
     expect(screen.getAllByTestId('sig-row')[0].textContent).toContain('Coordinador de Calidad');
+    // Role titles, never the form's field ids.
+    expect(screen.getByTestId('screen-verificar').textContent).not.toMatch(/firma\.|coord-/);
     expect(api.verify).toHaveBeenCalledWith({ reference: '2026-001', path: null });
     const rows = screen.getAllByTestId('sig-row');
     expect(rows).toHaveLength(2);
@@ -128,12 +132,20 @@ describe('Verificar', () => {
     api.exportVerification.mockResolvedValue('/tmp/reporte.pdf');
     render(<Verificar initialReference="2026-001" />);
     await screen.findByTestId('verdict');
-    fireEvent.input(screen.getByTestId('export-path'), { target: { value: '/tmp/reporte.pdf' } });
+    api.chooseSavePath.mockResolvedValueOnce(grant('/tmp/reporte.pdf'));
     fireEvent.click(screen.getByTestId('export-report'));
     await waitFor(() => expect(screen.getByTestId('export-result').textContent).toBe('/tmp/reporte.pdf'));
     expect(api.exportVerification).toHaveBeenCalledWith({
       target: { reference: '2026-001', path: null },
       output: '/tmp/reporte.pdf',
     });
+  });
+});
+
+describe('commonName', () => {
+  it('names the issuer by its CN, or keeps what has none', async () => {
+    const { commonName } = await import('./Verificar');
+    expect(commonName('CN=Actas Prueba Intermedia, O=Actas Pruebas, C=PE')).toBe('Actas Prueba Intermedia');
+    expect(commonName('O=Sin nombre, C=PE')).toBe('O=Sin nombre, C=PE');
   });
 });

@@ -37,6 +37,16 @@ export const VERDICTS: Record<Verdict, { label: string; tone: 'ok' | 'bad' | 'wa
   INDETERMINADO: { label: 'INDETERMINADO', tone: 'warn' },
 };
 
+/** `CN=Actas Prueba Intermedia, O=…, C=PE` → `Actas Prueba Intermedia`: people read the name, not the DN. */
+export function commonName(dn: string): string {
+  return /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1]?.trim() ?? dn;
+}
+
+/** The role as people read it (as `SignatureReport::role_label` in the core): never a `firma.…` field id of an Actas form. */
+export function roleLabel(s: SignatureReport): string {
+  return s.role_title ?? s.role ?? s.field;
+}
+
 function SignatureRows({ s }: { s: SignatureReport }) {
   const notes = [...new Set([...s.reasons, ...s.problems, ...s.modifications])];
   const verdict = VERDICTS[s.verdict];
@@ -44,14 +54,16 @@ function SignatureRows({ s }: { s: SignatureReport }) {
     <>
       <tr data-testid="sig-row" data-field={s.field} data-ok={String(s.verdict === 'VALIDO')} data-verdict={s.verdict}>
         <td>
-          <strong>{s.role_title ?? s.role ?? s.field}</strong>
-          <div class="sub mono">{s.field}</div>
+          <strong>{roleLabel(s)}</strong>
         </td>
         <td>
           {s.signer ?? '(desconocido)'}
-          {s.issuer && <div class="sub">Emisor: {s.issuer}</div>}
+          {s.issuer && <div class="sub">Emisor: {commonName(s.issuer)}</div>}
         </td>
-        <td>{s.signing_time ?? '—'}</td>
+        <td>
+          {s.signing_time ?? '—'}
+          {s.proven_time && <div class="sub">Sello de tiempo: {s.proven_time}</div>}
+        </td>
         <CheckCell value={s.intact} testid="sig-intact" />
         <CheckCell value={s.valid} testid="sig-valid" />
         <CheckCell value={s.trusted} testid="sig-trusted" />
@@ -84,7 +96,6 @@ export function Verificar({ initialReference }: { initialReference?: string }) {
   const [checked, setChecked] = useState<VerifyRequest | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
-  const [exportPath, setExportPath] = useState('');
   const [exporting, setExporting] = useState(false);
   const [exported, setExported] = useState<string | null>(null);
 
@@ -109,12 +120,12 @@ export function Verificar({ initialReference }: { initialReference?: string }) {
     let stop: (() => void) | null = null;
     let gone = false;
     api
-      .onFilesDropped((paths) => {
-        const pdf = paths.find((p) => p.toLowerCase().endsWith('.pdf')) ?? paths[0];
+      .onFilesDropped((files) => {
+        const pdf = files.find((f) => f.name.toLowerCase().endsWith('.pdf')) ?? files[0];
         if (!pdf) return;
-        setPath(pdf);
+        setPath(pdf.token);
         setReference('');
-        void run({ reference: null, path: pdf });
+        void run({ reference: null, path: pdf.token });
       })
       .then((unlisten) => (gone ? unlisten() : (stop = unlisten)));
     return () => {
@@ -129,19 +140,21 @@ export function Verificar({ initialReference }: { initialReference?: string }) {
       ? { reference, path: null }
       : null;
 
+  const suggested = view ? `verificacion-${view.source.replace(/[\/\\]/g, '-').replace(/\.pdf$/i, '')}.pdf` : '';
   const exportReport = async () => {
-    if (!checked) return;
-    setExporting(true);
+    if (!checked || !view) return;
+    setExported(null);
     try {
-      setExported(await api.exportVerification({ target: checked, output: exportPath.trim() }));
+      const output = await api.chooseSavePath('pdf', 'Guardar el reporte de verificación', suggested);
+      if (!output) return;
+      setExporting(true);
+      setExported(await api.exportVerification({ target: checked, output: output.token }));
     } catch (e) {
       showError(api.errorMessage(e));
     } finally {
       setExporting(false);
     }
   };
-
-  const suggested = view ? `verificacion-${view.source.replace(/[\/\\]/g, '-').replace(/\.pdf$/i, '')}.pdf` : '';
 
   return (
     <section class="screen" data-testid="screen-verificar" aria-labelledby="h-verificar">
@@ -229,7 +242,7 @@ export function Verificar({ initialReference }: { initialReference?: string }) {
           )}
           <p class="sub">
             {view.source}
-            {view.report.number && ` — N.° ${view.report.number}`} — {view.report.revisions}{' '}
+            {view.report.number && view.report.number !== view.source && ` — N.° ${view.report.number}`} — {view.report.revisions}{' '}
             {view.report.revisions === 1 ? 'revisión' : 'revisiones'} — SHA-256{' '}
             <span class="mono" title={view.sha256}>
               {view.sha256.slice(0, 16)}…
@@ -241,7 +254,7 @@ export function Verificar({ initialReference }: { initialReference?: string }) {
               <table class="data signatures">
                 <thead>
                   <tr>
-                    <th scope="col">Rol / campo</th>
+                    <th scope="col">Rol</th>
                     <th scope="col">Firmante</th>
                     <th scope="col">Fecha</th>
                     <th scope="col">Íntegra</th>
@@ -259,30 +272,23 @@ export function Verificar({ initialReference }: { initialReference?: string }) {
               </table>
             </div>
           )}
-          {view.report.unsigned_fields.length > 0 && (
+          {!view.report.completeness && view.report.unsigned_fields.length > 0 && (
             <p class="sub">Campos de firma sin firmar: {view.report.unsigned_fields.join(', ')}</p>
           )}
 
           <h2>Exportar reporte</h2>
-          <PathInput
-            id="export-path"
-            testid="export-path"
-            label="Guardar el reporte de verificación en"
-            kind="pdf"
-            mode="save"
-            value={exportPath}
-            onInput={setExportPath}
-            defaultName={suggested}
-          />
+          <p class="sub">
+            El reporte PDF lista cada firma, las firmas que faltan y todas las observaciones.
+          </p>
           <div class="button-row">
             <button
               type="button"
               class="secondary"
               data-testid="export-report"
-              disabled={!exportPath.trim() || exporting}
+              disabled={exporting}
               onClick={exportReport}
             >
-              Exportar reporte PDF
+              Exportar reporte PDF…
             </button>
             {exporting && <Spinner text="Generando el reporte…" />}
           </div>

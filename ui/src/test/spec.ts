@@ -81,6 +81,7 @@ export const people: Person[] = [
     email: '',
     dni: '',
     roles: [],
+    active: true,
   },
 ];
 

@@ -6,7 +6,8 @@ import type { StatusFilter } from "./StatusFilter";
  */
 export type DocumentFilter = { 
 /**
- * Words found in the number, form, title or a signer's name (case and accents ignored).
+ * Words found in the number, form, title, the document's data (system,
+ * people named) or a signer's name (case and accents ignored).
  */
 text: string, 
 /**
@@ -20,4 +21,13 @@ from: string | null,
 /**
  * Created on or before, `AAAA-MM-DD`.
  */
-to: string | null, };
+to: string | null, 
+/**
+ * Paging ([`App::documents_page`]): rows skipped, newest first (none
+ * when absent) …
+ */
+offset?: number, 
+/**
+ * … and rows per page (default [`PAGE_ROWS`], at most [`MAX_PAGE_ROWS`]).
+ */
+limit?: number, };

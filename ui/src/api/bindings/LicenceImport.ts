@@ -2,10 +2,35 @@
 import type { RejectedRow } from "./RejectedRow";
 
 /**
- * What an import did (the CLI's JSON contract, plus the file's identity).
+ * What an import did (the CLI's JSON contract, plus the file's identity
+ * and the counts of rows the screen shows).
  */
-export type LicenceImport = { file_name: string, sha256: string, imported: number, updated: number, rejected: Array<RejectedRow>, 
+export type LicenceImport = { file_name: string, sha256: string, 
 /**
- * Rows imported with a SALDO NETO that does not add up.
+ * When it was imported, dd/mm/aaaa hh:mm, and by whom.
  */
-warnings: Array<RejectedRow>, };
+at: string, actor: string, 
+/**
+ * Licences new to the register.
+ */
+imported: number, 
+/**
+ * Licences already in the register, updated.
+ */
+updated: number, 
+/**
+ * Imported rows with at least one warning (each row once).
+ */
+rows_with_warnings: number, 
+/**
+ * Rows rejected (each row once).
+ */
+rows_rejected: number, 
+/**
+ * One per cell left empty or worth a look, in row order.
+ */
+warnings: Array<RejectedRow>, 
+/**
+ * One per row without a licence.
+ */
+rejected: Array<RejectedRow>, };

@@ -2,6 +2,11 @@
 import type { LicenceQuery } from "./LicenceQuery";
 
 /**
- * Which licences the notice lists.
+ * Which licences the notice lists, and who signs it.
  */
-export type NoticeRequest = { query: LicenceQuery, };
+export type NoticeRequest = { query: LicenceQuery, 
+/**
+ * The person of the people register who signs (its «Nombre:» and
+ * «Cargo:»); required to store the notice, optional for its preview.
+ */
+signer: number | null, };

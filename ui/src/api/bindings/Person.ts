@@ -8,4 +8,8 @@ export type Person = { id: number, given_names: string, paternal_surname: string
 /**
  * The roles this person signs.
  */
-roles: Array<PersonRole>, };
+roles: Array<PersonRole>, 
+/**
+ * False once deactivated: not offered as a signer any more.
+ */
+active: boolean, };

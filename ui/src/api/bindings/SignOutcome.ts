@@ -11,4 +11,12 @@ next: Array<string>, complete: boolean,
 /**
  * The stored revision, when a stored document was signed.
  */
-revision: number | null, status: string, };
+revision: number | null, status: string, 
+/**
+ * `B-B` … `B-LTA`.
+ */
+level: string, 
+/**
+ * The TSA's time, dd/mm/aaaa hh:mm:ss UTC (B-T and above).
+ */
+timestamp: string | null, };

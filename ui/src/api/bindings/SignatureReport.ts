@@ -47,7 +47,14 @@ signing_time: string | null,
 /**
  * `/M` as RFC 3339, for machines.
  */
-signing_time_rfc3339: string | null, reason: string | null, location: string | null, 
+signing_time_rfc3339: string | null, 
+/**
+ * The time a trusted RFC 3161 time-stamp proves, `dd/mm/aaaa hh:mm:ss
+ * UTC`: the signature time-stamp's (PAdES B-T and above) or, for a
+ * document time-stamp, its own. Validity, trust and revocation are
+ * then judged at this time instead of the claimed `/M`.
+ */
+proven_time: string | null, reason: string | null, location: string | null, 
 /**
  * `/SubFilter`, e.g. `ETSI.CAdES.detached`.
  */

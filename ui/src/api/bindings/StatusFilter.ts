@@ -3,4 +3,4 @@
 /**
  * Which documents by signing status.
  */
-export type StatusFilter = "todos" | "sin_firmas" | "en_firma" | "firmado";
+export type StatusFilter = "todos" | "sin_firmas" | "en_firma" | "firmado" | "anulado";
