@@ -13,8 +13,8 @@ use actas::clock::Clock;
 use actas::dates::day_arg;
 use actas::error::ActasError;
 use actas::service::{
-    document_reference, read_data_file, BundleExportRequest, BundleSelection, KeySource,
-    Service, SignRequest, SignatureSettings,
+    document_reference, read_data_file, BundleExportRequest, BundleSelection, KeySource, Service,
+    SignRequest, SignatureSettings,
 };
 use actas::service::{ImportKind, ImportedPdf};
 use actas::sign::pkcs11::TokenSelection;

@@ -163,7 +163,7 @@ impl App {
         Ok(Some(licence_import(
             info.file_name,
             info.sha256,
-            super::documents::human_datetime(&info.at),
+            dates::format_rfc3339_datetime(&info.at),
             info.actor,
             (info.imported, info.updated),
             &notes.warnings,
