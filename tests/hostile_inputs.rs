@@ -94,10 +94,10 @@ fn a_date_time_with_a_non_breaking_space_imports() {
     assert_eq!(runs[0]["fin"], "2024-03-16T01:10:00", "{runs}");
 }
 
-/// `92233720368547758.99` used to overflow `i64`; now that cell rejects its
-/// row and the rest imports.
+/// `92233720368547758.99` used to overflow `i64`; now that cell is left
+/// empty with a warning, and its licence is kept like the others.
 #[test]
-fn an_amount_past_the_limit_rejects_its_row_only() {
+fn an_amount_past_the_limit_empties_its_cell_only() {
     let sb = Sandbox::new();
     let csv = "SOFTWARE,UBICACIÓN,TERMINO,VALOR ADQUISICION S/\n\
                Office,OTI,31/12/2026,\"S/ 1,234.50\"\n\
@@ -105,12 +105,13 @@ fn an_amount_past_the_limit_rejects_its_row_only() {
     let file = sb.path("maestro.csv");
     std::fs::write(&file, csv).unwrap();
     let report = sb.run(&["licences", "import", s(&file), "--json"]).json();
-    assert_eq!(report["imported"], 1, "{report}");
-    let rejected = &report["rejected"][0];
-    assert_eq!(rejected["row"], 3, "{report}");
-    assert_eq!(rejected["column"], "VALOR ADQUISICION S/", "{report}");
+    assert_eq!(report["imported"], 2, "{report}");
+    assert_eq!(report["rejected"], serde_json::json!([]), "{report}");
+    let warned = &report["warnings"][0];
+    assert_eq!(warned["row"], 3, "{report}");
+    assert_eq!(warned["column"], "VALOR ADQUISICION S/", "{report}");
     assert!(
-        rejected["reason"]
+        warned["reason"]
             .as_str()
             .unwrap()
             .starts_with("importe fuera de rango «92233720368547758.99»"),
