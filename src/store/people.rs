@@ -8,12 +8,14 @@
 //! names (ESALVATIERRA) or decide who may sign what; that belongs to `form`
 //! and the templates.
 
+use std::path::Path;
+
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::audit::{self, Entry, ACTION_PERSON_ADD};
-use super::db::{args, DbError};
+use super::db::{args, DbError, Tx};
 use super::error::{on, StoreError};
 use super::Store;
 
@@ -169,21 +171,7 @@ impl Store {
                     ],
                 )
                 .map_err(&save)?;
-            audit::append(
-                tx,
-                path,
-                Entry {
-                    at: &at,
-                    actor: SYSTEM_ACTOR,
-                    action: ACTION_PERSON_ADD,
-                    subject: &id.to_string(),
-                    detail: serde_json::json!({
-                        "name": person.full_name(),
-                        "cargo": person.cargo,
-                        "area": person.area,
-                    }),
-                },
-            )?;
+            audit_person(tx, path, ACTION_PERSON_ADD, id, &person, &at)?;
             Ok(Person {
                 id,
                 given_names: person.given_names.clone(),
@@ -230,21 +218,7 @@ impl Store {
             if changed == 0 {
                 return Err(no_such_person("no se puede modificar a la persona", id));
             }
-            audit::append(
-                tx,
-                path,
-                Entry {
-                    at: &at,
-                    actor: SYSTEM_ACTOR,
-                    action: ACTION_PERSON_UPDATE,
-                    subject: &id.to_string(),
-                    detail: serde_json::json!({
-                        "name": person.full_name(),
-                        "cargo": person.cargo,
-                        "area": person.area,
-                    }),
-                },
-            )?;
+            audit_person(tx, path, ACTION_PERSON_UPDATE, id, &person, &at)?;
             Ok(())
         })?;
         self.person(id)
@@ -407,6 +381,33 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// The audit row of a person added or corrected: who, and in which post.
+fn audit_person(
+    tx: &mut Tx<'_>,
+    path: &Path,
+    action: &'static str,
+    id: i64,
+    person: &NewPerson,
+    at: &DateTime<FixedOffset>,
+) -> Result<(), StoreError> {
+    audit::append(
+        tx,
+        path,
+        Entry {
+            at,
+            actor: SYSTEM_ACTOR,
+            action,
+            subject: &id.to_string(),
+            detail: serde_json::json!({
+                "name": person.full_name(),
+                "cargo": person.cargo,
+                "area": person.area,
+            }),
+        },
+    )?;
+    Ok(())
 }
 
 fn no_such_person(context: &'static str, id: i64) -> StoreError {
