@@ -356,6 +356,11 @@ fn openpyxl_comparison() {
     );
 }
 
+/// The allocator the `actas` binary installs, so the figures are the
+/// command's.
+#[global_allocator]
+static ALLOCATOR: actas::allocator::Allocator = actas::allocator::Allocator;
+
 criterion_group!(benches, bench_import);
 
 fn main() {

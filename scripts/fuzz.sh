@@ -5,7 +5,7 @@
 # it into a regression test: copy it to fuzz/regressions/<target>/, see
 # tests/fuzz_regressions.rs). New targets are picked up by their file.
 #
-# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET…]   (default 25, all)
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET…]   (default 40, all)
 # Needs cargo-fuzz (scripts/install-deps.sh test) and the nightly toolchain;
 # where nightly is not installed (a machine that reaches crates.io but not
 # the Rust distribution server), the stable toolchain builds the targets
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds="${1:-25}"
+seconds="${1:-40}"
 shift || true
 export PATH="$HOME/.cargo/bin:$PATH"
 # Instrumented builds never share a directory with the normal ones.

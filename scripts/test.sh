@@ -4,8 +4,9 @@
 # errors, and all Rust tests — unit, integration against the real binaries
 # and PDF tools, the Tauri commands without a window, and the end-to-end
 # test of the real window under Xvfb — then every fuzz target for a bounded
-# time (scripts/fuzz.sh, ACTAS_FUZZ_SECONDS per target, default 25: twelve
-# targets and their instrumented build in under 8 minutes; 0 skips).
+# time (scripts/fuzz.sh, ACTAS_FUZZ_SECONDS per target, default 40: twelve
+# targets in 8 minutes, after an instrumented build of ≈ 14 minutes on a
+# fresh machine and seconds once built; 0 skips).
 # The store's tests run on SQLite and on a throwaway PostgreSQL 15 server
 # started here on a free loopback port (scripts/pg-test-cluster.sh) and
 # stopped on exit. Usage: scripts/test.sh
@@ -44,7 +45,7 @@ awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += 
      END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
 [ "$status" -eq 0 ] || exit "$status"
 
-fuzz_seconds="${ACTAS_FUZZ_SECONDS:-25}"
+fuzz_seconds="${ACTAS_FUZZ_SECONDS:-40}"
 if [ "$fuzz_seconds" -gt 0 ]; then
   echo "== fuzz (${fuzz_seconds} s por objetivo)"
   bash scripts/fuzz.sh "$fuzz_seconds"

@@ -2,6 +2,7 @@
 //! CLI and the desktop shell are thin front doors onto these modules.
 //! See `docs/architecture.md` for the pipeline.
 
+pub mod allocator;
 pub mod app;
 pub mod asn1;
 pub mod bundle;

@@ -21,6 +21,9 @@ use actas::sign::pkcs11::TokenSelection;
 use actas::store::{NewPerson, PersonRole, Store};
 use actas::template::Catalogue;
 
+#[global_allocator]
+static ALLOCATOR: actas::allocator::Allocator = actas::allocator::Allocator;
+
 mod guidance_cli;
 mod registers_cli;
 use registers_cli::{

@@ -91,20 +91,6 @@ const OFFICES: [&str; 4] = [
 const MONTHS_SHORT: [&str; 12] = [
     "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "set", "oct", "nov", "dic",
 ];
-const MONTHS_LONG: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
 
 /// What a written master must import to.
 #[derive(Debug, Default)]
@@ -339,7 +325,7 @@ fn write_messy_master(path: &Path, n: usize, shift: i64) -> Expected {
                             format!(
                                 "{} de {} de {}",
                                 termino.day(),
-                                MONTHS_LONG[m],
+                                actas::dates::MONTHS[m],
                                 termino.year()
                             ),
                         )
@@ -771,13 +757,7 @@ fn unreadable_files_and_missing_headers_import_nothing() {
     assert!(missing.contains("no existe"), "{missing}");
 
     // Nothing was stored: no licences, no import, no audit row.
-    let summary = sb
-        .run(&["licences", "summary", "--as-of", "2026-03-15", "--json"])
-        .json();
-    assert_eq!(summary["total"], 0);
-    let audit = sb.run(&["audit", "verify"]);
-    audit.assert_ok();
-    assert!(audit.stdout.contains(" 0 filas"), "{}", audit.stdout);
+    sb.assert_nothing_stored();
 
     let bad_date = sb
         .run(&["licences", "summary", "--as-of", "15/03/2026"])

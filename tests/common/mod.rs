@@ -123,6 +123,21 @@ impl Sandbox {
         run.stdout.trim().to_string()
     }
 
+    /// Nothing was stored: no licence, no import record, no audit row (a
+    /// sandbox whose database was never created passes too).
+    pub fn assert_nothing_stored(&self) {
+        if !self.db.exists() {
+            return;
+        }
+        let summary = self
+            .run(&["licences", "summary", "--as-of", "2026-03-15", "--json"])
+            .json();
+        assert_eq!(summary["total"], 0);
+        let audit = self.run(&["audit", "verify"]);
+        audit.assert_ok();
+        assert!(audit.stdout.contains(" 0 filas"), "{}", audit.stdout);
+    }
+
     /// Names of the entries of the sandbox folder `sub` ("" for the root).
     pub fn entries(&self, sub: &str) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.dir.path().join(sub))
