@@ -6,8 +6,10 @@
 //! (`tests/validators/pyhanko_validate.py`, with `--ltv` its AdES
 //! long-term validation, offline), poppler's `pdfsig` and `qpdf --check`.
 //!
-//! `actas verify` is not asked here: until the verifier's rewrite knows the
-//! DSS and document time-stamps it may report them as modifications.
+//! `actas verify` judges each file too: VÁLIDO with the proven signing
+//! time, document time-stamps as rows, and the inputs that must fail it (a
+//! broken signature time-stamp, a document time-stamp from a TSA the office
+//! does not trust, a signer revoked before signing).
 
 #[allow(dead_code)] // helpers shared with the other test crates
 mod common;
@@ -423,6 +425,175 @@ fn bundle_export_reseals_every_document_before_sealing() {
         )
         .assert_fails();
     assert!(err.contains("argumentos inválidos"), "{err}");
+}
+
+/// The one signature's `/Contents` with the signature time-stamp token's
+/// `genTime` moved by ten seconds: the signer's own signature and the
+/// document hash still hold (the token is an unsigned attribute, outside
+/// what either covers); only the token's own signature breaks.
+fn alter_signature_timestamp(bytes: &[u8]) -> Vec<u8> {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    // The long hex string after a /Contents (page /Contents are references).
+    let mut from = 0;
+    let (start, end) = loop {
+        let at = from + find(&bytes[from..], b"/Contents").expect("a signature /Contents");
+        let open = at
+            + 9
+            + bytes[at + 9..]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        if bytes[open] == b'<' {
+            let close = open + bytes[open..].iter().position(|&b| b == b'>').unwrap();
+            if close - open > 1_000 {
+                break (open + 1, close);
+            }
+        }
+        from = at + 9;
+    };
+    let hex = std::str::from_utf8(&bytes[start..end]).unwrap();
+    let mut der: Vec<u8> = (0..hex.len() / 2)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    // id-smime-aa-timeStampToken (1.2.840.113549.1.9.16.2.14), then the
+    // first GeneralizedTime inside the token: the TSTInfo's genTime.
+    let oid = [
+        0x06, 0x0B, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x10, 0x02, 0x0E,
+    ];
+    let token = find(&der, &oid).expect("a signature time-stamp token");
+    let gen_time = (token..der.len() - 17)
+        .find(|&i| {
+            der[i] == 0x18 && der[i + 1] >= 15 && der[i + 2..i + 16].iter().all(u8::is_ascii_digit)
+        })
+        .expect("the token's genTime");
+    let tens_of_seconds = gen_time + 2 + 12;
+    der[tens_of_seconds] = if der[tens_of_seconds] == b'0' {
+        b'1'
+    } else {
+        b'0'
+    };
+    let upper = hex.bytes().any(|b| b.is_ascii_uppercase());
+    let mut altered = bytes[..start].to_vec();
+    for b in der {
+        let pair = if upper {
+            format!("{b:02X}")
+        } else {
+            format!("{b:02x}")
+        };
+        altered.extend_from_slice(pair.as_bytes());
+    }
+    altered.extend_from_slice(&bytes[end..]);
+    assert_eq!(altered.len(), bytes.len());
+    altered
+}
+
+#[test]
+fn an_altered_signature_time_stamp_is_not_valid() {
+    let services = Services::start();
+    let sb = Sandbox::new();
+    let root = services.root_pem();
+    let input = render(&sb, INSTALACION, "acta.pdf");
+    let (role, who) = INSTALACION_SIGNERS[0];
+    let out = sb.path("acta-bt.pdf");
+    sign(
+        &sb,
+        &services,
+        &input,
+        &out,
+        role,
+        who,
+        &["--level", "B-T", "--tsa", &services.tsa_url()],
+    )
+    .assert_ok();
+    assert_actas_valid(&sb, &out, &root, 1, 0, true);
+
+    let altered = sb.path("sello-alterado.pdf");
+    std::fs::write(
+        &altered,
+        alter_signature_timestamp(&std::fs::read(&out).unwrap()),
+    )
+    .unwrap();
+    qpdf_check(&altered);
+    let (code, report) = actas_verify(&sb, &altered, &root);
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(report["verdict"], "NO_VALIDO", "{report:#}");
+    let signature = &report["signatures"][0];
+    // The signature itself still holds: only its time-stamp is broken.
+    assert_eq!(signature["intact"], true, "{signature:#}");
+    assert_eq!(signature["valid"], true, "{signature:#}");
+    assert!(signature["proven_time"].is_null(), "{signature:#}");
+    assert!(
+        signature["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("sello de tiempo de la firma")),
+        "{signature:#}"
+    );
+    // The oracle agrees the time-stamp does not hold.
+    let report = pyhanko(&altered, &[&root], &[]);
+    let (sigs, _) = split(&report);
+    assert_ne!(sigs[0]["timestamp_trusted"], true, "{report:#}");
+    assert_ne!(sigs[0]["bottom_line"], true, "{report:#}");
+}
+
+/// Two PEM roots in one file, as `--trust` reads a bundle of roots.
+fn roots_file(sb: &Sandbox, roots: &[&Path]) -> std::path::PathBuf {
+    let path = sb.path("raices.pem");
+    let pem: Vec<u8> = roots
+        .iter()
+        .flat_map(|r| std::fs::read(r).unwrap())
+        .collect();
+    std::fs::write(&path, pem).unwrap();
+    path
+}
+
+#[test]
+fn a_document_time_stamp_from_an_untrusted_tsa_is_indeterminate() {
+    let office = Services::start();
+    let stranger = Services::start_for_another_office();
+    let sb = Sandbox::new();
+    let root = office.root_pem();
+    let input = render(&sb, INSTALACION, "acta.pdf");
+    let (role, who) = INSTALACION_SIGNERS[0];
+    let out = sb.path("firmado.pdf");
+    sign(
+        &sb,
+        &office,
+        &input,
+        &out,
+        role,
+        who,
+        &["--level", "B-T", "--tsa", &office.tsa_url()],
+    )
+    .assert_ok();
+    // Re-sealed with a TSA whose root the office does not trust.
+    sb.run(&["ltv", s(&out), "--tsa", &stranger.tsa_url()])
+        .assert_ok();
+
+    let (code, report) = actas_verify(&sb, &out, &root);
+    assert_eq!(code, Some(3), "{report:#}");
+    assert_eq!(report["verdict"], "INDETERMINADO", "{report:#}");
+    let (stamps, people): (Vec<&Json>, Vec<&Json>) = report["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .partition(|s| s["timestamp"] == true);
+    assert_eq!(people.len(), 1, "{report:#}");
+    assert_eq!(people[0]["verdict"], "VALIDO", "{report:#}");
+    assert_eq!(stamps.len(), 1, "{report:#}");
+    assert_eq!(stamps[0]["verdict"], "INDETERMINADO", "{report:#}");
+    assert_eq!(stamps[0]["trusted"], false, "{report:#}");
+    // The oracle: not trusted either, yet intact.
+    let report = pyhanko(&out, &[&root], &[]);
+    let (_, docts) = split(&report);
+    assert_eq!(docts.len(), 1, "{report:#}");
+    assert_eq!(docts[0]["intact"], true, "{report:#}");
+    assert_ne!(docts[0]["trusted"], true, "{report:#}");
+
+    // Trusting the stranger's root too, the same file is VÁLIDO.
+    let both = roots_file(&sb, &[&root, &stranger.root_pem()]);
+    assert_actas_valid(&sb, &out, &both, 1, 1, true);
 }
 
 #[test]

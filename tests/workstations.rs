@@ -322,3 +322,50 @@ on_both_engines!(
     the_holder_must_be_the_person_named_unless_signing_as_substitute,
     an_unknown_actas_pdf_is_received_with_its_own_number,
 );
+
+/// The register over TLS: with `sslmode=require` and the office's CA in
+/// `PGSSLROOTCERT` the server's certificate is checked (host 127.0.0.1
+/// included) and the register works; a CA that did not issue it is
+/// refused before anything is stored. The test server
+/// (`scripts/pg-test-cluster.sh`) has TLS on with its own CA.
+#[test]
+fn the_register_over_tls_checks_the_servers_certificate() {
+    let Some(mut sb) = Sandbox::postgres("the_register_over_tls_checks_the_servers_certificate")
+    else {
+        return;
+    };
+    let ca = std::env::var("ACTAS_TEST_PGSSLROOTCERT")
+        .expect("scripts/pg-test-cluster.sh exports ACTAS_TEST_PGSSLROOTCERT");
+    let url = format!("{}?sslmode=require", sb.db.display());
+    sb.db = url.clone().into();
+
+    // Another CA (one of the test PKI's roots) did not issue the server's
+    // certificate: refused, in Spanish, naming the server, nothing stored.
+    let stranger = pki::shared().other_root_pem();
+    let data = example(MEF);
+    let refused = sb
+        .run_env(
+            &["new", MEF, "--data", s(&data)],
+            &[("PGSSLROOTCERT", s(&stranger))],
+        )
+        .assert_fails();
+    assert!(refused.contains("127.0.0.1"), "{refused}");
+    assert!(refused.contains("certificado TLS"), "{refused}");
+    assert!(
+        !refused.contains("sslmode"),
+        "the address shown is the server's: {refused}"
+    );
+
+    let trusted = [("PGSSLROOTCERT", ca.as_str())];
+    let created = sb.run_env(&["new", MEF, "--data", s(&data)], &trusted);
+    created.assert_ok();
+    let reference = created.stdout.trim().to_string();
+    let list = sb.run_env(&["list", "--json"], &trusted).json();
+    let rows = list.as_array().unwrap();
+    assert_eq!(
+        rows.len(),
+        1,
+        "only the document created over TLS: {list:#}"
+    );
+    assert_eq!(rows[0]["reference"], reference.as_str());
+}

@@ -477,6 +477,9 @@ fn every_file_command_refuses_a_path_the_user_never_chose() {
     let read_only = w.chosen(&victim);
     let (p12, pdf_token) = (w.chosen(&pki.p12("victor")), w.chosen(&pdf));
     let password = pki::PASSWORD;
+    // A library a script in the page would like the process to load.
+    let module = dir.path().join("modulo-malicioso.so");
+    std::fs::write(&module, "no es una biblioteca").unwrap();
     let calls = [
         ("import_pdf", json!({"path": raw(&pdf)})),
         (
@@ -541,6 +544,12 @@ fn every_file_command_refuses_a_path_the_user_never_chose() {
         ),
         ("import_trust_roots", json!({"path": raw(&pki.root_pem())})),
         ("import_licences", json!({"path": raw(&master)})),
+        // A PKCS#11 module is code the process would load.
+        ("tokens", json!({"request": {"module": raw(&module)}})),
+        (
+            "save_signature_settings",
+            json!({"settings": {"level": "", "tsa_url": "", "timeout_seconds": 0, "proxy": "", "pkcs11_module": raw(&module)}}),
+        ),
     ];
     for (command, args) in calls {
         let refused = w.call(command, args.clone()).expect_err(&format!(
@@ -572,6 +581,8 @@ fn every_file_command_refuses_a_path_the_user_never_chose() {
         json!({"query": {"as_of": "2026-03-15", "within": 90, "include_expired": true}}),
     );
     assert_eq!(licences["total"], 0, "{licences}");
+    let settings = w.ok("signature_settings", json!({}));
+    assert_eq!(settings["pkcs11_module"], "", "{settings}");
     // The same calls with what the user chose go through.
     w.ok(
         "verify",

@@ -339,6 +339,17 @@ fn duplicate_and_annul(d: &mut Desktop, db: &Path) -> String {
     );
     let sign = d.find(&format!("{row_css} [data-testid=doc-sign]"));
     assert_eq!(d.property(&sign, "disabled"), true);
+    // The signatures it lacks will never come: «no se firmará», not «pendiente».
+    let chips = d.all(&format!("{row_css} .chip"));
+    assert!(!chips.is_empty());
+    for chip in &chips {
+        let text = d.text(chip);
+        let state = d.attribute(chip, "data-state").unwrap_or_default();
+        assert!(
+            state == "signed" || (state == "void" && text.ends_with("no se firmará")),
+            "a chip of the annulled document: {state} «{text}»"
+        );
+    }
     let overlap = toasts_cover_an_input(d);
     assert_eq!(
         overlap["covered"], false,

@@ -80,7 +80,16 @@ pub(crate) fn open(url: &str) -> Result<(Client, String), StoreError> {
     };
     let mut client = match config.get_ssl_mode() {
         SslMode::Disable => config.connect(NoTls).map_err(unreachable)?,
-        _ => config.connect(tls()?).map_err(unreachable)?,
+        _ => config.connect(tls()?).map_err(|err| {
+            if super::db::pg_message(&err).contains("certificate verify failed") {
+                StoreError::Unreachable {
+                    server: server.clone(),
+                    reason: UNVERIFIED_SERVER.into(),
+                }
+            } else {
+                unreachable(err)
+            }
+        })?,
     };
     // Waits for another writer's lock are bounded like SQLite's busy timeout.
     client
@@ -92,6 +101,10 @@ pub(crate) fn open(url: &str) -> Result<(Client, String), StoreError> {
     schema_pg::check_and_migrate(&mut client, &server)?;
     Ok((client, server))
 }
+
+/// Why a server whose certificate did not verify is refused (OpenSSL says
+/// only «certificate verify failed»).
+const UNVERIFIED_SERVER: &str = "su certificado TLS no lo emitió una autoridad de PGSSLROOTCERT o no corresponde a la dirección del servidor";
 
 /// OpenSSL for `prefer`/`require`; verifying the server only against `PGSSLROOTCERT`.
 fn tls() -> Result<postgres_openssl::MakeTlsConnector, StoreError> {

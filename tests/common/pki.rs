@@ -672,31 +672,56 @@ impl LtvPki {
     }
 }
 
+/// The CA keys of an LTV hierarchy: root, intermediate, revocable signer.
+type CaKeys = (PKey<Private>, PKey<Private>, PKey<Private>);
+
+fn new_ca_keys() -> CaKeys {
+    std::thread::scope(|scope| {
+        let k: Vec<_> = (0..3)
+            .map(|_| scope.spawn(|| PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap()))
+            .collect();
+        let mut k: Vec<PKey<Private>> = k.into_iter().map(|w| w.join().unwrap()).collect();
+        (k.remove(0), k.remove(0), k.remove(0))
+    })
+}
+
 /// The LTV hierarchy with `urls`, written into `dir`: `<file>.p12`,
-/// `raiz-ltv.pem`, `intermedia-ltv.pem`, `tsa.pem`, `tsa-key.pem`.
+/// `raiz-ltv.pem`, `intermedia-ltv.pem`, `tsa.pem`, `tsa-key.pem`. Every
+/// call in one test process has the same CA keys and names (one root).
 pub fn ltv(dir: &Path, urls: &LtvUrls) -> LtvPki {
-    static CA_KEYS: OnceLock<(PKey<Private>, PKey<Private>, PKey<Private>)> = OnceLock::new();
-    let (root_key, intermediate_key, revocable_key) = CA_KEYS
-        .get_or_init(|| {
-            std::thread::scope(|scope| {
-                let k: Vec<_> = (0..3)
-                    .map(|_| scope.spawn(|| PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap()))
-                    .collect();
-                let mut k: Vec<PKey<Private>> = k.into_iter().map(|w| w.join().unwrap()).collect();
-                (k.remove(0), k.remove(0), k.remove(0))
-            })
-        })
-        .clone();
+    static CA_KEYS: OnceLock<CaKeys> = OnceLock::new();
+    let keys = CA_KEYS.get_or_init(new_ca_keys).clone();
+    ltv_under(dir, urls, keys, [LTV_ROOT_CN, LTV_INTERMEDIATE_CN])
+}
+
+/// Another office's LTV hierarchy: new CA keys and other names, so nothing
+/// it issues chains to [`ltv`]'s root.
+pub fn ltv_of_another_office(dir: &Path, urls: &LtvUrls) -> LtvPki {
+    ltv_under(
+        dir,
+        urls,
+        new_ca_keys(),
+        ["Otra Oficina Raíz LTV", "Otra Oficina Intermedia LTV"],
+    )
+}
+
+fn ltv_under(
+    dir: &Path,
+    urls: &LtvUrls,
+    keys: CaKeys,
+    [root_cn, intermediate_cn]: [&str; 2],
+) -> LtvPki {
+    let (root_key, intermediate_key, revocable_key) = keys;
     let material = material();
     let root = build_cert(
-        &name(LTV_ROOT_CN, None),
+        &name(root_cn, None),
         &root_key,
         None,
         (CA_FROM, CA_UNTIL),
         Usage::Ca { path_len: None },
     );
     let intermediate = build_cert_with(
-        &name(LTV_INTERMEDIATE_CN, None),
+        &name(intermediate_cn, None),
         &intermediate_key,
         Some((&root, &root_key)),
         (CA_FROM, CA_UNTIL),

@@ -53,6 +53,16 @@ fn free_port() -> u16 {
 impl Services {
     /// Makes the LTV PKI and starts every service.
     pub fn start() -> Services {
+        Services::start_with(pki::ltv)
+    }
+
+    /// The services of another office: a PKI whose root is not
+    /// [`Services::start`]'s.
+    pub fn start_for_another_office() -> Services {
+        Services::start_with(pki::ltv_of_another_office)
+    }
+
+    fn start_with(make_pki: fn(&Path, &LtvUrls) -> LtvPki) -> Services {
         let dir = tempfile::tempdir().expect("services folder");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the HTTP port");
         let http_port = listener.local_addr().unwrap().port();
@@ -63,7 +73,7 @@ impl Services {
             root_crl: format!("{base}/crl/raiz.crl"),
             intermediate_crl: format!("{base}/crl/intermedia.crl"),
         };
-        let pki = pki::ltv(&dir.path().join("pki"), &urls);
+        let pki = make_pki(&dir.path().join("pki"), &urls);
         let root = dir.path();
         write_ca(root, "raiz", &pki.root, &pki.root_key, &[&pki.intermediate]);
         let issued: Vec<&openssl::x509::X509> = pki

@@ -117,7 +117,8 @@ describe('Documentos', () => {
     fireEvent.input(screen.getByTestId('annul-reason'), { target: { value: '   ' } });
     expect(confirm.disabled).toBe(true);
     fireEvent.input(screen.getByTestId('annul-reason'), { target: { value: 'Duplicado por error' } });
-    api.documentsPage.mockResolvedValue({ rows: [{ ...row, status: 'anulado', complete: false }], total: 1, offset: 0 });
+    const annulled = { ...row, status: 'anulado', complete: false, signatures: row.signatures.map((s) => ({ ...s, next: false })) };
+    api.documentsPage.mockResolvedValue({ rows: [annulled], total: 1, offset: 0 });
     fireEvent.click(confirm);
     await waitFor(() =>
       expect(api.annulDocument).toHaveBeenCalledWith({ reference: '2026-001', reason: 'Duplicado por error' }),
@@ -125,5 +126,12 @@ describe('Documentos', () => {
     await waitFor(() => expect(screen.getByTestId('doc-status').textContent).toBe('Anulado'));
     expect(screen.queryByTestId('doc-annul')).toBeNull();
     expect(screen.getByTestId<HTMLButtonElement>('doc-sign').disabled).toBe(true);
+    // The signatures it lacks will never come: not «pendiente».
+    const chips = [...document.querySelectorAll<HTMLElement>('.chip')].map((c) => [c.dataset.state, c.textContent]);
+    expect(chips).toEqual([
+      ['signed', 'Arquitectura: ✓ Carlos Mendoza'],
+      ['void', 'Calidad: no se firmará'],
+      ['void', 'Cómputo: no se firmará'],
+    ]);
   });
 });

@@ -37,9 +37,16 @@ const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
   { value: 'anulado', label: 'Anulado' },
 ];
 
-export function SignatureChip({ s }: { s: SignatureState }) {
-  const state = s.signed ? 'signed' : s.next ? 'next' : 'pending';
-  const text = s.signed ? `✓ ${s.signer ?? 'firmado'}` : s.next ? 'siguiente' : 'pendiente';
+/** One role's signature; in an annulled document a missing one will never come. */
+export function SignatureChip({ s, annulled = false }: { s: SignatureState; annulled?: boolean }) {
+  const state = s.signed ? 'signed' : annulled ? 'void' : s.next ? 'next' : 'pending';
+  const text = s.signed
+    ? `✓ ${s.signer ?? 'firmado'}`
+    : annulled
+      ? 'no se firmará'
+      : s.next
+        ? 'siguiente'
+        : 'pendiente';
   return (
     <span class={`chip ${state}`} data-role={s.role} data-state={state} title={s.title}>
       <span class="chip-role">{s.title}:</span> {text}
@@ -287,7 +294,7 @@ export function Documentos({ navigate, openDraft }: { navigate: Navigate; openDr
                   </td>
                   <td class="chips">
                     {r.signatures.map((s) => (
-                      <SignatureChip key={s.role} s={s} />
+                      <SignatureChip key={s.role} s={s} annulled={r.status === 'anulado'} />
                     ))}
                   </td>
                   <td class="actions">
