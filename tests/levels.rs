@@ -487,24 +487,32 @@ fn alter_signature_timestamp(bytes: &[u8]) -> Vec<u8> {
     altered
 }
 
+/// The acta de instalación with its first signature at level B-T (the
+/// time-stamp from `services`' TSA): `firmado-b-t.pdf`.
+fn first_signature_b_t(sb: &Sandbox, services: &Services) -> std::path::PathBuf {
+    let input = render(sb, INSTALACION, "acta.pdf");
+    let (role, who) = INSTALACION_SIGNERS[0];
+    let out = sb.path("firmado-b-t.pdf");
+    let tsa = services.tsa_url();
+    sign(
+        sb,
+        services,
+        &input,
+        &out,
+        role,
+        who,
+        &["--level", "B-T", "--tsa", &tsa],
+    )
+    .assert_ok();
+    out
+}
+
 #[test]
 fn an_altered_signature_time_stamp_is_not_valid() {
     let services = Services::start();
     let sb = Sandbox::new();
     let root = services.root_pem();
-    let input = render(&sb, INSTALACION, "acta.pdf");
-    let (role, who) = INSTALACION_SIGNERS[0];
-    let out = sb.path("acta-bt.pdf");
-    sign(
-        &sb,
-        &services,
-        &input,
-        &out,
-        role,
-        who,
-        &["--level", "B-T", "--tsa", &services.tsa_url()],
-    )
-    .assert_ok();
+    let out = first_signature_b_t(&sb, &services);
     assert_actas_valid(&sb, &out, &root, 1, 0, true);
 
     let altered = sb.path("sello-alterado.pdf");
@@ -554,19 +562,7 @@ fn a_document_time_stamp_from_an_untrusted_tsa_is_indeterminate() {
     let stranger = Services::start_for_another_office();
     let sb = Sandbox::new();
     let root = office.root_pem();
-    let input = render(&sb, INSTALACION, "acta.pdf");
-    let (role, who) = INSTALACION_SIGNERS[0];
-    let out = sb.path("firmado.pdf");
-    sign(
-        &sb,
-        &office,
-        &input,
-        &out,
-        role,
-        who,
-        &["--level", "B-T", "--tsa", &office.tsa_url()],
-    )
-    .assert_ok();
+    let out = first_signature_b_t(&sb, &office);
     // Re-sealed with a TSA whose root the office does not trust.
     sb.run(&["ltv", s(&out), "--tsa", &stranger.tsa_url()])
         .assert_ok();
